@@ -1,0 +1,36 @@
+# One task runner: the same commands locally and in CI.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+CW := $(VENV)/bin/claimwatch
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo.db
+
+.PHONY: install demo test lint bench eval clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip==26.3
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(CW) --db sqlite:///$(DEMO_DB) ingest examples/
+	$(CW) --db sqlite:///$(DEMO_DB) claims --limit 40
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check claimwatch tests bench
+	$(VENV)/bin/mypy claimwatch
+
+bench: install
+	$(PY) bench/throughput.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

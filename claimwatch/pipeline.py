@@ -1,0 +1,80 @@
+"""The pipeline: ``extract(article) -> Extraction``, pure (no database), single or batched.
+
+Reads an :class:`~claimwatch.model.Article` (already cleaned); writes an :class:`~claimwatch.model.Extraction`.
+The CLI, the API, the evaluators and the distributed runner all call these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+from . import nlp as nlp_mod
+from .about import PIPELINE_VERSION
+from .extract import attribution, status
+from .model import Article, Extraction, ItemError
+from .settings import Options, load_options
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """Loaded resources plus the stages that run over one parsed document."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or load_options()
+
+    @cached_property
+    def nlp(self) -> Language:
+        return nlp_mod.english(self.options.english_model)
+
+    def language_of(self, article: Article) -> str:
+        if article.language:
+            return article.language
+        return nlp_mod.detect_language(article.text, self.options.languages, self.options.default_language)
+
+    def analyse(self, doc: Doc, article: Article) -> Extraction:
+        """Run every extraction stage over an already parsed ``doc`` of ``article.text``."""
+        claims = attribution.find_claims(doc)
+        status.assign(doc, claims)
+        return Extraction(article=article, claims=claims, pipeline_version=PIPELINE_VERSION)
+
+    def extract(self, article: Article) -> Extraction:
+        article.language = self.language_of(article)
+        return self.analyse(self.nlp(article.text), article)
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
+        """Batched extraction with ``nlp.pipe``; one bad article yields an ItemError, the rest go on."""
+        def prepared() -> Iterator[tuple[str, Article]]:
+            for art in articles:
+                art.language = self.language_of(art)
+                yield art.text, art
+
+        for doc, art in self.nlp.pipe(prepared(), as_tuples=True, batch_size=self.options.batch_size):
+            try:
+                yield self.analyse(doc, art)
+            except Exception as exc:  # one article must never stop the batch
+                log.exception("extraction failed for %s", art.origin)
+                yield ItemError(origin=art.origin or art.title or "?", message=f"extraction failed: {exc}",
+                                stage="extract")
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(options: Options | None = None) -> Pipeline:
+    """A process-wide pipeline per options value (models load once)."""
+    return Pipeline(options)
+
+
+def extract(article: Article, options: Options | None = None) -> Extraction:
+    """Extract attributed claims (and, as stages land, events and places) from one article."""
+    return get_pipeline(options).extract(article)
+
+
+def extract_many(articles: Iterable[Article], options: Options | None = None) -> Iterator[Extraction | ItemError]:
+    return get_pipeline(options).extract_many(articles)

