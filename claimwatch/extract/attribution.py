@@ -1,35 +1,356 @@
-"""Attribution: who claims what. (First cut; being replaced by the full rule set.)"""
+"""Attribution: who claims what. Source, cue and content spans for every attributed statement.
+
+Reads a parsed spaCy ``Doc`` of ``Article.text``; writes :class:`~claimwatch.model.Claim` records (kind direct,
+indirect, mixed, or the outlet's own voice for sentences no cue governs). Cues come from :mod:`.cues`; sources
+and contents from the dependency parse, with rules that do not trust one parse: quotations are found in the
+characters (:mod:`.quotes`), inverted and parenthetical cues ("..., he said, ...") split the content around
+them, quotes continuing after the cue's sentence are joined, and pronoun sources are resolved by :mod:`.coref`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Claim, ClaimKind, Source, Span, Status
+from . import coref, cues
+from .quotes import Quotes, find_quotes
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
-_CUES = {"say", "state", "declare", "add", "note", "announce", "claim", "assure", "report", "tell"}
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_EMPTY_SUBJECTS = {"it", "there"}
+_TRAIL = " \t\n,;:.—–-"
+_LEAD = " \t\n,;:—–-"
+
+
+@dataclass(slots=True)
+class _Found:
+    cue: cues.Cue
+    cue_span: tuple[int, int]  # characters
+    source: tuple[int, int] | None
+    content: list[tuple[int, int]] = field(default_factory=list)
+    rule: str = ""
 
 
 def find_claims(doc: Doc) -> list[Claim]:
-    text = doc.text
-    claims: list[Claim] = []
-    for sent in doc.sents:
-        found = False
-        for tok in sent:
-            if tok.pos_ == "VERB" and tok.lemma_ in _CUES:
-                subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-                comp = [c for c in tok.children if c.dep_ in ("ccomp", "parataxis")]
-                if subj and comp:
-                    s = subj[0]
-                    src = Span.of(text, s.left_edge.idx, s.right_edge.idx + len(s.right_edge))
-                    c = comp[0]
-                    content = Span.of(text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
-                    claims.append(Claim(content=content, kind=ClaimKind.INDIRECT, status=Status.CLAIMED,
-                                        source=Source(span=src), cue=Span.of(text, tok.idx, tok.idx + len(tok))))
-                    found = True
-        if not found and sent.text.strip():
-            claims.append(Claim(content=Span.of(text, sent.start_char, sent.end_char), kind=ClaimKind.OUTLET,
-                                status=Status.ASSERTED))
+    """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences."""
+    quotes = find_quotes(doc.text)
+    model = cues.load_model()
+    found = []
+    for f, feats in propose(doc, quotes):
+        score = model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule)
+        if score >= (model.threshold if model is not None else 0.5):
+            f.cue.score = score
+            found.append(f)
+    found = _drop_nested(found)
+    claims = [_to_claim(doc, f, quotes) for f in found]
+    coref.resolve_sources(doc, claims)
+    claims.extend(_outlet_claims(doc, claims))
+    claims.sort(key=lambda c: (c.content.start, c.content.end))
     return claims
+
+
+def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:
+    """Every candidate cue that has a content, with its scorer features (before scoring)."""
+    quotes = quotes or find_quotes(doc.text)
+    out = []
+    for cue in cues.candidates(doc):
+        got = _arguments(doc, cue, quotes)
+        if got is not None:
+            out.append(got)
+    speech = [f for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH]
+    for f, feats in out:
+        if any(g is not f and any(s <= f.cue_span[0] and f.cue_span[1] <= e for s, e in g.content) for g in speech):
+            feats.append("nested_in_speech")
+            feats.append(f"nested|l={f.cue.head.lemma_.lower()}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------- arguments
+
+
+def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[str]] | None:
+    """Source and content of a candidate cue, with the scorer's features."""
+    text = doc.text
+    head = cue.head
+    if cue.kind == "according":
+        source, rule, content = _according(doc, cue)
+    else:
+        source = _source(head)
+        rule, content = _content(doc, cue)
+    q = _adjacent_quote(doc, cue, source, quotes)
+    if q is not None and (not content or _within_or_covers(q, content)):
+        rule, content = (rule if content else "quote"), [q]
+    if not content:
+        return None
+    feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None)
+    cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
+    content = _continuation(doc, cue, content, quotes)
+    src = _char_span(source, doc, trailing_comma=True) if source is not None else None
+    content = [_snap_to_quotes(text, p, quotes) for p in (_trim(text, s, e) for s, e in content) if p[1] > p[0]]
+    content = [p for p in content if not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
+    if not content:
+        return None
+    return _Found(cue, cue_chars, src, content, rule), feats
+
+
+def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[int, int]]]:
+    to = doc[cue.start + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    anchor = cue.head.head
+    if anchor.i == cue.head.i:
+        sent = cue.head.sent
+        whole = (sent.start_char, sent.end_char)
+    else:
+        whole = _subtree_chars(anchor)
+    return pobj, "according", _minus(whole, _subtree_chars(cue.head))
+
+
+def _source(head: Token) -> Token | None:
+    """The subject of the cue, inherited through coordination, xcomp/advcl chains and relative clauses."""
+    if head.tag_ == "VBG" and head.lemma_.lower() in cues.PARTICIPLES:
+        outer = _governing_cue(head)
+        if outer is not None:
+            return _source(outer)
+    tok: Token | None = head
+    for _ in range(4):
+        if tok is None:
+            break
+        subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.lower_ not in _EMPTY_SUBJECTS), None)
+        if subj is not None:
+            return subj
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is not None and tok.pos_ == "NOUN":
+            return poss
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.pos_ in ("VERB", "AUX"):
+            tok = tok.head
+        else:
+            break
+    return None
+
+
+def _governing_cue(participle: Token) -> Token | None:
+    """For ", asserting that ...": the reporting verb whose content the participle was attached into."""
+    for anc in participle.ancestors:
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in cues.SPEECH and any(
+                c.dep_ == "ccomp" and participle in c.subtree for c in anc.children):
+            return anc
+    return None
+
+
+def _participle_holes(tok: Token) -> list[tuple[int, int]]:
+    """Participial cues inside a content subtree (", asserting that ..."), to cut out of that content."""
+    holes = []
+    for t in tok.subtree:
+        if t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") and t.lemma_.lower() in cues.PARTICIPLES \
+                and t.i > 0 and t.doc[t.i - 1].text == "," and t.i != tok.i:
+            holes.append((t.doc[t.i - 1].idx, t.right_edge.idx + len(t.right_edge)))
+    return holes
+
+
+def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
+    head = cue.head
+    comp = next((c for c in head.children if c.dep_ == "ccomp" and c.i >= cue.end), None)
+    if comp is not None:
+        return "ccomp", _cut(_subtree_chars(comp), _participle_holes(comp))
+    xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= cue.end), None)
+    if xc is not None:
+        obj = next((c for c in head.children if c.dep_ == "dobj" and cue.end <= c.i < xc.i), None)
+        start = obj.left_edge.idx if obj is not None else xc.left_edge.idx
+        return ("obj_xcomp" if obj is not None else "xcomp"), [(start, _subtree_chars(xc)[1])]
+    inverted = _inverted(cue)
+    if inverted:
+        return "inverted", inverted
+    if cue.kind == "noun":
+        clause = next((c for c in head.children if c.dep_ in ("acl", "ccomp", "appos") and c.i > head.i), None)
+        return ("noun", [_subtree_chars(clause)]) if clause is not None else ("none", [])
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
+    if obj is not None:
+        return "dobj", [_subtree_chars(obj)]
+    prep = next((c for c in head.children if c.dep_ == "prep" and c.i == cue.end), None)
+    if prep is not None:
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None:
+            cue.end = prep.i + 1
+            return f"prep:{prep.lower_}", [_subtree_chars(pobj)]
+    return "none", []
+
+
+def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
+    """'"...," he said.' / 'X, officials said, will ...': the content is the governing clause around the cue."""
+    head = cue.head
+    if head.dep_ in ("parataxis", "ccomp") and head.head.i != head.i and head.i > head.head.left_edge.i:
+        gov = head.head
+        return _minus(_subtree_chars(gov), _subtree_chars(head))
+    if head.dep_ == "ROOT":
+        # "The claims are false, the spokesman said." parsed with the content as a left ccomp
+        left = next((c for c in head.children if c.dep_ in ("ccomp", "parataxis") and c.i < head.i), None)
+        if left is not None:
+            return [_subtree_chars(left)]
+    return []
+
+
+def _adjacent_quote(doc: Doc, cue: cues.Cue, source: Token | None, quotes: Quotes) -> tuple[int, int] | None:
+    """A quotation right before the cue clause ('"...," she said') or right after it ('said: "..."')."""
+    text = doc.text
+    toks = [doc[cue.start], doc[cue.end - 1]]
+    if source is not None:
+        toks += [source.left_edge, source.right_edge]
+    lo = min(t.idx for t in toks)
+    hi = max(t.idx + len(t) for t in toks)
+    for q in quotes.ranges:
+        if q[1] <= lo and not text[q[1]:lo].strip(" ,\n\t—–-"):
+            return q
+        if q[0] >= hi and not text[hi:q[0]].strip(" ,:\t\n"):
+            return q
+    return None
+
+
+def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes
+                  ) -> list[tuple[int, int]]:
+    """A quotation that opens right after the cue's sentence continues the same statement."""
+    sent = cue.head.sent
+    text = doc.text
+    if not any(quotes.containing(s, e) for s, e in content):
+        return content
+    end = sent.end_char
+    while end > sent.start_char and text[end - 1] in " \t\n\"“'‘":
+        end -= 1  # the parser often hangs the next quotation's opening mark on this sentence
+    end = max(end, max(e for _, e in content))
+    for q in quotes.ranges:
+        if q[0] >= end and not text[end:q[0]].strip() and "\n\n" not in text[end:q[0]]:
+            nxt = doc.char_span(q[0], q[1], alignment_mode="expand")
+            if nxt is not None and not _has_cue_near(nxt):
+                return content + [q]
+        if q[0] >= end:
+            break
+    return content
+
+
+def _has_cue_near(span) -> bool:  # type: ignore[no-untyped-def]
+    doc = span.doc
+    for tok in doc[span.end: min(span.end + 8, len(doc))]:
+        if tok.lemma_.lower() in cues.SPEECH and tok.pos_ == "VERB":
+            return True
+        if tok.is_sent_start and tok.i > span.end:
+            break
+    return False
+
+
+# --------------------------------------------------------------------------------------------- spans
+
+
+def _subtree_chars(tok: Token) -> tuple[int, int]:
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right)
+
+
+def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int, int]:
+    s, e = _subtree_chars(tok)
+    if trailing_comma and tok.right_edge.i + 1 < len(doc) and doc[tok.right_edge.i + 1].text == ",":
+        if any(t.text == "," for t in doc[tok.left_edge.i: tok.right_edge.i + 1]):
+            e = doc[tok.right_edge.i + 1].idx + 1
+    return s, e
+
+
+def _cut(whole: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [whole]
+    for hole in holes:
+        pieces = [p for piece in pieces for p in _minus(piece, hole)]
+    return pieces
+
+
+def _minus(whole: tuple[int, int], hole: tuple[int, int]) -> list[tuple[int, int]]:
+    if not _overlaps(whole, hole):
+        return [whole]
+    pieces = []
+    if hole[0] > whole[0]:
+        pieces.append((whole[0], min(hole[0], whole[1])))
+    if hole[1] < whole[1]:
+        pieces.append((max(hole[1], whole[0]), whole[1]))
+    return pieces
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _LEAD:
+        s += 1
+    while e > s and text[e - 1] in _TRAIL:
+        e -= 1
+    return s, e
+
+
+def _snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
+    """A quotation opened inside the content closes inside it too; a stray opening mark is dropped."""
+    s, e = piece
+    for q in quotes.overlapping(s, e):
+        if s <= q[0] and e < q[1] and not text[e:q[1]].strip(" \t,.;:!?'\"”’»"):
+            e = q[1]
+    if text[s] in "\"“«" and not any(q[0] == s for q in quotes.ranges):
+        s = _trim(text, s + 1, e)[0]
+    return s, e
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _within_or_covers(q: tuple[int, int], content: list[tuple[int, int]]) -> bool:
+    return all(_overlaps(q, p) for p in content)
+
+
+def _drop_nested(found: list[_Found]) -> list[_Found]:
+    """Keep outermost attributions: a cue inside another claim's content is a nested report."""
+    keep = []
+    for f in found:
+        nested = any(g is not f and any(s <= f.cue_span[0] and f.cue_span[1] <= e for s, e in g.content)
+                     for g in found)
+        if not nested:
+            keep.append(f)
+    return keep
+
+
+# --------------------------------------------------------------------------------------------- claims
+
+
+def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
+    text = doc.text
+    parts = tuple(Span.of(text, s, e) for s, e in sorted(f.content))
+    content = Span.of(text, parts[0].start, parts[-1].end)
+    source = Source(span=Span.of(text, *f.source)) if f.source else None
+    return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=_kind(parts, quotes),
+                 status=Status.CLAIMED, source=source, cue=Span.of(text, *f.cue_span), confidence=f.cue.score)
+
+
+def _kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
+    quoted = unquoted = 0
+    for p in parts:
+        if quotes.containing(p.start, p.end):
+            quoted += p.end - p.start
+            continue
+        inner = sum(min(q[1], p.end) - max(q[0], p.start) for q in quotes.overlapping(p.start, p.end))
+        quoted += inner
+        unquoted += (p.end - p.start) - inner
+    if quoted and not unquoted:
+        return ClaimKind.DIRECT
+    return ClaimKind.MIXED if quoted else ClaimKind.INDIRECT
+
+
+def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
+    """Sentences no attributed claim touches are the outlet's own assertions."""
+    covered = sorted((p.start, p.end) for c in claims for p in c.parts) + \
+        sorted((c.cue.start, c.cue.end) for c in claims if c.cue)
+    out = []
+    text = doc.text
+    for sent in doc.sents:
+        s, e = _trim(text, sent.start_char, sent.end_char)
+        if e - s < 3 or not any(t.is_alpha for t in sent):
+            continue
+        if any(_overlaps((s, e), c) for c in covered):
+            continue
+        out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
+    return out

@@ -1,0 +1,87 @@
+"""Quotation spans in a text: the character ranges between matching quotation marks.
+
+Reads raw text; writes a list of ``(start, end)`` ranges *including* the quotation marks. Handles typographic
+(“…”, ‘…’ when clearly used as quotes, «…», „…“), straight double quotes and doubled apostrophes (''…'').
+Quotes may span sentences and paragraphs (a multi-paragraph quote re-opens each paragraph without closing).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_OPENERS = {"“": "”", "«": "»", "„": "“", "''": "''", '"': '"', "``": "''"}
+_QUOTE_MARK = re.compile(r"''|``|[“”«»„\"]")
+_MAX_QUOTE = 6000  # characters: an unclosed quote never swallows an article
+
+
+@dataclass(frozen=True, slots=True)
+class Quotes:
+    """Sorted, non-overlapping quote ranges with fast lookup."""
+
+    ranges: tuple[tuple[int, int], ...]
+
+    def containing(self, start: int, end: int) -> tuple[int, int] | None:
+        """The quote range that contains ``[start, end)``, if any."""
+        i = bisect.bisect_right([r[0] for r in self.ranges], start) - 1
+        if i >= 0:
+            q = self.ranges[i]
+            if q[0] <= start and end <= q[1]:
+                return q
+        return None
+
+    def inside(self, pos: int) -> bool:
+        return self.containing(pos, pos + 1) is not None
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [q for q in self.ranges if q[0] < end and start < q[1]]
+
+
+def find_quotes(text: str) -> Quotes:
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)]
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    while i < len(marks):
+        pos, mark = marks[i]
+        closer = _OPENERS.get(mark)
+        if closer is None or (mark == '"' and not _opens(text, pos)):
+            i += 1
+            continue
+        j = _find_closer(text, marks, i, closer)
+        if j is None:
+            i += 1
+            continue
+        end = marks[j][0] + len(marks[j][1])
+        ranges.append((pos, end))
+        i = j + 1
+    return Quotes(tuple(ranges))
+
+
+def _opens(text: str, pos: int) -> bool:
+    """A straight double quote opens when it is not glued to a preceding word character."""
+    return pos == 0 or not text[pos - 1].isalnum()
+
+
+def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -> int | None:
+    start, opener = marks[i]
+    for j in range(i + 1, len(marks)):
+        pos, mark = marks[j]
+        if pos - start > _MAX_QUOTE:
+            return None
+        if mark == closer or (closer == "“" and mark == "”"):
+            if mark == '"' and pos + 1 < len(text) and text[pos + 1].isalnum():
+                return None  # looks like the next opening quote: this one was never closed
+            return j
+        if mark == opener:
+            if _paragraph_reopen(text, pos):
+                continue  # a quote re-opened at a new paragraph continues the same quotation
+            return None
+    return None
+
+
+def _paragraph_reopen(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and text[k] == "\n"

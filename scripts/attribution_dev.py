@@ -1,0 +1,83 @@
+"""Development harness for attribution rules: parse a brat corpus once (cached DocBin), score, show errors.
+
+    python scripts/attribution_dev.py /work/shared/datasets/polnear/dev [--errors source|cue|content] [--n 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+from pathlib import Path
+
+from spacy.tokens import DocBin
+
+from claimwatch import nlp as nlp_mod
+from claimwatch.evaluate.attribution import Scorer, claims_to_relations
+from claimwatch.evaluate.brat import read_gold_dir
+from claimwatch.extract import attribution, status
+
+
+def parsed(docs, cache_dir: Path):  # type: ignore[no-untyped-def]
+    nlp = nlp_mod.english()
+    key = hashlib.sha1("".join(d.name for d in docs).encode()).hexdigest()[:12]
+    cache = cache_dir / f"{key}.spacy"
+    if cache.exists():
+        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    out = list(nlp.pipe([d.text for d in docs], batch_size=32))
+    db = DocBin(store_user_data=False)
+    for d in out:
+        db.add(d)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    db.to_disk(cache)
+    return out
+
+
+def show(text: str, pieces) -> str:  # type: ignore[no-untyped-def]
+    if not pieces:
+        return "-"
+    return " | ".join(text[s:e].replace("\n", " ") for s, e in pieces)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path")
+    ap.add_argument("--errors", choices=["source", "cue", "content"])
+    ap.add_argument("--n", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    docs = list(read_gold_dir(args.path))
+    spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
+    scorer = Scorer()
+    errors = []
+    for gd, doc in zip(docs, spacy_docs):
+        claims = attribution.find_claims(doc)
+        status.assign(doc, claims)
+        pred = claims_to_relations(claims)
+        scorer.add(gd.text, gd.relations, pred)
+        if args.errors:
+            role = args.errors
+            g = {getattr(r, role): r for r in gd.relations if getattr(r, role)}
+            p = {getattr(r, role): r for r in pred if getattr(r, role)}
+            for k in set(g) - set(p):
+                # closest prediction by overlap
+                near = [q for q in p if q[0][0] < k[-1][1] and k[0][0] < q[-1][1]]
+                errors.append(("FN", gd.name, show(gd.text, k), show(gd.text, near[0]) if near else "",
+                               show(gd.text, g[k].cue)))
+            for k in set(p) - set(g):
+                near = [q for q in g if q[0][0] < k[-1][1] and k[0][0] < q[-1][1]]
+                if near:
+                    continue  # boundary errors are listed once, as FN
+                errors.append(("FP", gd.name, show(gd.text, k), "", show(gd.text, p[k].cue)))
+    res = scorer.result()
+    for kind in ("exact", "overlap"):
+        print(kind, " ".join(f"{r}={v['p']:.3f}/{v['r']:.3f}/{v['f1']:.3f}" for r, v in res[kind].items()))
+    print("gold", res["gold"], "pred", res["predicted"])
+    random.Random(args.seed).shuffle(errors)
+    for e in errors[: args.n]:
+        print(f"\n[{e[0]}] {e[1]}\n  gold/pred: {e[2]!r}\n  nearest:   {e[3]!r}\n  cue: {e[4]!r}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

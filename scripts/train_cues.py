@@ -1,0 +1,90 @@
+"""Train the cue scorer (``claimwatch/data/cue_model.json``) on brat attribution gold (PolNeAR train).
+
+    python scripts/train_cues.py /work/shared/datasets/polnear/train [--c 0.5]
+
+Every candidate cue the rules propose (a verb, noun of saying or "according to" that has a content) is a
+training example, positive when its head lies inside a gold cue span. A logistic regression over the sparse
+features of ``claimwatch.extract.cues.features`` is fitted; the decision threshold is the one that maximises cue
+F1 on a held-out fifth of the documents; the final model is refitted on all documents. Needs scikit-learn
+(``pip install -e '.[train]'``); the package itself only reads the resulting JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).parent))
+from attribution_dev import parsed  # noqa: E402
+
+from claimwatch.evaluate.brat import read_gold_dir  # noqa: E402
+from claimwatch.extract import attribution  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "claimwatch" / "data" / "cue_model.json"
+
+
+def examples(path: str) -> tuple[list[dict[str, int]], list[int], list[int], int]:
+    docs = list(read_gold_dir(path))
+    spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
+    X, y, groups = [], [], []
+    n_gold = 0
+    for i, (gd, doc) in enumerate(zip(docs, spacy_docs)):
+        gold = [(r.cue[0][0], r.cue[-1][1]) for r in gd.relations]
+        n_gold += len(set(gold))
+        for found, feats in attribution.propose(doc):
+            h = found.cue.head.idx
+            X.append(dict.fromkeys(feats, 1))
+            y.append(int(any(s <= h < e for s, e in gold)))
+            groups.append(i)
+    return X, y, groups, n_gold
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> float:
+    best, best_f = 0.5, -1.0
+    for t in np.arange(0.2, 0.8, 0.02):
+        pred = p >= t
+        tp = float((pred & (y == 1)).sum())
+        prec = tp / max(1, pred.sum())
+        rec = tp / max(1.0, n_gold_share)
+        f = 2 * prec * rec / (prec + rec) if prec + rec else 0
+        if f > best_f:
+            best, best_f = float(t), f
+    print(f"threshold {best:.2f} held-out cue F1 (head-level) {best_f:.3f}")
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path")
+    ap.add_argument("--c", type=float, default=0.5)
+    args = ap.parse_args()
+    X, y, groups, n_gold = examples(args.path)
+    y_arr, g_arr = np.array(y), np.array(groups)
+    print(f"{len(y)} candidates, {y_arr.sum()} positive, {n_gold} gold cues")
+    vec = DictVectorizer()
+    M = vec.fit_transform(X)
+    held = g_arr % 5 == 0
+    clf = LogisticRegression(C=args.c, max_iter=2000)
+    clf.fit(M[~held], y_arr[~held])
+    p = clf.predict_proba(M[held])[:, 1]
+    threshold = best_threshold(p, y_arr[held], n_gold * held.mean())
+    clf.fit(M, y_arr)
+    names = vec.get_feature_names_out()
+    weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-3}
+    weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"threshold": round(threshold, 3), "trained": str(date.today()),
+                               "data": Path(args.path).name, "c": args.c, "weights": weights},
+                              sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {OUT} ({len(weights)} weights)")
+
+
+if __name__ == "__main__":
+    main()
