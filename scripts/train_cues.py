@@ -46,7 +46,7 @@ def examples(path: str) -> tuple[list[dict[str, int]], list[int], list[int], int
     return X, y, groups, n_gold
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> float:
+def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> tuple[float, float]:
     best, best_f = 0.5, -1.0
     for t in np.arange(0.2, 0.8, 0.02):
         pred = p >= t
@@ -57,13 +57,13 @@ def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> float:
         if f > best_f:
             best, best_f = float(t), f
     print(f"threshold {best:.2f} held-out cue F1 (head-level) {best_f:.3f}")
-    return best
+    return best, best_f
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
-    ap.add_argument("--c", type=float, default=0.5)
+    ap.add_argument("--c", type=float, nargs="+", default=[0.5], help="several values: keep the best held-out")
     args = ap.parse_args()
     X, y, groups, n_gold = examples(args.path)
     y_arr, g_arr = np.array(y), np.array(groups)
@@ -71,17 +71,23 @@ def main() -> None:
     vec = DictVectorizer()
     M = vec.fit_transform(X)
     held = g_arr % 5 == 0
-    clf = LogisticRegression(C=args.c, max_iter=2000)
-    clf.fit(M[~held], y_arr[~held])
-    p = clf.predict_proba(M[held])[:, 1]
-    threshold = best_threshold(p, y_arr[held], n_gold * held.mean())
+    best: tuple[float, float, float] = (-1.0, 0.5, args.c[0])
+    for c in args.c:
+        clf = LogisticRegression(C=c, max_iter=3000)
+        clf.fit(M[~held], y_arr[~held])
+        p = clf.predict_proba(M[held])[:, 1]
+        print(f"C={c}:", end=" ")
+        threshold, f1 = best_threshold(p, y_arr[held], n_gold * held.mean())
+        best = max(best, (f1, threshold, c))
+    _, threshold, c = best
+    clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(M, y_arr)
     names = vec.get_feature_names_out()
     weights = {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-3}
     weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"threshold": round(threshold, 3), "trained": str(date.today()),
-                               "data": Path(args.path).name, "c": args.c, "weights": weights},
+                               "data": Path(args.path).name, "c": c, "weights": weights},
                               sort_keys=True, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {OUT} ({len(weights)} weights)")
 

@@ -85,7 +85,8 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
         rule, content = (rule if content else "quote"), [q]
     if not content:
         return None
-    feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None)
+    feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
+                          sum(e - s for s, e in content))
     cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
     content = _continuation(doc, cue, content, quotes)
     src = _char_span(source, doc, trailing_comma=True) if source is not None else None
@@ -155,6 +156,12 @@ def _participle_holes(tok: Token) -> list[tuple[int, int]]:
 
 def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
     head = cue.head
+    if head.lemma_.lower() in ("say", "speak", "write", "talk") and cue.end < len(doc) \
+            and doc[cue.end].lower_ in ("of", "about") and doc[cue.end].head.i == head.i:
+        pobj = next((c for c in doc[cue.end].children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None and not any(c.dep_ == "ccomp" for c in head.children) and not _inverted(cue):
+            cue.end += 1
+            return f"prep:{doc[cue.end - 1].lower_}", [_subtree_chars(pobj)]
     comp = next((c for c in head.children if c.dep_ == "ccomp" and c.i >= cue.end), None)
     if comp is not None:
         return "ccomp", _cut(_subtree_chars(comp), _participle_holes(comp))
@@ -163,6 +170,9 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         obj = next((c for c in head.children if c.dep_ == "dobj" and cue.end <= c.i < xc.i), None)
         start = obj.left_edge.idx if obj is not None else xc.left_edge.idx
         return ("obj_xcomp" if obj is not None else "xcomp"), [(start, _subtree_chars(xc)[1])]
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
+    if obj is not None and head.lemma_.lower() not in _RECIPIENT_VERBS:
+        return "dobj", [(obj.left_edge.idx, _object_end(head, obj))]
     inverted = _inverted(cue)
     if inverted:
         return "inverted", inverted
@@ -171,7 +181,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         return ("noun", [_subtree_chars(clause)]) if clause is not None else ("none", [])
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
     if obj is not None:
-        return "dobj", [_subtree_chars(obj)]
+        return "dobj", [(obj.left_edge.idx, _object_end(head, obj))]
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i == cue.end), None)
     if prep is not None:
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
@@ -179,6 +189,26 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
             cue.end = prep.i + 1
             return f"prep:{prep.lower_}", [_subtree_chars(pobj)]
     return "none", []
+
+
+#: Verbs whose direct object is the addressee, not the content ("told reporters").
+_RECIPIENT_VERBS = frozenset("tell ask assure inform remind warn notify brief urge promise email text write".split())
+_OBJECT_COMPLEMENTS = {"oprd", "ccomp", "xcomp", "acomp", "attr"}
+_OBJECT_PREPS = {"as", "for", "with", "of", "over"}
+
+
+def _object_end(head: Token, obj: Token) -> int:
+    """End of a nominal content with its complement: "called X a liar", "described X as Y", "X for Y"."""
+    end_tok = obj.right_edge
+    for c in head.rights:
+        if c.i <= obj.i:
+            continue
+        if c.dep_ in _OBJECT_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS):
+            if c.left_edge.i <= end_tok.i + 2:
+                end_tok = c.right_edge
+                continue
+        break
+    return end_tok.idx + len(end_tok)
 
 
 def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:

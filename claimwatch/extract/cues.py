@@ -80,12 +80,20 @@ def verb_group(head: Token) -> tuple[int, int]:
     start = head.i
     left = {c.i: c for c in head.lefts}
     while start - 1 in left and left[start - 1].dep_ in ("aux", "auxpass", "neg", "advmod") \
-            and left[start - 1].tag_ not in ("WRB", "WDT", "WP") and left[start - 1].lower_ != "to":
+            and left[start - 1].tag_ not in ("WRB", "WDT", "WP"):
         start -= 1
     end = head.i + 1
     rights = {c.i: c for c in head.rights}
     while end in rights and rights[end].dep_ == "prt":
         end += 1
+    lemma = head.lemma_.lower()
+    if lemma in ("make", "put") and end in rights:
+        # "made (it) clear that ...", "as she put it"
+        nxt = rights[end]
+        if nxt.lower_ == "it" and end + 1 < len(doc) and doc[end + 1].lower_ in ("clear", "plain"):
+            end += 2
+        elif nxt.lower_ in ("clear", "plain") or (lemma == "put" and nxt.lower_ == "it"):
+            end += 1
     if end in rights and rights[end].dep_ == "prep" and rights[end].lower_ == "in":
         pobj = next((c for c in rights[end].children if c.dep_ == "pobj"), None)
         if pobj is not None and pobj.lemma_.lower() in MEDIUM_NOUNS and pobj.right_edge.i == pobj.i:
@@ -98,19 +106,29 @@ def verb_group(head: Token) -> tuple[int, int]:
 # ------------------------------------------------------------------------------------------ scoring
 
 
-def features(cue: Cue, rule: str, source: Token | None, in_quote: bool, adjacent_quote: bool) -> list[str]:
+def features(cue: Cue, rule: str, source: Token | None, in_quote: bool, adjacent_quote: bool,
+             content_chars: int) -> list[str]:
     """Sparse binary features of a candidate cue with the arguments the rules found for it."""
     h = cue.head
+    doc = h.doc
     lemma = h.lemma_.lower()
     subj = "none" if source is None else (source.pos_ if source.ent_type_ == "" else source.ent_type_)
+    clen = "s" if content_chars < 25 else ("m" if content_chars < 80 else "l")
     f = [
         "bias", f"l={lemma}", f"k={cue.kind}", f"tag={h.tag_}", f"dep={h.dep_}", f"hdep={h.head.dep_}",
         f"rule={rule}", f"l|rule={lemma}|{rule}", f"subj={subj}", f"l|subj={lemma}|{subj}",
         f"l|dep={lemma}|{h.dep_}", f"hl={h.head.lemma_.lower()}|{h.dep_}", f"tag|rule={h.tag_}|{rule}",
         f"q={int(in_quote)}{int(adjacent_quote)}", f"l|q={lemma}|{int(adjacent_quote)}",
+        f"clen={clen}", f"rule|clen={rule}|{clen}", f"l|clen={lemma}|{clen}", f"l|tag={lemma}|{h.tag_}",
+        f"hl|l={h.head.lemma_.lower()}|{lemma}",
     ]
+    if cue.start > 0 and doc[cue.start - 1].is_punct:
+        f.append(f"prev={doc[cue.start - 1].text}")
+    if cue.end < len(doc) and doc[cue.end].is_punct:
+        f.append(f"next={doc[cue.end].text}")
     for c in h.children:
         f.append(f"c={c.dep_}")
+        f.append(f"l|c={lemma}|{c.dep_}")
         if c.dep_ in ("prep", "prt", "mark", "neg", "aux"):
             f.append(f"c={c.dep_}:{c.lower_}")
             f.append(f"l|c={lemma}|{c.dep_}:{c.lower_}")
@@ -121,6 +139,9 @@ def features(cue: Cue, rule: str, source: Token | None, in_quote: bool, adjacent
     if source is not None:
         f.append(f"subj_dep={source.dep_}")
         f.append(f"subj_tag={source.tag_}")
+        if source.pos_ == "PRON":
+            f.append(f"subj_l={source.lower_}")
+        f.append(f"subj_head={source.lemma_.lower()}")
     return f
 
 
