@@ -42,11 +42,54 @@ def resolve_sources(doc: Doc, claims: list[Claim]) -> None:
         if src is None:
             continue
         span = doc.char_span(src.span.start, src.span.end, alignment_mode="expand")
-        if span is not None:
+        if span is None:
+            continue
+        if _is_relative(span):
+            src.entity = _relative_antecedent(doc, span)
+        else:
             cls = _anaphor_class(span)
             if cls is not None:
                 src.entity = _antecedent(doc, span, cls, previous)
-        previous.append(src.entity or src.span)
+        previous.append(src.entity or _core(doc, span))
+
+
+def _is_relative(span) -> bool:  # type: ignore[no-untyped-def]
+    return len(span) == 1 and span[0].tag_ in ("WP", "WDT") and span[0].head.dep_ in ("relcl", "acl")
+
+
+def _relative_antecedent(doc: Doc, span) -> Span | None:  # type: ignore[no-untyped-def]
+    """'a masked man in the video, who ...': a personal relative pronoun climbs to the person noun."""
+    noun = span[0].head.head
+    if span[0].lower_ == "who":
+        while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN") \
+                and not _compatible(doc[noun.i: noun.i + 1], "person"):
+            noun = noun.head.head
+    return _core(doc, doc[noun.i: noun.i + 1]) if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+_NP_INNER = ("prep", "pobj", "compound", "amod", "nummod", "det", "poss", "case", "nmod")
+
+
+def _np_end(tok: Token) -> int:
+    """One past the last token of ``tok``'s noun phrase, leaving out relative clauses and appositions."""
+    end = tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in _NP_INNER and child.left_edge.i == end:
+            end = _np_end(child)
+        else:
+            break
+    return end
+
+
+def _core(doc: Doc, span) -> Span:  # type: ignore[no-untyped-def]
+    """A source mention without its relative clauses and appositions: 'a masked man in the video'."""
+    root = span.root
+    start = root.left_edge.i
+    for child in root.lefts:
+        if child.dep_ in ("relcl", "appos", "acl"):
+            start = max(start, child.right_edge.i + 1)
+    end = _np_end(root)
+    return Span.of(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
 
 
 def _anaphor_class(span) -> str | None:  # type: ignore[no-untyped-def]
@@ -68,13 +111,27 @@ def _anaphor_class(span) -> str | None:  # type: ignore[no-untyped-def]
 
 
 def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | None:  # type: ignore[no-untyped-def]
+    """Nearest compatible subject or earlier source; else the nearest compatible mention."""
     start = anaphor.start_char
-    for prev in reversed(previous):
-        if prev.end <= start and _compatible_text(doc, prev, cls) and _near(doc, prev.start, start):
-            return prev
-    for cand in reversed(_mentions_before(doc, anaphor)):
+    mentions = _mentions_before(doc, anaphor)
+    if len(anaphor) == 2:  # "the ministry": the nearest mention with the same head noun
+        head = anaphor.root.lemma_.lower()
+        same = [m for m in mentions if m.root.lemma_.lower() == head or head in m.text.lower().split()]
+        same += [doc.char_span(p.start, p.end, alignment_mode="expand") for p in previous
+                 if p.end <= start and head in p.text.lower()]
+        same = [m for m in same if m is not None]
+        if same:
+            return _core(doc, max(same, key=lambda m: m.start_char))
+    salient: list[tuple[int, Span]] = [(p.start, p) for p in previous
+                                       if p.end <= start and _near(doc, p.start, start) and _compatible_text(doc, p, cls)]
+    for m in mentions:
+        if m.root.dep_ in ("nsubj", "nsubjpass") and _compatible(m, cls):
+            salient.append((m.start_char, _core(doc, m)))
+    if salient:
+        return max(salient, key=lambda x: x[0])[1]
+    for cand in reversed(mentions):
         if _compatible(cand, cls):
-            return Span.of(doc.text, cand.start_char, cand.end_char)
+            return _core(doc, cand)
     return None
 
 

@@ -1,14 +1,220 @@
-"""Epistemic status of claims. (First cut; being replaced.)"""
+"""Epistemic status of each claim, as the article presents it.
+
+Reads the parsed ``Doc`` and the claims from :mod:`.attribution`; writes ``Claim.status``, ``Claim.polarity`` and
+``Claim.status_evidence`` (spans of the words that justify the status). The outlet's own voice is ``asserted``,
+a party's statement ``claimed``; hedges ("reportedly", "allegedly", "according to unverified reports", "it is
+said") make a claim ``hedged``; a sentence saying something has not been confirmed makes the claim it qualifies
+``unconfirmed`` ("there has been no official confirmation regarding the capture of X" -> the earlier claim that X
+was captured); a denial marks the denied claim (and the denying statement's own content) ``denied``; a different
+source confirming an earlier claim marks it ``confirmed``. Every party gets the same rules.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from ..model import Claim
+from ..model import Claim, ClaimKind, Span, Status
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
+
+HEDGE_WORDS = frozenset("""
+reportedly allegedly purportedly supposedly ostensibly apparently unverified unconfirmed rumoured rumored
+alleged purported
+""".split())
+_HEDGE_PHRASES = re.compile(
+    r"\b(it\s+(is|was|has\s+been)\s+(said|claimed|alleged|reported|believed|rumou?red)|"
+    r"(is|are|was|were)\s+(said|believed|thought|reported|rumou?red)\s+to|"
+    r"according\s+to\s+(unverified|unconfirmed|unofficial|some|preliminary)|"
+    r"(unverified|unconfirmed|unofficial)\s+(reports?|information|data|claims?)|"
+    r"claims?\s+circulating|could\s+not\s+be\s+ruled\s+out)\b", re.I)
+_NO_CONFIRMATION = re.compile(
+    r"\b(no\s+(official\s+|independent\s+|immediate\s+)*(confirmation|verification|corroboration)|"
+    r"(could|can|cannot|can't|could\s*n[o']t)\s*(not\s+)?(be\s+)?(independently\s+)?(confirm|verif|corroborat)\w*|"
+    r"(was|were|is|are|has|have)\s+(not|n't)\s+(yet\s+|been\s+)*(independently\s+|officially\s+)?"
+    r"(confirmed|verified|corroborated)|"
+    r"(unable|impossible)\s+to\s+(independently\s+)?(confirm|verify|corroborate)|"
+    r"(did|does|do|has|have)\s*(not|n't)\s+(yet\s+|immediately\s+)*(confirm|verify|comment\s+on)|"
+    r"not\s+been\s+(independently\s+)?(confirmed|verified))\w*", re.I)
+_TARGET = re.compile(r"\b(?:confirmation|verification|corroboration)\s+(?:of|regarding|about|on|concerning|that)\s+"
+                     r"(?P<what>[^.;]+)|\b(?:confirm|verify|corroborate)\w*\s+(?P<what2>[^.;]+)", re.I)
+DENIAL_CUES = frozenset("deny refute reject dismiss rebut dispute disprove debunk".split())
+_DENIAL_CONTENT = re.compile(r"\b(fake|false|untrue|not\s+true|lies?|fabricat\w+|baseless|groundless|"
+                             r"disinformation|propaganda|provocation|staged|no\s+truth|nonsense)\b", re.I)
+CONFIRM_CUES = frozenset("confirm acknowledge admit corroborate verify".split())
+_ANAPHORIC = frozenset("it this that these those claim claims report reports allegation allegations "
+                       "information statement statements video footage rumours rumors".split())
+#: Lemma classes so "the capture of X" finds "took X" / "captured X".
+_EVENT_SYNONYMS = {
+    "capture": "take", "seize": "take", "occupy": "take", "liberate": "take", "liberation": "take",
+    "control": "take", "fall": "take", "storm": "take", "enter": "take", "taking": "take",
+    "destroy": "destroy", "destruction": "destroy", "down": "destroy", "shoot": "destroy",
+    "kill": "kill", "death": "kill", "dead": "kill", "casualty": "kill", "loss": "kill",
+    "strike": "strike", "attack": "strike", "shell": "strike", "hit": "strike", "bomb": "strike",
+    "withdraw": "withdraw", "retreat": "withdraw", "withdrawal": "withdraw", "repel": "repel",
+}
+_LOOKBACK = 12  # sentences an unconfirmed/denial statement may reach back
 
 
 def assign(doc: Doc, claims: list[Claim]) -> None:
-    return None
+    """Set the status of every claim (in place)."""
+    text = doc.text
+    for c in claims:
+        c.status = Status.ASSERTED if c.kind is ClaimKind.OUTLET else Status.CLAIMED
+        _hedges(text, c)
+    for c in claims:
+        _denial(doc, c, claims)
+    for sent in doc.sents:
+        m = _NO_CONFIRMATION.search(sent.text)
+        if m:
+            _unconfirmed(doc, sent, m, claims)
+    for c in claims:
+        _confirmation(doc, c, claims)
+
+
+# ------------------------------------------------------------------------------------------ hedges
+
+
+def _claim_region(c: Claim) -> list[Span]:
+    spans = list(c.parts)
+    if c.cue:
+        spans.append(c.cue)
+    if c.source:
+        spans.append(c.source.span)
+    return spans
+
+
+def _hedges(text: str, c: Claim) -> None:
+    for span in _claim_region(c):
+        chunk = text[span.start:span.end]
+        for m in re.finditer(r"[A-Za-z]+", chunk):
+            if m.group().lower() in HEDGE_WORDS:
+                _mark(c, Status.HEDGED, Span.of(text, span.start + m.start(), span.start + m.end()))
+        for m in _HEDGE_PHRASES.finditer(chunk):
+            _mark(c, Status.HEDGED, Span.of(text, span.start + m.start(), span.start + m.end()))
+    if c.cue is not None and c.source is None and c.kind is not ClaimKind.OUTLET:
+        _mark(c, Status.HEDGED, c.cue)  # "it is said that ...": nobody stands behind it
+
+
+_RANK = {Status.ASSERTED: 0, Status.CLAIMED: 0, Status.HEDGED: 1, Status.CONFIRMED: 2, Status.UNCONFIRMED: 3,
+         Status.DENIED: 4, Status.RETRACTED: 5}
+
+
+def _mark(c: Claim, status: Status, evidence: Span) -> None:
+    if evidence not in c.status_evidence:
+        c.status_evidence.append(evidence)
+    if _RANK[status] >= _RANK[c.status]:
+        c.status = status
+
+
+# ------------------------------------------------------------------------------------------ denials
+
+
+def _denial(doc: Doc, c: Claim, claims: list[Claim]) -> None:
+    if c.cue is None:
+        return
+    cue_lemmas = {t.lemma_.lower() for t in _tokens(doc, c.cue)}
+    content_text = " ".join(p.text for p in c.parts)
+    denies = bool(cue_lemmas & DENIAL_CUES)
+    if not denies and _DENIAL_CONTENT.search(content_text) and len(content_text) < 160:
+        denies = True
+    if not denies:
+        return
+    c.polarity = "negative"
+    if cue_lemmas & DENIAL_CUES:
+        _mark(c, Status.DENIED, c.cue)
+    target = _target_claim(doc, c, claims, content_text)
+    if target is not None:
+        _mark(target, Status.DENIED, c.cue)
+
+
+def _confirmation(doc: Doc, c: Claim, claims: list[Claim]) -> None:
+    if c.cue is None or c.source is None:
+        return
+    if not ({t.lemma_.lower() for t in _tokens(doc, c.cue)} & CONFIRM_CUES):
+        return
+    target = _target_claim(doc, c, claims, " ".join(p.text for p in c.parts), require_overlap=True)
+    if target is not None and target.source is not None and \
+            target.source.name.lower() != c.source.name.lower() and target.status is Status.CLAIMED:
+        _mark(target, Status.CONFIRMED, c.cue)
+
+
+# ------------------------------------------------------------------------------------------ unconfirmed
+
+
+def _unconfirmed(doc: Doc, sent, match: re.Match[str], claims: list[Claim]) -> None:  # type: ignore[no-untyped-def]
+    evidence = Span.of(doc.text, sent.start_char + match.start(), sent.start_char + match.end())
+    tm = _TARGET.search(sent.text, match.start())
+    what = (tm.group("what") or tm.group("what2")) if tm else ""
+    own = [c for c in claims if c.content.start >= sent.start_char and c.content.end <= sent.end_char]
+    target = None
+    keys = _keys(doc, sent.start_char + tm.start(), sent.end_char) if tm and what else set()
+    if keys - _ANAPHORIC:
+        target = _best_overlap(doc, claims, keys - _ANAPHORIC, before=sent.start_char)
+    if target is None:
+        target = _nearest_before(claims, sent.start_char)
+    if target is not None:
+        _mark(target, Status.UNCONFIRMED, evidence)
+    for c in own:  # the qualifying sentence is itself about an unconfirmed matter
+        if c.kind is not ClaimKind.OUTLET and target is None:
+            _mark(c, Status.UNCONFIRMED, evidence)
+
+
+# ------------------------------------------------------------------------------------------ linking
+
+
+def _tokens(doc: Doc, span: Span) -> list[Token]:
+    sp = doc.char_span(span.start, span.end, alignment_mode="expand")
+    return list(sp) if sp is not None else []
+
+
+def _norm(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    return _EVENT_SYNONYMS.get(lemma, lemma)
+
+
+def _keys(doc: Doc, start: int, end: int) -> set[str]:
+    sp = doc.char_span(start, end, alignment_mode="expand")
+    if sp is None:
+        return set()
+    return {_norm(t) for t in sp if t.pos_ in ("NOUN", "PROPN", "VERB", "NUM", "ADJ") and not t.is_stop}
+
+
+def _content_keys(doc: Doc, c: Claim) -> set[str]:
+    keys: set[str] = set()
+    for p in c.parts:
+        keys |= _keys(doc, p.start, p.end)
+    return keys
+
+
+def _best_overlap(doc: Doc, claims: list[Claim], keys: set[str], before: int) -> Claim | None:
+    best, best_score = None, 0.0
+    earlier = [c for c in claims if c.content.end <= before][-_LOOKBACK:]
+    for c in reversed(earlier):
+        ck = _content_keys(doc, c)
+        score = len(keys & ck) / (len(keys) ** 0.5 + 1e-9)
+        if score > best_score:
+            best, best_score = c, score
+    return best if best_score >= 0.5 else None
+
+
+def _nearest_before(claims: list[Claim], pos: int) -> Claim | None:
+    earlier = [c for c in claims if c.content.end <= pos]
+    attributed = [c for c in earlier[-3:] if c.kind is not ClaimKind.OUTLET]
+    if attributed:
+        return attributed[-1]
+    return earlier[-1] if earlier else None
+
+
+def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
+                  require_overlap: bool = False) -> Claim | None:
+    """The earlier claim a denial or confirmation answers: by shared content words, else by anaphora."""
+    others = [o for o in claims if o is not c and o.content.end <= (c.cue.start if c.cue else c.content.start)]
+    keys = _content_keys(doc, c) - _ANAPHORIC
+    target = _best_overlap(doc, others, keys, before=c.content.start) if keys else None
+    if target is None and not require_overlap:
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", content_text)]
+        if words and words[-1] in _ANAPHORIC and len(words) <= 4:
+            target = _nearest_before(others, c.content.start)
+    return target
