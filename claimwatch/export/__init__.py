@@ -1,0 +1,33 @@
+"""Exporters: stored extractions to files.
+
+``FORMATS`` maps a format name to a writer ``(extractions, out, options) -> records written``. Writers read
+:class:`~claimwatch.model.Extraction` records only (the store rebuilds them), never SQL. To add a format, write
+``export/<name>.py`` with a ``write`` function and register it below with one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from ..model import Extraction
+from ..settings import Options
+from . import jsonl
+
+#: A writer: ``(extractions, out, options) -> number of records written``.
+Writer = Callable[[Iterable[Extraction], TextIO, Options], int]
+
+FORMATS: dict[str, Writer] = {
+    "jsonl": jsonl.write,
+}
+
+
+def writer(name: str) -> Writer:
+    """The writer registered as ``name``; ValueError listing the known formats otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ValueError(f"unknown export format {name!r}; known: {', '.join(sorted(FORMATS))}") from None
+
+
+__all__ = ["FORMATS", "Writer", "writer"]

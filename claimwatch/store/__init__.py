@@ -1,0 +1,13 @@
+"""Storage: SQLAlchemy 2 models, bundled Alembic migrations and the :class:`Store` API.
+
+    from claimwatch.store import Store
+    with Store("sqlite:///claimwatch.db") as store:
+        article_id = store.save(extraction)
+        again = store.get_extraction(article_id)
+
+Stages never import this package; the CLI, the API and the exporters' callers do.
+"""
+
+from .store import Review, SaveResult, Store, StoredClaim, make_engine
+
+__all__ = ["Review", "SaveResult", "Store", "StoredClaim", "make_engine"]

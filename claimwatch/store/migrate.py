@@ -1,0 +1,51 @@
+"""Applying the store's Alembic migrations programmatically (no ``alembic.ini`` needed).
+
+The numbered revisions live in ``migrations/versions``; Alembic's ``alembic_version`` table records which ones
+a database has. :func:`upgrade` brings a database to the newest revision; it is a no-op when it is there already.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def config():  # type: ignore[no-untyped-def]
+    """An Alembic ``Config`` pointing at the bundled migrations."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head() -> str | None:
+    """The newest revision shipped with this version of claimwatch."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current(connection: Connection) -> str | None:
+    """The revision a database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, target: str = "head") -> str | None:
+    """Apply every pending migration in one transaction; returns the revision the database is at."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        if target == "head" and current(connection) == head():
+            return current(connection)
+        cfg = config()
+        cfg.attributes["connection"] = connection
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        command.upgrade(cfg, target)
+        return current(connection)

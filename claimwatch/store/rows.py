@@ -1,0 +1,132 @@
+"""Records to rows and back: the only place that knows both :mod:`claimwatch.model` and the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Article, Claim, Event, PlaceMention, Segment, Span
+from ..serialize import from_dict, to_dict
+from .reviews import claim_key
+from .schema import ArticleRow, ClaimRow, EventRow, PlaceMentionRow
+
+
+def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
+    """Column values of the ``articles`` row for ``article`` (outlet excluded: it is a foreign key)."""
+    return {
+        "content_hash": article.content_hash,
+        "url": article.url,
+        "title": article.title,
+        "published_at": article.published,
+        "published_raw": article.published_raw,
+        "published_offset": article.published_offset,
+        "language": article.language,
+        "text": article.text,
+        "raw_text": article.raw_text,
+        "raw": article.raw,
+        "raw_sha256": article.raw_sha256,
+        "segments": [[s.start, s.raw_start, s.length] for s in article.segments],
+        "removed": [list(r) for r in article.removed],
+        "origin": article.origin,
+        "pipeline_version": pipeline_version,
+    }
+
+
+def article_of(row: ArticleRow) -> Article:
+    return Article(
+        text=row.text,
+        title=row.title,
+        url=row.url,
+        outlet=row.outlet.name if row.outlet else None,
+        published=row.published_at,
+        published_raw=row.published_raw,
+        published_offset=row.published_offset,
+        language=row.language,
+        raw_text=row.raw_text,
+        raw=row.raw,
+        raw_sha256=row.raw_sha256,
+        origin=row.origin,
+        segments=tuple(Segment(*s) for s in row.segments or ()),
+        removed=tuple((int(s), int(e), str(why)) for s, e, why in row.removed or ()),
+        id=row.id,
+    )
+
+
+def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:
+    if span is None:
+        return {f"{prefix}_text": None, f"{prefix}_start": None, f"{prefix}_end": None}
+    return {f"{prefix}_text": span.text, f"{prefix}_start": span.start, f"{prefix}_end": span.end}
+
+
+def claim_values(claim: Claim, pipeline_version: str) -> dict[str, Any]:
+    """Column values of the ``claims`` row for ``claim`` (article_id and idx excluded)."""
+    source = claim.source
+    return {
+        "key": claim_key(claim),
+        **_span_columns("source", source.span if source else None),
+        **_span_columns("entity", source.entity if source else None),
+        "actor": source.actor if source else None,
+        **_span_columns("cue", claim.cue),
+        **_span_columns("content", claim.content),
+        "kind": claim.kind.value,
+        "status": claim.status.value,
+        "polarity": claim.polarity,
+        "confidence": claim.confidence,
+        "pipeline_version": pipeline_version,
+        "data": to_dict(claim),
+    }
+
+
+def claim_of(row: ClaimRow) -> Claim:
+    return from_dict(Claim, row.data)
+
+
+def event_values(event: Event) -> dict[str, Any]:
+    """Column values of the ``events`` row for ``event`` (claim_id, article_id and idx excluded)."""
+    place = event.place.place if event.place else None
+    date = event.date
+    return {
+        "type": event.type,
+        "sub_type": event.sub_type,
+        "date_start": date.start if date else None,
+        "date_end": date.end if date else None,
+        "date_precision": date.precision if date else None,
+        "negated": event.negated,
+        "hypothetical": event.hypothetical,
+        "place_name": place.name if place else (event.place.span.text if event.place else None),
+        "geonameid": place.geonameid if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "data": to_dict(event),
+    }
+
+
+def place_values(mention: PlaceMention) -> dict[str, Any]:
+    """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded)."""
+    place = mention.place
+    feature = None
+    if place and (place.feature_class or place.feature_code):
+        feature = ".".join(x for x in (place.feature_class, place.feature_code) if x)
+    return {
+        "start": mention.span.start,
+        "end": mention.span.end,
+        "text": mention.span.text,
+        "geonameid": place.geonameid if place else None,
+        "name": place.name if place else None,
+        "feature": feature,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "precision": mention.precision,
+        "role": mention.role,
+        "data": to_dict(mention),
+    }
+
+
+def place_of(row: PlaceMentionRow) -> PlaceMention:
+    return from_dict(PlaceMention, row.data)
+
+
+def event_rows(claim: Claim, claim_id: int, article_id: int) -> list[EventRow]:
+    return [EventRow(claim_id=claim_id, article_id=article_id, idx=i, **event_values(e))
+            for i, e in enumerate(claim.events)]

@@ -1,0 +1,191 @@
+"""The database schema: SQLAlchemy 2 typed ORM models (SQLite and PostgreSQL alike).
+
+The tables are created by the Alembic migrations in ``migrations/versions`` (hand-written, numbered); a test
+checks that these models and the migrated database agree. Columns hold what a SQL user (or Datasette) filters
+on; the ``data`` JSON columns hold the full serialized record, which is what the store rebuilds records from.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+#: JSON everywhere; JSONB on PostgreSQL.
+JSONType = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A UTC instant: stored without zone on SQLite, as ``timestamptz`` on PostgreSQL; read back aware (UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONType, list[Any]: JSONType, Any: JSONType}
+
+
+class OutletRow(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    domain: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(8))
+    affiliation: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id", ondelete="SET NULL"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_raw: Mapped[str | None] = mapped_column(Text)
+    published_offset: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
+    segments: Mapped[list[Any]] = mapped_column(JSONType)
+    removed: Mapped[list[Any]] = mapped_column(JSONType)
+    origin: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pipeline_version: Mapped[str | None] = mapped_column(String(64))
+
+    outlet: Mapped[OutletRow | None] = relationship(lazy="joined")
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)  #: position of the claim in its article's extraction
+    key: Mapped[str] = mapped_column(String(64))  #: stable identity for reviews: "content_start:content_end"
+    source_text: Mapped[str | None] = mapped_column(Text)
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    entity_text: Mapped[str | None] = mapped_column(Text)
+    entity_start: Mapped[int | None] = mapped_column(Integer)
+    entity_end: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    cue_text: Mapped[str | None] = mapped_column(Text)
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+    content_text: Mapped[str] = mapped_column(Text)
+    content_start: Mapped[int] = mapped_column(Integer)
+    content_end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    polarity: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    pipeline_version: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(100), index=True)
+    sub_type: Mapped[str | None] = mapped_column(String(100))
+    date_start: Mapped[str | None] = mapped_column(String(32))
+    date_end: Mapped[str | None] = mapped_column(String(32))
+    date_precision: Mapped[str | None] = mapped_column(String(16))
+    negated: Mapped[bool] = mapped_column(Boolean, default=False)
+    hypothetical: Mapped[bool] = mapped_column(Boolean, default=False)
+    place_name: Mapped[str | None] = mapped_column(Text)
+    geonameid: Mapped[int | None] = mapped_column(Integer)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class PlaceMentionRow(Base):
+    __tablename__ = "place_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    geonameid: Mapped[int | None] = mapped_column(Integer, index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    feature: Mapped[str | None] = mapped_column(String(16))
+    admin1: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(8))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str | None] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class IngestErrorRow(Base):
+    __tablename__ = "ingest_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewRow(Base):
+    """An analyst's correction of one field of one claim; reapplied whenever the article is re-extracted."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    claim_key: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(200))  #: dotted path into the serialized claim: "status", "source.actor"
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    why: Mapped[str | None] = mapped_column(Text)
+

@@ -1,0 +1,368 @@
+"""The :class:`Store`: extractions in, extractions out, over any SQLAlchemy URL.
+
+Opening a store applies pending migrations. SQLite files run in WAL mode with foreign keys on. Each article is
+saved in one transaction: a failure rolls back that article only. Saving is idempotent by content hash; a
+different pipeline version replaces the machine output of an article and reapplies analysts' reviews.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, Select, create_engine, delete, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from ..model import Claim, Extraction, ItemError
+from . import migrate, reviews
+from .rows import (
+    article_of,
+    article_values,
+    claim_of,
+    claim_values,
+    event_rows,
+    place_of,
+    place_values,
+)
+from .schema import (
+    ArticleRow,
+    ClaimRow,
+    EventRow,
+    IngestErrorRow,
+    OutletRow,
+    PlaceMentionRow,
+    ReviewRow,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    article_id: int
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim as stored, with where it lives."""
+
+    id: int
+    article_id: int
+    index: int
+    claim: Claim
+    title: str | None
+    outlet: str | None
+    published: datetime | None
+    pipeline_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: int
+    article_id: int
+    claim_key: str
+    field: str
+    value: Any
+    who: str
+    at: datetime
+    why: str | None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout, and its folder is created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Numbers in a pipeline version string, for ordering ("cw-0.1.10" after "cw-0.1.9")."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+class Store:
+    """Persistent extractions. ``Store("sqlite:///cw.db")``; migrations are applied on open."""
+
+    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        if migrate_schema:
+            migrate.upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def save(self, extraction: Extraction, *, replace: bool = False) -> int:
+        """Store ``extraction``; returns the article id (also set on ``extraction.article.id``)."""
+        return self.upsert(extraction, replace=replace).article_id
+
+    def upsert(self, extraction: Extraction, *, replace: bool = False) -> SaveResult:
+        """Store ``extraction`` in one transaction and say whether it was new, updated or already there.
+
+        An article already stored with the same pipeline version is left as it is (``unchanged``) unless
+        ``replace``; stored with another version, its machine output is replaced (``updated``) and reviews
+        reapplied, except that output of a newer version is never replaced by an older one.
+        """
+        version = extraction.pipeline_version
+        with Session(self.engine) as session, session.begin():
+            row = session.scalars(select(ArticleRow).where(
+                ArticleRow.content_hash == extraction.article.content_hash)).one_or_none()
+            if row is not None and not self._should_replace(row, version, replace):
+                extraction.article.id = row.id
+                return SaveResult(row.id, "unchanged")
+            outcome: Outcome = "new" if row is None else "updated"
+            row = self._write_article(session, row, extraction)
+            self._write_output(session, row.id, extraction)
+            extraction.article.id = row.id
+            return SaveResult(row.id, outcome)
+
+    @staticmethod
+    def _should_replace(row: ArticleRow, version: str, replace: bool) -> bool:
+        if replace:
+            return True
+        stored = row.pipeline_version or ""
+        return stored != version and version_key(version) >= version_key(stored)
+
+    def _write_article(self, session: Session, row: ArticleRow | None, extraction: Extraction) -> ArticleRow:
+        values = article_values(extraction.article, extraction.pipeline_version)
+        values["outlet_id"] = self._outlet_id(session, extraction.article.outlet)
+        values["extracted_at"] = utcnow()
+        if row is None:
+            row = ArticleRow(**values)
+            session.add(row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            for table in (EventRow, ClaimRow, PlaceMentionRow):
+                session.execute(delete(table).where(table.article_id == row.id))
+        session.flush()
+        return row
+
+    @staticmethod
+    def _outlet_id(session: Session, name: str | None) -> int | None:
+        if not name:
+            return None
+        outlet = session.scalars(select(OutletRow).where(OutletRow.name == name)).one_or_none()
+        if outlet is None:
+            outlet = OutletRow(name=name)
+            session.add(outlet)
+            session.flush()
+        return outlet.id
+
+    def _write_output(self, session: Session, article_id: int, extraction: Extraction) -> None:
+        claims = self._reviewed(session, article_id, list(extraction.claims))
+        version = extraction.pipeline_version
+        for i, mention in enumerate(extraction.places):
+            session.add(PlaceMentionRow(article_id=article_id, idx=i, **place_values(mention)))
+        for i, claim in enumerate(claims):
+            row = ClaimRow(article_id=article_id, idx=i, **claim_values(claim, version))
+            session.add(row)
+            session.flush()
+            session.add_all(event_rows(claim, row.id, article_id))
+        session.flush()
+
+    @staticmethod
+    def _reviewed(session: Session, article_id: int, claims: list[Claim]) -> list[Claim]:
+        """``claims`` with the article's reviews applied, oldest first (unmatched reviews are kept, unused)."""
+        rows = session.scalars(select(ReviewRow).where(ReviewRow.article_id == article_id)
+                               .order_by(ReviewRow.at, ReviewRow.id)).all()
+        for review in rows:
+            i = reviews.match(review.claim_key, claims)
+            if i is None:
+                log.info("review %s no longer matches a claim of article %s", review.id, article_id)
+                continue
+            try:
+                claims[i] = reviews.apply(claims[i], review.field, review.value)
+            except ValueError as exc:
+                log.warning("review %s not applied: %s", review.id, exc)
+        return claims
+
+    def record_error(self, error: ItemError) -> int:
+        with Session(self.engine) as session, session.begin():
+            row = IngestErrorRow(origin=error.origin, stage=error.stage, message=error.message)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_review(self, article_id: int, claim_index: int, field: str, value: Any, who: str,
+                   why: str | None = None) -> int:
+        """Record an analyst's correction of one field of a stored claim and apply it now."""
+        with Session(self.engine) as session, session.begin():
+            row = session.scalars(select(ClaimRow).where(
+                ClaimRow.article_id == article_id, ClaimRow.idx == claim_index)).one_or_none()
+            if row is None:
+                raise KeyError(f"article {article_id} has no claim {claim_index}")
+            corrected = reviews.apply(claim_of(row), field, value)
+            review = ReviewRow(article_id=article_id, claim_key=row.key, field=field, value=value, who=who,
+                               why=why)
+            session.add(review)
+            self._rewrite_claim(session, row, corrected)
+            session.flush()
+            return review.id
+
+    @staticmethod
+    def _rewrite_claim(session: Session, row: ClaimRow, claim: Claim) -> None:
+        values = claim_values(claim, row.pipeline_version)
+        values["key"] = row.key  # a review never changes which claim later reviews address
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.execute(delete(EventRow).where(EventRow.claim_id == row.id))
+        session.add_all(event_rows(claim, row.id, row.article_id))
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def has_article(self, content_hash: str, pipeline_version: str | None = None) -> bool:
+        """Whether an article with ``content_hash`` is stored (extracted by ``pipeline_version``, when given)."""
+        query = select(ArticleRow.id).where(ArticleRow.content_hash == content_hash)
+        if pipeline_version is not None:
+            query = query.where(ArticleRow.pipeline_version == pipeline_version)
+        with Session(self.engine) as session:
+            return session.scalars(query).first() is not None
+
+    def get_extraction(self, article_id: int) -> Extraction:
+        """The stored extraction of one article (claims with reviews applied); KeyError when absent."""
+        with Session(self.engine) as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise KeyError(f"no article with id {article_id}")
+            return self._extraction(session, row, None)
+
+    def _extraction(self, session: Session, row: ArticleRow, claim_ids: list[int] | None) -> Extraction:
+        query = select(ClaimRow).where(ClaimRow.article_id == row.id).order_by(ClaimRow.idx)
+        if claim_ids is not None:
+            query = query.where(ClaimRow.id.in_(claim_ids))
+        claims = [claim_of(c) for c in session.scalars(query)]
+        places = [place_of(p) for p in session.scalars(
+            select(PlaceMentionRow).where(PlaceMentionRow.article_id == row.id).order_by(PlaceMentionRow.idx))]
+        return Extraction(article=article_of(row), claims=claims, places=places,
+                          pipeline_version=row.pipeline_version or "")
+
+    def iter_extractions(self, *, article: int | None = None, source: str | None = None,
+                         status: str | None = None, kind: str | None = None, outlet: str | None = None,
+                         limit: int | None = None) -> Iterator[Extraction]:
+        """Stored extractions in article-id order, holding only the claims that pass the filters.
+
+        With a claim filter (``source``, ``status``, ``kind``) articles without a matching claim are skipped;
+        ``limit`` caps the number of claims yielded in all.
+        """
+        with Session(self.engine) as session:
+            if not any(v is not None for v in (source, status, kind)):
+                ids = list(session.scalars(_article_query(article=article, outlet=outlet)))
+                yield from self._limited(session, [(i, None) for i in ids], limit)
+                return
+            query = _claim_query(article=article, source=source, status=status, kind=kind, outlet=outlet)
+            by_article: dict[int, list[int]] = {}
+            for claim_id, article_id in session.execute(query.with_only_columns(ClaimRow.id, ClaimRow.article_id)):
+                by_article.setdefault(article_id, []).append(claim_id)
+            yield from self._limited(session, sorted(by_article.items()), limit)
+
+    def _limited(self, session: Session, selected: list[tuple[int, list[int] | None]],
+                 limit: int | None) -> Iterator[Extraction]:
+        left = limit
+        for article_id, claim_ids in selected:
+            if left is not None and left <= 0:
+                return
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                continue
+            extraction = self._extraction(session, row, claim_ids)
+            if left is not None:
+                extraction.claims = extraction.claims[:left]
+                left -= len(extraction.claims)
+            yield extraction
+
+    def query_claims(self, *, article: int | None = None, source: str | None = None, status: str | None = None,
+                     kind: str | None = None, outlet: str | None = None,
+                     limit: int | None = None) -> list[StoredClaim]:
+        """Stored claims passing the filters (``source``: case-insensitive part of the source or entity)."""
+        query = _claim_query(article=article, source=source, status=status, kind=kind, outlet=outlet)
+        query = query.add_columns(ArticleRow.title, OutletRow.name, ArticleRow.published_at)
+        if limit is not None:
+            query = query.limit(limit)
+        with Session(self.engine) as session:
+            return [StoredClaim(id=c.id, article_id=c.article_id, index=c.idx, claim=claim_of(c), title=title,
+                                outlet=outlet_name, published=published, pipeline_version=c.pipeline_version)
+                    for c, title, outlet_name, published in session.execute(query)]
+
+    def reviews(self, article_id: int) -> list[Review]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(ReviewRow).where(ReviewRow.article_id == article_id)
+                                   .order_by(ReviewRow.at, ReviewRow.id))
+            return [Review(r.id, r.article_id, r.claim_key, r.field, r.value, r.who, r.at, r.why) for r in rows]
+
+    def errors(self, limit: int | None = None) -> list[ItemError]:
+        """Recorded per-item errors, newest first."""
+        query = select(IngestErrorRow).order_by(IngestErrorRow.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with Session(self.engine) as session:
+            return [ItemError(origin=r.origin, message=r.message, stage=r.stage) for r in session.scalars(query)]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: articles, claims, events, place_mentions, ingest_errors, reviews."""
+        tables = {"articles": ArticleRow, "claims": ClaimRow, "events": EventRow,
+                  "place_mentions": PlaceMentionRow, "ingest_errors": IngestErrorRow, "reviews": ReviewRow}
+        with Session(self.engine) as session:
+            return {name: session.scalar(select(func.count()).select_from(t)) or 0 for name, t in tables.items()}
+
+
+def _claim_query(*, article: int | None, source: str | None, status: str | None, kind: str | None,
+                 outlet: str | None) -> Select[Any]:
+    query = (select(ClaimRow).join(ArticleRow, ClaimRow.article_id == ArticleRow.id)
+             .outerjoin(OutletRow, ArticleRow.outlet_id == OutletRow.id)
+             .order_by(ClaimRow.article_id, ClaimRow.idx))
+    if article is not None:
+        query = query.where(ClaimRow.article_id == article)
+    if source:
+        pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(ClaimRow.source_text.ilike(pattern, escape="\\")
+                            | ClaimRow.entity_text.ilike(pattern, escape="\\"))
+    if status:
+        query = query.where(ClaimRow.status == status)
+    if kind:
+        query = query.where(ClaimRow.kind == kind)
+    if outlet:
+        query = query.where(OutletRow.name == outlet)
+    return query
+
+
+def _article_query(*, article: int | None, outlet: str | None) -> Select[Any]:
+    query = select(ArticleRow.id).outerjoin(OutletRow, ArticleRow.outlet_id == OutletRow.id).order_by(ArticleRow.id)
+    if article is not None:
+        query = query.where(ArticleRow.id == article)
+    if outlet:
+        query = query.where(OutletRow.name == outlet)
+    return query

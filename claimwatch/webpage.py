@@ -1,0 +1,131 @@
+"""HTML pages: main text and metadata.
+
+Reads the decoded HTML of one page; writes a :class:`Page`: the main text (trafilatura, paragraphs separated by
+a blank line), title, canonical URL, site name, language and the publication date-time string exactly as the
+page states it (``article:published_time`` and similar meta tags, JSON-LD ``datePublished``, ``<time
+datetime>``), so the time zone survives; trafilatura's date (found by htmldate, day precision) is the fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: ``<meta>`` names/properties that carry the publication time, best first.
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publish_date", "dc.date.issued", "dcterms.issued", "dc.date", "date", "sailthru.date",
+    "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+def extract_page(html: str) -> Page | None:
+    """The main text and metadata of ``html``; None when no main text can be found."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_images=False, include_tables=True)
+    except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
+        log.debug("trafilatura failed: %s", exc)
+        return None
+    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    if not paragraphs:
+        return None
+    tree = _tree(html)
+    published = (_published(tree) if tree is not None else None) or getattr(doc, "date", None)
+    return Page(
+        text="\n\n".join(paragraphs),
+        title=getattr(doc, "title", None) or None,
+        url=getattr(doc, "url", None) or None,
+        outlet=getattr(doc, "sitename", None) or None,
+        published=published,
+        language=_language(tree) or getattr(doc, "language", None),
+    )
+
+
+def _tree(html: str) -> Any:
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html.encode("utf-8"))
+    except (ValueError, TypeError) as exc:
+        log.debug("lxml could not parse the page: %s", exc)
+        return None
+    except Exception as exc:  # lxml.etree.ParserError and friends
+        log.debug("lxml could not parse the page: %s", exc)
+        return None
+
+
+def _published(tree: Any) -> str | None:
+    return _from_meta(tree) or _from_json_ld(tree) or _from_time_element(tree)
+
+
+def _from_meta(tree: Any) -> str | None:
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key in PUBLISHED_META and content and key not in found:
+            found[key] = content
+    return next((found[k] for k in PUBLISHED_META if k in found), None)
+
+
+def _from_json_ld(tree: Any) -> str | None:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        value = _find_key(data, "datePublished")
+        if value:
+            return value
+    return None
+
+
+def _find_key(data: Any, key: str) -> str | None:
+    if isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        items: Any = list(data.values())
+    elif isinstance(data, list):
+        items = data
+    else:
+        return None
+    for item in items:
+        found = _find_key(item, key)
+        if found:
+            return found
+    return None
+
+
+def _from_time_element(tree: Any) -> str | None:
+    times = [t for t in tree.iter("time") if (t.get("datetime") or "").strip()]
+    preferred = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
+    chosen = (preferred or times)[:1]
+    return chosen[0].get("datetime").strip() if chosen else None
+
+
+def _language(tree: Any) -> str | None:
+    if tree is None:
+        return None
+    lang = (tree.get("lang") or "").strip().lower()
+    return lang[:2] if len(lang) >= 2 and lang[:2].isalpha() else None
