@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..model import Claim, ClaimKind, Source, Span, Status
 from . import coref, cues
 from .quotes import Quotes, find_quotes
+from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -36,7 +37,7 @@ class _Found:
 
 def find_claims(doc: Doc) -> list[Claim]:
     """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences."""
-    quotes = find_quotes(doc.text)
+    quotes = find_quotes(doc_text(doc))
     model = cues.load_model()
     found = []
     for f, feats in propose(doc, quotes):
@@ -54,7 +55,7 @@ def find_claims(doc: Doc) -> list[Claim]:
 
 def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:
     """Every candidate cue that has a content, with its scorer features (before scoring)."""
-    quotes = quotes or find_quotes(doc.text)
+    quotes = quotes or find_quotes(doc_text(doc))
     out = []
     for cue in cues.candidates(doc):
         got = _arguments(doc, cue, quotes)
@@ -73,7 +74,7 @@ def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[s
 
 def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[str]] | None:
     """Source and content of a candidate cue, with the scorer's features."""
-    text = doc.text
+    text = doc_text(doc)
     head = cue.head
     if cue.kind == "according":
         source, rule, content = _according(doc, cue)
@@ -102,7 +103,7 @@ def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[i
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     anchor = cue.head.head
     if anchor.i == cue.head.i:
-        sent = cue.head.sent
+        sent = sentence_index(doc).of(cue.head.i)
         whole = (sent.start_char, sent.end_char)
     else:
         whole = _subtree_chars(anchor)
@@ -227,38 +228,36 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
 
 def _adjacent_quote(doc: Doc, cue: cues.Cue, source: Token | None, quotes: Quotes) -> tuple[int, int] | None:
     """A quotation right before the cue clause ('"...," she said') or right after it ('said: "..."')."""
-    text = doc.text
+    text = doc_text(doc)
     toks = [doc[cue.start], doc[cue.end - 1]]
     if source is not None:
         toks += [source.left_edge, source.right_edge]
     lo = min(t.idx for t in toks)
     hi = max(t.idx + len(t) for t in toks)
-    for q in quotes.ranges:
-        if q[1] <= lo and not text[q[1]:lo].strip(" ,\n\t—–-"):
-            return q
-        if q[0] >= hi and not text[hi:q[0]].strip(" ,:\t\n"):
-            return q
+    before, after = quotes.around(lo, hi)
+    if before is not None and not text[before[1]:lo].strip(" ,\n\t—–-"):
+        return before
+    if after is not None and not text[hi:after[0]].strip(" ,:\t\n"):
+        return after
     return None
 
 
 def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes
                   ) -> list[tuple[int, int]]:
     """A quotation that opens right after the cue's sentence continues the same statement."""
-    sent = cue.head.sent
-    text = doc.text
+    sent = sentence_index(doc).of(cue.head.i)
+    text = doc_text(doc)
     if not any(quotes.containing(s, e) for s, e in content):
         return content
     end = sent.end_char
     while end > sent.start_char and text[end - 1] in " \t\n\"“'‘":
         end -= 1  # the parser often hangs the next quotation's opening mark on this sentence
     end = max(end, max(e for _, e in content))
-    for q in quotes.ranges:
-        if q[0] >= end and not text[end:q[0]].strip() and "\n\n" not in text[end:q[0]]:
-            nxt = doc.char_span(q[0], q[1], alignment_mode="expand")
-            if nxt is not None and not _has_cue_near(nxt):
-                return content + [q]
-        if q[0] >= end:
-            break
+    _, q = quotes.around(end, end)
+    if q is not None and not text[end:q[0]].strip() and "\n\n" not in text[end:q[0]]:
+        nxt = doc.char_span(q[0], q[1], alignment_mode="expand")
+        if nxt is not None and not _has_cue_near(nxt):
+            return content + [q]
     return content
 
 
@@ -348,7 +347,7 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 
 
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
-    text = doc.text
+    text = doc_text(doc)
     parts = tuple(Span.of(text, s, e) for s, e in sorted(f.content))
     content = Span.of(text, parts[0].start, parts[-1].end)
     source = Source(span=Span.of(text, *f.source)) if f.source else None
@@ -375,8 +374,8 @@ def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
     covered = sorted((p.start, p.end) for c in claims for p in c.parts) + \
         sorted((c.cue.start, c.cue.end) for c in claims if c.cue)
     out = []
-    text = doc.text
-    for sent in doc.sents:
+    text = doc_text(doc)
+    for sent in sentence_index(doc).sents:
         s, e = _trim(text, sent.start_char, sent.end_char)
         if e - s < 3 or not any(t.is_alpha for t in sent):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Claim, Span
+from .sentences import doc_text, noun_chunks, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -89,7 +90,7 @@ def _core(doc: Doc, span) -> Span:  # type: ignore[no-untyped-def]
         if child.dep_ in ("relcl", "appos", "acl"):
             start = max(start, child.right_edge.i + 1)
     end = _np_end(root)
-    return Span.of(doc.text, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+    return Span.of(doc_text(doc), doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
 
 
 def _anaphor_class(span) -> str | None:  # type: ignore[no-untyped-def]
@@ -136,16 +137,17 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
 
 
 def _near(doc: Doc, a: int, b: int) -> bool:
-    return doc.text.count("\n\n", a, b) <= 3
+    return doc_text(doc).count("\n\n", a, b) <= 3
 
 
 def _mentions_before(doc: Doc, anaphor):  # type: ignore[no-untyped-def]
-    first_sent = anaphor.sent
-    sents = list(doc.sents)
-    idx = next(i for i, s in enumerate(sents) if s.start == first_sent.start)
-    lo = sents[max(0, idx - _LOOKBACK_SENTS)].start
+    index = sentence_index(doc)
+    idx = index.position(anaphor.start)
+    lo = index.sents[max(0, idx - _LOOKBACK_SENTS)].start
     mentions = []
-    for chunk in doc[lo: anaphor.start].noun_chunks:
+    for chunk in noun_chunks(doc):
+        if chunk.start < lo or chunk.end > anaphor.start:
+            continue
         if chunk.root.pos_ == "PRON":
             continue
         mentions.append(_extend(chunk))

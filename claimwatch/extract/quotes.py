@@ -24,12 +24,26 @@ class Quotes:
 
     def containing(self, start: int, end: int) -> tuple[int, int] | None:
         """The quote range that contains ``[start, end)``, if any."""
-        i = bisect.bisect_right([r[0] for r in self.ranges], start) - 1
+        i = bisect.bisect_right(self.starts, start) - 1
         if i >= 0:
             q = self.ranges[i]
             if q[0] <= start and end <= q[1]:
                 return q
         return None
+
+    def around(self, lo: int, hi: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The last quote ending at or before ``lo`` and the first starting at or after ``hi``."""
+        i = bisect.bisect_right(self.ends, lo) - 1
+        j = bisect.bisect_left(self.starts, hi)
+        return (self.ranges[i] if i >= 0 else None), (self.ranges[j] if j < len(self.ranges) else None)
+
+    @property
+    def starts(self) -> list[int]:
+        return [r[0] for r in self.ranges]
+
+    @property
+    def ends(self) -> list[int]:
+        return [r[1] for r in self.ranges]
 
     def inside(self, pos: int) -> bool:
         return self.containing(pos, pos + 1) is not None

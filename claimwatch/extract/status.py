@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Claim, ClaimKind, Span, Status
+from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -59,13 +60,13 @@ _LOOKBACK = 12  # sentences an unconfirmed/denial statement may reach back
 
 def assign(doc: Doc, claims: list[Claim]) -> None:
     """Set the status of every claim (in place)."""
-    text = doc.text
+    text = doc_text(doc)
     for c in claims:
         c.status = Status.ASSERTED if c.kind is ClaimKind.OUTLET else Status.CLAIMED
         _hedges(text, c)
     for c in claims:
         _denial(doc, c, claims)
-    for sent in doc.sents:
+    for sent in sentence_index(doc).sents:
         m = _NO_CONFIRMATION.search(sent.text)
         if m:
             _unconfirmed(doc, sent, m, claims)
@@ -144,7 +145,7 @@ def _confirmation(doc: Doc, c: Claim, claims: list[Claim]) -> None:
 
 
 def _unconfirmed(doc: Doc, sent, match: re.Match[str], claims: list[Claim]) -> None:  # type: ignore[no-untyped-def]
-    evidence = Span.of(doc.text, sent.start_char + match.start(), sent.start_char + match.end())
+    evidence = Span.of(doc_text(doc), sent.start_char + match.start(), sent.start_char + match.end())
     tm = _TARGET.search(sent.text, match.start())
     what = (tm.group("what") or tm.group("what2")) if tm else ""
     own = [c for c in claims if c.content.start >= sent.start_char and c.content.end <= sent.end_char]

@@ -1,0 +1,337 @@
+"""Rules that turn a lexicon trigger into an event sub-type, reading its context and the dependency parse.
+
+Reads: the matches of :mod:`.event_lexicon` over a run of tokens and their parse. Writes nothing: each family
+has a resolver ``(match, scope) -> (sub_type, score) | None`` (None: this trigger does not denote an event of
+that family here, e.g. "seized" with weapons as object is not a territory change). The rules consult the
+context word sets of the lexicon and the trigger's syntactic arguments; they are the same for every party.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .event_lexicon import Match
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Resolved = tuple[str, float]
+#: (tokens of an actor phrase) -> "state" | "nonstate" | None, supplied by the actor registry
+KindOf = Callable[[list["Token"]], str | None]
+
+_OBJ_DEPS = ("dobj", "nsubjpass", "attr", "oprd", "obj")
+_OBJ_PREPS = {"on", "against", "of", "at", "into", "in", "from", "near", "over", "to", "toward", "towards"}
+
+
+@dataclass(slots=True)
+class Scope:
+    """What the resolvers may look at: the doc, the classified token range and its lexicon matches."""
+
+    doc: Doc
+    start: int
+    end: int
+    families: list[Match]
+    contexts: dict[str, list[Match]] = field(default_factory=dict)
+    kind_of: KindOf | None = None
+
+    def ctx(self, name: str, lo: int | None = None, hi: int | None = None) -> int:
+        """How many context words of set ``name`` lie in tokens [lo, hi) (default: the whole scope)."""
+        lo = self.start if lo is None else lo
+        hi = self.end if hi is None else hi
+        return sum(1 for m in self.contexts.get(name, ()) if lo <= m.start and m.end <= hi)
+
+    def sent_range(self, i: int) -> tuple[int, int]:
+        sent = self.doc[i].sent
+        return max(sent.start, self.start), min(sent.end, self.end)
+
+    def sctx(self, name: str, m: Match) -> int:
+        """Context words of ``name`` in the trigger's sentence."""
+        return self.ctx(name, *self.sent_range(m.start))
+
+    def fam_in_sent(self, family: str, m: Match) -> bool:
+        lo, hi = self.sent_range(m.start)
+        return any(f.name == family and lo <= f.start < hi for f in self.families)
+
+    def near(self, name: str, m: Match, before: int = 2, after: int = 8) -> int:
+        lo, hi = self.sent_range(m.start)
+        return self.ctx(name, max(lo, m.start - before), min(hi, m.end + after))
+
+    def in_tokens(self, name: str, toks: Iterable[Token]) -> int:
+        idx = {t.i for t in toks}
+        return sum(1 for m in self.contexts.get(name, ()) if m.start in idx)
+
+
+# ------------------------------------------------------------------------------------------ parse helpers
+
+
+def head_of(doc: Doc, m: Match) -> Token:
+    return doc[m.start:m.end].root
+
+
+def objects(head: Token) -> list[Token]:
+    """Tokens of the trigger's object phrases (direct objects, passive subjects, on/against/of objects)."""
+    out: list[Token] = []
+    for c in head.children:
+        if c.dep_ in _OBJ_DEPS:
+            out.extend(c.subtree)
+        elif c.dep_ in ("prep", "agent") and c.lower_ in _OBJ_PREPS:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out.extend(p.subtree)
+    if head.dep_ in ("amod", "compound", "acl") and head.head.pos_ in ("NOUN", "PROPN"):
+        out.append(head.head)  # "seized weapons" parsed as a modifier, "the captured village"
+    return out
+
+
+def subjects(head: Token) -> list[Token]:
+    """Tokens of the acting argument: active subject, passive agent, or a noun trigger's possessor/"by"."""
+    tok: Token | None = head
+    for _ in range(3):
+        if tok is None:
+            break
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return list(c.subtree)
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN"):
+                return [t for p in c.children if p.dep_ == "pobj" for t in p.subtree]
+            if c.dep_ == "poss" and tok.pos_ in ("NOUN", "PROPN"):
+                return list(c.subtree)
+        if tok.dep_ in ("conj", "xcomp", "advcl", "dobj", "pobj", "acl") and tok.head is not tok:
+            tok = tok.head if tok.dep_ != "pobj" else tok.head.head
+        else:
+            break
+    return []
+
+
+def _kind(scope: Scope, toks: list[Token]) -> str | None:
+    if not toks:
+        return None
+    if scope.kind_of is not None:
+        got = scope.kind_of(toks)
+        if got:
+            return got
+    non, state = scope.in_tokens("nonstate_actor", toks), scope.in_tokens("state_actor", toks)
+    if non > state:
+        return "nonstate"
+    if state:
+        return "state"
+    return None
+
+
+def _target(scope: Scope, m: Match) -> str | None:
+    """"civilian" or "military", from the trigger's objects, else its sentence."""
+    objs = objects(head_of(scope.doc, m))
+    civ, mil = scope.in_tokens("civilian", objs), scope.in_tokens("military", objs)
+    if civ == mil == 0:
+        civ, mil = scope.sctx("civilian", m), scope.sctx("military", m)
+    if civ > mil:
+        return "civilian"
+    if mil > civ:
+        return "military"
+    return None
+
+
+def _word(scope: Scope, m: Match) -> str:
+    return " ".join(t.lemma_.lower() for t in scope.doc[m.start:m.end])
+
+
+# ------------------------------------------------------------------------------------------------ resolvers
+
+
+def _hostile(scope: Scope, m: Match) -> bool:
+    return scope.sctx("hostile", m) > 0 or any(
+        scope.fam_in_sent(f, m) for f in ("battle", "shelling", "air", "attack", "explosive"))
+
+
+def air(m: Match, s: Scope) -> Resolved | None:
+    if s.fam_in_sent("manmade", m) and not s.sctx("hostile", m):
+        return None
+    w = m.weight
+    if w < 3 and not (_hostile(s, m) or s.fam_in_sent("casualties", m)):
+        w *= 0.4
+    return "Air/drone strike", w
+
+
+def shelling(m: Match, s: Scope) -> Resolved | None:
+    w = m.weight
+    if w <= 3 and not (_hostile(s, m) or s.fam_in_sent("casualties", m) or s.fam_in_sent("equipment", m)):
+        w *= 0.5
+    if s.near("aircraft", m, 4, 4) and _word(s, m) in ("missile", "rocket", "bomb"):
+        return "Air/drone strike", w
+    return "Shelling/artillery/missile attack", w
+
+
+def grenade(m: Match, s: Scope) -> Resolved | None:
+    return "Grenade", m.weight
+
+
+def suicide(m: Match, s: Scope) -> Resolved | None:
+    if _word(s, m) == "suicide" and not s.near("explosive_context", m, 3, 6):
+        return None
+    return "Suicide bomb", m.weight
+
+
+def explosive(m: Match, s: Scope) -> Resolved | None:
+    word = _word(s, m)
+    if word == "mine" and not (_hostile(s, m) or s.fam_in_sent("casualties", m)):
+        return None
+    if s.sctx("industrial", m) and not s.sctx("hostile", m):
+        return "Man-made disaster", m.weight + 0.5
+    return "Remote explosive/landmine/IED", m.weight
+
+
+def chemical(m: Match, s: Scope) -> Resolved | None:
+    if s.fam_in_sent("manmade", m) and not s.sctx("hostile", m):
+        return "Man-made disaster", m.weight
+    return "Chemical weapon", m.weight
+
+
+def battle(m: Match, s: Scope) -> Resolved | None:
+    w = m.weight
+    if s.fam_in_sent("protest", m) or s.fam_in_sent("riot", m):
+        w *= 0.6
+    return "Armed clash", w
+
+
+_CIVILIAN_DEFAULT = {"gunman", "gunmen", "massacre", "stab", "stabbing", "behead", "execute", "execution",
+                     "summary execution", "hack to death", "hacked to death", "murder", "torture", "beat",
+                     "drive - by", "atrocity", "atrocities", "mass killing", "slaughter", "armed men",
+                     "shoot dead", "shot dead", "gun down", "unidentified assailants", "assailant"}
+
+
+def attack(m: Match, s: Scope) -> Resolved | None:
+    target = _target(s, m)
+    if target is None:
+        target = "civilian" if _word(s, m) in _CIVILIAN_DEFAULT or s.doc[m.start].lower_ in _CIVILIAN_DEFAULT \
+            else "military"
+    if target == "civilian":
+        return "Attack", m.weight + 0.4
+    return "Armed clash", m.weight
+
+
+def casualties(m: Match, s: Scope) -> Resolved | None:
+    head = head_of(s.doc, m)
+    victims = objects(head) or ([head.head] if head.dep_ in ("amod", "acl") else [])
+    if head.dep_ in ("nsubj", "nsubjpass") or not victims:
+        victims = victims or [t for t in head.subtree]
+    civ, mil = s.in_tokens("civilian", victims), s.in_tokens("military", victims)
+    if civ == mil == 0:
+        civ, mil = s.sctx("civilian", m), s.sctx("military", m)
+    sub = "Civilian casualties" if civ > mil else "Military casualties" if mil > civ else "Casualties"
+    return sub, m.weight
+
+
+_CAPTURE = {"seize", "capture", "trophy"}
+
+
+def equipment(m: Match, s: Scope) -> Resolved | None:
+    head = head_of(s.doc, m)
+    objs = objects(head)
+    lo, hi = s.sent_range(m.start)
+    if not (s.in_tokens("equipment", objs) or s.ctx("equipment", m.end, min(hi, m.end + 5))):
+        return None
+    if s.in_tokens("weapon", objs) > s.in_tokens("equipment", objs):
+        return None
+    sub = "Equipment captured" if head.lemma_.lower() in _CAPTURE else "Equipment destroyed"
+    return sub, m.weight
+
+
+_TERRITORY_WEAK = {"take", "enter", "control", "fall", "clear", "secure", "advance", "expel", "evacuate", "abandon",
+                   "retreat", "withdraw from", "pull out of", "mop up", "mop - up", "breakthrough", "occupation",
+                   "push back"}
+_WITHDRAW = {"withdraw from", "retreat", "pull out of", "abandon", "evacuate", "hand over", "handover", "cede"}
+_LOSER = {"lose control", "fall", "fall to", "retreat", "withdraw from", "pull out of", "abandon", "evacuate"}
+_PLACE_ENTS = ("GPE", "LOC", "FAC")
+
+
+def _has_place(s: Scope, toks: list[Token]) -> bool:
+    return s.in_tokens("place", toks) > 0 or any(t.ent_type_ in _PLACE_ENTS for t in toks)
+
+
+def territory(m: Match, s: Scope) -> Resolved | None:
+    head = head_of(s.doc, m)
+    word = _word(s, m)
+    objs = objects(head)
+    if objs and not _has_place(s, objs) and (s.in_tokens("weapon", objs) or s.in_tokens("person", objs)
+                                             or s.in_tokens("equipment", objs)):
+        return None
+    placed = _has_place(s, objs)
+    if not placed:
+        lo, hi = s.sent_range(m.start)
+        sent = list(s.doc[lo:hi])
+        if word in _TERRITORY_WEAK or not _has_place(s, sent):
+            return None
+    if word in _WITHDRAW:
+        text = s.doc[m.start].sent.text.lower()
+        sent = s.sent_range(m.start)
+        others = [f for f in s.families if f.name == "territory" and f is not m and s.sent_range(f.start) == sent]
+        if not (others or "control" in text or "hands" in text):
+            return None
+        return "Non-violent transfer of territory", m.weight
+    if s.sctx("nonviolent_transfer", m) and not _hostile(s, m):
+        return "Non-violent transfer of territory", m.weight
+    return _captor_sub_type(s, m, head, word), m.weight + (0.5 if placed else 0.0)
+
+
+def _captor_sub_type(s: Scope, m: Match, head: Token, word: str) -> str:
+    captor = subjects(head)
+    kind = _kind(s, captor)
+    if word in _LOSER:
+        to = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "to"
+              for p in c.children if p.dep_ == "pobj" for t in p.subtree]
+        kind = _kind(s, to) if to else {"state": "nonstate", "nonstate": "state"}.get(kind or "", None)
+    if kind == "nonstate":
+        return "Non-state actor overtakes territory"
+    if kind == "state":
+        return "Government regains territory"
+    if s.near("regain", m, 1, 1):
+        return "Government regains territory"
+    return "Non-state actor overtakes territory"
+
+
+_DISRUPT_SELF = {"cache", "stash", "arms cache", "weapons cache", "air defence", "air defense", "anti - aircraft",
+                 "bomb disposal", "demine", "defuse"}
+_DOWN = {"shoot down", "shot down", "down", "intercept", "interception", "air defence", "air defense",
+         "anti - aircraft", "destroy"}
+
+
+def disrupt(m: Match, s: Scope) -> Resolved | None:
+    head = head_of(s.doc, m)
+    word = _word(s, m)
+    objs = objects(head)
+    lo, hi = s.sent_range(m.start)
+    weapons = s.in_tokens("weapon", objs) or s.ctx("weapon", m.end, min(hi, m.end + 8))
+    drugs = s.in_tokens("drug", objs) or s.ctx("drug", m.end, min(hi, m.end + 8))
+    if word == "destroy" and (s.sctx("aircraft", m) or s.sctx("artillery", m)) and not s.near("weapon", m, 0, 3):
+        return None
+    if word not in _DISRUPT_SELF and not weapons:
+        if drugs:
+            return "Organised crime", m.weight
+        return None
+    if drugs and not s.in_tokens("weapon", objs) and word not in _DOWN:
+        return "Organised crime", m.weight
+    bonus = 0.8 if s.in_tokens("weapon", objs) else 0.0
+    return "Disrupted weapons use", m.weight + bonus
+
+
+_CAPTURE_WORDS = {"capture", "raid"}
+
+
+def arrest(m: Match, s: Scope) -> Resolved | None:
+    head = head_of(s.doc, m)
+    objs = objects(head)
+    if _word(s, m) in _CAPTURE_WORDS and (not objs or _has_place(s, objs) or s.in_tokens("weapon", objs)):
+        return None
+    return "Arrests", m.weight
+
+
+def abduct(m: Match, s: Scope) -> Resolved | None:
+    if _word(s, m) in ("missing", "disappear") and not s.sctx("person", m):
+        return None
+    return "Abduction/forced disappearance", m.weight
+
+
+def sexual(m: Match, s: Scope) -> Resolved | None:
+    return "Sexual violence", m.weight

@@ -1,0 +1,62 @@
+"""Per-document lookups built once: sentences (``Token.sent`` walks the whole document on every call) and the text.
+
+Reads a parsed ``Doc``; writes (once) a :class:`SentenceIndex` into ``doc.user_data`` that every stage reuses.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+_KEY = "claimwatch.sentences"
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceIndex:
+    sents: tuple[Span, ...]
+    starts: tuple[int, ...]  #: first token index of each sentence
+
+    def of(self, token_i: int) -> Span:
+        """The sentence holding token ``token_i``."""
+        return self.sents[bisect.bisect_right(self.starts, token_i) - 1]
+
+    def position(self, token_i: int) -> int:
+        """Index of the sentence holding token ``token_i``."""
+        return bisect.bisect_right(self.starts, token_i) - 1
+
+
+def sentence_index(doc: Doc) -> SentenceIndex:
+    idx = doc.user_data.get(_KEY)
+    if idx is None:
+        sents = tuple(doc.sents)
+        idx = SentenceIndex(sents, tuple(s.start for s in sents))
+        doc.user_data[_KEY] = idx
+    return idx
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy rebuilds the string from the tokens on every access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+_TEXT_KEY = "claimwatch.text"
+
+
+def noun_chunks(doc: Doc) -> tuple[Span, ...]:
+    """``doc.noun_chunks``, computed once (``Span.noun_chunks`` walks the whole document)."""
+    chunks = doc.user_data.get(_CHUNKS_KEY)
+    if chunks is None:
+        chunks = tuple(doc.noun_chunks)
+        doc.user_data[_CHUNKS_KEY] = chunks
+    return chunks
+
+
+_CHUNKS_KEY = "claimwatch.noun_chunks"
