@@ -29,29 +29,29 @@ _NETWORKS = (r"facebook|twitter|x|telegram|whatsapp|viber|linkedin|reddit|vk|vko
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
-        ("share", rf"^(?:share|tweet|email|e-mail|print|copy link|comments?|leave a comment|\d+ comments?)"
-                  rf"(?: this(?: article| story| post| page)?)?(?:\s*(?:on|via|to)\s*(?:{_NETWORKS}))?\W*$"),
-        ("share", rf"^(?:share on|share via|share to|post to|send via)\s+(?:{_NETWORKS})"
-                  rf"(?:\W+(?:{_NETWORKS}))*\W*$"),
-        ("share", rf"^(?:(?:please )?follow us|join us|join our|subscribe to|subscribe on|find us)\b"
-                  rf"(?:.{{0,80}}\b(?:{_NETWORKS}|channel|page|account|feed|updates|news)\b).{{0,40}}$"),
+        ("share", (rf"^(?:share|tweet|email|e-mail|print|copy link|comments?|leave a comment|\d+ comments?)"
+                  rf"(?: this(?: article| story| post| page)?)?(?:\s*(?:on|via|to)\s*(?:{_NETWORKS}))?\W*$")),
+        ("share", (rf"^(?:share on|share via|share to|post to|send via)\s+(?:{_NETWORKS})"
+                  rf"(?:\W+(?:{_NETWORKS}))*\W*$")),
+        ("share", (rf"^(?:(?:please )?follow us|join us|join our|subscribe to|subscribe on|find us)\b"
+                  rf"(?:.{{0,80}}\b(?:{_NETWORKS}|channel|page|account|feed|updates|news)\b).{{0,40}}$")),
         ("share", r"^(?:subscribe|follow)(?: now)?\W*$"),
-        ("related", r"^(?:read also|also read|read more|see also|more on (?:this|the topic)|related(?: articles?| "
-                    r"news| stories)?|recommended|you (?:may|might) also like|more news)\s*(?::|\||-|–|—|>>|»).*$"),
-        ("related", r"^(?:read also|also read|read more|see also|related(?: articles?| news| stories)?|"
-                    r"more news|recommended)\W*$"),
-        ("credit", r"^(?:\(?\s*(?:illustrative |archive |file |cover |main |featured )?"
+        ("related", (r"^(?:read also|also read|read more|see also|more on (?:this|the topic)|related(?: articles?| "
+                    r"news| stories)?|recommended|you (?:may|might) also like|more news)\s*(?::|\||-|–|—|>>|»).*$")),
+        ("related", (r"^(?:read also|also read|read more|see also|related(?: articles?| news| stories)?|"
+                    r"more news|recommended)\W*$")),
+        ("credit", (r"^(?:\(?\s*(?:illustrative |archive |file |cover |main |featured )?"
                    r"(?:photo|photos|photograph|video|image|picture|footage|illustration)s?"
-                   r"(?: credit| courtesy| source)?\s*(?::|/|\||—|–|©|by\b|courtesy\b).{0,120})$"),
+                   r"(?: credit| courtesy| source)?\s*(?::|/|\||—|–|©|by\b|courtesy\b).{0,120})$")),
         ("credit", r"^.{0,80}\b(?:getty images|afp via getty|reuters/|ap photo|epa-efe|shutterstock)\b.{0,80}$"),
-        ("credit", r"^(?:\(?\s*)?(?:reporting|writing|editing|additional reporting|translated|translation)"
-                   r" by\b.{0,150}$"),
+        ("credit", (r"^(?:\(?\s*)?(?:reporting|writing|editing|additional reporting|translated|translation)"
+                   r" by\b.{0,150}$")),
         ("tags", r"^(?:tags?|topics?|keywords|filed under|categories)\s*:.*$"),
-        ("newsletter", r"^(?:sign up|subscribe|get|receive|want|don't miss|stay informed|never miss)\b"
-                       r".*\b(?:newsletters?|inbox|digest|email updates)\b.*$"),
+        ("newsletter", (r"^(?:sign up|subscribe|get|receive|want|don't miss|stay informed|never miss)\b"
+                       r".*\b(?:newsletters?|inbox|digest|email updates)\b.*$")),
         ("newsletter", r"^(?=.*\bnewsletters?\b)(?=.*\b(?:sign up|subscribe)\b).*$"),
-        ("cookies", r"^(?=.*\bcookies?\b)(?=.*\b(?:we use|this (?:web)?site|accept|cookie policy|consent|"
-                    r"settings|browsing experience)\b).*$"),
+        ("cookies", (r"^(?=.*\bcookies?\b)(?=.*\b(?:we use|this (?:web)?site|accept|cookie policy|consent|"
+                    r"settings|browsing experience)\b).*$")),
         ("advertisement", r"^(?:advertisement|advertising|sponsored(?: content)?|ad|promoted|partner content)\W*$"),
         ("copyright", r"^(?:copyright\b|©|\(c\)\s|all rights reserved).*$"),
         ("copyright", r"^.{0,120}\ball rights reserved\W*$"),

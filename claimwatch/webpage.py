@@ -23,6 +23,10 @@ PUBLISHED_META = (
 )
 
 
+#: Less main text than this many words is navigation or an error page, not an article.
+MIN_WORDS = 5
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     text: str
@@ -34,18 +38,18 @@ class Page:
 
 
 def extract_page(html: str) -> Page | None:
-    """The main text and metadata of ``html``; None when no main text can be found."""
+    """The main text and metadata of ``html``; None when no main text (``MIN_WORDS`` or more) is found."""
     import trafilatura
 
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                           include_images=False, include_tables=True)
-    except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
+    except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted lxml errors on broken markup
         log.debug("trafilatura failed: %s", exc)
         return None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     paragraphs = [line for line in text.split("\n") if line.strip()]
-    if not paragraphs:
+    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
         return None
     tree = _tree(html)
     published = (_published(tree) if tree is not None else None) or getattr(doc, "date", None)
@@ -64,10 +68,7 @@ def _tree(html: str) -> Any:
 
     try:
         return lxml.html.fromstring(html.encode("utf-8"))
-    except (ValueError, TypeError) as exc:
-        log.debug("lxml could not parse the page: %s", exc)
-        return None
-    except Exception as exc:  # lxml.etree.ParserError and friends
+    except Exception as exc:  # noqa: BLE001 - lxml.etree.ParserError and friends
         log.debug("lxml could not parse the page: %s", exc)
         return None
 

@@ -54,7 +54,8 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSONType, list[Any]: JSONType, Any: JSONType}
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+       dict[str, Any]: JSONType, list[Any]: JSONType, Any: JSONType}
 
 
 class OutletRow(Base):

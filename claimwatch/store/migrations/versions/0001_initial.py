@@ -23,19 +23,19 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 UTC_TIME = sa.DateTime(timezone=True)
 
 _FTS_SQLITE = (
-    "CREATE VIRTUAL TABLE claims_fts USING fts5(content_text, source_text, entity_text, "
-    "content='claims', content_rowid='id')",
-    "CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN "
+    ("CREATE VIRTUAL TABLE claims_fts USING fts5(content_text, source_text, entity_text, "
+    "content='claims', content_rowid='id')"),
+    ("CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN "
     "INSERT INTO claims_fts(rowid, content_text, source_text, entity_text) "
-    "VALUES (new.id, new.content_text, new.source_text, new.entity_text); END",
-    "CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN "
+    "VALUES (new.id, new.content_text, new.source_text, new.entity_text); END"),
+    ("CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN "
     "INSERT INTO claims_fts(claims_fts, rowid, content_text, source_text, entity_text) "
-    "VALUES ('delete', old.id, old.content_text, old.source_text, old.entity_text); END",
-    "CREATE TRIGGER claims_fts_update AFTER UPDATE ON claims BEGIN "
+    "VALUES ('delete', old.id, old.content_text, old.source_text, old.entity_text); END"),
+    ("CREATE TRIGGER claims_fts_update AFTER UPDATE ON claims BEGIN "
     "INSERT INTO claims_fts(claims_fts, rowid, content_text, source_text, entity_text) "
     "VALUES ('delete', old.id, old.content_text, old.source_text, old.entity_text); "
     "INSERT INTO claims_fts(rowid, content_text, source_text, entity_text) "
-    "VALUES (new.id, new.content_text, new.source_text, new.entity_text); END",
+    "VALUES (new.id, new.content_text, new.source_text, new.entity_text); END"),
 )
 _FTS_POSTGRES = (
     "CREATE INDEX ix_claims_content_fts ON claims USING gin (to_tsvector('simple', content_text))",
