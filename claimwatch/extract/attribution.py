@@ -9,6 +9,7 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-_EMPTY_SUBJECTS = {"it", "there"}
 _TRAIL = " \t\n,;:.—–-"
 _LEAD = " \t\n,;:—–-"
 
@@ -47,6 +47,7 @@ def find_claims(doc: Doc) -> list[Claim]:
             found.append(f)
     found = _drop_nested(found)
     claims = [_to_claim(doc, f, quotes) for f in found]
+    claims = _dash_trailers(doc_text(doc), claims, quotes)
     coref.resolve_sources(doc, claims)
     claims.extend(_outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
@@ -90,7 +91,8 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
                           sum(e - s for s, e in content))
     cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
     content = _continuation(doc, cue, content, quotes)
-    src = _char_span(source, doc, trailing_comma=True) if source is not None else None
+    src = _within_paragraph(text, _char_span(source, doc, trailing_comma=True), source.idx) \
+        if source is not None else None
     content = [_snap_to_quotes(text, p, quotes) for p in (_trim(text, s, e) for s, e in content) if p[1] > p[0]]
     content = [p for p in content if not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
     if not content:
@@ -120,7 +122,7 @@ def _source(head: Token) -> Token | None:
     for _ in range(4):
         if tok is None:
             break
-        subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.lower_ not in _EMPTY_SUBJECTS), None)
+        subj = next((c for c in tok.children if c.dep_ in _SUBJ and not _expletive(c)), None)
         if subj is not None:
             return subj
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
@@ -134,6 +136,13 @@ def _source(head: Token) -> Token | None:
         else:
             break
     return None
+
+
+def _expletive(subj: Token) -> bool:
+    """'there', and an 'it' that stands for nothing ("it is said that ...", "it was reported")."""
+    if subj.lower_ == "there" or subj.dep_ == "expl":
+        return True
+    return subj.lower_ == "it" and (subj.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in subj.head.children))
 
 
 def _governing_cue(participle: Token) -> Token | None:
@@ -305,6 +314,20 @@ def _minus(whole: tuple[int, int], hole: tuple[int, int]) -> list[tuple[int, int
     return pieces
 
 
+def _within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
+    """Cut a span at blank lines, keeping the paragraph that holds ``anchor``."""
+    s, e = span
+    cut = text.rfind("\n\n", s, anchor)
+    if cut >= 0:
+        s = cut + 2
+    cut = text.find("\n\n", anchor, e)
+    if cut >= 0:
+        e = cut
+    if (s, e) == span:
+        return span
+    return _trim(text, s, e)
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in _LEAD:
         s += 1
@@ -344,6 +367,24 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 
 
 # --------------------------------------------------------------------------------------------- claims
+
+
+_TRAILER = re.compile(r"(?m)^(?P<content>[^\n]*?\S)[ \t]+(?P<cue>[—–]|--)[ \t]*(?P<source>[A-ZА-ЯІЇЄҐ][^\n.!?—–]{1,60}?)[ \t]*$")
+
+
+def _dash_trailers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """'... pushed back by artillery fire. — Ministry of Defence': the paragraph is the named source's claim."""
+    for m in _TRAILER.finditer(text):
+        if len(m.group("source").split()) > 8:
+            continue
+        whole = (m.start("content"), m.end("source"))
+        claims = [c for c in claims if not (c.cue and whole[0] <= c.cue.start < whole[1])]
+        start, end = _trim(text, m.start("content"), m.end("content"))
+        parts = (Span.of(text, start, end),)
+        claims.append(Claim(content=parts[0], kind=_kind(parts, quotes), status=Status.CLAIMED,
+                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
+    return claims
 
 
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:

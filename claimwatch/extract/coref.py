@@ -38,6 +38,7 @@ _LOOKBACK_SENTS = 6
 
 def resolve_sources(doc: Doc, claims: list[Claim]) -> None:
     previous: list[Span] = []
+    resolved: dict[int, Span] = {}  # source mention start -> what it refers to
     for claim in sorted(claims, key=lambda c: c.cue.start if c.cue else c.content.start):
         src = claim.source
         if src is None:
@@ -50,8 +51,10 @@ def resolve_sources(doc: Doc, claims: list[Claim]) -> None:
         else:
             cls = _anaphor_class(span)
             if cls is not None:
-                src.entity = _antecedent(doc, span, cls, previous)
+                found = _antecedent(doc, span, cls, previous)
+                src.entity = resolved.get(found.start, found) if found is not None else None
         previous.append(src.entity or _core(doc, span))
+        resolved[src.span.start] = previous[-1]
 
 
 def _is_relative(span) -> bool:  # type: ignore[no-untyped-def]
@@ -117,7 +120,8 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
     mentions = _mentions_before(doc, anaphor)
     if len(anaphor) == 2:  # "the ministry": the nearest mention with the same head noun
         head = anaphor.root.lemma_.lower()
-        same = [m for m in mentions if m.root.lemma_.lower() == head or head in m.text.lower().split()]
+        same = [m for m in mentions if (m.root.lemma_.lower() == head or head in m.text.lower().split())
+                and _anaphor_class(m) is None]
         same += [doc.char_span(p.start, p.end, alignment_mode="expand") for p in previous
                  if p.end <= start and head in p.text.lower()]
         same = [m for m in same if m is not None]
@@ -126,7 +130,8 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
     salient: list[tuple[int, Span]] = [(p.start, p) for p in previous
                                        if p.end <= start and _near(doc, p.start, start) and _compatible_text(doc, p, cls)]
     for m in mentions:
-        if m.root.dep_ in ("nsubj", "nsubjpass") and _compatible(m, cls):
+        if m.root.dep_ in ("nsubj", "nsubjpass") and m.root.head.dep_ == "ROOT" and m[0].tag_ != "PRP$" \
+                and _compatible(m, cls):
             salient.append((m.start_char, _core(doc, m)))
     if salient:
         return max(salient, key=lambda x: x[0])[1]

@@ -35,17 +35,18 @@ _WORD = "|".join(sorted([*WORD_VALUES.keys() - {"a", "an", "k", "mln", "bn"}], k
 _DIGITS = r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s*(?:thousand|million|billion|mln|bn|k)\b)?"
 _WORDNUM = rf"(?:(?:a|an|one)\s+)?(?:{_WORD})(?:(?:\s+and\s+|\s*-\s*|\s+)(?:{_WORD}))*"
-_VAGUE = r"(?:several\s+|a\s+few\s+)?(?:dozens|tens|hundreds|thousands|scores|millions)(?:\s+of)?"
+_VAGUE = (r"(?:several\s+|a\s+few\s+)?(?:dozens|tens|hundreds|thousands|scores|millions)"
+          r"(?:\s+of\s+(?:thousands|millions))?(?:\s+of)?")
 _MODS = {
     "lower": r"more than|over|at least|no fewer than|no less than|upwards of|in excess of|above|not less than|"
-             r"a minimum of|minimum of|from",
+             r"a minimum of|minimum of",
     "upper": r"up to|as many as|fewer than|less than|under|at most|no more than|not more than|nearly|almost|"
              r"just under|a maximum of|maximum of",
-    "approx": r"about|around|approximately|roughly|some|an estimated|estimated|close to|circa|~|nearly|almost",
+    "approx": r"about|around|approximately|roughly|some|an estimated|estimated|close to|circa|~",
 }
 _MOD = "|".join(f"(?P<{k}>{v})" for k, v in _MODS.items())
 NUMBER = re.compile(
-    rf"(?<![\w.,])(?:(?:{_MOD})\s+)?(?:between\s+)?"
+    rf"(?<![\w.,:])(?:(?:{_MOD})\s+)?(?:between\s+)?"
     rf"(?P<num>(?:{_DIGITS}){_SCALE}|{_VAGUE}|{_WORDNUM})"
     rf"(?:\s*(?:-|–|to|and)\s*(?P<num2>(?:{_DIGITS}){_SCALE}|{_WORDNUM}))?(?![\w])",
     re.IGNORECASE)
@@ -102,3 +103,213 @@ def find(tokens: Sequence[Token] | Doc, text: str | None = None) -> list[Quantit
             if q is not None:
                 out.append(q)
     return sorted(out, key=lambda q: q.span.start)
+
+
+# ------------------------------------------------------------------------------------------------- numbers
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number written in digits, words or ACLED's vague counts (None if not a number)."""
+    s = re.sub(r"\s+of$", "", text.lower().strip())
+    s = re.sub(r"^(?:several|a few)\s+", "", s)
+    vague = re.fullmatch(r"(\w+)(?:\s+of\s+(thousands|millions))?", s)
+    if vague and vague.group(1) in VAGUE:
+        return float(VAGUE[vague.group(1)] * (VAGUE[vague.group(2)] if vague.group(2) else 1))
+    digits = re.fullmatch(rf"({_DIGITS})\s*(thousand|million|billion|mln|bn|k)?", s)
+    if digits:
+        raw = re.sub(r"[,\u00a0\u202f ](?=\d{3}\b)", "", digits.group(1))
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+        return value * WORD_VALUES[digits.group(2)] if digits.group(2) else value
+    return _words(s)
+
+
+def _words(s: str) -> float | None:
+    total, current, seen = 0.0, 0.0, False
+    for w in re.split(r"[\s-]+", s):
+        if w == "and" or not w:
+            continue
+        if w not in WORD_VALUES:
+            return None
+        v = WORD_VALUES[w]
+        seen = True
+        if w in ("hundred", "dozen"):
+            current = max(current, 1) * v
+        elif v >= 1000:
+            total += max(current, 1) * v
+            current = 0
+        else:
+            current += v
+    return total + current if seen else None
+
+
+# ------------------------------------------------------------------------------------------------ units/kinds
+
+_SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"}
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _unit_noun(doc: Doc, first: Token, last: Token, hi: int) -> Token | None:
+    """The noun a number counts: its syntactic head when it is a numeric modifier, else the next noun."""
+    if last.dep_ in ("nummod", "quantmod", "compound", "amod") and last.head.pos_ in ("NOUN", "PROPN") \
+            and last.head.i > last.i:
+        return last.head
+    for tok in doc[last.i + 1: min(len(doc), last.i + 7)]:
+        if tok.idx >= hi or tok.pos_ in ("VERB", "AUX", "ADP") and tok.lower_ != "of" or tok.is_punct \
+                and tok.text not in "-":
+            return None
+        if tok.pos_ in ("NOUN", "PROPN") and _kind_of_noun(tok) is not None:
+            return tok
+    return None
+
+
+def _kind_of_noun(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    for words, kind in ((_PEOPLE, "people"), (_EQUIPMENT, "equipment"), (_MUNITIONS, "munitions"),
+                        (_SETTLEMENTS, "settlements")):
+        if lemma in words or low in words or low.rstrip("s") in words:
+            return kind
+    if lemma in _DISTANCE or low.rstrip("s") in _DISTANCE:
+        return "distance"
+    if lemma in _CASUALTY or low in _CASUALTY:
+        return "casualties"
+    return None
+
+
+def _people_kind(doc: Doc, noun: Token | None, first: Token, last: Token) -> str:
+    """killed / wounded / captured / casualties / people, from the governing verb, else the nearby words."""
+    anchor = noun or last
+    near = [anchor.head] if anchor.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "conj", "appos") else []
+    sent = anchor.sent
+    lo, hi = max(sent.start, first.i - 4), min(sent.end, anchor.i + 4)
+    near += [t for t in doc[lo:hi] if t.i not in range(first.i, last.i + 1)]
+    for tok in near:
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        killed = lemma in _KILLED or low in _KILLED
+        wounded = lemma in _WOUNDED or low in _WOUNDED
+        if killed and any(t.lemma_.lower() in _WOUNDED for t in doc[lo:hi]):
+            return "casualties"
+        if killed:
+            return "killed"
+        if wounded:
+            return "wounded"
+        if lemma in _CAPTURED or low in _CAPTURED:
+            return "captured"
+        if lemma in _CASUALTY or low in _CASUALTY:
+            return "casualties"
+    return "people"
+
+
+def _bounds(m: re.Match[str], value: float, value2: float | None) -> tuple[float, float | None, float | None]:
+    if value2 is not None:
+        return value, value, value2
+    if m.group("lower") or _is_vague(m.group("num")):
+        return value, value, None
+    if m.group("upper"):
+        return value, None, value
+    if m.group("approx"):
+        return value, round(value * 0.9, 2), round(value * 1.1, 2)
+    return value, value, value
+
+
+def _is_vague(num: str) -> bool:
+    words = re.sub(r"^(?:several|a few)\s+", "", num.lower()).split()
+    return bool(words) and words[0] in VAGUE
+
+
+def _quantity(doc: Doc, text: str, m: re.Match[str], hi: int) -> Quantity | None:
+    value = parse_number(m.group("num"))
+    if value is None:
+        return None
+    value2 = parse_number(m.group("num2")) if m.group("num2") else None
+    first, last = _token_at(doc, m.start("num")), _token_at(doc, m.end() - 1)
+    if first is None or last is None or first.ent_type_ in _SKIP_ENTS or _not_a_count(text, m, value):
+        return None
+    area = AREA.match(text, m.end())
+    if area and m.end() + len(area.group(0)) <= hi:
+        unit = _area_unit(area.group("u"))
+        return _make(text, m, m.end() + len(area.group(0)), value, value2, unit, "area")
+    noun = _unit_noun(doc, first, last, hi)
+    kind = _kind_of_noun(noun) if noun is not None else None
+    end = noun.idx + len(noun.text) if noun is not None else m.end()
+    if noun is None:
+        kind = _bare_casualty(doc, first, last)
+        if kind is None:
+            return None
+        return _make(text, m, end, value, value2, "people", kind)
+    unit = _DISTANCE.get(noun.lemma_.lower(), noun.lemma_.lower())
+    if kind == "people":
+        return _make(text, m, end, value, value2, "people", _people_kind(doc, noun, first, last))
+    if kind == "casualties":
+        return _make(text, m, end, value, value2, "people", "casualties")
+    kind = "other" if kind == "distance" else kind
+    return _make(text, m, end, value, value2, unit, kind or "other")
+
+
+def _not_a_count(text: str, m: re.Match[str], value: float) -> bool:
+    """Years, times, percentages, money and unit numbers ("No. 5") are not counts."""
+    after = text[m.end():m.end() + 2]
+    before = text[max(0, m.start() - 1):m.start()]
+    if after[:1] in ("%", ":") or after.startswith(" %") or before in ("$", "€", "£", "#"):
+        return True
+    digits = m.group("num").strip()
+    return digits.isdigit() and len(digits) == 4 and 1900 <= value <= 2100 and not m.group("num2")
+
+
+def _area_unit(raw: str) -> str:
+    low = raw.lower()
+    if "mi" in low:
+        return "mi2"
+    if low.startswith("h"):
+        return "ha"
+    return "km2"
+
+
+def _bare_casualty(doc: Doc, first: Token, last: Token) -> str | None:
+    """"killing 6", "14 dead", "two were wounded": a count of people with no noun."""
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    nxt2 = doc[last.i + 2] if last.i + 2 < len(doc) else None
+    prev = doc[first.i - 1] if first.i > 0 else None
+    for tok in (nxt, nxt2 if nxt is not None and nxt.lower_ in ("were", "was", "are", "have", "had") else None, prev):
+        if tok is None:
+            continue
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        if lemma in _KILLED or low in _KILLED:
+            return "killed"
+        if lemma in _WOUNDED or low in _WOUNDED:
+            return "wounded"
+        if lemma in _CAPTURED or low in _CAPTURED:
+            return "captured"
+    return None
+
+
+def _make(text: str, m: re.Match[str], end: int, value: float, value2: float | None, unit: str | None,
+          kind: str) -> Quantity:
+    val, lower, upper = _bounds(m, value, value2)
+    return Quantity(value=val, lower=lower, upper=upper, unit=unit, kind=kind, span=Span.of(text, m.start(), end))
+
+
+def _unquantified(doc: Doc, text: str, m: re.Match[str], hi: int) -> Quantity | None:
+    """"a huge amount of equipment", "heavy losses": present but not counted."""
+    last = _token_at(doc, m.end() - 1)
+    if last is None:
+        return None
+    noun = _unit_noun(doc, last, last, hi)
+    if noun is None:
+        return None
+    kind = _kind_of_noun(noun)
+    if kind in (None, "distance"):
+        return None
+    end = noun.idx + len(noun.text)
+    span = Span.of(text, m.start(), end)
+    if kind in ("people", "casualties"):
+        pk = "casualties" if kind == "casualties" else _people_kind(doc, noun, last, last)
+        return Quantity(None, None, None, "people", pk, span)
+    return Quantity(None, None, None, noun.lemma_.lower(), kind, span)

@@ -145,21 +145,51 @@ def _confirmation(doc: Doc, c: Claim, claims: list[Claim]) -> None:
 
 
 def _unconfirmed(doc: Doc, sent, match: re.Match[str], claims: list[Claim]) -> None:  # type: ignore[no-untyped-def]
-    evidence = Span.of(doc_text(doc), sent.start_char + match.start(), sent.start_char + match.end())
+    text = doc_text(doc)
+    evidence = Span.of(text, sent.start_char + match.start(), sent.start_char + match.end())
+    earlier = [c for c in claims if c.content.end <= sent.start_char]
     tm = _TARGET.search(sent.text, match.start())
-    what = (tm.group("what") or tm.group("what2")) if tm else ""
-    own = [c for c in claims if c.content.start >= sent.start_char and c.content.end <= sent.end_char]
-    target = None
-    keys = _keys(doc, sent.start_char + tm.start(), sent.end_char) if tm and what else set()
-    if keys - _ANAPHORIC:
-        target = _best_overlap(doc, claims, keys - _ANAPHORIC, before=sent.start_char)
-    if target is None:
-        target = _nearest_before(claims, sent.start_char)
-    if target is not None:
-        _mark(target, Status.UNCONFIRMED, evidence)
-    for c in own:  # the qualifying sentence is itself about an unconfirmed matter
-        if c.kind is not ClaimKind.OUTLET and target is None:
-            _mark(c, Status.UNCONFIRMED, evidence)
+    what = _CLAUSE_END.split((tm.group("what") or tm.group("what2")) if tm else "")[0]
+    targets = _by_source_reference(earlier, what)
+    if not targets and what:
+        offset = sent.start_char + tm.start() + tm.group(0).index(what) if tm else sent.start_char
+        keys = _keys(doc, offset, offset + len(what)) - _ANAPHORIC
+        best = _best_overlap(doc, earlier, keys, before=sent.start_char) if keys else None
+        targets = [best] if best is not None else []
+    if not targets and _is_anaphoric(what or sent.text[: match.start()]):
+        nearest = _nearest_before(earlier, sent.start_char)
+        targets = [nearest] if nearest is not None else []
+    for t in targets:
+        _mark(t, Status.UNCONFIRMED, evidence)
+
+
+_CLAUSE_END = re.compile(r",\s*(?:and|but|while|as)\b|;|\s+but\s+")
+_SOURCE_REF = re.compile(r"(?P<who>[\w-]+)['’]s?\s+(?:own\s+)?(?:claims?|statements?|reports?|assertions?|allegations?|"
+                         r"videos?|account|version|figures?|words)|(?:claims?|statements?|reports?)\s+(?:by|from)\s+"
+                         r"(?:the\s+)?(?P<who2>[\w-]+(?:\s+[\w-]+)?)", re.I)
+
+
+def _by_source_reference(claims: list[Claim], what: str) -> list[Claim]:
+    """'no confirmation of the group's claims': every earlier claim whose source is that group."""
+    m = _SOURCE_REF.search(what)
+    if not m:
+        return []
+    who = (m.group("who") or m.group("who2") or "").lower().split()[-1]
+    if who in ("its", "their", "his", "her", "these", "those", "the", "such"):
+        return []
+    out = []
+    for c in claims:
+        if c.source is None:
+            continue
+        names = (c.source.span.text + " " + (c.source.entity.text if c.source.entity else "")).lower()
+        if re.search(rf"\b{re.escape(who)}", names):
+            out.append(c)
+    return out
+
+
+def _is_anaphoric(phrase: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", phrase.lower())
+    return not words or (len(words) <= 5 and any(w in _ANAPHORIC for w in words))
 
 
 # ------------------------------------------------------------------------------------------ linking
@@ -208,14 +238,27 @@ def _nearest_before(claims: list[Claim], pos: int) -> Claim | None:
     return earlier[-1] if earlier else None
 
 
+_ARTEFACTS = frozenset("video videos footage report reports claim claims statement statements allegation "
+                       "allegations information rumours rumors photos photo images account".split())
+
+
 def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
                   require_overlap: bool = False) -> Claim | None:
-    """The earlier claim a denial or confirmation answers: by shared content words, else by anaphora."""
+    """The earlier claim a denial or confirmation answers: one naming the same artefact ("the video"), else
+    the one sharing most content words, else (for "denied it") the nearest one."""
     others = [o for o in claims if o is not c and o.content.end <= (c.cue.start if c.cue else c.content.start)]
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", content_text)]
+    refs = set(words) & _ARTEFACTS
+    if refs:
+        text = doc_text(doc)
+        recent = others[-_LOOKBACK:]
+        attributed = [o for o in recent if o.kind is not ClaimKind.OUTLET]
+        for o in reversed(attributed or recent):
+            region = " ".join(text[sp.start:sp.end] for sp in _claim_region(o)).lower()
+            if refs & set(re.findall(r"[a-z]+", region)):
+                return o
     keys = _content_keys(doc, c) - _ANAPHORIC
     target = _best_overlap(doc, others, keys, before=c.content.start) if keys else None
-    if target is None and not require_overlap:
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", content_text)]
-        if words and words[-1] in _ANAPHORIC and len(words) <= 4:
-            target = _nearest_before(others, c.content.start)
+    if target is None and not require_overlap and words and words[-1] in _ANAPHORIC and len(words) <= 4:
+        target = _nearest_before(others, c.content.start)
     return target

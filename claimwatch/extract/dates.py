@@ -1,0 +1,280 @@
+"""Dates: date expressions normalised against the article's publication date, with precision.
+
+Reads the parsed ``Doc`` (spaCy DATE/TIME entities plus a regex for what the small model misses: "overnight",
+"yesterday", weekday names, Ukrainian/Russian month names) and ``Article.published``; writes
+:class:`~claimwatch.model.DateRange` records (ISO ``start``/``end``; precision day | week | month | year | unknown;
+the evidence span). Common forms are parsed here, cheaply; the rest go to dateparser with explicit ``languages``
+and ``RELATIVE_BASE`` = the publication date, cached per (expression, base day). Without a publication date a date
+without a year keeps an unknown year ("--11-05") and relative dates ("yesterday") stay unknown: never invented.
+
+Default for an event whose claim has no date expression (:func:`default`): the week up to the publication date
+(``start`` = published - 6 days, ``end`` = published, precision ``week``, no span) -- the event was reported then
+and happened at or before it; ACLED's export turns this into time precision 2 at the midpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from ..model import DateRange, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+Parsed = tuple[str | None, str | None, str]  # start, end, precision
+
+_MONTHS_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# Ukrainian and Russian month stems (nominative and genitive forms share them).
+_MONTHS_UK = ["січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд"]
+_MONTHS_RU = ["январ", "феврал", "март", "апрел", "ма[йя]", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+              "декабр"]
+_MONTH_RE = "|".join([r"jan(?:uary)?\.?", r"feb(?:ruary)?\.?", r"mar(?:ch)?\.?", r"apr(?:il)?\.?", "may",
+                      r"june?\.?", r"july?\.?", r"aug(?:ust)?\.?", r"sept?(?:ember)?\.?", r"oct(?:ober)?\.?",
+                      r"nov(?:ember)?\.?", r"dec(?:ember)?\.?"] + [s + r"\w*" for s in _MONTHS_UK + _MONTHS_RU])
+_WEEKDAYS = MappingProxyType({d: i for i, d in enumerate(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])})
+_WEEKDAY_RE = "|".join(_WEEKDAYS)
+_DURATION = re.compile(r"(?:about |over |more than |some |nearly |almost |the )?(?:\d+|[a-z-]+)\s+"
+                       r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)(?:\s+old|\s+long)?")
+_NUMWORDS = MappingProxyType({"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                              "a": 1, "several": 3, "few": 3, "a few": 3, "ten": 10})
+
+#: Candidate expressions the small English model does not always tag as DATE.
+CANDIDATE = re.compile(
+    r"\b(?:yesterday|today|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening)|"
+    r"(?:on\s+)?(?:" + _WEEKDAY_RE + r")(?:\s+(?:morning|afternoon|evening|night))?|"
+    r"(?:last|this|past)\s+(?:week|month|year|weekend)|"
+    r"(?:in|over|during)\s+the\s+(?:past|last)\s+(?:day|24\s+hours|week|month|year|\w+\s+days)|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTH_RE + r")(?:\s+\d{4})?|(?:" + _MONTH_RE + r")\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,?\s+\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    r"вчора|учора|вчера|сьогодні|сегодня|вночі|ночью|минулого\s+тижня|на\s+прошлой\s+неделе)\b",
+    re.IGNORECASE)
+
+
+def find(doc: Doc, published: datetime | None, languages: Iterable[str] = ("en",)) -> list[DateRange]:
+    """Every date expression of ``doc`` normalised against ``published`` (unparseable ones dropped)."""
+    text = doc.text
+    spans = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")}
+    spans |= {(m.start(), m.end()) for m in CANDIDATE.finditer(text)}
+    base = published.date() if published else None
+    langs = tuple(languages)
+    out = []
+    for s, e in _outermost(spans):
+        got = parse(text[s:e], base, langs)
+        if got is not None:
+            out.append(DateRange(got[0], got[1], got[2], Span.of(text, s, e)))
+    return out
+
+
+def default(published: datetime | None) -> DateRange:
+    """The date of an event whose claim gives none (see the module docstring)."""
+    if published is None:
+        return DateRange(None, None, "unknown")
+    day = published.date()
+    return DateRange((day - timedelta(days=6)).isoformat(), day.isoformat(), "week")
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
+
+
+def parse(expr: str, base: date | None, languages: tuple[str, ...] = ("en",)) -> Parsed | None:
+    """(start, end, precision) of one expression; None when it is no date (a duration, a time of day)."""
+    e = " ".join(expr.lower().split())
+    e = re.sub(r"^(?:on|in|at|since|by|from|until|during|over)\s+", "", e)
+    e = re.sub(r"^the\s+", "", e)
+    got = _relative(e, base)
+    if got is not None:
+        return got
+    if _DURATION.fullmatch(e):
+        return None
+    got = _absolute(e, base)
+    if got is not None:
+        return got
+    if base is not None and re.search(r"\d|" + _MONTH_RE + "|" + _WEEKDAY_RE, e):
+        return _dateparser(e, base, languages)
+    return None
+
+
+def _day(d: date) -> Parsed:
+    return d.isoformat(), d.isoformat(), "day"
+
+
+def _relative(e: str, base: date | None) -> Parsed | None:
+    """Deictic expressions: they need the publication date, else they stay unknown."""
+    rel = _relative_offset(e)
+    if rel is None:
+        return None
+    if base is None:
+        return None, None, "unknown"
+    return rel(base)
+
+
+def _relative_offset(e: str):  # type: ignore[no-untyped-def]
+    word = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", e)
+    if e in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today", "сьогодні",
+             "сегодня"):
+        return _day
+    if e in ("yesterday", "вчора", "учора", "вчера") or word == "yesterday":
+        return lambda b: _day(b - timedelta(days=1))
+    if e in ("overnight", "last night", "вночі", "ночью"):
+        return lambda b: ((b - timedelta(days=1)).isoformat(), b.isoformat(), "day")
+    if word in _WEEKDAYS:
+        return lambda b: _day(b - timedelta(days=(b.weekday() - _WEEKDAYS[word]) % 7))
+    period = re.fullmatch(r"(last|this|past)\s+(week|month|year|weekend)", e) or \
+        re.fullmatch(r"(past|last)\s+(day|24 hours|week|month|year|\w+(?: \w+)? days)", e)
+    if period:
+        return lambda b: _period(period.group(1), period.group(2), b)
+    if e in ("минулого тижня", "на прошлой неделе"):
+        return lambda b: _period("last", "week", b)
+    ago = re.fullmatch(r"(\d+|\w+(?: \w+)?) days? ago", e)
+    if ago and _count(ago.group(1)) is not None:
+        return lambda b: _day(b - timedelta(days=_count(ago.group(1)) or 0))
+    return None
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else _NUMWORDS.get(word)
+
+
+def _period(which: str, unit: str, b: date) -> Parsed:
+    if unit in ("day", "24 hours"):
+        return (b - timedelta(days=1)).isoformat(), b.isoformat(), "day"
+    if unit.endswith("days"):
+        n = _count(unit[:-5].strip()) or 3
+        return (b - timedelta(days=n)).isoformat(), b.isoformat(), "week" if n <= 10 else "month"
+    if unit in ("week", "weekend"):
+        if which == "past":
+            return (b - timedelta(days=7)).isoformat(), b.isoformat(), "week"
+        monday = b - timedelta(days=b.weekday())
+        if which == "last":
+            monday -= timedelta(days=7)
+        if unit == "weekend":
+            sat = monday + timedelta(days=5)
+            return sat.isoformat(), (sat + timedelta(days=1)).isoformat(), "day"
+        end = min(monday + timedelta(days=6), b)
+        return monday.isoformat(), end.isoformat(), "week"
+    if unit == "month":
+        if which == "past":
+            return (b - timedelta(days=30)).isoformat(), b.isoformat(), "month"
+        first = b.replace(day=1)
+        if which == "last":
+            first = (first - timedelta(days=1)).replace(day=1)
+            return _month(first.year, first.month)
+        return first.isoformat(), b.isoformat(), "month"
+    year = b.year - (1 if which == "last" else 0)
+    return f"{year}-01-01", f"{year}-12-31", "year"
+
+
+def _month(year: int | None, month: int) -> Parsed:
+    if year is None:
+        return f"--{month:02d}-01", f"--{month:02d}-{_days_in(month):02d}", "month"
+    return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{monthrange(year, month)[1]:02d}", "month"
+
+
+def _days_in(month: int) -> int:
+    return 29 if month == 2 else monthrange(2001, month)[1]
+
+
+def _month_number(word: str) -> int | None:
+    w = word.lower().rstrip(".")
+    for i, stem in enumerate(_MONTHS_EN):
+        if w.startswith(stem) and (len(w) == 3 or w in _FULL_MONTHS or w == "sept"):
+            return i + 1
+    for table in (_MONTHS_UK, _MONTHS_RU):
+        for i, stem in enumerate(table):
+            if re.match(stem, w):
+                return i + 1
+    return None
+
+
+_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"}
+_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([^\d\s,]+)(?:,?\s+(\d{4}))?")
+_MDY = re.compile(r"([^\d\s,]+)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
+_MY = re.compile(r"(?:early|mid|late|mid-|the end of|the beginning of|the start of)?\s*-?\s*([^\d\s,]+),?\s+(\d{4})")
+
+
+def _absolute(e: str, base: date | None) -> Parsed | None:
+    """Day-month(-year), month-day(-year), month-year, year and numeric forms, without dateparser."""
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", e) or re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", e)
+    if iso:
+        g = iso.groups()
+        y, mo, d = (int(g[0]), int(g[1]), int(g[2])) if len(g[0]) == 4 else (int(g[2]), int(g[1]), int(g[0]))
+        return _ymd(y, mo, d, base)
+    for rx, order in ((_DMY, "dmy"), (_MDY, "mdy")):
+        m = rx.fullmatch(e)
+        if m:
+            d, mon = (m.group(1), m.group(2)) if order == "dmy" else (m.group(2), m.group(1))
+            month = _month_number(mon)
+            if month is not None:
+                return _ymd(int(m.group(3)) if m.group(3) else None, month, int(d), base)
+    m = _MY.fullmatch(e)
+    if m and _month_number(m.group(1)):
+        return _month(int(m.group(2)), _month_number(m.group(1)) or 1)
+    part = re.fullmatch(r"(?:early|mid|late|end of|beginning of|start of)?\s*-?\s*([a-z]+)", e)
+    if part:
+        month = _month_number(part.group(1))
+        if month is not None:
+            return _month(_year_for(month, 1, base), month)
+    if re.fullmatch(r"(19|20)\d{2}", e):
+        return f"{e}-01-01", f"{e}-12-31", "year"
+    return None
+
+
+def _year_for(month: int, day: int, base: date | None) -> int | None:
+    """The year of a year-less date: the latest one not after the publication date (None without one)."""
+    if base is None:
+        return None
+    try:
+        candidate = date(base.year, month, min(day, _days_in(month)))
+    except ValueError:
+        return base.year
+    return base.year if candidate <= base + timedelta(days=1) else base.year - 1
+
+
+def _ymd(year: int | None, month: int, day: int, base: date | None) -> Parsed | None:
+    if not (1 <= month <= 12 and 1 <= day <= _days_in(month)):
+        return None
+    year = year if year is not None else _year_for(month, day, base)
+    if year is None:
+        iso = f"--{month:02d}-{day:02d}"
+        return iso, iso, "day"
+    try:
+        return _day(date(year, month, day))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(expr: str, base: date, languages: tuple[str, ...]) -> Parsed | None:
+    parser = _parser(languages, base)
+    data = parser.get_date_data(expr)
+    if data is None or data.date_obj is None:
+        return None
+    d = data.date_obj.date()
+    period = data.period or "day"
+    if period == "month":
+        return _month(d.year, d.month)
+    if period == "year":
+        return f"{d.year}-01-01", f"{d.year}-12-31", "year"
+    if period == "week":
+        monday = d - timedelta(days=d.weekday())
+        return monday.isoformat(), (monday + timedelta(days=6)).isoformat(), "week"
+    return _day(d)
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...], base: date):  # type: ignore[no-untyped-def]
+    from dateparser.date import DateDataParser
+
+    langs = [lang for lang in languages if lang in ("en", "uk", "ru")] or ["en"]
+    return DateDataParser(languages=langs, settings={
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False})
