@@ -165,9 +165,9 @@ def _call(check: Check, options: Options) -> list[CheckResult]:
     return [CheckResult(*r) for r in result]
 
 
-def run_checks(options: Options, checks: tuple[Check, ...] = CHECKS) -> list[CheckResult]:
-    """The results of ``checks`` (one check may give several results, e.g. one per pinned package)."""
-    return [result for check in checks for result in _call(check, options)]
+def run_checks(options: Options, checks: tuple[Check, ...] | None = None) -> list[CheckResult]:
+    """The results of ``checks`` (default :data:`CHECKS`; one check may give several results)."""
+    return [result for check in (CHECKS if checks is None else checks) for result in _call(check, options)]
 
 
 def healthy(results: list[CheckResult]) -> bool:
