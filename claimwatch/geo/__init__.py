@@ -1,0 +1,17 @@
+"""Offline geoparsing: toponyms found in text, resolved against a GeoNames-based gazetteer index.
+
+Library use::
+
+    from claimwatch.geo import Geoparser
+    geoparser = Geoparser(options)            # the index opens (or is built) on first use
+    mentions = geoparser.annotate(doc, article, claims)
+    resolved = geoparser.resolve_spans(text, [(0, 6)])
+
+Data: GeoNames (https://www.geonames.org), CC BY 4.0.
+"""
+
+from .gazetteer import Entry, Gazetteer, build, default_path
+from .geoparser import Geoparser, event_place
+from .resolve import Resolution, resolve
+
+__all__ = ["Entry", "Gazetteer", "Geoparser", "Resolution", "build", "default_path", "event_place", "resolve"]

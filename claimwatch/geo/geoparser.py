@@ -1,0 +1,91 @@
+"""The geoparsing stage: place mentions of an article, resolved, and the place of each event.
+
+Reads: the spaCy ``Doc`` of ``article.text``, the article's claims (with events filled by the events stage) and
+the gazetteer index (opened lazily on first use; built first when missing). Writes: the returned
+:class:`~claimwatch.model.PlaceMention` list (offsets into ``article.text``) and ``event.place`` of each event:
+the most specific location its claim refers to.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..model import Article, Claim, Event, PlaceMention, Span
+from .gazetteer import Gazetteer
+from .regions import precision_of
+from .resolve import Resolution, resolve
+from .toponyms import Toponym, detect
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..settings import Options
+
+#: most specific first
+_SPECIFICITY = {"settlement": 0, "district": 1, "region": 2, "country": 3, "continent": 4, "other": 5}
+
+
+class Geoparser:
+    """Detects and resolves toponyms; one per process is enough (the index opens once, on first use)."""
+
+    def __init__(self, options: Options | None = None, gazetteer: Gazetteer | None = None,
+                 use_matcher: bool = True) -> None:
+        self.options = options
+        self._gazetteer = gazetteer
+        self._lock = threading.Lock()
+        self.use_matcher = use_matcher
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            with self._lock:
+                if self._gazetteer is None:
+                    self._gazetteer = Gazetteer.open(self.options)
+        return self._gazetteer
+
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Resolution]:
+        """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article."""
+        return resolve(self.gazetteer, text, spans)
+
+    def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
+        gaz = self.gazetteer
+        matcher = gaz.matcher_names() if self.use_matcher else frozenset()
+        return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms)
+
+    def detect_and_resolve(self, doc: Doc, demonyms: bool = False) -> list[Resolution]:
+        found = self.detect(doc, demonyms)
+        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found])
+
+    def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
+        """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""
+        found = self.detect(doc)
+        resolved = self.resolve_spans(article.text, [(t.start, t.end) for t in found])
+        mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
+        locations = [m for m, t in zip(mentions, found) if t.role == "location" and m.place is not None]
+        for claim in claims:
+            for event in claim.events:
+                event.place = event_place(event, claim, locations, doc)
+        return mentions
+
+
+def _mention(article: Article, t: Toponym, r: Resolution) -> PlaceMention:
+    place = r.entry.to_place() if r.entry is not None else None
+    precision = precision_of(r.entry.fclass, r.entry.fcode) if r.entry is not None else None
+    role = "actor" if t.role == "actor" else "location"
+    return PlaceMention(article.span(t.start, t.end), place, precision, role, r.confidence)
+
+
+def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention], doc: Doc) -> PlaceMention | None:
+    """The most specific location inside the claim's content (else the event's sentence), nearest the trigger."""
+    inside = [m for m in locations if any(part.contains(m.span) for part in claim.parts)]
+    if not inside:
+        sent = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        if sent is not None:
+            bounds = Span.of(doc.text, sent.sent.start_char, sent.sent.end_char)
+            inside = [m for m in locations if bounds.contains(m.span)]
+    if not inside:
+        return None
+    return min(inside, key=lambda m: (_SPECIFICITY.get(m.precision or "other", 5),
+                                      abs(m.span.start - event.trigger.start)))

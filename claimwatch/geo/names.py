@@ -1,0 +1,96 @@
+"""Place-name normalisation and the lookup variants of a mention.
+
+Reads: a surface string. Writes: normalised keys (the form every name is indexed and looked up under) and
+:class:`Query` variants ("the Kursk region" -> "kursk" with a region hint). Pure functions, no data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_APOSTROPHES = str.maketrans({"’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʹ": "", "'": "", "\u02bb": "",
+                              ".": "", "-": " ", "‐": " ", "–": " ", "—": " ", ",": " ", "/": " "})
+_SPACES = re.compile(r"\s+")
+_LEADING = re.compile(r"^(?:the|city of|town of|village of|settlement of|m\u0456sto|город|місто|село|с|г|м)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
+#: trailing words that name an administrative level: "Kursk region", "Kharkiv Oblast", "Bakhmut raion"
+_LEVEL_WORDS: dict[str, str] = {
+    "oblast": "region", "oblasts": "region", "region": "region", "regions": "region", "province": "region",
+    "provinces": "region", "krai": "region", "kray": "region", "governorate": "region", "state": "region",
+    "prefecture": "region", "voivodeship": "region", "canton": "region", "republic": "region",
+    "область": "region", "обл": "region", "краи": "region", "край": "region",
+    "raion": "district", "rayon": "district", "raions": "district", "district": "district",
+    "districts": "district", "county": "district", "counties": "district", "parish": "district",
+    "municipality": "district", "hromada": "district", "район": "district", "округ": "district",
+    "city": "settlement", "town": "settlement", "village": "settlement", "township": "district",
+}
+_LEVEL_RE = re.compile(r"^(?P<base>.+?)\s+(?P<level>" + "|".join(sorted(_LEVEL_WORDS, key=len, reverse=True))
+                       + r")$")
+
+
+def norm(text: str) -> str:
+    """The index key of a name: case-folded, accents and apostrophes dropped, hyphens as spaces.
+
+    Cyrillic letters keep their base form ("й" -> "и", "ї" -> "і") the same way on both sides of a lookup.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    cleaned = stripped.casefold().translate(_APOSTROPHES).replace("ё", "е")
+    return _SPACES.sub(" ", cleaned).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One way to look a mention up: a normalised key and the feature level the wording asks for."""
+
+    key: str
+    level: str | None = None  #: settlement | district | region, when the mention says so ("Kursk region")
+    derived: bool = False  #: the key was cut from the surface form (level word, article, possessive)
+
+
+@lru_cache(maxsize=65536)
+def queries(text: str) -> tuple[Query, ...]:
+    """Lookup variants for a mention, most literal first."""
+    key = norm(text)
+    out = [Query(key)]
+    base = _LEADING.sub("", key)
+    if base != key and base:
+        out.append(Query(base, derived=True))
+    possessive = _POSSESSIVE.sub("", text.strip())
+    if possessive != text.strip():
+        out.append(Query(norm(possessive), derived=True))
+    match = _LEVEL_RE.match(base)
+    if match and len(match["base"]) > 1:
+        stem = _LEADING.sub("", match["base"])
+        out.append(Query(stem, level=_LEVEL_WORDS[match["level"]], derived=True))
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for q in out:
+        if q.key and (q.key, q.level) not in seen:
+            seen.add((q.key, q.level))
+            unique.append(q)
+    return tuple(unique)
+
+
+def level_word(word: str) -> str | None:
+    """The level a word names ("oblast" -> region, "raion" -> district), or None."""
+    return _LEVEL_WORDS.get(norm(word))
+
+
+_LATIN_OR_CYRILLIC = re.compile(r"^[\sA-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff'’.\-()]+$")
+
+
+def indexable(name: str) -> bool:
+    """Whether an alternate name is worth indexing: Latin or Cyrillic script, not a code or a romanised stub.
+
+    GeoNames' alternate names include airport codes ("IEV") and lower-case romanisations of other scripts
+    ("kyiva") that match ordinary words; they are left out.
+    """
+    if len(name) < 2 or not _LATIN_OR_CYRILLIC.match(name):
+        return False
+    if name == name.lower() and not any("\u0400" <= c <= "\u04ff" for c in name):
+        return False
+    return not (name.isupper() and len(name) <= 4)

@@ -1,0 +1,223 @@
+"""Toponym resolution: choose one gazetteer place for each mention, using the article's context.
+
+Reads: the article text and mention spans (from detection or from gold annotations) and a
+:class:`~claimwatch.geo.gazetteer.Gazetteer`. Writes: one :class:`Resolution` per mention.
+
+Each candidate is scored on its own merits (population, feature type, how the name belongs to it) and on the
+article's context: the countries and regions that the other mentions point to, a qualifier right after the
+mention ("Sudzha in the Kursk region", "Athens, Ga."), and how close it lies to the places resolved around
+it. Mentions the gazetteer cannot place (streets, buildings) take the nearest resolved settlement as an
+approximate location, flagged as such.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .candidates import Candidate, candidates
+from .gazetteer import Entry, Gazetteer
+from .regions import distance_km
+
+#: scoring weights (see ``_score``)
+W_POP = 0.35  # per order of magnitude of population
+W_KIND = {"country": 1.6, "continent": 1.6, "region": 0.8, "district": -0.2, "settlement": 0.0, "other": -0.3}
+W_QUALITY = (0.0, -0.8, -0.8, 0.0)  # primary name, alternate name, bare alias ("Oakland" County), demonym
+W_CAPITAL = 1.2  # national capitals are what a bare name usually means ("Paris", "Washington")
+W_NAMESAKE = 1.2  # a big town inside the same-named region is what a bare name means ("New York", "Kharkiv")
+W_COUNTRY = 2.0  # share of the article's other mentions in the candidate's country
+W_ADMIN1 = 2.5  # share in the candidate's region
+W_QUALIFIER = 4.0  # the mention is qualified by a region or country containing the candidate
+W_NEAR = 1.2  # candidate within ~200 km of another mention's choice
+W_DERIVED = -0.3
+W_PARTIAL = -1.2
+PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the nearest resolved place
+FALLBACK_CONFIDENCE = 0.2
+
+_QUALIFIER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?|\s*-\s*)$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Resolution:
+    start: int
+    end: int
+    text: str
+    entry: Entry | None
+    confidence: float = 0.0
+    approximate: bool = False  #: placed at a nearby resolved place, not found in the gazetteer itself
+    candidates: int = 0
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    text: str
+    cands: list[Candidate]
+    base: list[float] = field(default_factory=list)  #: context-free score of each candidate
+    scores: list[float] = field(default_factory=list)
+    choice: int = -1
+    qualifier: int = -1  #: index of the mention qualifying this one
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.cands[self.choice] if self.choice >= 0 else None
+
+
+def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], fallback: bool = True,
+            rounds: int = 2) -> list[Resolution]:
+    """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article."""
+    mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e])) for s, e in spans]
+    _link_qualifiers(text, mentions)
+    for m in mentions:
+        m.base = [_prior(c) + _namesake(c, m.cands) for c in m.cands]
+        m.scores = list(m.base)
+        m.choice = _argmax(m.scores)
+    for _ in range(rounds):
+        context = _Context.of(mentions)
+        for i, m in enumerate(mentions):
+            m.scores = [_score(k, i, m, mentions, context) for k in range(len(m.cands))]
+            m.choice = _argmax(m.scores)
+    return [_result(i, m, mentions, fallback) for i, m in enumerate(mentions)]
+
+
+def _argmax(scores: list[float]) -> int:
+    return max(range(len(scores)), key=scores.__getitem__) if scores else -1
+
+
+def _prior(c: Candidate) -> float:
+    e = c.entry
+    score = W_POP * math.log10(e.population + 10) + W_KIND.get(e.kind, 0.0) + W_QUALITY[min(e.quality, 3)]
+    if c.derived:
+        score += W_DERIVED
+    if c.partial:
+        score += W_PARTIAL
+    if e.fcode == "PPLC":
+        score += W_CAPITAL
+    return score
+
+
+def _namesake(c: Candidate, cands: list[Candidate]) -> float:
+    """Bonus for a settlement when a region or district of the same name contains it and it is a large
+    part of it: "New York" (the city, not the state), "Kharkiv" (not the oblast), "Paris" (not the
+    département)."""
+    e = c.entry
+    if e.kind != "settlement":
+        return 0.0
+    for other in cands:
+        r = other.entry
+        if r.kind in ("region", "district") and r.admin1 == e.admin1 and (
+                r.kind == "region" or r.admin2 == e.admin2) and e.population >= 0.2 * r.population:
+            return W_NAMESAKE
+    return 0.0
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the article's mentions point to: weights per country and per region, and chosen points."""
+
+    countries: Counter[str]
+    admin1s: Counter[str]
+    total: float
+    points: list[tuple[int, float, float]]  #: (mention index, lat, lon) of chosen settlements/districts
+
+    @classmethod
+    def of(cls, mentions: list[_Mention]) -> _Context:
+        countries: Counter[str] = Counter()
+        admin1s: Counter[str] = Counter()
+        points = []
+        for i, m in enumerate(mentions):
+            c = m.best
+            if c is None or c.partial:
+                continue
+            e = c.entry
+            if e.country:
+                countries[e.country] += 1
+            if e.admin1 and e.kind != "country":
+                admin1s[e.admin1] += 1
+            if e.kind in ("settlement", "district"):
+                points.append((i, e.lat, e.lon))
+        return cls(countries, admin1s, float(sum(countries.values())), points)
+
+
+def _score(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context) -> float:
+    c = m.cands[k]
+    e = c.entry
+    score = m.base[k]
+    own = m.best.entry if m.best is not None and not m.best.partial else None
+    total = ctx.total - (1 if own is not None and own.country else 0)
+    if total > 0 and e.country:
+        score += W_COUNTRY * (ctx.countries[e.country] - _same(own, "country", e.country)) / total
+    if total > 0 and e.admin1 and e.kind != "country":
+        score += W_ADMIN1 * (ctx.admin1s[e.admin1] - _same(own, "admin1", e.admin1)) / total
+    if m.qualifier >= 0:
+        score += W_QUALIFIER * _inside(e, mentions[m.qualifier].best)
+    if e.kind in ("settlement", "district") and any(
+            j != i and distance_km(e.lat, e.lon, lat, lon) < 200 for j, lat, lon in ctx.points):
+        score += W_NEAR
+    return score
+
+
+def _same(own: Entry | None, attr: str, value: str) -> int:
+    return int(own is not None and getattr(own, attr) == value and (attr != "admin1" or own.kind != "country"))
+
+
+def _inside(e: Entry, qualifier: Candidate | None) -> float:
+    if qualifier is None:
+        return 0.0
+    q = qualifier.entry
+    if q.kind == "country":
+        return float(e.country == q.country)
+    if q.kind == "region":
+        return float(e.admin1 == q.admin1 and e.id != q.id)
+    if q.kind == "district":
+        return float(e.admin2 == q.admin2 and e.id != q.id)
+    return 0.0
+
+
+def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
+    """Mark "A, B" / "A in the B region" / "A (B)": B qualifies A when B can be a region or country."""
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for a, b in zip(order, order[1:]):
+        ma, mb = mentions[a], mentions[b]
+        gap = text[ma.end:mb.start]
+        if len(gap) <= 12 and _QUALIFIER_GAP.match(gap) and any(
+                c.entry.kind in ("country", "region", "district") for c in mb.cands):
+            ma.qualifier = b
+
+
+def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Resolution:
+    best = m.best
+    res = Resolution(m.start, m.end, m.text, None, candidates=len(m.cands))
+    if best is not None and not (best.partial and m.scores[m.choice] < PARTIAL_MIN):
+        res.entry = best.entry
+        res.confidence = _confidence(m.scores, m.choice)
+    elif fallback:
+        near = _nearest(i, mentions)
+        if near is not None:
+            res.entry, res.confidence, res.approximate = near, FALLBACK_CONFIDENCE, True
+    return res
+
+
+def _confidence(scores: list[float], choice: int) -> float:
+    """Softmax probability of the chosen candidate."""
+    top = scores[choice]
+    total = sum(math.exp(s - top) for s in scores)
+    return round(1.0 / total, 3)
+
+
+def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
+    """The resolved settlement or district mention closest in the text (an earlier one on ties)."""
+    here = mentions[i].start
+    best: tuple[int, Entry] | None = None
+    for j, m in enumerate(mentions):
+        c = m.best
+        if j == i or c is None or c.partial or c.entry.kind not in ("settlement", "district"):
+            continue
+        gap = abs(m.start - here) + (1 if m.start > here else 0)
+        if best is None or gap < best[0]:
+            best = (gap, c.entry)
+    return best[1] if best is not None else None

@@ -1,0 +1,137 @@
+"""Toponym detection in a parsed document: spaCy's place entities plus a gazetteer matcher.
+
+Reads: a spaCy ``Doc`` (entities, tags, dependencies) and the gazetteer's matcher names. Writes:
+:class:`Toponym` spans with their role: a place where something is (``location``), a place standing for its
+government ("the Kremlin said", "Kyiv announced": ``actor``), a modifier ("U.S. officials") or a demonym
+("Russian soldiers"). Places inside organisation or person names ("Freedom of Russia Legion") are not toponyms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .names import level_word, norm
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: verbs whose subject acts, speaks or decides: a place there stands for its government or forces
+AGENT_VERBS = frozenset("""say announce deny claim accuse warn demand insist reject condemn respond refuse agree
+    decide want threaten sign sanction recognise recognize support urge call vow pledge state declare report
+    confirm admit blame dismiss retaliate expel summon protest complain argue believe hope fear seek plan propose
+    offer negotiate ask request allege acknowledge maintain assert stress note add explain tell inform order
+    approve ratify veto annex invade attack launch strike shell bomb fire deploy send supply provide recapture
+    capture seize withdraw retreat mobilize mobilise impose ban suspend halt resume criticize criticise denounce
+    welcome praise thank invite host meet talk discuss tell reply counter insist lobby pressure promise pay fund
+    arm train help aid back oppose boycott veto vote elect appoint nominate arrest detain jail sentence prosecute
+    investigate probe charge sue win lose beat defeat push press expect estimate say""".split())
+#: nouns that make a possessive place an actor: "Moscow's response", "Kyiv's decision"
+AGENT_NOUNS = frozenset("""response decision claim claims statement position demand demands refusal offer proposal
+    plan strategy policy accusation accusations allegation allegations denial insistence warning warnings threat
+    threats request refusal support opposition rejection invasion aggression attack attacks offensive
+    counteroffensive forces troops army military government leadership officials diplomats envoy ambassador
+    spokesman spokeswoman spokesperson delegation negotiators president ministry intelligence
+    propaganda narrative version""".split())
+#: nouns after a place name that still locate something there: "the Pokrovsk direction", "Kherson airport"
+AREA_NOUNS = frozenset("""direction axis front sector area areas outskirts suburb suburbs district region border
+    frontier airport airfield port station bridge highway road city town village countryside coast coastline
+    bridgehead salient pocket enclave province oblast raion settlement neighbourhood neighborhood center centre
+    outpost base dam plant refinery""".split())
+_MAX_NGRAM = 3
+
+
+@dataclass(slots=True)
+class Toponym:
+    start: int
+    end: int
+    text: str
+    role: str = "location"  #: location | actor | modifier | demonym
+    source: str = "ner"  #: ner | matcher
+
+
+def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
+           demonyms: bool = False) -> list[Toponym]:
+    """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``."""
+    found: list[Toponym] = []
+    taken = [False] * len(doc)
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            found.append(_from_entity(ent))
+            _mark(taken, ent.start, ent.end)
+        elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
+            found.append(Toponym(ent.start_char, ent.end_char, ent.text, "demonym"))
+            _mark(taken, ent.start, ent.end)
+        else:
+            _mark(taken, ent.start, ent.end)
+    if matcher_names:
+        found.extend(_matched(doc, taken, matcher_names))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _mark(taken: list[bool], start: int, end: int) -> None:
+    for i in range(start, end):
+        taken[i] = True
+
+
+def _from_entity(ent: Span) -> Toponym:
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    if doc[start].lower_ == "the" and end - start > 1:
+        start += 1
+    if end < len(doc) and doc[end].is_alpha and level_word(doc[end].text) is not None:
+        end += 1  # "Kursk region", "Kharkiv Oblast": the level word decides between town and region
+    span = doc[start:end]
+    return Toponym(span.start_char, span.end_char, span.text, _role(span), "ner")
+
+
+def _matched(doc: Doc, taken: list[bool], names: frozenset[str]) -> Iterator[Toponym]:
+    """Capitalised token runs (up to three tokens) outside other entities that name a matcher place."""
+    i = 0
+    while i < len(doc):
+        hit = 0
+        if not taken[i] and _capitalised(doc[i]):
+            for n in range(min(_MAX_NGRAM, len(doc) - i), 0, -1):
+                span = doc[i:i + n]
+                if not any(taken[i:i + n]) and _plausible(span) and norm(span.text) in names:
+                    hit = n
+                    break
+        if hit:
+            span = doc[i:i + hit]
+            yield Toponym(span.start_char, span.end_char, span.text, _role(span), "matcher")
+            i += hit
+        else:
+            i += 1
+
+
+def _capitalised(token: Token) -> bool:
+    text = token.text
+    return len(text) > 2 and text[0].isupper() and not token.is_stop and not text.isupper()
+
+
+def _plausible(span: Span) -> bool:
+    last = span[-1]
+    return all(t.is_alpha or t.text == "-" for t in span) and last.pos_ in ("PROPN", "NOUN", "ADJ") and (
+        last.text[0].isupper())
+
+
+def _role(span: Span) -> str:
+    """actor when the place stands for who governs or fights from it; modifier for "U.S. officials"."""
+    root = span.root
+    dep = root.dep_
+    head = root.head
+    while dep == "conj" and head is not head.head:
+        dep, head = head.dep_, head.head
+    if dep == "nsubj" and head.lemma_.lower() in AGENT_VERBS:
+        return "actor"
+    if dep == "pobj" and head.lower_ == "by" and head.dep_ == "agent" and head.head.lemma_.lower() in AGENT_VERBS:
+        return "actor"
+    if dep == "poss" and head.lemma_.lower() in AGENT_NOUNS:
+        return "actor"
+    if dep in ("compound", "amod", "nmod") and head.pos_ == "NOUN" and head.ent_type_ not in PLACE_LABELS and (
+            head.lemma_.lower() not in AREA_NOUNS):
+        return "modifier"
+    return "location"
