@@ -1,0 +1,128 @@
+"""Attribution extraction on short fictional war reports: sources, cues, contents and kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.extract import attribution
+from claimwatch.model import Claim, ClaimKind
+
+
+def claims_of(nlp, text: str) -> list[Claim]:  # type: ignore[no-untyped-def]
+    return [c for c in attribution.find_claims(nlp(text)) if c.kind is not ClaimKind.OUTLET]
+
+
+def by_cue(claims: list[Claim], cue: str) -> Claim:
+    found = [c for c in claims if c.cue is not None and c.cue.text == cue]
+    assert found, f"no claim with cue {cue!r} in {[c.cue.text for c in claims if c.cue]}"
+    return found[0]
+
+
+def test_indirect_claim_with_that_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The Ministry of Defence said that its forces had repelled an attack near Vovchansk."
+    c = by_cue(claims_of(nlp, text), "said")
+    assert c.source is not None and c.source.span.text == "The Ministry of Defence"
+    assert c.content.text == "that its forces had repelled an attack near Vovchansk"
+    assert c.kind is ClaimKind.INDIRECT
+
+
+def test_every_span_points_into_the_text(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("“We took the village,” the commander said. “The enemy fled.” According to the brigade, "
+            "two tanks were destroyed. The governor added that nobody was hurt.")
+    for c in attribution.find_claims(nlp(text)):
+        for span in [*c.parts, c.content] + ([c.cue] if c.cue else []) + ([c.source.span] if c.source else []):
+            assert text[span.start:span.end] == span.text
+
+
+def test_quote_before_cue_continues_after_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "“We took the village,” the commander said. “The enemy fled, leaving their wounded behind.”"
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["“We took the village,”", "“The enemy fled, leaving their wounded behind.”"]
+    assert c.source is not None and c.source.span.text == "the commander"
+    assert c.kind is ClaimKind.DIRECT
+
+
+def test_multi_sentence_quote_is_one_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ('The commander said: "We hold the bridge. The enemy has lost three tanks. We will not retreat."\n\n'
+            "Shelling continued overnight.")
+    c = by_cue(claims_of(nlp, text), "said:")
+    assert c.content.text == '"We hold the bridge. The enemy has lost three tanks. We will not retreat."'
+    assert c.kind is ClaimKind.DIRECT
+
+
+def test_parenthetical_cue_splits_the_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The reinforcements, the spokesman said, would arrive before the end of the week."
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["The reinforcements", "would arrive before the end of the week"]
+
+
+def test_two_cues_in_one_sentence_are_two_claims(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Ministry of Defence said its forces had taken two settlements, asserting that the enemy "
+            "suffered heavy losses.")
+    claims = claims_of(nlp, text)
+    said, asserting = by_cue(claims, "said"), by_cue(claims, "asserting")
+    assert said.content.text == "its forces had taken two settlements"
+    assert asserting.content.text == "that the enemy suffered heavy losses"
+    assert asserting.source is not None and asserting.source.span.text == "The Ministry of Defence"
+
+
+def test_mixed_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'The governor said the strike had caused "significant damage" to the power station.'
+    c = by_cue(claims_of(nlp, text), "said")
+    assert c.kind is ClaimKind.MIXED
+
+
+def test_according_to(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "According to the regional administration, three drones were shot down over Belgorod."
+    c = by_cue(claims_of(nlp, text), "According to")
+    assert c.source is not None and c.source.span.text == "the regional administration"
+    assert c.content.text == "three drones were shot down over Belgorod"
+
+
+def test_in_a_statement_belongs_to_the_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The group said in a statement that its fighters had destroyed a fuel depot."
+    c = by_cue(claims_of(nlp, text), "said in a statement")
+    assert c.content.text == "that its fighters had destroyed a fuel depot"
+
+
+def test_dash_trailer_names_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Air defences destroyed 12 drones over the Kursk region overnight. — Ministry of Defence\n\n"
+            "Local residents reported explosions.")
+    c = by_cue(claims_of(nlp, text), "—")
+    assert c.source is not None and c.source.span.text == "Ministry of Defence"
+    assert c.content.text == "Air defences destroyed 12 drones over the Kursk region overnight"
+
+
+def test_pronoun_source_resolves_to_the_man_in_the_video(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("In the video, a masked man in the video reads a statement. "
+            "He declared that the partisans would continue their attacks.")
+    c = by_cue(claims_of(nlp, text), "declared")
+    assert c.source is not None and c.source.span.text == "He"
+    assert c.source.entity is not None and c.source.entity.text == "a masked man in the video"
+
+
+def test_the_group_resolves_to_the_named_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Kursk Resistance published a video on Tuesday. "
+            "The group said its fighters had blown up a railway bridge.")
+    c = by_cue(claims_of(nlp, text), "said")
+    assert c.source is not None and c.source.entity is not None
+    assert c.source.entity.text == "The Kursk Resistance"
+
+
+def test_sentences_without_cue_are_the_outlets_own(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Heavy fighting continued near Pokrovsk on Monday. The commander said the line held."
+    claims = attribution.find_claims(nlp(text))
+    outlet = [c for c in claims if c.kind is ClaimKind.OUTLET]
+    assert [c.content.text for c in outlet] == ["Heavy fighting continued near Pokrovsk on Monday"]
+    assert outlet[0].source is None and outlet[0].cue is None
+
+
+def test_nested_report_is_not_a_separate_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The spokesman said the commander had claimed that the bridge was destroyed."
+    cues = [c.cue.text for c in claims_of(nlp, text) if c.cue]
+    assert cues == ["said"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n ", "....", "— — —", "“", "\u200b\u200b"])
+def test_degenerate_text_does_not_crash(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(attribution.find_claims(nlp(text)), list)
