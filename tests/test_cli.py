@@ -262,3 +262,15 @@ def test_help_and_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "claimwatch.cli", "--help"], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0 and "--db" in done.stdout
+
+
+def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The library examples in README.md run as written (from the repository root's point of view)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
+    assert len(blocks) >= 2
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - running our own documentation
+    assert counts("sqlite:///cw.db")["articles"] == 13
