@@ -318,6 +318,31 @@ def evaluate_cmd(
         state.out.print(render(task, result))
 
 
+# -- gazetteer ----------------------------------------------------------------------------------------
+
+gazetteer_app = typer.Typer(help="The offline gazetteer index (GeoNames data, CC BY 4.0, from PyPI packages).",
+                            no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option("--force", help="rebuild even when the index exists")] = False,
+) -> None:
+    """Build the gazetteer index (otherwise built on first use)."""
+    from .geo.gazetteer import build, default_path
+
+    state = _state(ctx)
+    path = default_path(state.options)
+    if path.exists() and not force:
+        state.out.print(f"gazetteer index already built: {escape(str(path))} (--force rebuilds it)")
+        return
+    stats = build(path, state.options.gazetteer_extra or None)
+    state.out.print(f"built {escape(str(path))}: {stats.places:,} places, {stats.names:,} names, "
+                    f"{stats.bytes / 1e6:.0f} MB in {stats.seconds:.1f} s")
+
+
 # -- doctor -------------------------------------------------------------------------------------------
 
 @app.command()

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .geo.gazetteer import doctor_check as check_gazetteer
 from .settings import Options
 
 
@@ -150,6 +151,7 @@ CHECKS: tuple[Check, ...] = (
     check_spacy_model,
     check_lingua,
     check_database,
+    check_gazetteer,
 )
 
 

@@ -265,3 +265,17 @@ def _build_in_child(path: Path, extra: str | None) -> None:
 
 
 __all__ = ["BuildStats", "Entry", "Gazetteer", "build", "data_version", "default_path"]
+
+
+def doctor_check(options: Options) -> tuple[str, bool, str, str, bool]:
+    """``claimwatch doctor``: is the gazetteer index built (it is built on first use otherwise)?"""
+    path = default_path(options)
+    if not path.exists():
+        return ("gazetteer index", False, f"not built yet ({path}); built on first use (under a minute)",
+                "claimwatch gazetteer build", False)
+    try:
+        meta = Gazetteer(path).meta()
+    except sqlite3.Error as exc:
+        return ("gazetteer index", False, f"{path}: unreadable ({exc})", "claimwatch gazetteer build --force", True)
+    detail = f"{path} ({path.stat().st_size / 1e6:.0f} MB, built {meta.get('built', '?')}; GeoNames data, CC BY 4.0)"
+    return ("gazetteer index", True, detail, "", False)
