@@ -106,6 +106,11 @@ class Lexicon:
     index: MappingProxyType[str, tuple[Phrase, ...]]  #: first phrase token -> phrases
     families: MappingProxyType[str, float]  #: family -> default weight
 
+    def words(self, context: str) -> frozenset[str]:
+        """The one-word entries of a context set."""
+        return frozenset(p.tokens[0] for ps in self.index.values() for p in ps
+                         if p.kind == "context" and p.name == context and len(p.tokens) == 1)
+
 
 def _parse(entry: str, default: float) -> tuple[tuple[str, ...], float]:
     text, _, weight = str(entry).partition("|")

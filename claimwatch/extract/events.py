@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..model import ActorRef, Article, Claim, DateRange, Event, Quantity, Span
+from . import dates, quantities
 from . import event_rules as R
 from . import event_rules_strategic as S
-from .event_lexicon import Match, event_type_of, matches
+from .event_lexicon import Match, event_type_of, lexicon, matches
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from .actors import ActorRegistry
 
 RESOLVERS: dict[str, Callable[[Match, R.Scope], R.Resolved | None]] = {
     "air": R.air, "shelling": R.shelling, "grenade": R.grenade, "suicide": R.suicide, "explosive": R.explosive,
@@ -51,11 +58,11 @@ class Typed:
     score: float
     family: str
 
-    def trigger(self, doc: Doc) -> Span:
+    def trigger(self, doc: Doc) -> SpacySpan:
         return doc[self.start:self.end]
 
 
-def classify(tokens: Span | Sequence[Token], kind_of: R.KindOf | None = None) -> list[Typed]:
+def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = None) -> list[Typed]:
     """Typed event triggers in ``tokens`` (a Span or consecutive tokens), one per trigger, in text order.
 
     ``kind_of`` tells state from non-state actors (the registry's :meth:`ActorRegistry.kind_of`); without it the
@@ -121,3 +128,251 @@ def _one_per_trigger(typed: list[Typed]) -> list[Typed]:
         if cur is None or t.score > cur.score:
             bests[t.start] = t
     return sorted(bests.values(), key=lambda t: t.start)
+
+
+# ------------------------------------------------------------------------------------------------ annotate
+
+#: Claim events below this score are too weakly signalled to report (CASE typing takes the best regardless).
+MIN_SCORE = 1.5
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
+_NEG_GOVERNORS = {"fail", "deny", "refute", "reject", "dismiss", "unable", "deny", "prevent", "thwart", "foil"}
+_HYPO_AUX = {"will", "would", "could", "may", "might", "shall", "should", "'ll", "wo", "can"}
+_HYPO_GOVERNORS = {"plan", "intend", "threaten", "prepare", "aim", "want", "seek", "vow", "promise", "expect",
+                   "consider", "hope", "going", "ready", "mull", "propose", "warn", "pledge", "order", "threat",
+                   "possibility", "risk", "attempt", "try"}
+_HYPO_NOUNS = {"threat", "plan", "possibility", "risk", "danger", "prospect"}
+_PRONOUN_SELF = {"we", "our", "us", "its", "their", "they", "it"}
+
+
+def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorRegistry) -> None:
+    """Fill ``claim.events`` for every claim from the tokens of its content parts (see the module docstring)."""
+    if not claims:
+        return
+    langs = tuple(dict.fromkeys([article.language or "en", "en"]))
+    found_dates = dates.find(doc, article.published, langs)
+    for claim in claims:
+        claim.events = claim_events(doc, article, claim, registry, found_dates)
+
+
+def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegistry,
+                 found_dates: list[DateRange]) -> list[Event]:
+    text = article.text
+    out: list[tuple[Typed, Event]] = []
+    quants: list[Quantity] = []
+    for part in claim.parts:
+        span = doc.char_span(part.start, part.end, alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        typed = [t for t in classify(span, registry.kind_of) if t.score >= MIN_SCORE]
+        out += [(t, _event(doc, text, t, claim, registry)) for t in _dedupe(doc, typed)]
+        quants += quantities.find(span, text)
+    out = _merge_casualties(doc, out)
+    _attach_quantities(doc, out, quants)
+    for t, ev in out:
+        ev.date = _date_for(doc, t, claim, found_dates, article)
+    return [ev for _, ev in out]
+
+
+def _dedupe(doc: Doc, typed: list[Typed]) -> list[Typed]:
+    """One event per sub-type and sentence (the best-scored trigger)."""
+    keep: dict[tuple[str, int], Typed] = {}
+    for t in typed:
+        key = (t.sub_type, doc[t.start].sent.start)
+        if key not in keep or t.score > keep[key].score:
+            keep[key] = t
+    return sorted(keep.values(), key=lambda t: t.start)
+
+
+def _event(doc: Doc, text: str, t: Typed, claim: Claim, registry: ActorRegistry) -> Event:
+    trig = doc[t.start:t.end]
+    head = trig.root
+    actor1 = _actor(doc, text, R.subjects(head), claim, registry)
+    actor2 = _actor(doc, text, _patients(head), claim, registry)
+    if actor2 is not None and actor1 is not None and actor2.span == actor1.span:
+        actor2 = None
+    return Event(type=t.type, sub_type=t.sub_type, trigger=Span.of(text, trig.start_char, trig.end_char),
+                 actor1=actor1, actor2=actor2, negated=_negated(head), hypothetical=_hypothetical(head))
+
+
+def _patients(head: Token) -> list[Token]:
+    for c in head.children:
+        if c.dep_ in ("dobj", "nsubjpass", "obj"):
+            return list(c.subtree)
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "against", "at"):
+            return [t for p in c.children if p.dep_ == "pobj" for t in p.subtree]
+    return []
+
+
+def _actor(doc: Doc, text: str, arg: list[Token], claim: Claim, registry: ActorRegistry) -> ActorRef | None:
+    if not arg:
+        return None
+    ids = {t.i for t in arg}
+    head = next((t for t in arg if t.head.i not in ids or t.head is t), arg[0])
+    if head.pos_ == "PRON" or any(c.dep_ == "poss" and c.lower_ in _PRONOUN_SELF for c in head.children):
+        return _self_reference(doc, text, head, claim, registry)
+    if not _actor_like(head, registry):
+        return None
+    return registry.ref(_phrase(head), text)
+
+
+def _actor_like(head: Token, registry: ActorRegistry) -> bool:
+    if head.ent_type_ in ("ORG", "NORP", "PERSON"):
+        return True
+    if head.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY"):
+        return bool(registry.find([head]))
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    words = _actor_nouns()
+    return head.lemma_.lower() in words or head.lower_ in words or bool(registry.find([head]))
+
+
+@lru_cache(maxsize=1)
+def _actor_nouns() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset().union(*(lex.words(n) for n in ("military", "civilian", "person", "state_actor",
+                                                      "nonstate_actor"))) - {"base", "checkpoint", "post",
+                                                                             "position", "positions", "home"}
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The actor phrase around ``head``: its modifiers and "of" attachments, kept whole ("the 99th Battalion of
+    the 61st Brigade"), without relative clauses, other prepositional phrases or further conjuncts."""
+    keep = {head.i}
+    for c in head.lefts:
+        if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod", "punct"):
+            keep.update(t.i for t in c.subtree)
+    for c in head.rights:
+        if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ in ("compound", "case"):
+            keep.update(t.i for t in c.subtree)
+    lo, hi = min(keep), max(keep)
+    if hi - lo > 12:
+        lo, hi = min(t.i for t in head.lefts) if any(True for _ in head.lefts) else head.i, head.i
+    return list(head.doc[lo:hi + 1])
+
+
+def _self_reference(doc: Doc, text: str, head: Token, claim: Claim, registry: ActorRegistry) -> ActorRef | None:
+    """"we", "our forces", "its troops" in a claim: the claimant (or the forces it speaks for)."""
+    if claim.source is None:
+        return None
+    phrase = _phrase(head) if head.pos_ != "PRON" else [head]
+    span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+    actor = registry.get(claim.source.actor) or registry.find_text(claim.source.name)
+    if actor is None:
+        return ActorRef(name=claim.source.name, span=span)
+    actor = registry.acting_for(actor)
+    return ActorRef(name=actor.name, span=span, actor_id=actor.id, side=actor.side, kind=actor.kind)
+
+
+def _negated(head: Token) -> bool:
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in head.children):
+        return True
+    tok = head
+    for _ in range(3):
+        if tok.dep_ not in ("xcomp", "ccomp", "dobj", "pcomp", "pobj", "prep", "acl", "advcl") or tok.head is tok:
+            return False
+        parent = tok.head
+        if parent.lemma_.lower() in _NEG_GOVERNORS or parent.lower_ == "without":
+            return True
+        if tok.dep_ == "xcomp" and any(c.dep_ == "neg" for c in parent.children):
+            return True
+        tok = parent
+    return False
+
+
+def _hypothetical(head: Token) -> bool:
+    tok = head
+    for depth in range(4):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _HYPO_AUX for c in tok.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True
+        if depth and tok.lemma_.lower() in _HYPO_GOVERNORS:
+            return True
+        if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in _HYPO_NOUNS:
+            return True
+        if tok.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "acl") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+# ----------------------------------------------------------------------------------- casualties, quantities
+
+_COMPATIBLE = {
+    "area": {"Government regains territory", "Non-state actor overtakes territory",
+             "Non-violent transfer of territory"},
+    "settlements": {"Government regains territory", "Non-state actor overtakes territory",
+                    "Non-violent transfer of territory"},
+    "equipment": {"Equipment destroyed", "Equipment captured", "Disrupted weapons use", "Weapons supplied",
+                  "Armed clash", "Air/drone strike", "Shelling/artillery/missile attack"},
+    "munitions": {"Air/drone strike", "Shelling/artillery/missile attack", "Disrupted weapons use",
+                  "Weapons supplied", "Remote explosive/landmine/IED", "Grenade"},
+}
+
+
+def _merge_casualties(doc: Doc, found: list[tuple[Typed, Event]]) -> list[tuple[Typed, Event]]:
+    """A casualty word ("killing six") in the same sentence as a violent event tells that event's toll, not
+    another event: it is dropped and its victims become the event's actor2 when it has none."""
+    main = [(t, e) for t, e in found if e.type in _VIOLENT and not _toll(doc, t, e)]
+    out = []
+    for t, e in found:
+        same = [(v, ve) for v, ve in main if doc[v.start].sent.start == doc[t.start].sent.start]
+        if same and _toll(doc, t, e):
+            target = min(same, key=lambda ve: abs(ve[0].start - t.start))[1]
+            if target.actor2 is None and e.actor2 is not None:
+                target.actor2 = e.actor2
+            continue
+        out.append((t, e))
+    return out
+
+
+_TOLL = {"kill", "killing", "wound", "injure", "die", "dead", "death", "hurt", "injured", "wounded", "killed"}
+
+
+def _toll(doc: Doc, t: Typed, e: Event) -> bool:
+    return e.type == "Casualties" or (t.family == "attack" and doc[t.start].lemma_.lower() in _TOLL)
+
+
+def _attach_quantities(doc: Doc, found: list[tuple[Typed, Event]], quants: list[Quantity]) -> None:
+    """Each quantity goes to the nearest compatible event, preferring its own sentence."""
+    if not found:
+        return
+    for q in quants:
+        tok = doc.char_span(q.span.start, q.span.end, alignment_mode="expand")
+        if tok is None:
+            continue
+        at, sent = tok.start, tok.sent.start
+
+        def cost(te: tuple[Typed, Event], at: int = at, sent: int = sent, q: Quantity = q) -> int:
+            t, e = te
+            good = q.kind not in _COMPATIBLE or e.sub_type in _COMPATIBLE[q.kind]
+            if q.kind in ("killed", "wounded", "captured", "casualties", "people"):
+                good = e.type in _VIOLENT or e.type in ("Casualties", "Prisoners") or e.sub_type == "Arrests"
+            return abs(t.start - at) + (0 if good else 60) + (0 if doc[t.start].sent.start == sent else 200)
+
+        min(found, key=cost)[1].quantities.append(q)
+
+
+# ------------------------------------------------------------------------------------------------- dates
+
+
+def _date_for(doc: Doc, t: Typed, claim: Claim, found: list[DateRange], article: Article) -> DateRange:
+    """A date inside the claim's content (nearest to the trigger), else the date its statement was made (the week
+    up to it), else the default (the week up to publication)."""
+    trig = doc[t.start].idx
+    inside = [d for d in found if d.span and any(p.contains(d.span) for p in claim.parts)]
+    if inside:
+        return min(inside, key=lambda d: abs(d.span.start - trig) if d.span else 0)
+    sent = doc[t.start].sent
+    said = [d for d in found if d.span and sent.start_char <= d.span.start < sent.end_char]
+    if said:
+        return _week_up_to(min(said, key=lambda d: abs(d.span.start - trig) if d.span else 0))
+    return dates.default(article.published)
+
+
+def _week_up_to(d: DateRange) -> DateRange:
+    if d.precision != "day" or not d.end or d.end.startswith("--"):
+        return d
+    end = date.fromisoformat(d.end)
+    return DateRange((end - timedelta(days=6)).isoformat(), end.isoformat(), "week", d.span)
