@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..geo.regions import distance_km
 
 if TYPE_CHECKING:
-    from ..geo.resolve import Resolution
+    from ..geo.resolve import Prior, Resolution
     from ..pipeline import Pipeline
 
 FORMATS = ("gwn-xml", "lgl-xml")
@@ -55,6 +55,7 @@ class GoldDocument:
     id: str
     text: str
     toponyms: list[GoldToponym] = field(default_factory=list)
+    outlet: str = ""  #: the publishing site (LGL ``domain``, GeoWebNews ``link`` host), when given
 
 
 def read(path: str | Path, fmt: str) -> list[GoldDocument]:
@@ -78,7 +79,8 @@ def _int(value: str | None) -> int | None:
 
 
 def _gwn_document(article: ET.Element, n: int) -> GoldDocument:
-    doc = GoldDocument(article.get("file") or str(n), article.findtext("text") or "")
+    doc = GoldDocument(article.get("file") or str(n), article.findtext("text") or "",
+                       outlet=_host(article.findtext("link") or ""))
     for tp in article.iter("toponym"):
         start, end = int(tp.findtext("start") or 0), int(tp.findtext("end") or 0)
         text = tp.findtext("extractedName") or doc.text[start:end]
@@ -91,7 +93,8 @@ def _gwn_document(article: ET.Element, n: int) -> GoldDocument:
 
 
 def _lgl_document(article: ET.Element, n: int) -> GoldDocument:
-    doc = GoldDocument(article.get("docid") or article.get("file") or str(n), article.findtext("text") or "")
+    doc = GoldDocument(article.get("docid") or article.get("file") or str(n), article.findtext("text") or "",
+                       outlet=(article.findtext("domain") or article.findtext("feedid") or "").strip())
     for tp in article.iter("toponym"):
         start, end = int(tp.findtext("start") or 0), int(tp.findtext("end") or 0)
         text = tp.findtext("phrase") or doc.text[start:end]
@@ -102,6 +105,11 @@ def _lgl_document(article: ET.Element, n: int) -> GoldDocument:
             lat, lon, gid = _float(gaz.findtext("lat")), _float(gaz.findtext("lon")), _int(gaz.get("geonameid"))
         doc.toponyms.append(GoldToponym(start, end, text, lat, lon, gid))
     return doc
+
+
+def _host(url: str) -> str:
+    host = url.split("://", 1)[-1].split("/", 1)[0].lower()
+    return host.removeprefix("www.")
 
 
 def realign(text: str, phrase: str, start: int, end: int) -> tuple[int, int]:
@@ -145,27 +153,55 @@ class _Scores:
 
 
 def evaluate(path: str | Path, fmt: str, pipeline: Pipeline, save_predictions: str | Path | None = None,
-             gold_spans: bool = False) -> dict[str, Any]:
-    """Score the geoparser on the gold file at ``path``; see the module docstring for the metrics."""
+             gold_spans: bool = False, outlet_prior: bool = True) -> dict[str, Any]:
+    """Score the geoparser on the gold file at ``path``; see the module docstring for the metrics.
+
+    With ``outlet_prior`` each article is resolved a second time with a :class:`~claimwatch.geo.resolve.Prior`
+    built from the places resolved in the same outlet's other articles (never its own, never gold
+    coordinates): the "outlet's country" context a newsroom deployment has.
+    """
     from ..geo import Geoparser
 
     geoparser = getattr(pipeline, "geoparser", None) or Geoparser(pipeline.options)
     documents = read(path, fmt)
+    spans = [_spans(geoparser, pipeline, doc, gold_spans) for doc in documents]
+    resolved = [geoparser.resolve_spans(doc.text, s) for doc, s in zip(documents, spans)]
+    if outlet_prior:
+        priors = _outlet_priors(documents, resolved)
+        resolved = [geoparser.resolve_spans(doc.text, s, prior) if prior is not None else r
+                    for doc, s, r, prior in zip(documents, spans, resolved, priors)]
     scores = _Scores()
-    out = open(save_predictions, "w", encoding="utf-8") if save_predictions else None
-    try:
-        for doc in documents:
-            if gold_spans:
-                resolved = geoparser.resolve_spans(doc.text, [(t.start, t.end) for t in doc.toponyms])
-            else:
-                resolved = geoparser.detect_and_resolve(pipeline.nlp(doc.text), demonyms=True)
-            _score_document(doc, resolved, scores, gold_spans)
-            if out is not None:
-                _write_predictions(out, doc.id, resolved)
-    finally:
-        if out is not None:
-            out.close()
+    for doc, res in zip(documents, resolved):
+        _score_document(doc, res, scores, gold_spans)
+    if save_predictions:
+        with open(save_predictions, "w", encoding="utf-8") as out:
+            for doc, res in zip(documents, resolved):
+                _write_predictions(out, doc.id, res)
     return _result(scores, gold_spans)
+
+
+def _spans(geoparser: Any, pipeline: Pipeline, doc: GoldDocument, gold_spans: bool) -> list[tuple[int, int]]:
+    if gold_spans:
+        return [(t.start, t.end) for t in doc.toponyms]
+    return [(t.start, t.end) for t in geoparser.detect(pipeline.nlp(doc.text), demonyms=True)]
+
+
+def _outlet_priors(documents: list[GoldDocument], resolved: list[list[Resolution]]) -> list[Prior | None]:
+    """Per document, the prior from its outlet's other documents (leave-one-out)."""
+    from ..geo.resolve import Prior
+
+    places = [{r.entry.id: r.entry for r in res if r.entry is not None and not r.approximate
+               and r.confidence >= 0.5 and r.entry.kind in ("settlement", "district", "region")}
+              for res in resolved]
+    by_outlet: dict[str, list[int]] = {}
+    for i, doc in enumerate(documents):
+        if doc.outlet:
+            by_outlet.setdefault(doc.outlet, []).append(i)
+    priors: list[Prior | None] = []
+    for i, doc in enumerate(documents):
+        others = [e for j in by_outlet.get(doc.outlet, ()) if j != i for e in places[j].values()]
+        priors.append(Prior.of(others) if others else None)
+    return priors
 
 
 def _score_document(doc: GoldDocument, resolved: list[Resolution], scores: _Scores, gold_spans: bool) -> None:

@@ -12,6 +12,6 @@ Data: GeoNames (https://www.geonames.org), CC BY 4.0.
 
 from .gazetteer import Entry, Gazetteer, build, default_path
 from .geoparser import Geoparser, event_place
-from .resolve import Resolution, resolve
+from .resolve import Prior, Resolution, resolve
 
-__all__ = ["Entry", "Gazetteer", "Geoparser", "Resolution", "build", "default_path", "event_place", "resolve"]
+__all__ = ["Entry", "Gazetteer", "Geoparser", "Prior", "Resolution", "build", "default_path", "event_place", "resolve"]

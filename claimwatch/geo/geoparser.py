@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..model import Article, Claim, Event, PlaceMention, Span
 from .gazetteer import Gazetteer
 from .regions import precision_of
-from .resolve import Resolution, resolve
+from .resolve import Prior, Resolution, resolve
 from .toponyms import Toponym, detect
 
 if TYPE_CHECKING:
@@ -45,18 +45,20 @@ class Geoparser:
                     self._gazetteer = Gazetteer.open(self.options)
         return self._gazetteer
 
-    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Resolution]:
-        """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article."""
-        return resolve(self.gazetteer, text, spans)
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]],
+                      prior: Prior | None = None) -> list[Resolution]:
+        """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article; ``prior``: where
+        the outlet usually reports from (see :class:`~claimwatch.geo.resolve.Prior`)."""
+        return resolve(self.gazetteer, text, spans, prior=prior)
 
     def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
         gaz = self.gazetteer
         matcher = gaz.matcher_names() if self.use_matcher else frozenset()
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms)
 
-    def detect_and_resolve(self, doc: Doc, demonyms: bool = False) -> list[Resolution]:
+    def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
         found = self.detect(doc, demonyms)
-        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found])
+        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found], prior)
 
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
         """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""

@@ -32,6 +32,8 @@ W_COUNTRY = 2.0  # share of the article's other mentions in the candidate's coun
 W_ADMIN1 = 2.5  # share in the candidate's region
 W_QUALIFIER = 4.0  # the mention is qualified by a region or country containing the candidate
 W_NEAR = 1.2  # candidate within ~200 km of another mention's choice
+W_OUTLET_COUNTRY = 1.5  # share of the outlet's other resolved places in the candidate's country
+W_OUTLET_ADMIN1 = 2.0  # share in the candidate's region
 W_DERIVED = -0.3
 W_PARTIAL = -1.2
 PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the nearest resolved place
@@ -51,6 +53,31 @@ class Resolution:
     candidates: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """Where an outlet's reporting usually is: shares of countries and regions among its resolved places.
+
+    A local paper's "Paris" is more likely its own state's Paris; callers that know an outlet's other
+    articles (or its country) pass this to :func:`resolve`.
+    """
+
+    countries: dict[str, float]
+    admin1s: dict[str, float]
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Prior:
+        countries: Counter[str] = Counter(e.country for e in entries if e.country)
+        admin1s: Counter[str] = Counter(e.admin1 for e in entries if e.admin1 and e.kind != "country")
+        n = max(1, len(entries))
+        return cls({k: v / n for k, v in countries.items()}, {k: v / n for k, v in admin1s.items()})
+
+    def score(self, e: Entry) -> float:
+        bonus = W_OUTLET_COUNTRY * self.countries.get(e.country, 0.0)
+        if e.kind != "country":
+            bonus += W_OUTLET_ADMIN1 * self.admin1s.get(e.admin1, 0.0)
+        return bonus
+
+
 @dataclass(slots=True)
 class _Mention:
     start: int
@@ -68,12 +95,12 @@ class _Mention:
 
 
 def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], fallback: bool = True,
-            rounds: int = 2) -> list[Resolution]:
+            rounds: int = 2, prior: Prior | None = None) -> list[Resolution]:
     """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article."""
     mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e])) for s, e in spans]
     _link_qualifiers(text, mentions)
     for m in mentions:
-        m.base = [_prior(c) + _namesake(c, m.cands) for c in m.cands]
+        m.base = [_prior(c) + _namesake(c, m.cands) + (prior.score(c.entry) if prior else 0.0) for c in m.cands]
         m.scores = list(m.base)
         m.choice = _argmax(m.scores)
     for _ in range(rounds):
