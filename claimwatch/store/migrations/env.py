@@ -28,6 +28,8 @@ if connection is not None:
     _run(connection)
 else:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("give the database: alembic -x url=sqlite:///claimwatch.db upgrade head")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
