@@ -37,7 +37,7 @@ class _Found:
 
 def find_claims(doc: Doc) -> list[Claim]:
     """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences."""
-    quotes = find_quotes(doc_text(doc))
+    quotes = find_quotes_cached(doc)
     model = cues.load_model()
     found = []
     for f, feats in propose(doc, quotes):
@@ -48,6 +48,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     found = _drop_nested(found)
     claims = [_to_claim(doc, f, quotes) for f in found]
     claims = _dash_trailers(doc_text(doc), claims, quotes)
+    claims = _colon_speakers(doc_text(doc), claims, quotes)
     coref.resolve_sources(doc, claims)
     claims.extend(_outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
@@ -56,7 +57,7 @@ def find_claims(doc: Doc) -> list[Claim]:
 
 def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:
     """Every candidate cue that has a content, with its scorer features (before scoring)."""
-    quotes = quotes or find_quotes(doc_text(doc))
+    quotes = quotes or find_quotes_cached(doc)
     out = []
     for cue in cues.candidates(doc):
         got = _arguments(doc, cue, quotes)
@@ -174,7 +175,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
             return f"prep:{doc[cue.end - 1].lower_}", [_subtree_chars(pobj)]
     comp = next((c for c in head.children if c.dep_ == "ccomp" and c.i >= cue.end), None)
     if comp is not None:
-        return "ccomp", _cut(_subtree_chars(comp), _participle_holes(comp))
+        return "ccomp", _cut(_clause_chars(comp), _participle_holes(comp))
     xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= cue.end), None)
     if xc is not None:
         obj = next((c for c in head.children if c.dep_ == "dobj" and cue.end <= c.i < xc.i), None)
@@ -213,12 +214,18 @@ def _object_end(head: Token, obj: Token) -> int:
     for c in head.rights:
         if c.i <= obj.i:
             continue
-        if c.dep_ in _OBJECT_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS):
+        if c.dep_ in _OBJECT_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS) or \
+                (c.dep_ == "prep" and c.i == end_tok.i + 1 and not _temporal(c)):
             if c.left_edge.i <= end_tok.i + 2:
                 end_tok = c.right_edge
                 continue
         break
     return end_tok.idx + len(end_tok)
+
+
+def _temporal(prep: Token) -> bool:
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return pobj is None or pobj.ent_type_ in ("DATE", "TIME") or prep.lower_ in ("during", "after", "before", "since")
 
 
 def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
@@ -281,6 +288,48 @@ def _has_cue_near(span) -> bool:  # type: ignore[no-untyped-def]
 
 
 # --------------------------------------------------------------------------------------------- spans
+
+
+_TRAILING_MODIFIERS = {"relcl", "advcl", "acl", "appos", "npadvmod", "conj"}
+_CLAUSE_BREAKS = {",", "—", "–", "-", "--", ";"}
+
+
+def _clause_chars(root: Token) -> tuple[int, int]:
+    """A content clause without trailing asides: ", which ...", ", drawing ...", "— though ...", or a
+    coordinated speech verb that belongs to the source ("said X and criticized Y")."""
+    start, end = _subtree_chars(root)
+    doc = root.doc
+    for tok in root.subtree:
+        if tok.i <= root.i or tok.i == 0:
+            continue
+        prev = doc[tok.i - 1]
+        head_ok = tok.head.i == root.i or tok.head.head.i == root.i
+        if not head_ok or tok.right_edge.i != root.right_edge.i:
+            continue
+        aside = prev.text in _CLAUSE_BREAKS and (
+            (tok.dep_ == "relcl" and tok.left_edge.tag_ in ("WDT", "WP", "WP$"))
+            or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN") and tok.left_edge.i == tok.i)
+            or (tok.dep_ == "appos") or (prev.text in ("—", "–", "--") and tok.dep_ in _TRAILING_MODIFIERS))
+        if aside and quotes_inside(doc, prev.idx):
+            aside = False
+        speech_conj = tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.lemma_.lower() in cues.SPEECH \
+            and not any(c.dep_ in _SUBJ for c in tok.children)
+        if aside or speech_conj:
+            cut = prev.idx if aside else tok.left_edge.idx
+            return start, cut
+    return start, end
+
+
+def quotes_inside(doc: Doc, pos: int) -> bool:
+    return find_quotes_cached(doc).inside(pos)
+
+
+def find_quotes_cached(doc: Doc) -> Quotes:
+    q = doc.user_data.get("claimwatch.quotes")
+    if q is None:
+        q = find_quotes(doc_text(doc))
+        doc.user_data["claimwatch.quotes"] = q
+    return q
 
 
 def _subtree_chars(tok: Token) -> tuple[int, int]:
@@ -380,6 +429,26 @@ def _dash_trailers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
         whole = (m.start("content"), m.end("source"))
         claims = [c for c in claims if not (c.cue and whole[0] <= c.cue.start < whole[1])]
         start, end = _trim(text, m.start("content"), m.end("content"))
+        parts = (Span.of(text, start, end),)
+        claims.append(Claim(content=parts[0], kind=_kind(parts, quotes), status=Status.CLAIMED,
+                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
+    return claims
+
+
+_SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’&-]*){0,4})(?P<cue>:)"
+                      r"[ \t]+(?P<content>\S[^\n]*)$")
+
+
+def _colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker."""
+    for m in _SPEAKER.finditer(text):
+        if m.group("source").lower() in ("photo", "video", "source", "tags", "read also", "read more", "update",
+                                         "note", "editor's note", "see also", "related", "watch"):
+            continue
+        start, end = _trim(text, m.start("content"), m.end("content"))
+        if end - start < 8 or any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
+            continue
         parts = (Span.of(text, start, end),)
         claims.append(Claim(content=parts[0], kind=_kind(parts, quotes), status=Status.CLAIMED,
                             source=Source(span=Span.of(text, m.start("source"), m.end("source"))),

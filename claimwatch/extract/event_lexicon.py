@@ -1,13 +1,13 @@
 """The event vocabulary and the trigger lexicon behind event typing.
 
 Reads ``claimwatch/data/events/lexicon.yaml`` once, lazily. Provides the ACLED event and sub-event types (spelled
-as ACLED spells them) plus claimwatch's extensions, and :func:`matches`: every lexicon phrase found in a run of
-spaCy tokens (matched on the lower-case form or the lemma of each token), as :class:`Match` records.
+as ACLED spells them) plus claimwatch's extensions, and :func:`matches`: every lexicon phrase found in a stretch
+of a parsed doc (matched on the lower-case form or the lemma of each token, through string hashes computed once
+per doc), as :class:`Match` records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc
 
 # ----------------------------------------------------------------------------------------------- vocabulary
 
@@ -90,6 +90,7 @@ class Phrase:
     kind: str  #: "family" or "context"
     name: str
     weight: float
+    hashes: tuple[int, ...] = ()  #: spaCy string hashes of ``tokens`` (0 for the "*" wildcard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Lexicon:
-    index: MappingProxyType[str, tuple[Phrase, ...]]  #: first phrase token -> phrases
+    index: MappingProxyType[int, tuple[Phrase, ...]]  #: hash of the first phrase token -> phrases
     families: MappingProxyType[str, float]  #: family -> default weight
 
     def words(self, context: str) -> frozenset[str]:
@@ -117,19 +118,27 @@ def _parse(entry: str, default: float) -> tuple[tuple[str, ...], float]:
     return tuple(text.lower().split()), (float(weight) if weight else default)
 
 
+def _phrase(toks: tuple[str, ...], kind: str, name: str, weight: float) -> Phrase:
+    from spacy.strings import hash_string
+
+    return Phrase(toks, kind, name, weight, tuple(0 if t == "*" else hash_string(t) for t in toks))
+
+
 def build_lexicon(data: dict) -> Lexicon:  # type: ignore[type-arg]
     """Compile the YAML structure (``families`` and ``contexts``) into a first-token index."""
-    index: dict[str, list[Phrase]] = {}
+    index: dict[int, list[Phrase]] = {}
     families: dict[str, float] = {}
     for name, fam in data.get("families", {}).items():
         families[name] = float(fam.get("weight", 1.0))
         for cue in fam.get("cues", []):
             toks, w = _parse(cue, families[name])
-            index.setdefault(toks[0], []).append(Phrase(toks, "family", name, w))
+            ph = _phrase(toks, "family", name, w)
+            index.setdefault(ph.hashes[0], []).append(ph)
     for name, words in data.get("contexts", {}).items():
         for cue in words:
             toks, w = _parse(cue, 1.0)
-            index.setdefault(toks[0], []).append(Phrase(toks, "context", name, w))
+            ph = _phrase(toks, "context", name, w)
+            index.setdefault(ph.hashes[0], []).append(ph)
     frozen = {k: tuple(sorted(v, key=lambda p: -len(p.tokens))) for k, v in index.items()}
     return Lexicon(MappingProxyType(frozen), MappingProxyType(families))
 
@@ -143,42 +152,50 @@ def lexicon() -> Lexicon:
     return build_lexicon(yaml.safe_load(text))
 
 
-def _forms(tok: Token) -> tuple[str, ...]:
-    low = tok.lower_
-    lemma = tok.lemma_.lower()
-    return (low,) if lemma == low else (low, lemma)
+_ARRAYS_KEY = "claimwatch.lower_lemma"
 
 
-def _fits(tok: Token, want: str) -> bool:
-    return want == "*" or want == tok.lower_ or want == tok.lemma_.lower()
+def forms(doc: Doc) -> tuple[list[int], list[int]]:
+    """Hashes of every token's lower-case form and lemma, built once per doc (no Token objects)."""
+    got = doc.user_data.get(_ARRAYS_KEY)
+    if got is None:
+        from spacy.attrs import LEMMA, LOWER
+
+        arr = doc.to_array([LOWER, LEMMA])
+        got = (arr[:, 0].tolist(), arr[:, 1].tolist()) if len(doc) else ([], [])
+        doc.user_data[_ARRAYS_KEY] = got
+    return got
 
 
-def matches(tokens: Sequence[Token], lex: Lexicon | None = None) -> list[Match]:
-    """Every lexicon phrase occurring in ``tokens`` (a Span or a list of consecutive tokens)."""
+def matches(doc: Doc, start: int, end: int, lex: Lexicon | None = None) -> list[Match]:
+    """Every lexicon phrase occurring in tokens [start, end) of ``doc``, each token matched on its lower-case
+    form or its lemma."""
     lex = lex or lexicon()
+    low, lem = forms(doc)
+    index = lex.index
     out: list[Match] = []
-    n = len(tokens)
-    for i, tok in enumerate(tokens):
+    for i in range(start, end):
+        cands = index.get(low[i], ())
+        if lem[i] != low[i]:
+            cands = cands + index.get(lem[i], ())
         seen: set[tuple[str, str, int]] = set()
-        for form in _forms(tok):
-            for ph in lex.index.get(form, ()):
-                k = len(ph.tokens)
-                if i + k > n or (ph.kind, ph.name, k) in seen:
-                    continue
-                if all(_fits(tokens[i + j], ph.tokens[j]) for j in range(1, k)):
-                    seen.add((ph.kind, ph.name, k))
-                    out.append(Match(ph.kind, ph.name, tok.i, tokens[i + k - 1].i + 1, ph.weight))
+        for ph in cands:
+            k = len(ph.hashes)
+            if i + k > end or (ph.kind, ph.name, k) in seen:
+                continue
+            if all(h == 0 or h == low[i + j] or h == lem[i + j] for j, h in enumerate(ph.hashes[1:], 1)):
+                seen.add((ph.kind, ph.name, k))
+                out.append(Match(ph.kind, ph.name, i, i + k, ph.weight))
     return _longest(out)
 
 
-def _longest(found: Iterable[Match]) -> list[Match]:
-    """Drop family matches lying inside a longer family match (any family), and shorter duplicates."""
+def _longest(found: list[Match]) -> list[Match]:
+    """Drop family matches lying inside a longer family match (any family)."""
     fams = [m for m in found if m.kind == "family"]
+    long = [m for m in fams if m.end - m.start > 1]
     keep = [m for m in found if m.kind == "context"]
     for m in fams:
-        inside = any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
-                     for o in fams)
-        if not inside:
+        if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in long):
             keep.append(m)
     keep.sort(key=lambda m: (m.start, -(m.end - m.start)))
     return keep

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .event_lexicon import Match
+from .sentences import SentenceIndex, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 Resolved = tuple[str, float]
 #: (tokens of an actor phrase) -> "state" | "nonstate" | None, supplied by the actor registry
@@ -35,6 +37,7 @@ class Scope:
     families: list[Match]
     contexts: dict[str, list[Match]] = field(default_factory=dict)
     kind_of: KindOf | None = None
+    sents: SentenceIndex | None = None
 
     def ctx(self, name: str, lo: int | None = None, hi: int | None = None) -> int:
         """How many context words of set ``name`` lie in tokens [lo, hi) (default: the whole scope)."""
@@ -42,8 +45,11 @@ class Scope:
         hi = self.end if hi is None else hi
         return sum(1 for m in self.contexts.get(name, ()) if lo <= m.start and m.end <= hi)
 
+    def sent(self, i: int) -> SpacySpan:
+        return (self.sents or sentence_index(self.doc)).of(i)
+
     def sent_range(self, i: int) -> tuple[int, int]:
-        sent = self.doc[i].sent
+        sent = self.sent(i)
         return max(sent.start, self.start), min(sent.end, self.end)
 
     def sctx(self, name: str, m: Match) -> int:
@@ -264,7 +270,7 @@ def territory(m: Match, s: Scope) -> Resolved | None:
         if word in _TERRITORY_WEAK or not _has_place(s, sent):
             return None
     if word in _WITHDRAW:
-        text = s.doc[m.start].sent.text.lower()
+        text = s.sent(m.start).text.lower()
         sent = s.sent_range(m.start)
         others = [f for f in s.families if f.name == "territory" and f is not m and s.sent_range(f.start) == sent]
         if not (others or "control" in text or "hands" in text):

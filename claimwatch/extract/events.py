@@ -19,6 +19,7 @@ from . import dates, quantities
 from . import event_rules as R
 from . import event_rules_strategic as S
 from .event_lexicon import Match, event_type_of, lexicon, matches
+from .sentences import sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -68,18 +69,19 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     ``kind_of`` tells state from non-state actors (the registry's :meth:`ActorRegistry.kind_of`); without it the
     context word lists decide. The best-scored entry is the snippet-level type (see :func:`best`).
     """
-    toks = list(tokens)
-    if not toks:
+    toks = list(tokens) if not hasattr(tokens, "start") else tokens
+    if not len(toks):
         return []
     doc = toks[0].doc
-    found = matches(toks)
+    start, end = (toks.start, toks.end) if hasattr(toks, "start") else (toks[0].i, toks[-1].i + 1)
+    found = matches(doc, start, end)
     families = [m for m in found if m.kind == "family" and not _masked(doc, m)]
     contexts: dict[str, list[Match]] = {}
     for m in found:
         if m.kind == "context":
             contexts.setdefault(m.name, []).append(m)
-    scope = R.Scope(doc, toks[0].i, toks[-1].i + 1, families, contexts, kind_of)
-    sent_starts = sorted({doc[m.start].sent.start for m in families})
+    scope = R.Scope(doc, start, end, families, contexts, kind_of, sentence_index(doc))
+    sent_starts = sorted({scope.sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
     return _one_per_trigger(_drop_named_objects(doc, typed))
 
@@ -101,7 +103,7 @@ def _resolve(m: Match, scope: R.Scope, sent_starts: list[int]) -> Typed | None:
     if got is None:
         return None
     sub, score = got
-    order = sent_starts.index(scope.doc[m.start].sent.start) if sent_starts else 0
+    order = sent_starts.index(scope.sents.of(m.start).start) if sent_starts else 0
     score *= _POSITION[min(order, len(_POSITION) - 1)]
     if R.head_of(scope.doc, m).dep_ == "ROOT":
         score += 0.3
@@ -117,7 +119,7 @@ def _drop_named_objects(doc: Doc, typed: list[Typed]) -> list[Typed]:
             objs = R.objects(head)
             covered.update(tok.i for tok in objs)
             if not objs:
-                covered.update(range(t.end, min(t.end + 8, head.sent.end)))
+                covered.update(range(t.end, min(t.end + 8, sentence_index(doc).of(head.i).end)))
     return [t for t in typed if not (t.family in _WEAPON_FAMILIES and t.start in covered)]
 
 
@@ -173,11 +175,15 @@ def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegist
     return [ev for _, ev in out]
 
 
+def _sent_start(doc: Doc, i: int) -> int:
+    return sentence_index(doc).of(i).start
+
+
 def _dedupe(doc: Doc, typed: list[Typed]) -> list[Typed]:
     """One event per sub-type and sentence (the best-scored trigger)."""
     keep: dict[tuple[str, int], Typed] = {}
     for t in typed:
-        key = (t.sub_type, doc[t.start].sent.start)
+        key = (t.sub_type, _sent_start(doc, t.start))
         if key not in keep or t.score > keep[key].score:
             keep[key] = t
     return sorted(keep.values(), key=lambda t: t.start)
@@ -317,7 +323,7 @@ def _merge_casualties(doc: Doc, found: list[tuple[Typed, Event]]) -> list[tuple[
     main = [(t, e) for t, e in found if e.type in _VIOLENT and not _toll(doc, t, e)]
     out = []
     for t, e in found:
-        same = [(v, ve) for v, ve in main if doc[v.start].sent.start == doc[t.start].sent.start]
+        same = [(v, ve) for v, ve in main if _sent_start(doc, v.start) == _sent_start(doc, t.start)]
         if same and _toll(doc, t, e):
             target = min(same, key=lambda ve: abs(ve[0].start - t.start))[1]
             if target.actor2 is None and e.actor2 is not None:
@@ -342,14 +348,14 @@ def _attach_quantities(doc: Doc, found: list[tuple[Typed, Event]], quants: list[
         tok = doc.char_span(q.span.start, q.span.end, alignment_mode="expand")
         if tok is None:
             continue
-        at, sent = tok.start, tok.sent.start
+        at, sent = tok.start, _sent_start(doc, tok.start)
 
         def cost(te: tuple[Typed, Event], at: int = at, sent: int = sent, q: Quantity = q) -> int:
             t, e = te
             good = q.kind not in _COMPATIBLE or e.sub_type in _COMPATIBLE[q.kind]
             if q.kind in ("killed", "wounded", "captured", "casualties", "people"):
                 good = e.type in _VIOLENT or e.type in ("Casualties", "Prisoners") or e.sub_type == "Arrests"
-            return abs(t.start - at) + (0 if good else 60) + (0 if doc[t.start].sent.start == sent else 200)
+            return abs(t.start - at) + (0 if good else 60) + (0 if _sent_start(doc, t.start) == sent else 200)
 
         min(found, key=cost)[1].quantities.append(q)
 
@@ -364,7 +370,7 @@ def _date_for(doc: Doc, t: Typed, claim: Claim, found: list[DateRange], article:
     inside = [d for d in found if d.span and any(p.contains(d.span) for p in claim.parts)]
     if inside:
         return min(inside, key=lambda d: abs(d.span.start - trig) if d.span else 0)
-    sent = doc[t.start].sent
+    sent = sentence_index(doc).of(t.start)
     said = [d for d in found if d.span and sent.start_char <= d.span.start < sent.end_char]
     if said:
         return _week_up_to(min(said, key=lambda d: abs(d.span.start - trig) if d.span else 0))

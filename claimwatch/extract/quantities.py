@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..model import Quantity, Span
+from .sentences import sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -187,7 +188,7 @@ def _people_kind(doc: Doc, noun: Token | None, first: Token, last: Token) -> str
     """killed / wounded / captured / casualties / people, from the governing verb, else the nearby words."""
     anchor = noun or last
     near = [anchor.head] if anchor.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "conj", "appos") else []
-    sent = anchor.sent
+    sent = sentence_index(doc).of(anchor.i)
     lo, hi = max(sent.start, first.i - 4), min(sent.end, anchor.i + 4)
     near += [t for t in doc[lo:hi] if t.i not in range(first.i, last.i + 1)]
     for tok in near:
