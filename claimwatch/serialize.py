@@ -31,7 +31,9 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(module) if module else None)
 
 
-def _serialisable_fields(cls: type) -> list[tuple[str, Any]]:
+@cache
+def _serialisable_fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """``(name, type hint)`` of the fields of a dataclass that are serialised (bytes fields are not)."""
     hints = _hints(cls)
     out = []
     for f in dataclasses.fields(cls):
@@ -39,7 +41,12 @@ def _serialisable_fields(cls: type) -> list[tuple[str, Any]]:
         if _is_bytes(hint):
             continue
         out.append((f.name, hint))
-    return out
+    return tuple(out)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(name for name, _ in _serialisable_fields(cls))
 
 
 def _is_bytes(hint: Any) -> bool:
@@ -52,16 +59,22 @@ def _is_union(hint: Any) -> bool:
     return typing.get_origin(hint) in (Union, types.UnionType)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_dict(obj: Any) -> Any:
     """A JSON-able value for ``obj``: a record becomes a dict of its fields (bytes fields left out)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: to_dict(getattr(obj, name)) for name, _ in _serialisable_fields(type(obj))}
+    kind = type(obj)
+    if kind in _PLAIN:
+        return obj
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: to_dict(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, Enum):
         return obj.value
-    if isinstance(obj, datetime):
-        return obj.isoformat()
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
+    if isinstance(obj, datetime):
+        return obj.isoformat()
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
     if isinstance(obj, (bytes, bytearray)):

@@ -274,3 +274,14 @@ def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - running our own documentation
     assert counts("sqlite:///cw.db")["articles"] == 13
+
+
+def test_formats_registered_lazily_are_offered_by_export(ingested: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch import export
+
+    monkeypatch.setitem(export.FORMATS, "jsonl-again", export.lazy(".jsonl"))
+    lazy_out = runner.invoke(app, ["--db", ingested, "export", "--format", "jsonl-again", "--article", "2"]).stdout
+    plain_out = runner.invoke(app, ["--db", ingested, "export", "--format", "jsonl", "--article", "2"]).stdout
+    assert lazy_out == plain_out and lazy_out.count("\n") >= 1
+    with pytest.raises(ValueError, match="known: jsonl"):
+        export.writer("xml")

@@ -175,7 +175,7 @@ def test_failure_while_saving_rolls_back_that_article_only(store: Store, monkeyp
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store_module, "event_rows", broken)
+    monkeypatch.setattr(store_module, "event_values", broken)
     other = make_extraction(url="https://wire.example/2", outlet="Other Outlet")
     with pytest.raises(RuntimeError):
         store.save(other)
@@ -190,7 +190,7 @@ def test_failure_while_saving_rolls_back_that_article_only(store: Store, monkeyp
 
 def test_failed_replacement_keeps_the_previous_output(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     article_id = store.save(make_extraction(version="cw-1.0.0"))
-    monkeypatch.setattr(store_module, "event_rows", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(store_module, "event_values", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         store.save(make_extraction(version="cw-2.0.0"))
     stored = store.get_extraction(article_id)

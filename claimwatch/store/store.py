@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from sqlalchemy import Engine, Select, create_engine, delete, event, func, select
+from sqlalchemy import Engine, Select, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from .rows import (
     claim_of,
     claim_values,
     event_rows,
+    event_values,
     place_of,
     place_values,
 )
@@ -183,16 +184,20 @@ class Store:
         return outlet.id
 
     def _write_output(self, session: Session, article_id: int, extraction: Extraction) -> None:
+        """Insert place mentions, claims and events with batched INSERTs (no per-row ORM objects)."""
         claims = self._reviewed(session, article_id, list(extraction.claims))
         version = extraction.pipeline_version
-        for i, mention in enumerate(extraction.places):
-            session.add(PlaceMentionRow(article_id=article_id, idx=i, **place_values(mention)))
-        for i, claim in enumerate(claims):
-            row = ClaimRow(article_id=article_id, idx=i, **claim_values(claim, version))
-            session.add(row)
-            session.flush()
-            session.add_all(event_rows(claim, row.id, article_id))
-        session.flush()
+        places = [{"article_id": article_id, "idx": i, **place_values(m)} for i, m in enumerate(extraction.places)]
+        if places:
+            session.execute(insert(PlaceMentionRow), places)
+        if not claims:
+            return
+        values = [{"article_id": article_id, "idx": i, **claim_values(c, version)} for i, c in enumerate(claims)]
+        ids = session.scalars(insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True), values).all()
+        events = [{"claim_id": claim_id, "article_id": article_id, "idx": i, **event_values(e)}
+                  for claim_id, claim in zip(ids, claims, strict=True) for i, e in enumerate(claim.events)]
+        if events:
+            session.execute(insert(EventRow), events)
 
     @staticmethod
     def _reviewed(session: Session, article_id: int, claims: list[Claim]) -> list[Claim]:
