@@ -49,9 +49,16 @@ class State:
     err: Console
 
 
-def _state(ctx: typer.Context) -> State:
+DbOpt = Annotated[str | None, typer.Option("--db", metavar="URL", help="SQLAlchemy database URL (may also come "
+                                           "before the command)")]
+
+
+def _state(ctx: typer.Context, db: str | None = None) -> State:
+    """The global state; a ``--db`` given after the command overrides one given before it."""
     state = ctx.obj
     assert isinstance(state, State), "the global callback sets the state"
+    if db:
+        state.options = state.options.with_(db=db)
     return state
 
 
@@ -120,6 +127,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson")],
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
+    db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped).
 
@@ -129,7 +137,7 @@ def ingest(
     from .ingest import count_items
     from .load import load_paths
 
-    state = _state(ctx)
+    state = _state(ctx, db)
     options = state.options.with_(batch_size=batch_size)
     store = _open_store(state)
     with store, _progress(state.err) as progress:
@@ -189,10 +197,11 @@ def claims(
     ctx: typer.Context, article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None,
     kind: KindOpt = None, limit: LimitOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per claim (the export layout)")] = False,
+    db: DbOpt = None,
 ) -> None:
     """List stored claims."""
     _check_filters(status, kind)
-    state = _state(ctx)
+    state = _state(ctx, db)
     filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
     with _open_store(state) as store:
         if as_json:
@@ -222,9 +231,10 @@ def _claims_table(rows: list[Any], title: str | None = None) -> Table:
 
 
 @app.command()
-def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="ARTICLE_ID")]) -> None:
+def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="ARTICLE_ID")],
+         db: DbOpt = None) -> None:
     """Print an article with its sources, cues and contents highlighted, then its claims."""
-    state = _state(ctx)
+    state = _state(ctx, db)
     with _open_store(state) as store:
         try:
             extraction = store.get_extraction(article_id)
@@ -267,13 +277,13 @@ def export(
     = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
-    limit: LimitOpt = None,
+    limit: LimitOpt = None, db: DbOpt = None,
 ) -> None:
     """Write stored claims (and what they carry) in an exchange format."""
     from .export import FORMATS
 
     _check_filters(status, kind)
-    state = _state(ctx)
+    state = _state(ctx, db)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
                                  param_hint="--format")
@@ -302,11 +312,12 @@ def evaluate_cmd(
                                                           help="also write the predictions")] = None,
     gold_spans: Annotated[bool, typer.Option("--gold-spans", help="start from the gold spans (where the task "
                                                                   "supports it)")] = False,
+    db: DbOpt = None,
 ) -> None:
     """Score the pipeline against gold data."""
     from .evaluate import EvaluationError, render, run
 
-    state = _state(ctx)
+    state = _state(ctx, db)
     try:
         result = run(task, fmt, path, state.options, save_predictions=save_predictions, gold_spans=gold_spans)
     except EvaluationError as exc:
@@ -346,12 +357,12 @@ def gazetteer_build(
 # -- doctor -------------------------------------------------------------------------------------------
 
 @app.command()
-def doctor(ctx: typer.Context) -> None:
+def doctor(ctx: typer.Context, db: DbOpt = None) -> None:
     """Check the installation: Python, pinned dependencies, models, the database. Exit 1 when something
     required is missing."""
     from .doctor import healthy, run_checks
 
-    state = _state(ctx)
+    state = _state(ctx, db)
     results = run_checks(state.options)
     table = Table(title="claimwatch doctor", title_justify="left")
     for name in ("", "check", "detail", "fix"):

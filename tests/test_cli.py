@@ -193,6 +193,11 @@ def test_db_comes_from_the_environment_or_a_config_file(tmp_path: Path, examples
     config.write_text(f'db = "sqlite:///{config_db}"\n', encoding="utf-8")
     assert cw("--config", str(config), "-v", "ingest", article).exit_code == 0
     assert config_db.exists()
+    after = tmp_path / "after-command.db"
+    assert cw("ingest", "--db", f"sqlite:///{after}", article).exit_code == 0
+    assert counts(f"sqlite:///{after}")["articles"] == 1
+    listed = cw("--db", f"sqlite:///{env_db}", "claims", "--json", "--db", f"sqlite:///{after}").output
+    assert listed.count("\n") == counts(f"sqlite:///{after}")["claims"]
     config.write_text('no_such_option = 1\n', encoding="utf-8")
     bad = cw("--config", str(config), "claims")
     assert bad.exit_code == 2 and "no_such_option" in bad.output
