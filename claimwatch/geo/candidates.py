@@ -14,7 +14,7 @@ from .gazetteer import Entry, Gazetteer
 from .names import Query, norm, queries
 
 #: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
-_GENERIC = frozenset("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
+FACILITY_WORDS = frozenset("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
     airport airfield base station railway university college school academy hospital clinic church cathedral
     mosque temple park garden gardens library museum center centre hall stadium arena building tower plaza
     market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
@@ -79,8 +79,8 @@ def _partial_queries(surface: str) -> list[Query]:
     if stripped != surface.strip():
         out.append(Query(norm(stripped), derived=True))
     words = norm(surface).split()
-    if len(words) > 1 and words[-1] in _GENERIC:
-        head = [w for w in words if w not in _GENERIC]
+    if len(words) > 1 and words[-1] in FACILITY_WORDS:
+        head = [w for w in words if w not in FACILITY_WORDS]
         if head:
             out.append(Query(" ".join(head), derived=True))
             if len(head) > 1:

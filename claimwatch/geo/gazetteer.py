@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .names import norm
-from .sources import ALIAS, DEMONYM, PlaceRow
+from .sources import ALIAS, DEMONYM, PRIMARY, PlaceRow
 
 if TYPE_CHECKING:
     from ..model import Place
@@ -220,9 +220,11 @@ class Gazetteer:
     def matcher_names(self) -> frozenset[str]:
         """Normalised names of the places the text matcher looks for (loaded once)."""
         if self._matcher is None:
-            rows = self._query("SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.id "
+            rows = self._query("SELECT DISTINCT n.key, n.quality FROM names n JOIN places p ON p.id = n.id "
                                f"WHERE p.matcher = 1 AND n.quality < {ALIAS}", ())
-            self._matcher = frozenset(r[0] for r in rows)
+            # Latin alternate names of small places are often Polish or German spellings that are English
+            # words ("Police"); the matcher takes primary names and Cyrillic ones only.
+            self._matcher = frozenset(key for key, quality in rows if quality == PRIMARY or not key.isascii())
         return self._matcher
 
     def demonym_names(self) -> frozenset[str]:

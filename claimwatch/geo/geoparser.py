@@ -45,11 +45,12 @@ class Geoparser:
                     self._gazetteer = Gazetteer.open(self.options)
         return self._gazetteer
 
-    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]],
-                      prior: Prior | None = None) -> list[Resolution]:
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]], prior: Prior | None = None,
+                      fallback: bool | Sequence[bool] = True) -> list[Resolution]:
         """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article; ``prior``: where
-        the outlet usually reports from (see :class:`~claimwatch.geo.resolve.Prior`)."""
-        return resolve(self.gazetteer, text, spans, prior=prior)
+        the outlet usually reports from (see :class:`~claimwatch.geo.resolve.Prior`); ``fallback``: whether
+        unknown names may take the nearest resolved town as an approximate place."""
+        return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior)
 
     def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
         gaz = self.gazetteer
@@ -57,15 +58,19 @@ class Geoparser:
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms)
 
     def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
+        """Detected toponyms, resolved; only facility-like ones ("Royal Street") fall back to a nearby town."""
         found = self.detect(doc, demonyms)
-        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found], prior)
+        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found], prior,
+                                  [t.facility for t in found])
 
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
         """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""
         found = self.detect(doc)
-        resolved = self.resolve_spans(article.text, [(t.start, t.end) for t in found])
+        resolved = self.resolve_spans(article.text, [(t.start, t.end) for t in found],
+                                      fallback=[t.facility for t in found])
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
-        locations = [m for m, t in zip(mentions, found) if t.role == "location" and m.place is not None]
+        locations = [m for m, t, r in zip(mentions, found, resolved)
+                     if t.role == "location" and m.place is not None and not r.approximate]
         for claim in claims:
             for event in claim.events:
                 event.place = event_place(event, claim, locations, doc)
@@ -74,7 +79,9 @@ class Geoparser:
 
 def _mention(article: Article, t: Toponym, r: Resolution) -> PlaceMention:
     place = r.entry.to_place() if r.entry is not None else None
-    precision = precision_of(r.entry.fclass, r.entry.fcode) if r.entry is not None else None
+    precision = None
+    if r.entry is not None:
+        precision = "other" if r.approximate else precision_of(r.entry.fclass, r.entry.fcode)
     role = "actor" if t.role == "actor" else "location"
     return PlaceMention(article.span(t.start, t.end), place, precision, role, r.confidence)
 

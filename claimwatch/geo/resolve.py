@@ -25,7 +25,7 @@ from .regions import distance_km
 #: scoring weights (see ``_score``)
 W_POP = 0.35  # per order of magnitude of population
 W_KIND = {"country": 1.6, "continent": 1.6, "region": 0.8, "district": -0.2, "settlement": 0.0, "other": -0.3}
-W_QUALITY = (0.0, -0.8, -0.8, 0.0)  # primary name, alternate name, bare alias ("Oakland" County), demonym
+W_QUALITY = (0.0, -0.5, -0.8, 0.0)  # primary name, alternate name, bare alias ("Oakland" County), demonym
 W_CAPITAL = 1.2  # national capitals are what a bare name usually means ("Paris", "Washington")
 W_NAMESAKE = 1.2  # a big town inside the same-named region is what a bare name means ("New York", "Kharkiv")
 W_COUNTRY = 2.0  # share of the article's other mentions in the candidate's country
@@ -39,6 +39,10 @@ W_PARTIAL = -1.2
 PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the nearest resolved place
 FALLBACK_CONFIDENCE = 0.2
 
+#: last words of names that a nearby town must not stand in for: seas, ranges, blocs, compass points
+_NO_FALLBACK = frozenset("""sea seas ocean gulf bay strait straits channel river rivers lake lakes mountains
+    mountain range peninsula desert island islands union west east north south western eastern northern
+    southern midwest world region regions""".split())
 _QUALIFIER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?|\s*-\s*)$", re.IGNORECASE)
 
 
@@ -94,9 +98,13 @@ class _Mention:
         return self.cands[self.choice] if self.choice >= 0 else None
 
 
-def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], fallback: bool = True,
-            rounds: int = 2, prior: Prior | None = None) -> list[Resolution]:
-    """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article."""
+def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
+            fallback: bool | Sequence[bool] = True, rounds: int = 2, prior: Prior | None = None) -> list[Resolution]:
+    """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article.
+
+    ``fallback`` (for all spans, or per span): whether a mention the gazetteer cannot place may take the
+    nearest resolved settlement as an approximate location (streets, buildings).
+    """
     mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e])) for s, e in spans]
     _link_qualifiers(text, mentions)
     for m in mentions:
@@ -108,7 +116,14 @@ def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], f
         for i, m in enumerate(mentions):
             m.scores = [_score(k, i, m, mentions, context) for k in range(len(m.cands))]
             m.choice = _argmax(m.scores)
-    return [_result(i, m, mentions, fallback) for i, m in enumerate(mentions)]
+    allowed = [fallback] * len(mentions) if isinstance(fallback, bool) else list(fallback)
+    return [_result(i, m, mentions, ok and _may_fall_back(m.text)) for i, (m, ok) in
+            enumerate(zip(mentions, allowed))]
+
+
+def _may_fall_back(surface: str) -> bool:
+    words = surface.lower().split()
+    return bool(words) and words[-1] not in _NO_FALLBACK
 
 
 def _argmax(scores: list[float]) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .candidates import FACILITY_WORDS
 from .names import level_word, norm
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Toponym:
     text: str
     role: str = "location"  #: location | actor | modifier | demonym
     source: str = "ner"  #: ner | matcher
+    facility: bool = False  #: a building, street or site (FAC, "... Street"): may be placed at a nearby town
 
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
@@ -80,12 +82,15 @@ def _mark(taken: list[bool], start: int, end: int) -> None:
 def _from_entity(ent: Span) -> Toponym:
     doc = ent.doc
     start, end = ent.start, ent.end
-    if doc[start].lower_ == "the" and end - start > 1:
+    while end - start > 1 and (doc[start].lower_ == "the" or doc[start].is_space):
         start += 1
+    while end - start > 1 and doc[end - 1].is_space:
+        end -= 1
     if end < len(doc) and doc[end].is_alpha and level_word(doc[end].text) is not None:
         end += 1  # "Kursk region", "Kharkiv Oblast": the level word decides between town and region
     span = doc[start:end]
-    return Toponym(span.start_char, span.end_char, span.text, _role(span), "ner")
+    facility = ent.label_ == "FAC" or span[-1].lower_ in FACILITY_WORDS
+    return Toponym(span.start_char, span.end_char, span.text.strip(), _role(span), "ner", facility)
 
 
 def _matched(doc: Doc, taken: list[bool], names: frozenset[str]) -> Iterator[Toponym]:
@@ -113,9 +118,14 @@ def _capitalised(token: Token) -> bool:
 
 
 def _plausible(span: Span) -> bool:
+    """A proper-name run: a lone word must be tagged PROPN and not follow an article ("the Star")."""
     last = span[-1]
-    return all(t.is_alpha or t.text == "-" for t in span) and last.pos_ in ("PROPN", "NOUN", "ADJ") and (
-        last.text[0].isupper())
+    if not all(t.is_alpha or t.text == "-" for t in span) or not last.text[0].isupper():
+        return False
+    if len(span) == 1:
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        return last.pos_ == "PROPN" and (before is None or before.lower_ not in ("the", "a", "an"))
+    return last.pos_ in ("PROPN", "NOUN", "ADJ")
 
 
 def _role(span: Span) -> str:
