@@ -290,3 +290,36 @@ def test_formats_registered_lazily_are_offered_by_export(ingested: str, monkeypa
     assert lazy_out == plain_out and lazy_out.count("\n") >= 1
     with pytest.raises(ValueError, match="unknown export format 'xml'"):
         export.writer("xml")
+
+
+def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, examples_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.pipeline import Pipeline
+
+    real_analyse = Pipeline.analyse
+
+    def fragile(self: Pipeline, doc: Any, article: Any) -> Any:
+        if "POISON" in article.text:
+            raise RuntimeError("parser exploded")
+        return real_analyse(self, doc, article)
+
+    def whole_batch_fails(self: Pipeline, articles: Any) -> Any:
+        batch = list(articles)
+        if any("POISON" in a.text for a in batch):
+            raise RuntimeError("batch exploded")
+        return [real_analyse(self, self.nlp(a.text), a) for a in batch]
+
+    monkeypatch.setattr(Pipeline, "analyse", fragile)
+    monkeypatch.setattr(Pipeline, "extract_many", whole_batch_fails)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("03_no_confirmation.txt", "05_general_staff_losses.txt"):
+        shutil.copy(examples_dir / name, inputs)
+    (inputs / "04_poison.txt").write_text("POISON: the ministry said the attack was repelled.", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    result = cw("--db", url, "ingest", "--batch-size", "8", str(inputs))
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 updated, 0 unchanged, 1 errors" in result.output
+    with Store(url) as store:
+        [error] = store.errors()
+    assert error.stage == "extract" and error.origin.endswith("04_poison.txt") and "exploded" in error.message
