@@ -33,6 +33,9 @@ def lazy(module: str, function: str = "write") -> Writer:
 
 FORMATS: dict[str, Writer] = {
     "jsonl": jsonl.write,
+    "places": lazy(".places"),
+    "geojson": lazy(".geojson"),
+    "geojson-claims": lazy(".geojson", "write_claims"),
 }
 
 
