@@ -13,7 +13,6 @@ from claimwatch.settings import Options, load_options
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -47,11 +46,6 @@ def nlp(pipeline):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
-
-
-@pytest.fixture(scope="session")
-def fixtures_dir() -> Path:
-    return FIXTURES
 
 
 @pytest.fixture
