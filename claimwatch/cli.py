@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -214,11 +215,14 @@ def claims(
 
 
 def _claims_table(rows: list[Any], title: str | None = None) -> Table:
-    table = Table(title=title or f"{len(rows)} claims", title_justify="left", show_lines=False)
+    table = Table(title=title or f"{len(rows)} claims", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False, expand=True)
     for name, style in (("article", "dim"), ("#", "dim"), ("source", STYLES["source"]), ("cue", STYLES["cue"]),
                         ("content", STYLES["content"]), ("kind", ""), ("status", "")):
-        table.add_column(name, style=style, overflow="fold", no_wrap=name in ("article", "#", "kind", "status"),
-                         ratio=3 if name == "content" else 1 if name in ("source", "cue") else None)
+        fixed = name in ("article", "#", "kind", "status")
+        table.add_column(name, style=style, overflow="fold", no_wrap=fixed,
+                         ratio=None if fixed else 4 if name == "content" else 2 if name == "source" else 1,
+                         min_width={"source": 12, "cue": 10}.get(name))
     for row in rows:
         claim = row.claim
         source = claim.source.span.text if claim.source else "(outlet)"
