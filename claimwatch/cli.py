@@ -221,8 +221,7 @@ def _claims_table(rows: list[Any], title: str | None = None) -> Table:
                         ("content", STYLES["content"]), ("kind", ""), ("status", "")):
         fixed = name in ("article", "#", "kind", "status")
         table.add_column(name, style=style, overflow="fold", no_wrap=fixed,
-                         ratio=None if fixed else 4 if name == "content" else 2 if name == "source" else 1,
-                         min_width={"source": 12, "cue": 10}.get(name))
+                         ratio={"content": 3, "source": 2}.get(name), max_width=14 if name == "cue" else None)
     for row in rows:
         claim = row.claim
         source = claim.source.span.text if claim.source else "(outlet)"
