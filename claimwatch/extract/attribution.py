@@ -233,13 +233,30 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
     head = cue.head
     if head.dep_ in ("parataxis", "ccomp") and head.head.i != head.i and head.i > head.head.left_edge.i:
         gov = head.head
-        return _minus(_subtree_chars(gov), _subtree_chars(head))
+        clause = _subtree_chars(head)
+        sent = sentence_index(head.doc).of(head.i)
+        tail = doc_text(head.doc)[clause[1]:sent.end_char]
+        if head.i > gov.i and not tail.strip(" \t\n.!?\"”’'"):
+            # "..., the spokesman said." closes the sentence: the content is all that precedes it
+            return [(min(sent.start_char, _subtree_chars(gov)[0]), _left_of_cue_clause(head))]
+        return _minus(_subtree_chars(gov), clause)
     if head.dep_ == "ROOT":
         # "The claims are false, the spokesman said." parsed with the content as a left ccomp
         left = next((c for c in head.children if c.dep_ in ("ccomp", "parataxis") and c.i < head.i), None)
         if left is not None:
-            return [_subtree_chars(left)]
+            sent = sentence_index(head.doc).of(head.i)
+            return [(min(sent.start_char, _subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
     return []
+
+
+def _left_of_cue_clause(head: Token, content_root: Token | None = None) -> int:
+    """Where the cue's own clause (its subject and the cue) begins, for a cue closing its sentence."""
+    doc = head.doc
+    first = head.i
+    for c in head.lefts:
+        if c is not content_root and c.dep_ not in ("punct", "ccomp", "parataxis") and c.left_edge.i < first:
+            first = c.left_edge.i
+    return doc[first].idx
 
 
 def _adjacent_quote(doc: Doc, cue: cues.Cue, source: Token | None, quotes: Quotes) -> tuple[int, int] | None:
@@ -391,6 +408,8 @@ def _snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[
     for q in quotes.overlapping(s, e):
         if s <= q[0] and e < q[1] and not text[e:q[1]].strip(" \t,.;:!?'\"”’»"):
             e = q[1]
+        if q[0] < s < q[1] <= e + 1:
+            s = q[0]  # the quotation opened in an earlier sentence
     if text[s] in "\"“«" and not any(q[0] == s for q in quotes.ranges):
         s = _trim(text, s + 1, e)[0]
     return s, e

@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..model import DateRange, Span
+from .event_lexicon import forms, positions, word_hashes
+from .sentences import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 Parsed = tuple[str | None, str | None, str]  # start, end, precision
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MONTHS_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # Ukrainian and Russian month stems (nominative and genitive forms share them).
 _MONTHS_UK = ["січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд"]
@@ -42,6 +45,12 @@ _WEEKDAYS = MappingProxyType({d: i for i, d in enumerate(
 _WEEKDAY_RE = "|".join(_WEEKDAYS)
 _DURATION = re.compile(r"(?:about |over |more than |some |nearly |almost |the )?(?:\d+|[a-z-]+)\s+"
                        r"(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)(?:\s+old|\s+long)?")
+#: Times of day, ages, decades and ranges are no event dates (and would cost a dateparser call).
+_NOT_A_DATE = re.compile(r"\d:\d|\d\s*[ap]\.?m\b|\bnoon\b|midnight|year-old|years?-old|years? old|\d0s\b|"
+                         r"^between\b|^\d{1,3}$|^\d+(?:\.\d+)?\s*(?:%|percent)|\bages?\b|century|decade")
+_HAS_NAME = re.compile(r"\b(?:" + "|".join(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                             "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]) + r")|"
+                       r"[\u0400-\u04ff]")
 _NUMWORDS = MappingProxyType({"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                               "a": 1, "several": 3, "few": 3, "a few": 3, "ten": 10})
 
@@ -59,9 +68,9 @@ CANDIDATE = re.compile(
 
 def find(doc: Doc, published: datetime | None, languages: Iterable[str] = ("en",)) -> list[DateRange]:
     """Every date expression of ``doc`` normalised against ``published`` (unparseable ones dropped)."""
-    text = doc.text
+    text = doc_text(doc)
     spans = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")}
-    spans |= {(m.start(), m.end()) for m in CANDIDATE.finditer(text)}
+    spans |= set(_candidates(doc, text))
     base = published.date() if published else None
     langs = tuple(languages)
     out = []
@@ -70,6 +79,32 @@ def find(doc: Doc, published: datetime | None, languages: Iterable[str] = ("en",
         if got is not None:
             out.append(DateRange(got[0], got[1], got[2], Span.of(text, s, e)))
     return out
+
+
+def _candidates(doc: Doc, text: str) -> Iterator[tuple[int, int]]:
+    """Expressions the model may not tag, found by matching CANDIDATE only where a trigger word stands (the whole
+    text is scanned only when it has Cyrillic letters)."""
+    if _CYRILLIC.search(text):
+        yield from ((m.start(), m.end()) for m in CANDIDATE.finditer(text))
+        return
+    arrays = forms(doc)
+    idx = arrays.idx
+    for i in positions(doc, _trigger_hashes()):
+        for j in range(max(0, i - 3), i + 1):
+            m = CANDIDATE.match(text, idx[j])
+            if m is not None and m.end() > idx[i]:
+                yield m.start(), m.end()
+                break
+
+
+@lru_cache(maxsize=1)
+def _trigger_hashes() -> frozenset[int]:
+    months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+              "dec", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec."]
+    words = ["yesterday", "today", "tonight", "overnight", "night", "morning", "afternoon", "evening", "week",
+             "month", "year", "weekend", "day", "hours", "ago", *_WEEKDAYS, *months]
+    return word_hashes(words)
 
 
 def default(published: datetime | None) -> DateRange:
@@ -81,9 +116,16 @@ def default(published: datetime | None) -> DateRange:
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
+    """Spans not inside another (sorted by start, longest first: one sweep)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda p: (p[0], -p[1])):
+        if out and s >= out[-1][0] and e <= out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
 
 
+@lru_cache(maxsize=8192)
 def parse(expr: str, base: date | None, languages: tuple[str, ...] = ("en",)) -> Parsed | None:
     """(start, end, precision) of one expression; None when it is no date (a duration, a time of day)."""
     e = " ".join(expr.lower().split())
@@ -92,12 +134,12 @@ def parse(expr: str, base: date | None, languages: tuple[str, ...] = ("en",)) ->
     got = _relative(e, base)
     if got is not None:
         return got
-    if _DURATION.fullmatch(e):
+    if _DURATION.fullmatch(e) or _NOT_A_DATE.search(e):
         return None
     got = _absolute(e, base)
     if got is not None:
         return got
-    if base is not None and re.search(r"\d|" + _MONTH_RE + "|" + _WEEKDAY_RE, e):
+    if base is not None and len(e.split()) <= 5 and re.search(r"\d", e) and _HAS_NAME.search(e):
         return _dateparser(e, base, languages)
     return None
 
@@ -125,8 +167,14 @@ def _relative_offset(e: str):  # type: ignore[no-untyped-def]
         return lambda b: _day(b - timedelta(days=1))
     if e in ("overnight", "last night", "вночі", "ночью"):
         return lambda b: ((b - timedelta(days=1)).isoformat(), b.isoformat(), "day")
-    if word in _WEEKDAYS:
-        return lambda b: _day(b - timedelta(days=(b.weekday() - _WEEKDAYS[word]) % 7))
+    wk = re.fullmatch(r"(?:(earlier|later|this|last|past|previous)\s+)?(" + _WEEKDAY_RE + ")", word)
+    if wk:
+        back = 7 if wk.group(1) in ("last", "past", "previous") else 0
+        day = _WEEKDAYS[wk.group(2)]
+        return lambda b: _day(b - timedelta(days=(b.weekday() - day) % 7 or back))
+    mon = re.fullmatch(r"(last|this|next|past)\s+([a-z]+)", e)
+    if mon and mon.group(2) in _FULL_MONTHS:
+        return lambda b: _named_month(mon.group(1), _FULL_MONTHS_LIST.index(mon.group(2)) + 1, b)
     period = re.fullmatch(r"(last|this|past)\s+(week|month|year|weekend)", e) or \
         re.fullmatch(r"(past|last)\s+(day|24 hours|week|month|year|\w+(?: \w+)? days)", e)
     if period:
@@ -137,6 +185,14 @@ def _relative_offset(e: str):  # type: ignore[no-untyped-def]
     if ago and _count(ago.group(1)) is not None:
         return lambda b: _day(b - timedelta(days=_count(ago.group(1)) or 0))
     return None
+
+
+def _named_month(which: str, month: int, b: date) -> Parsed:
+    if which == "next":
+        return _month(b.year + (1 if month <= b.month else 0), month)
+    if which == "this":
+        return _month(b.year, month)
+    return _month(b.year - (1 if month >= b.month else 0), month)
 
 
 def _count(word: str) -> int | None:
@@ -194,8 +250,9 @@ def _month_number(word: str) -> int | None:
     return None
 
 
-_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december"}
+_FULL_MONTHS_LIST = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"]
+_FULL_MONTHS = frozenset(_FULL_MONTHS_LIST)
 _DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([^\d\s,]+)(?:,?\s+(\d{4}))?")
 _MDY = re.compile(r"([^\d\s,]+)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
 _MY = re.compile(r"(?:early|mid|late|mid-|the end of|the beginning of|the start of)?\s*-?\s*([^\d\s,]+),?\s+(\d{4})")
@@ -223,7 +280,7 @@ def _absolute(e: str, base: date | None) -> Parsed | None:
         month = _month_number(part.group(1))
         if month is not None:
             return _month(_year_for(month, 1, base), month)
-    if re.fullmatch(r"(19|20)\d{2}", e):
+    if re.fullmatch(r"1\d{3}|20\d{2}", e):
         return f"{e}-01-01", f"{e}-12-31", "year"
     return None
 

@@ -8,6 +8,7 @@ per doc), as :class:`Match` records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -152,26 +153,52 @@ def lexicon() -> Lexicon:
     return build_lexicon(yaml.safe_load(text))
 
 
-_ARRAYS_KEY = "claimwatch.lower_lemma"
+_ARRAYS_KEY = "claimwatch.token_arrays"
 
 
-def forms(doc: Doc) -> tuple[list[int], list[int]]:
-    """Hashes of every token's lower-case form and lemma, built once per doc (no Token objects)."""
+@dataclass(frozen=True, slots=True)
+class TokenArrays:
+    """Per-token attributes as plain lists, built once per doc (no Token objects)."""
+
+    low: list[int]  #: hash of the lower-case form
+    lem: list[int]  #: hash of the lemma
+    num: list[int]  #: 1 where the token looks like a number
+    idx: list[int]  #: character offset
+
+
+def forms(doc: Doc) -> TokenArrays:
     got = doc.user_data.get(_ARRAYS_KEY)
     if got is None:
-        from spacy.attrs import LEMMA, LOWER
+        from spacy.attrs import IDX, LEMMA, LIKE_NUM, LOWER
 
-        arr = doc.to_array([LOWER, LEMMA])
-        got = (arr[:, 0].tolist(), arr[:, 1].tolist()) if len(doc) else ([], [])
+        if len(doc):
+            arr = doc.to_array([LOWER, LEMMA, LIKE_NUM, IDX])
+            got = TokenArrays(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(), arr[:, 3].tolist())
+        else:
+            got = TokenArrays([], [], [], [])
         doc.user_data[_ARRAYS_KEY] = got
     return got
+
+
+def word_hashes(words: Iterable[str]) -> frozenset[int]:
+    from spacy.strings import hash_string
+
+    return frozenset(hash_string(w.lower()) for w in words)
+
+
+def positions(doc: Doc, words: frozenset[int], numbers: bool = False) -> list[int]:
+    """Token indices whose lower-case form (or lemma) hashes into ``words``, plus number-like ones if asked."""
+    a = forms(doc)
+    return [i for i, (lo, le, n) in enumerate(zip(a.low, a.lem, a.num, strict=True))
+            if lo in words or le in words or (numbers and n)]
 
 
 def matches(doc: Doc, start: int, end: int, lex: Lexicon | None = None) -> list[Match]:
     """Every lexicon phrase occurring in tokens [start, end) of ``doc``, each token matched on its lower-case
     form or its lemma."""
     lex = lex or lexicon()
-    low, lem = forms(doc)
+    arrays = forms(doc)
+    low, lem = arrays.low, arrays.lem
     index = lex.index
     out: list[Match] = []
     for i in range(start, end):

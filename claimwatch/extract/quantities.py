@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ..model import Quantity, Span
-from .sentences import sentence_index
+from .event_lexicon import forms, positions, word_hashes
+from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -85,25 +87,71 @@ _CASUALTY = {"casualty", "casualties", "loss", "losses", "lose", "lost"}
 
 
 def find(tokens: Sequence[Token] | Doc, text: str | None = None) -> list[Quantity]:
-    """Quantities in ``tokens`` (a Span of a parsed doc); spans are offsets into the doc's text."""
-    toks = list(tokens)
-    if not toks:
+    """Quantities starting in ``tokens`` (a Span of a parsed doc); spans are offsets into the doc's text."""
+    toks = tokens if hasattr(tokens, "start_char") else list(tokens)
+    if not len(toks):
         return []
-    doc = toks[0].doc
-    text = text if text is not None else doc.text
     lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return [q for q in find_all(toks[0].doc) if lo <= q.span.start < hi]
+
+
+_CACHE_KEY = "claimwatch.quantities"
+
+
+def find_all(doc: Doc) -> list[Quantity]:
+    """Every quantity of the doc, computed once (candidates are number-like tokens and count words only)."""
+    got = doc.user_data.get(_CACHE_KEY)
+    if got is not None:
+        return got
+    text = doc_text(doc)
+    idx = forms(doc).idx
     out: list[Quantity] = []
-    for m in NUMBER.finditer(text, lo, hi):
-        q = _quantity(doc, text, m, hi)
+    for m in _scan(doc, text, idx, _number_hashes(), NUMBER, numbers=True):
+        q = _quantity(doc, text, m, _sentence_end(doc, m.start()))
         if q is not None:
             out.append(q)
     taken = [(q.span.start, q.span.end) for q in out]
-    for m in UNQUANTIFIED.finditer(text, lo, hi):
+    for m in _scan(doc, text, idx, _vague_hashes(), UNQUANTIFIED):
         if not any(s <= m.start() < e for s, e in taken):
-            q = _unquantified(doc, text, m, hi)
+            q = _unquantified(doc, text, m, _sentence_end(doc, m.start()))
             if q is not None:
                 out.append(q)
-    return sorted(out, key=lambda q: q.span.start)
+    out.sort(key=lambda q: q.span.start)
+    doc.user_data[_CACHE_KEY] = out
+    return out
+
+
+def _scan(doc: Doc, text: str, idx: list[int], words: frozenset[int], rx: re.Pattern[str],
+          numbers: bool = False) -> list[re.Match[str]]:
+    """Matches of ``rx`` starting up to four tokens before a candidate token and reaching it (deduplicated)."""
+    found: dict[int, re.Match[str]] = {}
+    last_end = -1
+    for i in positions(doc, words, numbers):
+        if idx[i] < last_end:
+            continue
+        for j in range(max(0, i - 4), i + 1):
+            m = rx.match(text, idx[j])
+            if m is not None and m.end() > idx[i] and m.start() >= last_end:
+                found[m.start()] = m
+                last_end = m.end()
+                break
+    return list(found.values())
+
+
+def _sentence_end(doc: Doc, char: int) -> int:
+    tok = _token_at(doc, char)
+    return sentence_index(doc).of(tok.i).end_char if tok is not None else len(doc_text(doc))
+
+
+@lru_cache(maxsize=1)
+def _number_hashes() -> frozenset[int]:
+    return word_hashes([*WORD_VALUES, *VAGUE, "several", "few"])
+
+
+@lru_cache(maxsize=1)
+def _vague_hashes() -> frozenset[int]:
+    return word_hashes(["amount", "amounts", "number", "numbers", "quantity", "quantities", "many", "numerous",
+                        "several", "lot", "lots", "few", "multiple", "heavy", "significant"])
 
 
 # ------------------------------------------------------------------------------------------------- numbers
