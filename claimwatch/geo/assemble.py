@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from . import sources
+from .names import norm
 from .sources import ALIAS, DEMONYM, PRIMARY, PlaceRow
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ def assemble(extra: str | Path | None = None) -> list[PlaceRow]:
     cities = sources.read_cities()
     _place_cities(cities, subs)
     _place_regions(subs)
+    _english_region_names(subs, cities)
     _place_countries(countries, subs.members)
     rows: list[PlaceRow] = [*continents.values(), *countries.values(), *subs.rows.values(), *cities.values()]
     by_id = {r.id: r for r in rows}
@@ -73,6 +75,34 @@ def _place_regions(subs: sources.Subdivisions) -> None:
             row.lat, row.lon = centre.lat, centre.lon
         row.admin1_name = subs.rows[row.admin1].name if row.admin1 in subs.rows else row.name
         row.population = sum(p[2] for p in subs.members.get(key, ()))
+
+
+_TRANSLITERATED = {"oblast": "Oblast", "oblast'": "Oblast", "kray": "Krai", "krai": "Krai", "avtonomnyy okrug":
+                   "Autonomous Okrug"}
+
+
+def _english_region_names(subs: sources.Subdivisions, cities: dict[int, PlaceRow]) -> None:
+    """"Kurskaya oblast'" becomes "Kursk Oblast" (and is also named "Kursk region"): the region's largest town
+    whose name starts its transliterated name lends the English form."""
+    towns: dict[str, list[PlaceRow]] = {}
+    for row in cities.values():
+        towns.setdefault(row.admin1, []).append(row)
+    for key, region in subs.rows.items():
+        if region.fcode != "ADM1":
+            continue
+        words = region.name.lower().rsplit(" ", 1)
+        level = _TRANSLITERATED.get(words[-1]) if len(words) == 2 else None
+        if level is None:
+            continue
+        stem = norm(words[0])
+        best = max((t for t in towns.get(key, ()) if len(norm(t.name)) >= 4 and stem.startswith(norm(t.name))),
+                   key=lambda t: t.population, default=None)
+        if best is not None:
+            region.name = f"{best.name} {level}"
+            for name in (region.name, f"{best.name} Region"):
+                region.add_name(name, PRIMARY)
+    for row in [*cities.values(), *subs.rows.values()]:
+        _name_admin(row, subs)
 
 
 def _place_countries(countries: dict[str, PlaceRow], members: dict[str, list[tuple[float, float, int]]]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Article, Claim, Event, PlaceMention, Span
-from .gazetteer import Gazetteer
+from .gazetteer import MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
 from .toponyms import Toponym, detect
@@ -53,9 +53,14 @@ class Geoparser:
         return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior)
 
     def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
+        """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``."""
         gaz = self.gazetteer
         matcher = gaz.matcher_names() if self.use_matcher else frozenset()
-        return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms)
+        return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known)
+
+    def _known(self, key: str) -> bool:
+        """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
+        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key))
 
     def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
         """Detected toponyms, resolved; only facility-like ones ("Royal Street") fall back to a nearby town."""

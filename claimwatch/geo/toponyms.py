@@ -8,7 +8,7 @@ government ("the Kremlin said", "Kyiv announced": ``actor``), a modifier ("U.S. 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: labels the small English model gives small towns it does not know ("Robotyne" NORP, "Vuhledar" ORG,
+#: "Kursk" PRODUCT); such an entity is a toponym when its whole text names a matcher place. PERSON is left
+#: alone: towns named after people ("Pushkin") would turn people into places.
+RELABELLED = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+#: town names that news uses mostly for units, companies or words ("Azov", "Akhmat", "Progress"): an ORG/NORP
+#: entity with one of these names stays what the model says it is
+UNIT_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
+                        "pushkin"})
+#: seats of power that stand for a government ("the Kremlin said"); the gazetteer places them in their city
+SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
+                            "bankova", "whitehall", "capitol hill", "zhongnanhai"})
 #: verbs whose subject acts, speaks or decides: a place there stands for its government or forces
 AGENT_VERBS = frozenset("""say announce deny claim accuse warn demand insist reject condemn respond refuse agree
     decide want threaten sign sanction recognise recognize support urge call vow pledge state declare report
@@ -55,12 +66,17 @@ class Toponym:
 
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
-           demonyms: bool = False) -> list[Toponym]:
-    """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``."""
+           demonyms: bool = False, known: Callable[[str], bool] | None = None) -> list[Toponym]:
+    """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``.
+
+    ``matcher_names``: normalised names the matcher looks for in text outside entities; ``known``: whether a
+    normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``).
+    """
+    is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
     taken = [False] * len(doc)
     for ent in doc.ents:
-        if ent.label_ in PLACE_LABELS:
+        if ent.label_ in PLACE_LABELS or (ent.label_ in RELABELLED and _known_place(ent, is_place)):
             found.append(_from_entity(ent))
             _mark(taken, ent.start, ent.end)
         elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
@@ -72,6 +88,14 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
         found.extend(_matched(doc, taken, matcher_names))
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
+    key = norm(ent.text)
+    key = key[4:] if key.startswith("the ") else key
+    if key in SEATS_OF_POWER:
+        return True
+    return key not in UNIT_NAMES and all(t.text[:1].isupper() for t in ent if t.is_alpha) and is_place(key)
 
 
 def _mark(taken: list[bool], start: int, end: int) -> None:
