@@ -20,6 +20,9 @@ FACILITY_WORDS = frozenset("""street st avenue ave road rd boulevard blvd lane h
     market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
     dam reservoir mine hotel inn club house palace court courthouse office headquarters embassy consulate
     metro avenue parkway drive terrace""".split())
+#: streets are often named after other towns ("Kyivska Street" in Kharkiv): never resolved by their stem
+_STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "highway",
+                           "hwy", "freeway", "square", "drive", "parkway", "terrace", "plaza"})
 _OF_PREFIX = re.compile(r"^(?:the\s+)?(?:university|state university|college|port|bank|city|republic|state|"
                         r"province|region|county|district|governor|mayor|people|government|gulf|bay|sea|lake)"
                         r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
@@ -79,7 +82,7 @@ def _partial_queries(surface: str) -> list[Query]:
     if stripped != surface.strip():
         out.append(Query(norm(stripped), derived=True))
     words = norm(surface).split()
-    if len(words) > 1 and words[-1] in FACILITY_WORDS:
+    if len(words) > 1 and words[-1] in FACILITY_WORDS and words[-1] not in _STREET_WORDS:
         head = [w for w in words if w not in FACILITY_WORDS]
         if head:
             out.append(Query(" ".join(head), derived=True))

@@ -25,7 +25,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 RELABELLED = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 #: town names that news uses mostly for units, companies or words ("Azov", "Akhmat", "Progress"): an ORG/NORP
 #: entity with one of these names stays what the model says it is
-UNIT_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
+COMMON_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
                         "pushkin"})
 #: seats of power that stand for a government ("the Kremlin said"); the gazetteer places them in their city
 SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
@@ -95,7 +95,8 @@ def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
     key = key[4:] if key.startswith("the ") else key
     if key in SEATS_OF_POWER:
         return True
-    return key not in UNIT_NAMES and all(t.text[:1].isupper() for t in ent if t.is_alpha) and is_place(key)
+    words = [t for t in ent if t.is_alpha and t.lower_ != "the"]
+    return key not in COMMON_NAMES and all(t.text[:1].isupper() for t in words) and is_place(key)
 
 
 def _mark(taken: list[bool], start: int, end: int) -> None:
@@ -125,7 +126,8 @@ def _matched(doc: Doc, taken: list[bool], names: frozenset[str]) -> Iterator[Top
         if not taken[i] and _capitalised(doc[i]):
             for n in range(min(_MAX_NGRAM, len(doc) - i), 0, -1):
                 span = doc[i:i + n]
-                if not any(taken[i:i + n]) and _plausible(span) and norm(span.text) in names:
+                key = norm(span.text)
+                if not any(taken[i:i + n]) and _plausible(span) and key in names and key not in COMMON_NAMES:
                     hit = n
                     break
         if hit:

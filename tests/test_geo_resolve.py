@@ -1,0 +1,91 @@
+"""Toponym resolution on given spans: context, qualifiers, priors, fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+from test_geo_gazetteer import built_index
+
+from claimwatch.geo import Geoparser, Prior
+from claimwatch.geo.resolve import Resolution
+from claimwatch.settings import Options
+
+
+@pytest.fixture(scope="module")
+def geoparser() -> Geoparser:
+    return Geoparser(Options(gazetteer_path=str(built_index()[0])))
+
+
+def _resolve(geoparser: Geoparser, text: str, *names: str, prior: Prior | None = None) -> list[Resolution]:
+    spans = []
+    for name in names:
+        start = text.index(name, spans[-1][1] if spans else 0)
+        spans.append((start, start + len(name)))
+    return geoparser.resolve_spans(text, spans, prior)
+
+
+def test_a_town_in_a_named_region(geoparser: Geoparser) -> None:
+    text = "Partisans said they blew up a railway bridge near Sudzha in the Kursk region."
+    town, region = _resolve(geoparser, text, "Sudzha", "Kursk region")
+    assert town.entry is not None and town.entry.id == 486816
+    assert region.entry is not None and region.entry.kind == "region" and region.entry.name == "Kursk Oblast"
+    assert town.entry.admin1 == region.entry.admin1
+
+
+@pytest.mark.parametrize(("context", "country"), [("Louisiana", "US"), ("Egypt", "EG")])
+def test_the_article_context_chooses_between_namesakes(geoparser: Geoparser, context: str, country: str) -> None:
+    text = f"Flooding closed roads in {context} on Tuesday. In Alexandria, the river rose two metres."
+    _, town = _resolve(geoparser, text, context, "Alexandria")
+    assert town.entry is not None and town.entry.country == country
+    assert town.entry.kind == "settlement"
+
+
+def test_a_qualifier_after_a_comma_decides(geoparser: Geoparser) -> None:
+    (athens, state) = _resolve(geoparser, "A volunteer unit trained in Athens, Ga., last spring.", "Athens", "Ga.")
+    assert state.entry is not None and state.entry.name == "Georgia" and state.entry.country == "US"
+    assert athens.entry is not None and athens.entry.admin1 == "US.GA"
+
+
+def test_capitals_and_same_named_regions(geoparser: Geoparser) -> None:
+    paris, kharkiv, oblast = _resolve(geoparser, "Envoys met in Paris. Kharkiv and the Kharkiv Oblast were shelled.",
+                                      "Paris", "Kharkiv", "Kharkiv Oblast")
+    assert paris.entry is not None and paris.entry.country == "FR" and paris.entry.kind == "settlement"
+    assert kharkiv.entry is not None and kharkiv.entry.kind == "settlement" and kharkiv.entry.id == 706483
+    assert oblast.entry is not None and oblast.entry.kind == "region"
+
+
+def test_an_outlet_prior_tips_a_lone_ambiguous_name(geoparser: Geoparser) -> None:
+    text = "The council in Athens approved the budget."
+    (plain,) = _resolve(geoparser, text, "Athens")
+    assert plain.entry is not None and plain.entry.country == "GR"
+    georgia = [e for e in geoparser.gazetteer.lookup("gainesville") if e.admin1 == "US.GA"]
+    (local,) = _resolve(geoparser, text, "Athens", prior=Prior.of(georgia * 3))
+    assert local.entry is not None and local.entry.admin1 == "US.GA"
+
+
+def test_demonyms_and_abbreviations(geoparser: Geoparser) -> None:
+    text = "Russian and U.S. diplomats met Ukrainian officials."
+    russian, us, ukrainian = _resolve(geoparser, text, "Russian", "U.S.", "Ukrainian")
+    assert [r.entry.country if r.entry else None for r in (russian, us, ukrainian)] == ["RU", "US", "UA"]
+    assert all(r.entry is not None and r.entry.kind == "country" for r in (russian, us, ukrainian))
+
+
+def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
+    text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
+    street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")
+    assert town.entry is not None and town.entry.country == "UA" and not town.approximate
+    assert street.approximate and street.entry == town.entry and street.confidence < town.confidence
+    (alone,) = geoparser.resolve_spans(text, [(text.index("Sadova Street"), text.index("Sadova Street") + 13)],
+                                       fallback=False)
+    assert alone.entry is None
+
+
+def test_common_nouns_and_unknown_names_stay_unresolved(geoparser: Geoparser) -> None:
+    text = "The city said the Black Sea was calm."
+    city, sea = _resolve(geoparser, text, "city", "Black Sea")
+    assert city.entry is None and city.candidates == 0
+    assert sea.entry is None  # no nearby town may stand in for a sea
+
+
+def test_user_places_resolve(geoparser: Geoparser) -> None:
+    (village,) = _resolve(geoparser, "Shelling was reported in Zoriane Pole overnight.", "Zoriane Pole")
+    assert village.entry is not None and village.entry.id == 990000001

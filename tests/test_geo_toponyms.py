@@ -1,0 +1,69 @@
+"""Toponym detection in parsed text: roles (metonymy, modifiers, demonyms), organisation names, the matcher."""
+
+from __future__ import annotations
+
+import pytest
+from test_geo_gazetteer import built_index
+
+from claimwatch.geo import Geoparser
+from claimwatch.geo.toponyms import Toponym
+from claimwatch.settings import Options
+
+
+@pytest.fixture(scope="module")
+def geoparser() -> Geoparser:
+    return Geoparser(Options(gazetteer_path=str(built_index()[0])))
+
+
+def _found(geoparser: Geoparser, nlp, text: str, demonyms: bool = False) -> dict[str, Toponym]:  # type: ignore[no-untyped-def]
+    found = geoparser.detect(nlp(text), demonyms=demonyms)
+    for t in found:
+        assert text[t.start:t.end] == t.text
+    return {t.text: t for t in found}
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("The Kremlin said on Monday that the talks had failed.", "Kremlin"),
+    ("Kyiv announced new sanctions against the shipping firm.", "Kyiv"),
+    ("Moscow denied that its aircraft had crossed the border.", "Moscow"),
+    ("Washington warned of further measures after the strike.", "Washington"),
+])
+def test_metonymic_places_are_actors(geoparser: Geoparser, nlp, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, text)
+    assert found[place].role == "actor"
+
+
+def test_literal_places_are_locations(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, "Two people were wounded when shells hit Kharkiv on Friday.")
+    assert found["Kharkiv"].role == "location"
+
+
+def test_demonyms_are_not_places_unless_asked(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Russian soldiers and Ukrainian medics were seen near Kupiansk."
+    assert "Russian" not in _found(geoparser, nlp, text)
+    with_demonyms = _found(geoparser, nlp, text, demonyms=True)
+    assert with_demonyms["Russian"].role == "demonym" and "Kupiansk" in with_demonyms
+
+
+def test_places_inside_organisation_names_are_not_toponyms(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Fighters of the Freedom of Russia Legion said they had entered the village of Tetkino."
+    found = _found(geoparser, nlp, text)
+    assert "Russia" not in found
+    assert "Tetkino" in found
+
+
+def test_small_towns_the_model_misses_are_found(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("The brigade said its drones struck positions outside Vuhledar and Kurakhove, and that Robotyne "
+            "and Zoriane Pole remained contested.")
+    found = _found(geoparser, nlp, text)
+    assert {"Vuhledar", "Kurakhove", "Zoriane Pole"} <= set(found)
+
+
+def test_level_words_join_the_toponym(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, "Air defence was active over the Kharkiv Oblast and the Sumy region.")
+    assert "Kharkiv Oblast" in found and "Sumy region" in found
+
+
+def test_common_words_named_like_villages_are_not_matched(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, "The Star reported that Police and Progress were the themes of the debate.")
+    assert not set(found) & {"Star", "Police", "Progress"}
