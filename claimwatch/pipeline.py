@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from . import nlp as nlp_mod
 from .about import PIPELINE_VERSION
-from .extract import attribution, status
+from .extract import attribution, events, status
+from .extract.actors import ActorRegistry, load_registry
 from .model import Article, Extraction, ItemError
 from .settings import Options, load_options
 
@@ -34,6 +35,11 @@ class Pipeline:
     def nlp(self) -> Language:
         return nlp_mod.english(self.options.english_model)
 
+    @cached_property
+    def actors(self) -> ActorRegistry:
+        """The actor registry: bundled defaults merged with ``options.actors`` (loaded once)."""
+        return load_registry(self.options.actors or None)
+
     def language_of(self, article: Article) -> str:
         if article.language:
             return article.language
@@ -43,6 +49,7 @@ class Pipeline:
         """Run every extraction stage over an already parsed ``doc`` of ``article.text``."""
         claims = attribution.find_claims(doc)
         status.assign(doc, claims)
+        events.annotate(doc, article, claims, self.actors)
         return Extraction(article=article, claims=claims, pipeline_version=PIPELINE_VERSION)
 
     def extract(self, article: Article) -> Extraction:

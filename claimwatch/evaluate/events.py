@@ -69,6 +69,7 @@ CASE_LABELS = MappingProxyType({
     "Man-made disaster": "MAN_MADE_DISASTER",
     "Organised crime": "ORG_CRIME",
 })
+FORMATS = ("case-tsv",)
 #: What a snippet with no recognisable event is labelled.
 FALLBACK = "OTHER"
 

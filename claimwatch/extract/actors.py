@@ -77,6 +77,7 @@ class ActorRegistry:
         self._tokenize = tokenize
         self._index = _index(((a, act.id) for act in actors.values() for a in act.aliases), tokenize)
         self._sides = _index(((w, side) for side, words in sides.items() for w in words), tokenize)
+        self._names: dict[str, Actor | None] = {}  # find_text memo (source names repeat)
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -90,6 +91,13 @@ class ActorRegistry:
 
     def find_text(self, text: str) -> Actor | None:
         """The actor whose alias covers the whole of ``text`` (a source name, say), if any."""
+        if text not in self._names:
+            if len(self._names) > 50_000:
+                self._names.clear()
+            self._names[text] = self._find_text(text)
+        return self._names[text]
+
+    def _find_text(self, text: str) -> Actor | None:
         words = [normalise(w) for w in self._tokenize(text) if w not in _QUOTES]
         words = words[1:] if words and words[0] in _LEADING else words
         for alias, key in self._index.get(words[0], ()) if words else ():

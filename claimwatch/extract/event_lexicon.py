@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -164,6 +164,7 @@ class TokenArrays:
     lem: list[int]  #: hash of the lemma
     num: list[int]  #: 1 where the token looks like a number
     idx: list[int]  #: character offset
+    array: Any = None  #: the same as a numpy array (columns: lower, lemma, like_num, idx)
 
 
 def forms(doc: Doc) -> TokenArrays:
@@ -173,7 +174,7 @@ def forms(doc: Doc) -> TokenArrays:
 
         if len(doc):
             arr = doc.to_array([LOWER, LEMMA, LIKE_NUM, IDX])
-            got = TokenArrays(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(), arr[:, 3].tolist())
+            got = TokenArrays(arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(), arr[:, 3].tolist(), arr)
         else:
             got = TokenArrays([], [], [], [])
         doc.user_data[_ARRAYS_KEY] = got
@@ -188,9 +189,16 @@ def word_hashes(words: Iterable[str]) -> frozenset[int]:
 
 def positions(doc: Doc, words: frozenset[int], numbers: bool = False) -> list[int]:
     """Token indices whose lower-case form (or lemma) hashes into ``words``, plus number-like ones if asked."""
-    a = forms(doc)
-    return [i for i, (lo, le, n) in enumerate(zip(a.low, a.lem, a.num, strict=True))
-            if lo in words or le in words or (numbers and n)]
+    import numpy as np
+
+    arr = forms(doc).array
+    if arr is None:
+        return []
+    wanted = np.fromiter(words, dtype=arr.dtype, count=len(words))
+    hit = np.isin(arr[:, 0], wanted) | np.isin(arr[:, 1], wanted)
+    if numbers:
+        hit |= arr[:, 2] == 1
+    return np.flatnonzero(hit).tolist()
 
 
 def matches(doc: Doc, start: int, end: int, lex: Lexicon | None = None) -> list[Match]:

@@ -157,16 +157,24 @@ def _vague_hashes() -> frozenset[int]:
 # ------------------------------------------------------------------------------------------------- numbers
 
 
+_OF = re.compile(r"\s+of$")
+_SEVERAL = re.compile(r"^(?:several|a few)\s+")
+_VAGUE_FULL = re.compile(r"(\w+)(?:\s+of\s+(thousands|millions))?")
+_DIGITS_FULL = re.compile(rf"({_DIGITS})\s*(thousand|million|billion|mln|bn|k)?")
+_SEPARATOR = re.compile(r"[,\u00a0\u202f ](?=\d{3}\b)")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
     """The value of a number written in digits, words or ACLED's vague counts (None if not a number)."""
-    s = re.sub(r"\s+of$", "", text.lower().strip())
-    s = re.sub(r"^(?:several|a few)\s+", "", s)
-    vague = re.fullmatch(r"(\w+)(?:\s+of\s+(thousands|millions))?", s)
+    s = _SEVERAL.sub("", _OF.sub("", text.lower().strip()))
+    vague = _VAGUE_FULL.fullmatch(s)
     if vague and vague.group(1) in VAGUE:
         return float(VAGUE[vague.group(1)] * (VAGUE[vague.group(2)] if vague.group(2) else 1))
-    digits = re.fullmatch(rf"({_DIGITS})\s*(thousand|million|billion|mln|bn|k)?", s)
+    digits = _DIGITS_FULL.fullmatch(s)
     if digits:
-        raw = re.sub(r"[,\u00a0\u202f ](?=\d{3}\b)", "", digits.group(1))
+        raw = _SEPARATOR.sub("", digits.group(1))
         try:
             value = float(raw)
         except ValueError:
@@ -177,7 +185,7 @@ def parse_number(text: str) -> float | None:
 
 def _words(s: str) -> float | None:
     total, current, seen = 0.0, 0.0, False
-    for w in re.split(r"[\s-]+", s):
+    for w in _WORD_SPLIT.split(s):
         if w == "and" or not w:
             continue
         if w not in WORD_VALUES:
@@ -269,7 +277,7 @@ def _bounds(m: re.Match[str], value: float, value2: float | None) -> tuple[float
 
 
 def _is_vague(num: str) -> bool:
-    words = re.sub(r"^(?:several|a few)\s+", "", num.lower()).split()
+    words = _SEVERAL.sub("", num.lower()).split()
     return bool(words) and words[0] in VAGUE
 
 
