@@ -15,6 +15,7 @@ from . import nlp as nlp_mod
 from .about import PIPELINE_VERSION
 from .extract import attribution, events, status
 from .extract.actors import ActorRegistry, load_registry
+from .geo import Geoparser
 from .model import Article, Extraction, ItemError
 from .settings import Options, load_options
 
@@ -40,6 +41,11 @@ class Pipeline:
         """The actor registry: bundled defaults merged with ``options.actors`` (loaded once)."""
         return load_registry(self.options.actors or None)
 
+    @cached_property
+    def geoparser(self) -> Geoparser:
+        """Toponym detection and resolution (the gazetteer index opens on first use)."""
+        return Geoparser(self.options)
+
     def language_of(self, article: Article) -> str:
         if article.language:
             return article.language
@@ -50,7 +56,8 @@ class Pipeline:
         claims = attribution.find_claims(doc)
         status.assign(doc, claims)
         events.annotate(doc, article, claims, self.actors)
-        return Extraction(article=article, claims=claims, pipeline_version=PIPELINE_VERSION)
+        places = self.geoparser.annotate(doc, article, claims)
+        return Extraction(article=article, claims=claims, places=places, pipeline_version=PIPELINE_VERSION)
 
     def extract(self, article: Article) -> Extraction:
         article.language = self.language_of(article)
