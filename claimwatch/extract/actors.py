@@ -72,8 +72,9 @@ class ActorRegistry:
     """Canonical actors and an index of their aliases (first normalised token -> alias token tuples)."""
 
     def __init__(self, actors: Mapping[str, Actor], sides: Mapping[str, Iterable[str]],
-                 tokenize: Callable[[str], list[str]]) -> None:
+                 tokenize: Callable[[str], list[str]], forces: Mapping[str, str] | None = None) -> None:
         self.actors = MappingProxyType(dict(actors))
+        self.forces = MappingProxyType(dict(forces or {}))  #: side -> id of its armed forces
         self._tokenize = tokenize
         self._index = _index(((a, act.id) for act in actors.values() for a in act.aliases), tokenize)
         self._sides = _index(((w, side) for side, words in sides.items() for w in words), tokenize)
@@ -120,6 +121,13 @@ class ActorRegistry:
             if m.actor.kind == "non-state armed group":
                 return "nonstate"
         return None
+
+    def opponent_forces(self, side: str | None) -> Actor | None:
+        """The armed forces of the other party (when the registry knows exactly two sides): "the enemy"."""
+        others = [s for s in self.forces if s != side]
+        if side not in self.forces or len(others) != 1:
+            return None
+        return self.get(self.forces[others[0]])
 
     def acting_for(self, actor: Actor) -> Actor:
         """The armed forces a ministry/staff speaks for, or the body a person represents (else the actor)."""
@@ -239,11 +247,18 @@ def load_registry(user_file: str | None = None) -> ActorRegistry:
 
     bundled = _read(resources.files("claimwatch").joinpath("data/actors.yaml").read_text("utf-8"), "actors.yaml")
     actors = merge({}, bundled.get("actors", []), "actors.yaml")
-    sides = {k: [w for lang in v.values() for w in lang] for k, v in (bundled.get("sides") or {}).items()}
+    sides: dict[str, list[str]] = {}
+    forces: dict[str, str] = {}
+    datas = [bundled]
     if user_file:
         user = _read(Path(user_file).read_text("utf-8"), str(user_file))
         actors = merge(actors, user.get("actors", []), str(user_file))
-        for side, langs in (user.get("sides") or {}).items():
-            sides.setdefault(side, []).extend(w for lang in langs.values() for w in lang)
+        datas.append(user)
+    for data in datas:
+        for side, entry in (data.get("sides") or {}).items():
+            entry = dict(entry or {})
+            if entry.get("forces"):
+                forces[side] = str(entry.pop("forces"))
+            sides.setdefault(side, []).extend(str(w) for words in entry.values() for w in (words or []))
     tokenizer = spacy.blank("en").tokenizer
-    return ActorRegistry(actors, sides, lambda s: [t.text for t in tokenizer(s)])
+    return ActorRegistry(actors, sides, lambda s: [t.text for t in tokenizer(s)], forces)

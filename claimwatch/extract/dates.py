@@ -126,17 +126,18 @@ def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=8192)
-def parse(expr: str, base: date | None, languages: tuple[str, ...] = ("en",)) -> Parsed | None:
-    """(start, end, precision) of one expression; None when it is no date (a duration, a time of day)."""
+def parse(expr: str, base: date | None, languages: tuple[str, ...] = ("en",), future: bool = False) -> Parsed | None:
+    """(start, end, precision) of one expression; None when it is no date (a duration, a time of day).
+    ``future``: weekdays and year-less dates are read forwards from ``base`` (for what "will" happen)."""
     e = " ".join(expr.lower().split())
     e = re.sub(r"^(?:on|in|at|since|by|from|until|during|over)\s+", "", e)
     e = re.sub(r"^the\s+", "", e)
-    got = _relative(e, base)
+    got = _relative(e, base, future)
     if got is not None:
         return got
     if _DURATION.fullmatch(e) or _NOT_A_DATE.search(e):
         return None
-    got = _absolute(e, base)
+    got = _absolute(e, base, future)
     if got is not None:
         return got
     if base is not None and len(e.split()) <= 5 and re.search(r"\d", e) and _HAS_NAME.search(e):
@@ -148,9 +149,9 @@ def _day(d: date) -> Parsed:
     return d.isoformat(), d.isoformat(), "day"
 
 
-def _relative(e: str, base: date | None) -> Parsed | None:
+def _relative(e: str, base: date | None, future: bool = False) -> Parsed | None:
     """Deictic expressions: they need the publication date, else they stay unknown."""
-    rel = _relative_offset(e)
+    rel = _relative_offset(e, future)
     if rel is None:
         return None
     if base is None:
@@ -158,7 +159,7 @@ def _relative(e: str, base: date | None) -> Parsed | None:
     return rel(base)
 
 
-def _relative_offset(e: str):  # type: ignore[no-untyped-def]
+def _relative_offset(e: str, future: bool = False):  # type: ignore[no-untyped-def]
     word = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", e)
     if e in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today", "сьогодні",
              "сегодня"):
@@ -171,6 +172,8 @@ def _relative_offset(e: str):  # type: ignore[no-untyped-def]
     if wk:
         back = 7 if wk.group(1) in ("last", "past", "previous") else 0
         day = _WEEKDAYS[wk.group(2)]
+        if future and not back:
+            return lambda b: _day(b + timedelta(days=(day - b.weekday()) % 7))
         return lambda b: _day(b - timedelta(days=(b.weekday() - day) % 7 or back))
     mon = re.fullmatch(r"(last|this|next|past)\s+([a-z]+)", e)
     if mon and mon.group(2) in _FULL_MONTHS:
@@ -258,7 +261,7 @@ _MDY = re.compile(r"([^\d\s,]+)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?")
 _MY = re.compile(r"(?:early|mid|late|mid-|the end of|the beginning of|the start of)?\s*-?\s*([^\d\s,]+),?\s+(\d{4})")
 
 
-def _absolute(e: str, base: date | None) -> Parsed | None:
+def _absolute(e: str, base: date | None, future: bool = False) -> Parsed | None:
     """Day-month(-year), month-day(-year), month-year, year and numeric forms, without dateparser."""
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", e) or re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", e)
     if iso:
@@ -271,7 +274,7 @@ def _absolute(e: str, base: date | None) -> Parsed | None:
             d, mon = (m.group(1), m.group(2)) if order == "dmy" else (m.group(2), m.group(1))
             month = _month_number(mon)
             if month is not None:
-                return _ymd(int(m.group(3)) if m.group(3) else None, month, int(d), base)
+                return _ymd(int(m.group(3)) if m.group(3) else None, month, int(d), base, future)
     m = _MY.fullmatch(e)
     if m and _month_number(m.group(1)):
         return _month(int(m.group(2)), _month_number(m.group(1)) or 1)
@@ -285,21 +288,24 @@ def _absolute(e: str, base: date | None) -> Parsed | None:
     return None
 
 
-def _year_for(month: int, day: int, base: date | None) -> int | None:
-    """The year of a year-less date: the latest one not after the publication date (None without one)."""
+def _year_for(month: int, day: int, base: date | None, future: bool = False) -> int | None:
+    """The year of a year-less date: the latest one not after the publication date (the next one from it when
+    ``future``); None without a publication date."""
     if base is None:
         return None
     try:
         candidate = date(base.year, month, min(day, _days_in(month)))
     except ValueError:
         return base.year
+    if future:
+        return base.year if candidate >= base else base.year + 1
     return base.year if candidate <= base + timedelta(days=1) else base.year - 1
 
 
-def _ymd(year: int | None, month: int, day: int, base: date | None) -> Parsed | None:
+def _ymd(year: int | None, month: int, day: int, base: date | None, future: bool = False) -> Parsed | None:
     if not (1 <= month <= 12 and 1 <= day <= _days_in(month)):
         return None
-    year = year if year is not None else _year_for(month, day, base)
+    year = year if year is not None else _year_for(month, day, base, future)
     if year is None:
         iso = f"--{month:02d}-{day:02d}"
         return iso, iso, "day"

@@ -80,8 +80,8 @@ def objects(head: Token) -> list[Token]:
     """Tokens of the trigger's object phrases (direct objects, passive subjects, on/against/of objects)."""
     out: list[Token] = []
     for c in head.children:
-        if c.dep_ in _OBJ_DEPS:
-            out.extend(c.subtree)
+        if c.dep_ in _OBJ_DEPS or (c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and head.pos_ == "VERB"):
+            out.extend(c.subtree)  # a misattached conjunct of the object ("lost X, three tanks") counts too
         elif c.dep_ in ("prep", "agent") and c.lower_ in _OBJ_PREPS:
             for p in c.children:
                 if p.dep_ == "pobj":
@@ -89,6 +89,11 @@ def objects(head: Token) -> list[Token]:
     if head.dep_ in ("amod", "compound", "acl") and head.head.pos_ in ("NOUN", "PROPN"):
         out.append(head.head)  # "seized weapons" parsed as a modifier, "the captured village"
     return out
+
+
+def direct_objects(head: Token) -> list[Token]:
+    """Tokens of the direct object (or passive subject) phrases only."""
+    return [t for c in head.children if c.dep_ in ("dobj", "nsubjpass", "obj") for t in c.subtree]
 
 
 def subjects(head: Token) -> list[Token]:
@@ -160,7 +165,13 @@ def air(m: Match, s: Scope) -> Resolved | None:
     return "Air/drone strike", w
 
 
+_EQUIPMENT_HEADS = {"system", "systems", "piece", "pieces", "unit", "units", "installation", "installations"}
+
+
 def shelling(m: Match, s: Scope) -> Resolved | None:
+    tok = s.doc[m.end - 1]
+    if tok.dep_ in ("compound", "amod") and tok.head.lower_ in _EQUIPMENT_HEADS:
+        return None  # "27 artillery systems" names equipment
     w = m.weight
     if w <= 3 and not (_hostile(s, m) or s.fam_in_sent("casualties", m) or s.fam_in_sent("equipment", m)):
         w *= 0.5
@@ -260,8 +271,9 @@ def territory(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     word = _word(s, m)
     objs = objects(head)
-    if objs and not _has_place(s, objs) and (s.in_tokens("weapon", objs) or s.in_tokens("person", objs)
-                                             or s.in_tokens("equipment", objs)):
+    direct = direct_objects(head)
+    if direct and not _has_place(s, direct) and (s.in_tokens("weapon", direct) or s.in_tokens("person", direct)
+                                                 or s.in_tokens("equipment", direct)):
         return None
     placed = _has_place(s, objs)
     if not placed:

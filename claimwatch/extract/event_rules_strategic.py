@@ -163,7 +163,7 @@ def natural(m: Match, s: Scope) -> Resolved | None:
 
 
 _MANMADE_WEAK = {"fire", "blaze", "burn", "poison", "toxic", "sink", "collapse", "wreck", "airlift",
-                 "hospitalise", "hospitalize", "radioactive", "accident"}
+                 "hospitalise", "hospitalize", "radioactive", "accident", "derail", "derailment", "crash"}
 
 
 def manmade(m: Match, s: Scope) -> Resolved | None:

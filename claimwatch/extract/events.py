@@ -18,14 +18,14 @@ from ..model import ActorRef, Article, Claim, DateRange, Event, Quantity, Span
 from . import dates, quantities
 from . import event_rules as R
 from . import event_rules_strategic as S
-from .event_lexicon import Match, event_type_of, lexicon, matches
+from .event_lexicon import ACLED_TYPES, Match, event_type_of, lexicon, matches
 from .sentences import sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-    from .actors import ActorRegistry
+    from .actors import Actor, ActorRegistry
 
 RESOLVERS: dict[str, Callable[[Match, R.Scope], R.Resolved | None]] = {
     "air": R.air, "shelling": R.shelling, "grenade": R.grenade, "suicide": R.suicide, "explosive": R.explosive,
@@ -46,6 +46,7 @@ _WEAPON_FAMILIES = {"air", "shelling", "grenade", "explosive", "chemical", "suic
 _OBJECT_TAKERS = {"Disrupted weapons use", "Weapons supplied", "Equipment destroyed", "Equipment captured",
                   "Organised crime"}
 _POSITION = (1.0, 0.85, 0.7)
+_TALLIES = {"Casualties", "Equipment loss"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +106,11 @@ def _resolve(m: Match, scope: R.Scope, sent_starts: list[int]) -> Typed | None:
     sub, score = got
     order = sent_starts.index(scope.sents.of(m.start).start) if sent_starts else 0
     score *= _POSITION[min(order, len(_POSITION) - 1)]
-    if R.head_of(scope.doc, m).dep_ == "ROOT":
+    dep = R.head_of(scope.doc, m).dep_
+    if dep == "ROOT":
         score += 0.3
+    elif dep == "compound":
+        score -= 0.2
     return Typed(event_type_of(sub), sub, m.start, m.end, round(score, 3), m.name)
 
 
@@ -124,12 +128,16 @@ def _drop_named_objects(doc: Doc, typed: list[Typed]) -> list[Typed]:
 
 
 def _one_per_trigger(typed: list[Typed]) -> list[Typed]:
+    """The best reading of each trigger, plus a tally of another kind on the same word ("lost 300 soldiers and
+    three tanks": casualties and equipment losses)."""
     bests: dict[int, Typed] = {}
     for t in typed:
         cur = bests.get(t.start)
         if cur is None or t.score > cur.score:
             bests[t.start] = t
-    return sorted(bests.values(), key=lambda t: t.start)
+    extra = [t for t in typed if t.type in _TALLIES and t.type != bests[t.start].type
+             and bests[t.start].type in _TALLIES]
+    return sorted([*bests.values(), *extra], key=lambda t: (t.start, -t.score))
 
 
 # ------------------------------------------------------------------------------------------------ annotate
@@ -144,6 +152,14 @@ _HYPO_GOVERNORS = {"plan", "intend", "threaten", "prepare", "aim", "want", "seek
                    "possibility", "risk", "attempt", "try"}
 _HYPO_NOUNS = {"threat", "plan", "possibility", "risk", "danger", "prospect"}
 _PRONOUN_SELF = {"we", "our", "us", "its", "their", "they", "it"}
+_ENEMY = {"enemy", "adversary", "foe", "противник", "ворог"}
+#: Heads that name a member or part of a body ("units of X", "a fighter from X"): the actor is X when known.
+_GENERIC = {"unit", "units", "troops", "force", "forces", "soldier", "soldiers", "fighter", "fighters", "serviceman",
+            "servicemen", "member", "members", "man", "men", "woman", "women", "commander", "commanders",
+            "representative", "representatives", "spokesman", "spokeswoman", "spokesperson", "element", "elements",
+            "detachment", "detachments", "group", "groups", "crew", "crews", "operator", "operators", "sniper",
+            "snipers", "personnel", "officer", "officers", "militant", "militants", "partisan", "partisans",
+            "volunteer", "volunteers", "formation", "formations"}
 
 
 def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorRegistry) -> None:
@@ -183,7 +199,7 @@ def _dedupe(doc: Doc, typed: list[Typed]) -> list[Typed]:
     """One event per sub-type and sentence (the best-scored trigger)."""
     keep: dict[tuple[str, int], Typed] = {}
     for t in typed:
-        key = (t.sub_type, _sent_start(doc, t.start))
+        key = (t.type if t.sub_type not in ACLED_TYPES else t.sub_type, _sent_start(doc, t.start))
         if key not in keep or t.score > keep[key].score:
             keep[key] = t
     return sorted(keep.values(), key=lambda t: t.start)
@@ -217,20 +233,75 @@ def _actor(doc: Doc, text: str, arg: list[Token], claim: Claim, registry: ActorR
     head = next((t for t in arg if t.head.i not in ids or t.head is t), arg[0])
     if head.pos_ == "PRON" or any(c.dep_ == "poss" and c.lower_ in _PRONOUN_SELF for c in head.children):
         return _self_reference(doc, text, head, claim, registry)
-    if not _actor_like(head, registry):
+    if head.lemma_.lower() in _ENEMY or head.lower_ in _ENEMY:
+        return _enemy(doc, text, head, claim, registry)
+    phrase = _phrase(head)
+    if not _actor_like(head, phrase, registry):
         return None
-    return registry.ref(_phrase(head), text)
+    ref = registry.ref(phrase, text)
+    if ref.actor_id is None and (head.lemma_.lower() in _GENERIC or head.lower_ in _GENERIC):
+        owner = _owner(head, registry)
+        if owner is not None:
+            actor, end = owner
+            span = Span.of(text, phrase[0].idx, max(end, phrase[-1].idx + len(phrase[-1].text)))
+            return _ref(actor, span)
+    return ref
 
 
-def _actor_like(head: Token, registry: ActorRegistry) -> bool:
+def _ref(actor: Actor, span: Span) -> ActorRef:
+    return ActorRef(name=actor.name, span=span, actor_id=actor.id, side=actor.side, kind=actor.kind)
+
+
+def _owner(head: Token, registry: ActorRegistry) -> tuple[Actor, int] | None:
+    """"units of the Group of Forces Centre", "a man from the Legion": the known body a generic head belongs to
+    (with the end of the phrase naming it)."""
+    for c in head.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "from", "with"):
+            sub = list(c.subtree)
+            found = registry.find(sub)
+            if found:
+                last = sub[-1]
+                return found[0].actor, last.idx + len(last.text)
+    return None
+
+
+def _enemy(doc: Doc, text: str, head: Token, claim: Claim, registry: ActorRegistry) -> ActorRef:
+    """"the enemy" in a party's claim: the other party's armed forces (the same rule for both parties)."""
+    phrase = _phrase(head)
+    span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+    source = _source_actor(doc, claim, registry)
+    forces = registry.opponent_forces(source.side) if source is not None else None
+    return _ref(forces, span) if forces is not None else ActorRef(name=span.text, span=span)
+
+
+def _source_actor(doc: Doc, claim: Claim, registry: ActorRegistry) -> Actor | None:
+    """The registry actor making the claim: its resolved id, its name, else an alias inside its mention."""
+    src = claim.source
+    if src is None:
+        return None
+    actor = registry.get(src.actor) or registry.find_text(src.name)
+    if actor is not None:
+        return actor
+    for s in (src.entity, src.span):
+        toks = doc.char_span(s.start, s.end, alignment_mode="expand") if s is not None else None
+        if toks is not None and len(toks):
+            found = registry.find(toks)
+            if found:
+                return found[0].actor
+    return None
+
+
+def _actor_like(head: Token, phrase: list[Token], registry: ActorRegistry) -> bool:
+    """Whether an argument names an actor: a named group or person, a known alias, or an actor noun."""
+    if any(m.start <= head.i < m.end for m in registry.find(phrase)):
+        return True
     if head.ent_type_ in ("ORG", "NORP", "PERSON"):
         return True
-    if head.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY"):
-        return bool(registry.find([head]))
-    if head.pos_ not in ("NOUN", "PROPN"):
+    if head.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY") or \
+            head.pos_ not in ("NOUN", "PROPN"):
         return False
     words = _actor_nouns()
-    return head.lemma_.lower() in words or head.lower_ in words or bool(registry.find([head]))
+    return head.lemma_.lower() in words or head.lower_ in words
 
 
 @lru_cache(maxsize=1)
@@ -263,11 +334,10 @@ def _self_reference(doc: Doc, text: str, head: Token, claim: Claim, registry: Ac
         return None
     phrase = _phrase(head) if head.pos_ != "PRON" else [head]
     span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-    actor = registry.get(claim.source.actor) or registry.find_text(claim.source.name)
+    actor = _source_actor(doc, claim, registry)
     if actor is None:
         return ActorRef(name=claim.source.name, span=span)
-    actor = registry.acting_for(actor)
-    return ActorRef(name=actor.name, span=span, actor_id=actor.id, side=actor.side, kind=actor.kind)
+    return _ref(registry.acting_for(actor), span)
 
 
 def _negated(head: Token) -> bool:
@@ -297,7 +367,8 @@ def _hypothetical(head: Token) -> bool:
             return True
         if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in _HYPO_NOUNS:
             return True
-        if tok.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "acl") or tok.head is tok:
+        if tok.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "acl", "nsubj", "nsubjpass") \
+                or tok.head is tok:
             return False
         tok = tok.head
     return False
@@ -369,7 +440,8 @@ def _date_for(doc: Doc, t: Typed, claim: Claim, found: list[DateRange], article:
     trig = doc[t.start].idx
     inside = [d for d in found if d.span and any(p.contains(d.span) for p in claim.parts)]
     if inside:
-        return min(inside, key=lambda d: abs(d.span.start - trig) if d.span else 0)
+        best_date = min(inside, key=lambda d: abs(d.span.start - trig) if d.span else 0)
+        return _future(best_date, article) if ev_hypothetical(doc, t) else best_date
     sent = sentence_index(doc).of(t.start)
     said = [d for d in found if d.span and sent.start_char <= d.span.start < sent.end_char]
     if said:
@@ -377,8 +449,45 @@ def _date_for(doc: Doc, t: Typed, claim: Claim, found: list[DateRange], article:
     return dates.default(article.published)
 
 
+def ev_hypothetical(doc: Doc, t: Typed) -> bool:
+    return _hypothetical(doc[t.start:t.end].root)
+
+
+def _future(d: DateRange, article: Article) -> DateRange:
+    """A hypothetical event's date read forwards ("will hold a press conference on Monday")."""
+    if d.span is None or article.published is None:
+        return d
+    got = dates.parse(d.span.text, article.published.date(), ("en",), True)
+    return DateRange(got[0], got[1], got[2], d.span) if got is not None else d
+
+
 def _week_up_to(d: DateRange) -> DateRange:
     if d.precision != "day" or not d.end or d.end.startswith("--"):
         return d
     end = date.fromisoformat(d.end)
     return DateRange((end - timedelta(days=6)).isoformat(), end.isoformat(), "week", d.span)
+
+
+# --------------------------------------------------------------------------------------- after geoparsing
+
+_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
+
+
+def refine_with_places(claims: Sequence[Claim], registry: ActorRegistry) -> None:
+    """Once ``event.place`` is known, retype territory events by ACLED's rule (:func:`territory_sub_type`)."""
+    for claim in claims:
+        for ev in claim.events:
+            ev.sub_type = territory_sub_type(ev, registry)
+
+
+def territory_sub_type(ev: Event, registry: ActorRegistry) -> str | None:
+    """ACLED's rule for territory: a state force taking a place in its own country regains territory; a foreign
+    state force taking it overtakes territory (as a non-state actor does). The same rule for every party; events
+    without a resolved place or a known state actor keep their parse-based sub-type."""
+    if ev.sub_type not in _TERRITORY or ev.place is None or ev.place.place is None or ev.actor1 is None:
+        return ev.sub_type
+    actor = registry.get(ev.actor1.actor_id)
+    country = ev.place.place.country
+    if actor is None or not actor.country or not country or actor.kind not in ("state force", "government"):
+        return ev.sub_type
+    return "Government regains territory" if actor.country == country else "Non-state actor overtakes territory"
