@@ -57,6 +57,7 @@ class Pipeline:
         status.assign(doc, claims)
         events.annotate(doc, article, claims, self.actors)
         places = self.geoparser.annotate(doc, article, claims)
+        events.refine_with_places(claims, self.actors)
         return Extraction(article=article, claims=claims, places=places, pipeline_version=PIPELINE_VERSION)
 
     def extract(self, article: Article) -> Extraction:

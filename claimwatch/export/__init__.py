@@ -36,6 +36,7 @@ FORMATS: dict[str, Writer] = {
     "places": lazy(".places"),
     "geojson": lazy(".geojson"),
     "geojson-claims": lazy(".geojson", "write_claims"),
+    "acled-csv": lazy(".acled"),
 }
 
 
