@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from claimwatch.extract import attribution, events, status
@@ -25,7 +25,7 @@ def main() -> None:
     pipe = Pipeline()
     files = sorted(Path(args.dir).glob("*.txt"))[: args.limit]
     texts = [f.read_text("utf-8") for f in files]
-    published = datetime(2016, 11, 1, 12, tzinfo=timezone.utc)
+    published = datetime(2016, 11, 1, 12, tzinfo=UTC)
     per, parse_ms, chars, n_events = [], 0.0, 0, 0
     t0 = time.perf_counter()
     docs = list(pipe.nlp.pipe(texts, batch_size=32))

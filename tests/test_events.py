@@ -6,7 +6,7 @@ press conferences), written for these tests; both parties' claims are treated al
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from claimwatch.extract.actors import load_registry
 from claimwatch.extract.event_lexicon import ACLED_TYPES, EXTENSIONS
 from claimwatch.model import Article, Event, Place, PlaceMention, Span
 
-FRIDAY = datetime(2024, 11, 8, 9, 30, tzinfo=timezone.utc)
+FRIDAY = datetime(2024, 11, 8, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

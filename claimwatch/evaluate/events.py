@@ -76,7 +76,7 @@ FALLBACK = "OTHER"
 
 def read_case_tsv(path: str | Path) -> list[tuple[str, str, str]]:
     """(id, snippet, gold label) rows; a header row starting with ``id`` is skipped."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             if len(row) < 3 or (not rows and row[0].strip().lower() == "id"):

@@ -78,10 +78,10 @@ class _Report:
     @property
     def killed(self) -> float | None:
         """This report's death toll (conservative bound of each count, summed), None when it gives none."""
-        counts = [q.lower if q.lower is not None else q.value if q.value is not None else q.upper
+        bounds = [q.lower if q.lower is not None else q.value if q.value is not None else q.upper
                   for e in (self.event, *self.folded) for q in e.quantities
                   if q.kind == "killed" and q.unit == "people"]
-        counts = [c for c in counts if c is not None]
+        counts = [c for c in bounds if c is not None]
         return sum(counts) if counts else None
 
 

@@ -48,8 +48,7 @@ _DURATION = re.compile(r"(?:about |over |more than |some |nearly |almost |the )?
 #: Times of day, ages, decades and ranges are no event dates (and would cost a dateparser call).
 _NOT_A_DATE = re.compile(r"\d:\d|\d\s*[ap]\.?m\b|\bnoon\b|midnight|year-old|years?-old|years? old|\d0s\b|"
                          r"^between\b|^\d{1,3}$|^\d+(?:\.\d+)?\s*(?:%|percent)|\bages?\b|century|decade")
-_HAS_NAME = re.compile(r"\b(?:" + "|".join(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                             "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]) + r")|"
+_HAS_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
                        r"[\u0400-\u04ff]")
 _NUMWORDS = MappingProxyType({"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                               "a": 1, "several": 3, "few": 3, "a few": 3, "ten": 10})
@@ -271,10 +270,10 @@ def _absolute(e: str, base: date | None, future: bool = False) -> Parsed | None:
     for rx, order in ((_DMY, "dmy"), (_MDY, "mdy")):
         m = rx.fullmatch(e)
         if m:
-            d, mon = (m.group(1), m.group(2)) if order == "dmy" else (m.group(2), m.group(1))
+            day, mon = (m.group(1), m.group(2)) if order == "dmy" else (m.group(2), m.group(1))
             month = _month_number(mon)
             if month is not None:
-                return _ymd(int(m.group(3)) if m.group(3) else None, month, int(d), base, future)
+                return _ymd(int(m.group(3)) if m.group(3) else None, month, int(day), base, future)
     m = _MY.fullmatch(e)
     if m and _month_number(m.group(1)):
         return _month(int(m.group(2)), _month_number(m.group(1)) or 1)

@@ -120,7 +120,7 @@ def _parse(entry: str, default: float) -> tuple[tuple[str, ...], float]:
 
 
 def _phrase(toks: tuple[str, ...], kind: str, name: str, weight: float) -> Phrase:
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     return Phrase(toks, kind, name, weight, tuple(0 if t == "*" else hash_string(t) for t in toks))
 
@@ -182,7 +182,7 @@ def forms(doc: Doc) -> TokenArrays:
 
 
 def word_hashes(words: Iterable[str]) -> frozenset[int]:
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
     return frozenset(hash_string(w.lower()) for w in words)
 

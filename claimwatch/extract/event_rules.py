@@ -246,7 +246,7 @@ _CAPTURE = {"seize", "capture", "trophy"}
 def equipment(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     objs = objects(head)
-    lo, hi = s.sent_range(m.start)
+    hi = s.sent_range(m.start)[1]
     if not (s.in_tokens("equipment", objs) or s.ctx("equipment", m.end, min(hi, m.end + 5))):
         return None
     if s.in_tokens("weapon", objs) > s.in_tokens("equipment", objs):
@@ -283,8 +283,8 @@ def territory(m: Match, s: Scope) -> Resolved | None:
             return None
     if word in _WITHDRAW:
         text = s.sent(m.start).text.lower()
-        sent = s.sent_range(m.start)
-        others = [f for f in s.families if f.name == "territory" and f is not m and s.sent_range(f.start) == sent]
+        here = s.sent_range(m.start)
+        others = [f for f in s.families if f.name == "territory" and f is not m and s.sent_range(f.start) == here]
         if not (others or "control" in text or "hands" in text):
             return None
         return "Non-violent transfer of territory", m.weight
@@ -319,7 +319,7 @@ def disrupt(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     word = _word(s, m)
     objs = objects(head)
-    lo, hi = s.sent_range(m.start)
+    hi = s.sent_range(m.start)[1]
     weapons = s.in_tokens("weapon", objs) or s.ctx("weapon", m.end, min(hi, m.end + 8))
     drugs = s.in_tokens("drug", objs) or s.ctx("drug", m.end, min(hi, m.end + 8))
     if word == "destroy" and (s.sctx("aircraft", m) or s.sctx("artillery", m)) and not s.near("weapon", m, 0, 3):

@@ -95,7 +95,7 @@ def hq(m: Match, s: Scope) -> Resolved | None:
     if word not in _HQ_VERBS:
         prev = s.doc[m.start - 1].lower_ if m.start > 0 else ""
         return ("Headquarters or base established", m.weight + 1.0) if prev == "new" and m.weight >= 2.5 else None
-    lo, hi = s.sent_range(m.start)
+    hi = s.sent_range(m.start)[1]
     nouns = [f for f in s.families if f.name == "hq" and _word(s, f) not in _HQ_VERBS
              and m.end <= f.start <= min(hi, m.end + 8)]
     if not nouns or "control" in s.doc[m.end:min(hi, m.end + 3)].text.lower():

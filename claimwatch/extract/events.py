@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..model import ActorRef, Article, Claim, DateRange, Event, Quantity, Span
 from . import dates, quantities
@@ -70,21 +70,30 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     ``kind_of`` tells state from non-state actors (the registry's :meth:`ActorRegistry.kind_of`); without it the
     context word lists decide. The best-scored entry is the snippet-level type (see :func:`best`).
     """
-    toks = list(tokens) if not hasattr(tokens, "start") else tokens
-    if not len(toks):
+    bounds = _bounds(tokens)
+    if bounds is None:
         return []
-    doc = toks[0].doc
-    start, end = (toks.start, toks.end) if hasattr(toks, "start") else (toks[0].i, toks[-1].i + 1)
+    doc, start, end = bounds
     found = matches(doc, start, end)
     families = [m for m in found if m.kind == "family" and not _masked(doc, m)]
     contexts: dict[str, list[Match]] = {}
     for m in found:
         if m.kind == "context":
             contexts.setdefault(m.name, []).append(m)
-    scope = R.Scope(doc, start, end, families, contexts, kind_of, sentence_index(doc))
-    sent_starts = sorted({scope.sents.of(m.start).start for m in families})
+    sents = sentence_index(doc)
+    scope = R.Scope(doc, start, end, families, contexts, kind_of, sents)
+    sent_starts = sorted({sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
     return _one_per_trigger(_drop_named_objects(doc, typed))
+
+
+def _bounds(tokens: SpacySpan | Sequence[Token]) -> tuple[Doc, int, int] | None:
+    """(doc, first token index, end index) of a Span or a run of consecutive tokens."""
+    if hasattr(tokens, "start") and hasattr(tokens, "doc"):
+        span = cast("SpacySpan", tokens)
+        return (span.doc, span.start, span.end) if len(span) else None
+    toks = list(tokens)
+    return (toks[0].doc, toks[0].i, toks[-1].i + 1) if toks else None
 
 
 def best(typed: Sequence[Typed]) -> Typed | None:
@@ -104,7 +113,7 @@ def _resolve(m: Match, scope: R.Scope, sent_starts: list[int]) -> Typed | None:
     if got is None:
         return None
     sub, score = got
-    order = sent_starts.index(scope.sents.of(m.start).start) if sent_starts else 0
+    order = sent_starts.index(scope.sent(m.start).start) if sent_starts else 0
     score *= _POSITION[min(order, len(_POSITION) - 1)]
     dep = R.head_of(scope.doc, m).dep_
     if dep == "ROOT":
@@ -145,7 +154,7 @@ def _one_per_trigger(typed: list[Typed]) -> list[Typed]:
 #: Claim events below this score are too weakly signalled to report (CASE typing takes the best regardless).
 MIN_SCORE = 1.5
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
-_NEG_GOVERNORS = {"fail", "deny", "refute", "reject", "dismiss", "unable", "deny", "prevent", "thwart", "foil"}
+_NEG_GOVERNORS = {"fail", "deny", "refute", "reject", "dismiss", "unable", "prevent", "thwart", "foil"}
 _HYPO_AUX = {"will", "would", "could", "may", "might", "shall", "should", "'ll", "wo", "can"}
 _HYPO_GOVERNORS = {"plan", "intend", "threaten", "prepare", "aim", "want", "seek", "vow", "promise", "expect",
                    "consider", "hope", "going", "ready", "mull", "propose", "warn", "pledge", "order", "threat",

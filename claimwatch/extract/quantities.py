@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..model import Quantity, Span
 from .event_lexicon import forms, positions, word_hashes
@@ -23,10 +23,10 @@ from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-          "seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 WORD_VALUES = MappingProxyType({**{w: i for i, w in enumerate(_UNITS)}, **{w: 20 + 10 * i for i, w in enumerate(_TENS)},
                                 "a": 1, "an": 1, "dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6,
                                 "billion": 10**9, "k": 1000, "mln": 10**6, "bn": 10**9})
@@ -86,13 +86,17 @@ _CAPTURED = {"capture", "captured", "prisoner", "pow", "surrender", "surrendered
 _CASUALTY = {"casualty", "casualties", "loss", "losses", "lose", "lost"}
 
 
-def find(tokens: Sequence[Token] | Doc, text: str | None = None) -> list[Quantity]:
-    """Quantities starting in ``tokens`` (a Span of a parsed doc); spans are offsets into the doc's text."""
-    toks = tokens if hasattr(tokens, "start_char") else list(tokens)
-    if not len(toks):
-        return []
-    lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return [q for q in find_all(toks[0].doc) if lo <= q.span.start < hi]
+def find(tokens: SpacySpan | Sequence[Token] | Doc, text: str | None = None) -> list[Quantity]:
+    """Quantities starting in ``tokens`` (a Span or tokens of a parsed doc); spans are offsets into its text."""
+    if hasattr(tokens, "start_char"):  # a Span (or Doc): no Token objects needed
+        span = cast("SpacySpan", tokens)
+        doc, lo, hi = span.doc, span.start_char, span.end_char
+    else:
+        toks = list(tokens)
+        if not toks:
+            return []
+        doc, lo, hi = toks[0].doc, toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return [q for q in find_all(doc) if lo <= q.span.start < hi]
 
 
 _CACHE_KEY = "claimwatch.quantities"
@@ -217,7 +221,9 @@ def _unit_noun(doc: Doc, first: Token, last: Token, hi: int) -> Token | None:
     if last.dep_ in ("nummod", "quantmod", "compound", "amod") and last.head.pos_ in ("NOUN", "PROPN") \
             and last.head.i > last.i:
         return last.head
-    for tok in doc[last.i + 1: min(len(doc), last.i + 7)]:
+    for n, tok in enumerate(doc[last.i + 1: min(len(doc), last.i + 7)]):
+        if n == 0 and _kind_of_noun(tok) is not None and tok.idx < hi:
+            return tok  # right after the number, whatever the tagger says ("15 shells hit ...")
         if tok.idx >= hi or tok.pos_ in ("VERB", "AUX", "ADP") and tok.lower_ != "of" or tok.is_punct \
                 and tok.text not in "-":
             return None
@@ -243,7 +249,14 @@ def _kind_of_noun(tok: Token) -> str | None:
 def _people_kind(doc: Doc, noun: Token | None, first: Token, last: Token) -> str:
     """killed / wounded / captured / casualties / people, from the governing verb, else the nearby words."""
     anchor = noun or last
-    near = [anchor.head] if anchor.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "conj", "appos") else []
+    gov = _governing_verb(anchor)
+    if gov is not None:
+        kind = _verb_kind(gov)
+        if kind is not None:
+            return kind
+        if gov.lemma_.lower() not in _LIGHT_VERBS:
+            return "people"  # "hundreds of civilians fled": counted, but not as casualties
+    near: list[Token] = []
     sent = sentence_index(doc).of(anchor.i)
     lo, hi = max(sent.start, first.i - 4), min(sent.end, anchor.i + 4)
     near += [t for t in doc[lo:hi] if t.i not in range(first.i, last.i + 1)]
@@ -262,6 +275,31 @@ def _people_kind(doc: Doc, noun: Token | None, first: Token, last: Token) -> str
         if lemma in _CASUALTY or low in _CASUALTY:
             return "casualties"
     return "people"
+
+
+_LIGHT_VERBS = {"be", "have", "leave", "report", "say", "number", "include", "rise", "reach", "exceed", "stand",
+                "total", "put", "estimate", "confirm", "count", "bring"}
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb whose argument the counted phrase is (through "of" and conjunctions, at most four steps)."""
+    for _ in range(4):
+        if tok.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj", "prep", "conj", "appos", "attr", "npadvmod") \
+                or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+    return None
+
+
+def _verb_kind(tok: Token) -> str | None:
+    lemma, low = tok.lemma_.lower(), tok.lower_
+    for words, kind in ((_KILLED, "killed"), (_WOUNDED, "wounded"), (_CAPTURED, "captured"),
+                        (_CASUALTY, "casualties")):
+        if lemma in words or low in words:
+            return kind
+    return None
 
 
 def _bounds(m: re.Match[str], value: float, value2: float | None) -> tuple[float, float | None, float | None]:
@@ -288,7 +326,11 @@ def _quantity(doc: Doc, text: str, m: re.Match[str], hi: int) -> Quantity | None
     value2 = parse_number(m.group("num2")) if m.group("num2") else None
     first, last = _token_at(doc, m.start("num")), _token_at(doc, m.end() - 1)
     if first is None or last is None or first.ent_type_ in _SKIP_ENTS or _not_a_count(text, m, value):
-        return None
+        if first is None or last is None or first.ent_type_ != "DATE" or _not_a_count(text, m, value):
+            return None
+        dated = True  # the tagger's DATE ("between 10 and 15 shells"): a count only with a unit noun
+    else:
+        dated = False
     area = AREA.match(text, m.end())
     if area and m.end() + len(area.group(0)) <= hi:
         unit = _area_unit(area.group("u"))
@@ -297,6 +339,8 @@ def _quantity(doc: Doc, text: str, m: re.Match[str], hi: int) -> Quantity | None
     kind = _kind_of_noun(noun) if noun is not None else None
     end = noun.idx + len(noun.text) if noun is not None else m.end()
     if noun is None:
+        if dated:
+            return None
         kind = _bare_casualty(doc, first, last)
         if kind is None:
             return None
