@@ -114,7 +114,8 @@ def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
 def test_doctor_check_reports_the_index(tmp_path: Path) -> None:
     from claimwatch.geo.gazetteer import doctor_check
 
-    name, ok, detail, fix, required = doctor_check(Options(gazetteer_path=str(tmp_path / "none.sqlite")))
+    _, ok, detail, fix, required = doctor_check(Options(gazetteer_path=str(tmp_path / "none.sqlite")))
     assert not ok and not required and "gazetteer build" in fix
     name, ok, detail, fix, required = doctor_check(Options(gazetteer_path=str(built_index()[0])))
+    assert name == "gazetteer index"
     assert ok and "CC BY 4.0" in detail

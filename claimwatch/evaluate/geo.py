@@ -15,6 +15,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +232,7 @@ def auc(errors: list[float]) -> float:
     if len(errors) < 2:
         return 0.0
     logs = sorted(math.log(e + 1) for e in errors)
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:]))
+    area = sum((a + b) / 2 for a, b in pairwise(logs))
     return area / (math.log(MAX_KM) * (len(logs) - 1))
 
 

@@ -100,7 +100,7 @@ def claim_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
         located = [(e, e.place) for e in claim.events if _located(e.place)]
         if not located:
             continue
-        event, place = min(located, key=lambda pair: _SPECIFICITY.get(pair[1].precision or "", 5))  # type: ignore[union-attr]
+        _, place = min(located, key=lambda pair: _SPECIFICITY.get(pair[1].precision or "", 5))  # type: ignore[union-attr]
         assert place is not None
         props = {**_claim_properties(claim, article), **_place_properties(place),
                  "event_types": sorted({e.type for e in claim.events}),

@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Entry, Gazetteer
-from .names import Query, norm, queries
+from .names import Query, norm, queries, words
 
 #: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
-FACILITY_WORDS = frozenset("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
+FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
     airport airfield base station railway university college school academy hospital clinic church cathedral
     mosque temple park garden gardens library museum center centre hall stadium arena building tower plaza
     market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
     dam reservoir mine hotel inn club house palace court courthouse office headquarters embassy consulate
-    metro avenue parkway drive terrace""".split())
+    metro avenue parkway drive terrace""")
 #: streets are often named after other towns ("Kyivska Street" in Kharkiv): never resolved by their stem
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "highway",
                            "hwy", "freeway", "square", "drive", "parkway", "terrace", "plaza"})

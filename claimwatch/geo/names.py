@@ -75,6 +75,11 @@ def queries(text: str) -> tuple[Query, ...]:
     return tuple(unique)
 
 
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a word-list literal."""
+    return frozenset(text.split())
+
+
 def level_word(word: str) -> str | None:
     """The level a word names ("oblast" -> region, "raion" -> district), or None."""
     return _LEVEL_WORDS.get(norm(word))

