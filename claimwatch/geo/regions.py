@@ -34,6 +34,8 @@ def precision_of(fclass: str | None, fcode: str | None) -> str:
 
 #: share of a region's places left out on each side before taking the middle of their extent (stray points)
 _TRIM = 0.01
+#: when the middle of the extent is this far from the median place, outlying islands have stretched it
+_ISLANDS_KM = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +54,11 @@ def centre_of(points: list[tuple[float, float, int]]) -> Centre:
     """
     lats = sorted(p[0] for p in points)
     lons = sorted(_unwrapped([p[1] for p in points]))
-    lon = _trimmed_mid(lons)
-    return Centre(round(_trimmed_mid(lats), 5), round((lon + 180) % 360 - 180, 5))
+    lat, lon = _trimmed_mid(lats), _trimmed_mid(lons)
+    mid_lat, mid_lon = lats[len(lats) // 2], lons[len(lons) // 2]
+    if distance_km(lat, lon, mid_lat, mid_lon) > _ISLANDS_KM:
+        lat, lon = mid_lat, mid_lon  # far-flung islands stretch the extent (Azores, Galapagos): the median
+    return Centre(round(lat, 5), round((lon + 180) % 360 - 180, 5))
 
 
 def _trimmed_mid(values: list[float]) -> float:

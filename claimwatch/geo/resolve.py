@@ -40,6 +40,7 @@ W_DERIVED = -0.3
 W_PARTIAL = -1.2
 PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the nearest resolved place
 FALLBACK_CONFIDENCE = 0.2
+FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
 
 #: last words of names that a nearby town must not stand in for: seas, ranges, blocs, compass points
 _NO_FALLBACK = words("""sea seas ocean gulf bay strait straits channel river rivers lake lakes mountains
@@ -149,8 +150,8 @@ def _namesake(c: Candidate, cands: list[Candidate]) -> float:
     part of it: "New York" (the city, not the state), "Kharkiv" (not the oblast), "Paris" (not the
     département)."""
     e = c.entry
-    if e.kind != "settlement":
-        return 0.0
+    if e.kind != "settlement" or any(other.entry.kind == "country" for other in cands):
+        return 0.0  # "Mexico" is the country, not Mexico City
     for other in cands:
         r = other.entry
         if r.kind in ("region", "district") and r.admin1 == e.admin1 and (
@@ -254,12 +255,13 @@ def _confidence(scores: list[float], choice: int) -> float:
 
 
 def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
-    """The resolved settlement or district mention closest in the text (an earlier one on ties)."""
+    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties)."""
     here = mentions[i].start
     best: tuple[int, Entry] | None = None
     for j, m in enumerate(mentions):
         c = m.best
-        if j == i or c is None or c.partial or c.entry.kind not in ("settlement", "district"):
+        if j == i or c is None or c.partial or c.entry.kind not in ("settlement", "district") or (
+                _confidence(m.scores, m.choice) < FALLBACK_MIN_CONFIDENCE):
             continue
         gap = abs(m.start - here) + (1 if m.start > here else 0)
         if best is None or gap < best[0]:
