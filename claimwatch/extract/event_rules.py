@@ -243,11 +243,15 @@ def casualties(m: Match, s: Scope) -> Resolved | None:
 _CAPTURE = {"seize", "capture", "trophy"}
 
 
+_TALLY_VERBS = {"destroy", "destroyed", "lose", "lost", "capture", "seize", "trophy"}
+
+
 def equipment(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
-    objs = objects(head)
+    objs = objects(head) if _word(s, m) in _TALLY_VERBS else direct_objects(head)
     hi = s.sent_range(m.start)[1]
-    if not (s.in_tokens("equipment", objs) or s.ctx("equipment", m.end, min(hi, m.end + 5))):
+    window = s.ctx("equipment", m.end, min(hi, m.end + 5)) if _word(s, m) in _TALLY_VERBS else 0
+    if not (s.in_tokens("equipment", objs) or window):
         return None
     if s.in_tokens("weapon", objs) > s.in_tokens("equipment", objs):
         return None

@@ -107,6 +107,8 @@ def group_change(m: Match, s: Scope) -> Resolved | None:
     w = m.weight
     if w < 2 and not s.sctx("military", m):
         return None
+    if w < 2.5 and m.end - m.start == 1 and head_of(s.doc, m).pos_ != "VERB":
+        return None  # "in its current form", "the commander": nouns are no moves
     return "Change to group/activity", w + (0.3 if s.sctx("military", m) else 0.0)
 
 
@@ -163,11 +165,13 @@ def natural(m: Match, s: Scope) -> Resolved | None:
 
 
 _MANMADE_WEAK = {"fire", "blaze", "burn", "poison", "toxic", "sink", "collapse", "wreck", "airlift",
-                 "hospitalise", "hospitalize", "radioactive", "accident", "derail", "derailment", "crash"}
+                 "hospitalise", "hospitalize", "radioactive", "accident", "derail", "derailment"}
 
 
 def manmade(m: Match, s: Scope) -> Resolved | None:
-    if _word(s, m) in _MANMADE_WEAK and _hostile(s, m):
+    """An accident, unless the sentence tells of an attack (explosions alone do not)."""
+    attacked = s.sctx("hostile", m) or any(s.fam_in_sent(f, m) for f in ("battle", "shelling", "air", "attack"))
+    if _word(s, m) in _MANMADE_WEAK and attacked:
         return None
     return "Man-made disaster", m.weight
 
@@ -190,6 +194,8 @@ _AID_VERBS = {"transfer", "supply", "deliver", "delivery", "provide", "send", "d
 def aid(m: Match, s: Scope) -> Resolved | None:
     if _word(s, m) in _AID_VERBS and not s.near("aid_object", m, 3, 8):
         return None
+    if "humanitarian" in s.sent(m.start).text.lower():
+        return None  # food and medicine are not weapons
     return "Weapons supplied", m.weight
 
 

@@ -8,6 +8,7 @@ geoparser. :func:`classify` is the one typing function: claims and the CASE 2021
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
     from .actors import Actor, ActorRegistry
+
+log = logging.getLogger(__name__)
 
 RESOLVERS: dict[str, Callable[[Match, R.Scope], R.Resolved | None]] = {
     "air": R.air, "shelling": R.shelling, "grenade": R.grenade, "suicide": R.suicide, "explosive": R.explosive,
@@ -178,7 +181,11 @@ def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorReg
     langs = tuple(dict.fromkeys([article.language or "en", "en"]))
     found_dates = dates.find(doc, article.published, langs)
     for claim in claims:
-        claim.events = claim_events(doc, article, claim, registry, found_dates)
+        try:
+            claim.events = claim_events(doc, article, claim, registry, found_dates)
+        except Exception:  # an events bug must not cost the article its claims
+            log.exception("event extraction failed for a claim at %d-%d", claim.content.start, claim.content.end)
+            claim.events = []
 
 
 def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegistry,
@@ -406,7 +413,7 @@ def _merge_casualties(doc: Doc, found: list[tuple[Typed, Event]]) -> list[tuple[
         same = [(v, ve) for v, ve in main if _sent_start(doc, v.start) == _sent_start(doc, t.start)]
         if same and _toll(doc, t, e):
             target = min(same, key=lambda ve: abs(ve[0].start - t.start))[1]
-            if target.actor2 is None and e.actor2 is not None:
+            if target.actor2 is None and e.actor2 is not None and target.sub_type not in _TERRITORY:
                 target.actor2 = e.actor2
             continue
         out.append((t, e))

@@ -219,7 +219,7 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 def _unit_noun(doc: Doc, first: Token, last: Token, hi: int) -> Token | None:
     """The noun a number counts: its syntactic head when it is a numeric modifier, else the next noun."""
     if last.dep_ in ("nummod", "quantmod", "compound", "amod") and last.head.pos_ in ("NOUN", "PROPN") \
-            and last.head.i > last.i:
+            and last.head.i > last.i and _kind_of_noun(last.head) is not None:
         return last.head
     for n, tok in enumerate(doc[last.i + 1: min(len(doc), last.i + 7)]):
         if n == 0 and _kind_of_noun(tok) is not None and tok.idx < hi:
