@@ -42,6 +42,21 @@ def english(model: str = DEFAULT_ENGLISH) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=8)
+def tokenizer_only(language: str) -> Language:
+    """Tokenizer and sentence splitter for a language without a parser here (Ukrainian, Russian for now):
+    rule-based stages (dash trailers, speaker lines, gazetteer matching) still run on it."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError) as exc:  # unknown language code: fall back to multi-language rules
+        log.debug("no spaCy tokenizer for %s (%s), using xx", language, exc)
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 @lru_cache(maxsize=4)
 def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
     from lingua import IsoCode639_1, LanguageDetectorBuilder

@@ -60,24 +60,46 @@ class Pipeline:
         events.refine_with_places(claims, self.actors)
         return Extraction(article=article, claims=claims, places=places, pipeline_version=PIPELINE_VERSION)
 
+    def parser_for(self, language: str) -> Language:
+        """The English pipeline for English; a tokenizer and sentence splitter for other languages."""
+        return self.nlp if language == "en" else nlp_mod.tokenizer_only(language)
+
     def extract(self, article: Article) -> Extraction:
         article.language = self.language_of(article)
-        return self.analyse(self.nlp(article.text), article)
+        return self.analyse(self.parser_for(article.language)(article.text), article)
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
-        """Batched extraction with ``nlp.pipe``; one bad article yields an ItemError, the rest go on."""
-        def prepared() -> Iterator[tuple[str, Article]]:
-            for art in articles:
+        """Batched extraction (``nlp.pipe`` over the English articles of each batch), results in input order;
+        one bad article yields an ItemError and the rest go on."""
+        for batch in _batches(articles, self.options.batch_size):
+            for art in batch:
                 art.language = self.language_of(art)
-                yield art.text, art
+            english = [a for a in batch if a.language == "en"]
+            parsed = dict(zip(map(id, english), self.nlp.pipe([a.text for a in english],
+                                                              batch_size=self.options.batch_size)))
+            for art in batch:
+                yield self._analyse_safely(parsed.get(id(art)), art)
 
-        for doc, art in self.nlp.pipe(prepared(), as_tuples=True, batch_size=self.options.batch_size):
-            try:
-                yield self.analyse(doc, art)
-            except Exception as exc:  # one article must never stop the batch
-                log.exception("extraction failed for %s", art.origin)
-                yield ItemError(origin=art.origin or art.title or "?", message=f"extraction failed: {exc}",
-                                stage="extract")
+    def _analyse_safely(self, doc: Doc | None, art: Article) -> Extraction | ItemError:
+        try:
+            if doc is None:
+                doc = self.parser_for(art.language or self.options.default_language)(art.text)
+            return self.analyse(doc, art)
+        except Exception as exc:  # one article must never stop the batch
+            log.exception("extraction failed for %s", art.origin)
+            return ItemError(origin=art.origin or art.title or "?", message=f"extraction failed: {exc}",
+                             stage="extract")
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @lru_cache(maxsize=4)

@@ -455,13 +455,15 @@ def _dash_trailers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
     return claims
 
 
-_SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’&-]*){0,4})(?P<cue>:)"
+_SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,5}?)(?P<cue>:)"
                       r"[ \t]+(?P<content>\S[^\n]*)$")
 
 
 def _colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
     """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker."""
     for m in _SPEAKER.finditer(text):
+        if not m.group("source").split()[-1][0].isupper():
+            continue  # "The problem is clear: ..." is not a speaker line; names end capitalised
         if m.group("source").lower() in ("photo", "video", "source", "tags", "read also", "read more", "update",
                                          "note", "editor's note", "see also", "related", "watch"):
             continue
@@ -499,16 +501,29 @@ def _kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
 
 
 def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
-    """Sentences no attributed claim touches are the outlet's own assertions."""
-    covered = sorted((p.start, p.end) for c in claims for p in c.parts) + \
-        sorted((c.cue.start, c.cue.end) for c in claims if c.cue)
+    """Sentences (cut at blank lines) no attributed claim touches are the outlet's own assertions."""
+    covered = [(p.start, p.end) for c in claims for p in c.parts]
+    covered += [(c.cue.start, c.cue.end) for c in claims if c.cue]
+    covered += [(c.source.span.start, c.source.span.end) for c in claims if c.source]
     out = []
     text = doc_text(doc)
     for sent in sentence_index(doc).sents:
-        s, e = _trim(text, sent.start_char, sent.end_char)
-        if e - s < 3 or not any(t.is_alpha for t in sent):
-            continue
-        if any(_overlaps((s, e), c) for c in covered):
-            continue
-        out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
+        for start, end in _paragraph_pieces(text, sent.start_char, sent.end_char):
+            s, e = _trim(text, start, end)
+            if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]):
+                continue
+            if any(_overlaps((s, e), c) for c in covered):
+                continue
+            out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
     return out
+
+
+def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while True:
+        cut = text.find("\n\n", start, end)
+        if cut < 0:
+            pieces.append((start, end))
+            return pieces
+        pieces.append((start, cut))
+        start = cut + 2

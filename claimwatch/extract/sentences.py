@@ -54,7 +54,7 @@ def noun_chunks(doc: Doc) -> tuple[Span, ...]:
     """``doc.noun_chunks``, computed once (``Span.noun_chunks`` walks the whole document)."""
     chunks = doc.user_data.get(_CHUNKS_KEY)
     if chunks is None:
-        chunks = tuple(doc.noun_chunks)
+        chunks = tuple(doc.noun_chunks) if doc.has_annotation("DEP") else ()
         doc.user_data[_CHUNKS_KEY] = chunks
     return chunks
 

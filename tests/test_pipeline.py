@@ -1,0 +1,51 @@
+"""The pipeline entry points: single and batched extraction, language routing, per-article failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch import Article, Extraction, ItemError, Pipeline
+from claimwatch.model import ClaimKind
+
+RUSSIAN = ("Силы ПВО за ночь уничтожили 12 беспилотников над Курской областью. — Минобороны\n\n"
+           "Губернатор области Иван Петров: в селе повреждены два жилых дома.\n\n"
+           "Информация о пострадавших уточняется.")
+
+
+def test_extract_english(pipeline: Pipeline) -> None:
+    result = pipeline.extract(Article(text="The ministry said its forces repelled an attack near Kupiansk."))
+    assert result.article.language == "en"
+    assert result.pipeline_version
+    said = [c for c in result.claims if c.cue and c.cue.text == "said"]
+    assert said and said[0].source is not None and said[0].source.span.text == "The ministry"
+
+
+def test_russian_article_gets_rule_based_claims(pipeline: Pipeline) -> None:
+    result = pipeline.extract(Article(text=RUSSIAN))
+    assert result.article.language == "ru"
+    sources = {c.source.span.text for c in result.claims if c.source}
+    assert sources == {"Минобороны", "Губернатор области Иван Петров"}
+    outlet = [c.content.text for c in result.claims if c.kind is ClaimKind.OUTLET]
+    assert outlet == ["Информация о пострадавших уточняется"]
+
+
+def test_batch_keeps_input_order_across_languages(pipeline: Pipeline) -> None:
+    texts = ["The governor said two people were hurt.", RUSSIAN, "Officials said the bridge was hit."] * 3
+    results = list(pipeline.extract_many(Article(text=t, origin=str(i)) for i, t in enumerate(texts)))
+    assert [r.article.origin for r in results if isinstance(r, Extraction)] == [str(i) for i in range(len(texts))]
+    assert [r.article.language for r in results if isinstance(r, Extraction)] == ["en", "ru", "en"] * 3
+
+
+def test_one_failing_article_does_not_stop_the_batch(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Pipeline.analyse
+
+    def flaky(self, doc, article):  # type: ignore[no-untyped-def]
+        if article.origin == "bad":
+            raise RuntimeError("boom")
+        return real(self, doc, article)
+
+    monkeypatch.setattr(Pipeline, "analyse", flaky)
+    arts = [Article(text="The army said it held the line.", origin=o) for o in ("a", "bad", "c")]
+    results = list(pipeline.extract_many(arts))
+    assert [type(r) for r in results] == [Extraction, ItemError, Extraction]
+    assert isinstance(results[1], ItemError) and "boom" in results[1].message and results[1].origin == "bad"
