@@ -20,7 +20,7 @@ install: $(STAMP)
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CW) --db sqlite:///$(DEMO_DB) ingest examples/
-	$(CW) --db sqlite:///$(DEMO_DB) claims --limit 40
+	COLUMNS=$${COLUMNS:-150} $(CW) --db sqlite:///$(DEMO_DB) claims --limit 40
 
 test: install
 	$(PY) -m pytest -q
