@@ -255,3 +255,38 @@ def test_user_actor_file_is_used(nlp, tmp_path) -> None:
     _, claims = analyse(nlp, reg, "The Grey Wolves ambushed a convoy near the border, the group said.")
     ev = one(all_events(claims), "Armed clash")
     assert (ev.actor1.actor_id, ev.actor1.side) == ("grey-wolves", "ukraine")
+
+
+# ------------------------------------------------------------------------------------------ regressions
+
+
+def test_group_calling_itself_is_named_by_its_name(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "A group calling itself the Pine Forest Partisans claimed responsibility for "
+                                       "the explosion.")
+    ev = one(all_events(claims), "Claim of responsibility")
+    assert (ev.actor1.name, ev.actor1.actor_id) == ("Pine Forest Partisans", None)
+
+
+def test_we_in_a_quote_is_the_speakers_unit(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "\"We lost two vehicles,\" a lieutenant colonel of the 152nd Mechanised "
+                                       "Brigade said.")
+    evs = all_events(claims)
+    assert [e.sub_type for e in evs] == ["Equipment destroyed"]  # vehicles, not people
+    assert (evs[0].actor1.name, evs[0].actor1.span.text) == ("152nd Mechanised Brigade", "We")
+
+
+def test_speaker_is_not_the_agent_of_what_he_mentions(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "The governor said traffic resumed. He did not mention sabotage.")
+    assert all(e.actor1 is None for e in all_events(claims))
+
+
+def test_nobody_hurt_is_a_zero_toll(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "The regional administration said no one was injured in the drone attack.")
+    ev = one(all_events(claims), "Air/drone strike")
+    assert [(q.span.text, q.value, q.kind) for q in ev.quantities] == [("no one", 0.0, "wounded")]
+
+
+def test_weapon_words_naming_equipment_are_not_attacks(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "The ministry said four armoured combat vehicles and two attack helicopters "
+                                       "had been destroyed.")
+    assert [e.sub_type for e in all_events(claims)] == ["Equipment destroyed"]

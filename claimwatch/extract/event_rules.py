@@ -96,23 +96,50 @@ def direct_objects(head: Token) -> list[Token]:
     return [t for c in head.children if c.dep_ in ("dobj", "nsubjpass", "obj") for t in c.subtree]
 
 
+#: Verbs that only carry a noun trigger ("carried out an attack", "claimed responsibility"): their subject acts.
+SUPPORT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "claim", "commit", "perpetrate", "make",
+                           "begin", "start", "continue", "repel", "repulse", "organise", "organize", "hold",
+                           "undertake", "unleash", "deliver", "inflict", "lead", "announce", "declare", "take",
+                           "accept", "deny", "admit", "resume", "step", "intensify", "order", "sign", "reach",
+                           "agree", "impose", "suffer", "sustain", "incur", "record", "report", "issue", "give",
+                           "call", "urge", "post", "publish", "release", "send", "provide", "supply", "fire"})
+
+
 def subjects(head: Token) -> list[Token]:
-    """Tokens of the acting argument: active subject, passive agent, or a noun trigger's possessor/"by"."""
+    """Tokens of the acting argument: active subject, passive agent, a noun trigger's possessor or "by" phrase
+    (also through "carried out by"), inherited along verb chains ("failed to take", "shelled X, killing") and
+    from support verbs ("launched an attack"), never from an unrelated governing verb ("did not mention
+    sabotage")."""
     tok: Token | None = head
     for _ in range(3):
         if tok is None:
             break
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return list(c.subtree)
-            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN"):
-                return [t for p in c.children if p.dep_ == "pobj" for t in p.subtree]
-            if c.dep_ == "poss" and tok.pos_ in ("NOUN", "PROPN"):
-                return list(c.subtree)
-        if tok.dep_ in ("conj", "xcomp", "advcl", "dobj", "pobj", "acl") and tok.head is not tok:
-            tok = tok.head if tok.dep_ != "pobj" else tok.head.head
+        got = _own_subject(tok)
+        if got:
+            return got
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+            tok = tok.head
+        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in SUPPORT_VERBS:
+            tok = tok.head
+        elif tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in SUPPORT_VERBS:
+            tok = tok.head.head
         else:
             break
+    return []
+
+
+def _own_subject(tok: Token) -> list[Token]:
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return list(c.subtree)
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN"):
+            return [t for p in c.children if p.dep_ == "pobj" for t in p.subtree]
+        if c.dep_ == "poss" and tok.pos_ in ("NOUN", "PROPN"):
+            return list(c.subtree)
+        if c.dep_ == "acl" and tok.pos_ == "NOUN":
+            for a in c.children:
+                if a.dep_ == "agent":
+                    return [t for p in a.children if p.dep_ == "pobj" for t in p.subtree]
     return []
 
 
@@ -228,8 +255,17 @@ def attack(m: Match, s: Scope) -> Resolved | None:
     return "Armed clash", m.weight
 
 
+_LOSS = {"lose", "lost", "loss", "losses", "destroy"}
+
+
 def casualties(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
+    if _word(s, m) in _LOSS:
+        objs = objects(head)
+        people = s.in_tokens("person", objs) + s.in_tokens("military", objs) + s.in_tokens("civilian", objs)
+        if not people and (s.in_tokens("equipment", objs) or s.in_tokens("weapon", objs) or
+                           _word(s, m) in ("destroy",)):
+            return None  # "lost two vehicles": equipment, not people
     victims = objects(head) or ([head.head] if head.dep_ in ("amod", "acl") else [])
     if head.dep_ in ("nsubj", "nsubjpass") or not victims:
         victims = victims or [t for t in head.subtree]
@@ -315,6 +351,7 @@ def _captor_sub_type(s: Scope, m: Match, head: Token, word: str) -> str:
 
 _DISRUPT_SELF = {"cache", "stash", "arms cache", "weapons cache", "air defence", "air defense", "anti - aircraft",
                  "bomb disposal", "demine", "defuse"}
+_AIR_DEFENCE = {"air defence", "air defense", "anti - aircraft"}
 _DOWN = {"shoot down", "shot down", "down", "intercept", "interception", "air defence", "air defense",
          "anti - aircraft", "destroy"}
 
@@ -328,6 +365,9 @@ def disrupt(m: Match, s: Scope) -> Resolved | None:
     drugs = s.in_tokens("drug", objs) or s.ctx("drug", m.end, min(hi, m.end + 8))
     if word == "destroy" and (s.sctx("aircraft", m) or s.sctx("artillery", m)) and not s.near("weapon", m, 0, 3):
         return None
+    if word in _AIR_DEFENCE and (not s.sctx("weapon", m) or s.doc[m.end:m.end + 1].text.lower() in
+                                 ("system", "systems", "unit", "units", "missile", "missiles", "battery")):
+        return None  # air defence named, nothing intercepted ("two air defence systems", "air defence units")
     if word not in _DISRUPT_SELF and not weapons:
         if drugs:
             return "Organised crime", m.weight
@@ -343,9 +383,13 @@ _CAPTURE_WORDS = {"capture", "raid"}
 
 def arrest(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
+    word = _word(s, m)
+    if word in ("charge", "charges") and head.pos_ != "VERB":
+        return None  # "planted the charge"
     objs = objects(head)
-    if _word(s, m) in _CAPTURE_WORDS and (not objs or _has_place(s, objs) or s.in_tokens("weapon", objs)):
-        return None
+    if word in _CAPTURE_WORDS and (not objs or _has_place(s, objs) or s.in_tokens("weapon", objs)
+                                   or s.in_tokens("military", direct_objects(head))):
+        return None  # places are taken, soldiers are made prisoners
     return "Arrests", m.weight
 
 

@@ -177,6 +177,8 @@ def manmade(m: Match, s: Scope) -> Resolved | None:
 
 
 def crime(m: Match, s: Scope) -> Resolved | None:
+    if _word(s, m) == "traffic" and head_of(s.doc, m).pos_ != "VERB":
+        return None  # road traffic
     return "Organised crime", m.weight
 
 

@@ -12,21 +12,21 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
-from ..model import ActorRef, Article, Claim, DateRange, Event, Quantity, Span
+from ..model import Article, Claim, DateRange, Event, Quantity, Span
 from . import dates, quantities
+from . import event_actors as A
 from . import event_rules as R
 from . import event_rules_strategic as S
-from .event_lexicon import ACLED_TYPES, Match, event_type_of, lexicon, matches
+from .event_lexicon import ACLED_TYPES, Match, event_type_of, matches
 from .sentences import sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-    from .actors import Actor, ActorRegistry
+    from .actors import ActorRegistry
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
         return []
     doc, start, end = bounds
     found = matches(doc, start, end)
-    families = [m for m in found if m.kind == "family" and not _masked(doc, m)]
+    families = [m for m in found if m.kind == "family" and not _masked(doc, m) and not _names_equipment(doc, m)]
     contexts: dict[str, list[Match]] = {}
     for m in found:
         if m.kind == "context":
@@ -102,6 +102,20 @@ def _bounds(tokens: SpacySpan | Sequence[Token]) -> tuple[Doc, int, int] | None:
 def best(typed: Sequence[Typed]) -> Typed | None:
     """The highest-scored typed trigger (earliest on ties)."""
     return max(typed, key=lambda t: (t.score, -t.start), default=None)
+
+
+_EQUIPMENT_NOUNS = {"vehicle", "system", "piece", "helicopter", "aircraft", "jet", "plane", "boat", "ship", "unit",
+                    "gun", "launcher", "battery", "brigade", "regiment", "battalion", "group", "force", "troop"}
+_NAMING_FAMILIES = {"battle", "shelling", "attack", "air", "explosive"}
+
+
+def _names_equipment(doc: Doc, m: Match) -> bool:
+    """"armoured combat vehicles", "attack helicopters", "assault brigade": a trigger word naming equipment or a
+    unit is no event."""
+    if m.name not in _NAMING_FAMILIES or m.end - m.start != 1:
+        return False
+    tok = doc[m.start]
+    return tok.dep_ in ("compound", "amod") and tok.head.lemma_.lower() in _EQUIPMENT_NOUNS and tok.head.i > tok.i
 
 
 def _masked(doc: Doc, m: Match) -> bool:
@@ -163,15 +177,7 @@ _HYPO_GOVERNORS = {"plan", "intend", "threaten", "prepare", "aim", "want", "seek
                    "consider", "hope", "going", "ready", "mull", "propose", "warn", "pledge", "order", "threat",
                    "possibility", "risk", "attempt", "try"}
 _HYPO_NOUNS = {"threat", "plan", "possibility", "risk", "danger", "prospect"}
-_PRONOUN_SELF = {"we", "our", "us", "its", "their", "they", "it"}
-_ENEMY = {"enemy", "adversary", "foe", "противник", "ворог"}
-#: Heads that name a member or part of a body ("units of X", "a fighter from X"): the actor is X when known.
-_GENERIC = {"unit", "units", "troops", "force", "forces", "soldier", "soldiers", "fighter", "fighters", "serviceman",
-            "servicemen", "member", "members", "man", "men", "woman", "women", "commander", "commanders",
-            "representative", "representatives", "spokesman", "spokeswoman", "spokesperson", "element", "elements",
-            "detachment", "detachments", "group", "groups", "crew", "crews", "operator", "operators", "sniper",
-            "snipers", "personnel", "officer", "officers", "militant", "militants", "partisan", "partisans",
-            "volunteer", "volunteers", "formation", "formations"}
+_SPEECH_TYPES = {"Responsibility claim or denial", "Statement/press conference", "Recruitment/mobilisation call"}
 
 
 def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorRegistry) -> None:
@@ -224,141 +230,22 @@ def _dedupe(doc: Doc, typed: list[Typed]) -> list[Typed]:
 def _event(doc: Doc, text: str, t: Typed, claim: Claim, registry: ActorRegistry) -> Event:
     trig = doc[t.start:t.end]
     head = trig.root
-    actor1 = _actor(doc, text, R.subjects(head), claim, registry)
-    actor2 = _actor(doc, text, _patients(head), claim, registry)
+    speaks = t.type in _SPEECH_TYPES  # "it claims responsibility": "it" is the claimant
+    actor1 = A.actor(doc, text, R.subjects(head), claim, registry, speaks)
+    actor2 = A.actor(doc, text, A.patients(head), claim, registry)
     if actor2 is not None and actor1 is not None and actor2.span == actor1.span:
         actor2 = None
     return Event(type=t.type, sub_type=t.sub_type, trigger=Span.of(text, trig.start_char, trig.end_char),
                  actor1=actor1, actor2=actor2, negated=_negated(head), hypothetical=_hypothetical(head))
 
 
-def _patients(head: Token) -> list[Token]:
-    for c in head.children:
-        if c.dep_ in ("dobj", "nsubjpass", "obj"):
-            return list(c.subtree)
-    for c in head.children:
-        if c.dep_ == "prep" and c.lower_ in ("on", "against", "at"):
-            return [t for p in c.children if p.dep_ == "pobj" for t in p.subtree]
-    return []
-
-
-def _actor(doc: Doc, text: str, arg: list[Token], claim: Claim, registry: ActorRegistry) -> ActorRef | None:
-    if not arg:
-        return None
-    ids = {t.i for t in arg}
-    head = next((t for t in arg if t.head.i not in ids or t.head is t), arg[0])
-    if head.pos_ == "PRON" or any(c.dep_ == "poss" and c.lower_ in _PRONOUN_SELF for c in head.children):
-        return _self_reference(doc, text, head, claim, registry)
-    if head.lemma_.lower() in _ENEMY or head.lower_ in _ENEMY:
-        return _enemy(doc, text, head, claim, registry)
-    phrase = _phrase(head)
-    if not _actor_like(head, phrase, registry):
-        return None
-    ref = registry.ref(phrase, text)
-    if ref.actor_id is None and (head.lemma_.lower() in _GENERIC or head.lower_ in _GENERIC):
-        owner = _owner(head, registry)
-        if owner is not None:
-            actor, end = owner
-            span = Span.of(text, phrase[0].idx, max(end, phrase[-1].idx + len(phrase[-1].text)))
-            return _ref(actor, span)
-    return ref
-
-
-def _ref(actor: Actor, span: Span) -> ActorRef:
-    return ActorRef(name=actor.name, span=span, actor_id=actor.id, side=actor.side, kind=actor.kind)
-
-
-def _owner(head: Token, registry: ActorRegistry) -> tuple[Actor, int] | None:
-    """"units of the Group of Forces Centre", "a man from the Legion": the known body a generic head belongs to
-    (with the end of the phrase naming it)."""
-    for c in head.rights:
-        if c.dep_ == "prep" and c.lower_ in ("of", "from", "with"):
-            sub = list(c.subtree)
-            found = registry.find(sub)
-            if found:
-                last = sub[-1]
-                return found[0].actor, last.idx + len(last.text)
-    return None
-
-
-def _enemy(doc: Doc, text: str, head: Token, claim: Claim, registry: ActorRegistry) -> ActorRef:
-    """"the enemy" in a party's claim: the other party's armed forces (the same rule for both parties)."""
-    phrase = _phrase(head)
-    span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-    source = _source_actor(doc, claim, registry)
-    forces = registry.opponent_forces(source.side) if source is not None else None
-    return _ref(forces, span) if forces is not None else ActorRef(name=span.text, span=span)
-
-
-def _source_actor(doc: Doc, claim: Claim, registry: ActorRegistry) -> Actor | None:
-    """The registry actor making the claim: its resolved id, its name, else an alias inside its mention."""
-    src = claim.source
-    if src is None:
-        return None
-    actor = registry.get(src.actor) or registry.find_text(src.name)
-    if actor is not None:
-        return actor
-    for s in (src.entity, src.span):
-        toks = doc.char_span(s.start, s.end, alignment_mode="expand") if s is not None else None
-        if toks is not None and len(toks):
-            found = registry.find(toks)
-            if found:
-                return found[0].actor
-    return None
-
-
-def _actor_like(head: Token, phrase: list[Token], registry: ActorRegistry) -> bool:
-    """Whether an argument names an actor: a named group or person, a known alias, or an actor noun."""
-    if any(m.start <= head.i < m.end for m in registry.find(phrase)):
-        return True
-    if head.ent_type_ in ("ORG", "NORP", "PERSON"):
-        return True
-    if head.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY") or \
-            head.pos_ not in ("NOUN", "PROPN"):
-        return False
-    words = _actor_nouns()
-    return head.lemma_.lower() in words or head.lower_ in words
-
-
-@lru_cache(maxsize=1)
-def _actor_nouns() -> frozenset[str]:
-    lex = lexicon()
-    return frozenset().union(*(lex.words(n) for n in ("military", "civilian", "person", "state_actor",
-                                                      "nonstate_actor"))) - {"base", "checkpoint", "post",
-                                                                             "position", "positions", "home"}
-
-
-def _phrase(head: Token) -> list[Token]:
-    """The actor phrase around ``head``: its modifiers and "of" attachments, kept whole ("the 99th Battalion of
-    the 61st Brigade"), without relative clauses, other prepositional phrases or further conjuncts."""
-    keep = {head.i}
-    for c in head.lefts:
-        if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "npadvmod", "punct"):
-            keep.update(t.i for t in c.subtree)
-    for c in head.rights:
-        if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ in ("compound", "case"):
-            keep.update(t.i for t in c.subtree)
-    lo, hi = min(keep), max(keep)
-    if hi - lo > 12:
-        lo, hi = min(t.i for t in head.lefts) if any(True for _ in head.lefts) else head.i, head.i
-    return list(head.doc[lo:hi + 1])
-
-
-def _self_reference(doc: Doc, text: str, head: Token, claim: Claim, registry: ActorRegistry) -> ActorRef | None:
-    """"we", "our forces", "its troops" in a claim: the claimant (or the forces it speaks for)."""
-    if claim.source is None:
-        return None
-    phrase = _phrase(head) if head.pos_ != "PRON" else [head]
-    span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-    actor = _source_actor(doc, claim, registry)
-    if actor is None:
-        return ActorRef(name=claim.source.name, span=span)
-    return _ref(registry.acting_for(actor), span)
-
-
 def _negated(head: Token) -> bool:
     if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in head.children):
         return True
+    for c in head.children:  # "no one was hurt", "nobody was killed"
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and (c.lower_ in ("nobody", "none", "nothing", "noone") or any(
+                d.dep_ == "det" and d.lower_ == "no" for d in c.children)):
+            return True
     tok = head
     for _ in range(3):
         if tok.dep_ not in ("xcomp", "ccomp", "dobj", "pcomp", "pobj", "prep", "acl", "advcl") or tok.head is tok:

@@ -393,6 +393,8 @@ def _bare_casualty(doc: Doc, first: Token, last: Token) -> str | None:
 
 def _make(text: str, m: re.Match[str], end: int, value: float, value2: float | None, unit: str | None,
           kind: str) -> Quantity:
+    if m.group("num").lower() == "one" and text[max(0, m.start() - 3):m.start()].lower() == "no ":
+        return Quantity(0.0, 0.0, 0.0, unit, kind, Span.of(text, m.start() - 3, end))  # "no one was hurt"
     val, lower, upper = _bounds(m, value, value2)
     return Quantity(value=val, lower=lower, upper=upper, unit=unit, kind=kind, span=Span.of(text, m.start(), end))
 
