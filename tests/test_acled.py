@@ -186,3 +186,12 @@ def test_extension_events_fold_or_become_other(options) -> None:
     (row2,) = rows([ex2], options)
     assert (row2["event_type"], row2["sub_event_type"], row2["tags"]) == (
         "Strategic developments", "Change to group/activity", "claimwatch:Recruitment call")
+
+
+def test_a_tally_claim_is_not_counted_as_fatalities(options) -> None:
+    text = "The enemy lost 1230 soldiers over the past day, the General Staff said yesterday."
+    ex = report(text, "A", "https://a.example/1", "the General Staff", "lost", "Military casualties", "Casualties",
+                killed="1230 soldiers", place=None)
+    (row,) = rows([ex], options)
+    assert (row["event_type"], row["sub_event_type"], row["fatalities"]) == ("Strategic developments", "Other", "0")
+    assert "Claimed toll: 1230" in row["notes"]

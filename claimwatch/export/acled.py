@@ -6,7 +6,7 @@ Reads :class:`~claimwatch.model.Extraction` records; writes CSV that ACLED loade
 - Events in ACLED's vocabulary become rows; claimwatch's war-reporting extensions (casualties, equipment losses,
   prisoners) fold into an ACLED event of the same claim when there is one (their deaths count as its fatalities),
   else they are rows of "Strategic developments"/"Other" (recruitment calls: "Change to group/activity") tagged
-  ``claimwatch:<type>/<sub-type>``. Statements, disasters and crime have no ACLED counterpart and are left out;
+  ``claimwatch:<sub-type>``, with fatalities 0 and any claimed toll in the notes (a tally is no event). Statements, disasters and crime have no ACLED counterpart and are left out;
   so are negated ("failed to take") and hypothetical ("will soon move") events, which did not happen as told.
 - ``time_precision`` 1 = a day, 2 = a week, 3 = a month or longer, ``event_date`` the midpoint of the range. Events
   with no usable date (no publication date to anchor "yesterday", an unknown year) are skipped.
@@ -153,6 +153,11 @@ def _row(key: str, reports: list[_Report], registry: ActorRegistry) -> list[str]
     a1, a2 = _actors(ev, event_type, sub_type, country, registry)
     inter1, inter2 = a1[1], a2[1]
     fatal, dispute = _fatalities(reports)
+    if disorder_type(event_type, sub_type) == "Strategic developments" and fatal:
+        # a tally claim ("the enemy lost 1,230 soldiers over the past day") is no violent event: ACLED sums of
+        # fatalities must not count it; the claimed toll stays in the notes
+        dispute = f"Claimed toll: {fatal} (not counted: not a violent event). {dispute}".strip()
+        fatal = 0
     return [
         f"{acled_geo.iso3(country)}{int(key, 16) % 10**9}", dates[0], dates[1], str(dates[2]),
         disorder_type(event_type, sub_type), event_type, sub_type,
