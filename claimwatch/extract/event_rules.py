@@ -117,9 +117,8 @@ def subjects(head: Token) -> list[Token]:
         got = _own_subject(tok)
         if got:
             return got
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
-            tok = tok.head
-        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in SUPPORT_VERBS:
+        chain = tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok
+        if chain or (tok.dep_ == "dobj" and tok.head.lemma_.lower() in SUPPORT_VERBS):
             tok = tok.head
         elif tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in SUPPORT_VERBS:
             tok = tok.head.head
