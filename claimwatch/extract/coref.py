@@ -127,6 +127,8 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
         same = [m for m in same if m is not None]
         if same:
             return _core(doc, max(same, key=lambda m: m.start_char))
+        if cls == "person":
+            return None  # "the governor" first met here is not an earlier speaker
     salient: list[tuple[int, Span]] = [(p.start, p) for p in previous
                                        if p.end <= start and _near(doc, p.start, start) and _compatible_text(doc, p, cls)]
     for m in mentions:
