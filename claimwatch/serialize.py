@@ -64,7 +64,7 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 def to_dict(obj: Any) -> Any:
     """A JSON-able value for ``obj``: a record becomes a dict of its fields (bytes fields left out)."""
-    kind = type(obj)
+    kind: type = type(obj)
     if kind in _PLAIN:
         return obj
     if hasattr(kind, "__dataclass_fields__"):

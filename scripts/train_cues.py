@@ -22,10 +22,10 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).parent))
-from attribution_dev import parsed  # noqa: E402
+from attribution_dev import parsed
 
-from claimwatch.evaluate.brat import read_gold_dir  # noqa: E402
-from claimwatch.extract import attribution  # noqa: E402
+from claimwatch.evaluate.brat import read_gold_dir
+from claimwatch.extract import attribution
 
 OUT = Path(__file__).resolve().parent.parent / "claimwatch" / "data" / "cue_model.json"
 

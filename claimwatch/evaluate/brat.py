@@ -84,7 +84,7 @@ def _choose_annotation(name: str, candidates: list[Path], order: dict[str, list[
         if annotator in by_annotator:
             return by_annotator[annotator]
     exact = [p for p in candidates if p.stem == name]
-    return exact[0] if exact else sorted(candidates)[0]
+    return exact[0] if exact else min(candidates)
 
 
 def read_gold_dir(root: str | Path) -> Iterator[GoldDocument]:

@@ -203,7 +203,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
 
 
 #: Verbs whose direct object is the addressee, not the content ("told reporters").
-_RECIPIENT_VERBS = frozenset("tell ask assure inform remind warn notify brief urge promise email text write".split())
+_RECIPIENT_VERBS = frozenset(["tell", "ask", "assure", "inform", "remind", "warn", "notify", "brief", "urge", "promise", "email", "text", "write"])
 _OBJECT_COMPLEMENTS = {"oprd", "ccomp", "xcomp", "acomp", "attr"}
 _OBJECT_PREPS = {"as", "for", "with", "of", "over"}
 
@@ -214,11 +214,11 @@ def _object_end(head: Token, obj: Token) -> int:
     for c in head.rights:
         if c.i <= obj.i:
             continue
-        if c.dep_ in _OBJECT_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS) or \
-                (c.dep_ == "prep" and c.i == end_tok.i + 1 and not _temporal(c)):
-            if c.left_edge.i <= end_tok.i + 2:
-                end_tok = c.right_edge
-                continue
+        complement = c.dep_ in _OBJECT_COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS) or \
+            (c.dep_ == "prep" and c.i == end_tok.i + 1 and not _temporal(c))
+        if complement and c.left_edge.i <= end_tok.i + 2:
+            end_tok = c.right_edge
+            continue
         break
     return end_tok.idx + len(end_tok)
 
@@ -356,9 +356,10 @@ def _subtree_chars(tok: Token) -> tuple[int, int]:
 
 def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int, int]:
     s, e = _subtree_chars(tok)
-    if trailing_comma and tok.right_edge.i + 1 < len(doc) and doc[tok.right_edge.i + 1].text == ",":
-        if any(t.text == "," for t in doc[tok.left_edge.i: tok.right_edge.i + 1]):
-            e = doc[tok.right_edge.i + 1].idx + 1
+    after = tok.right_edge.i + 1
+    if trailing_comma and after < len(doc) and doc[after].text == "," \
+            and any(t.text == "," for t in doc[tok.left_edge.i: after]):
+        e = doc[after].idx + 1  # the closing comma of a parenthetical pair belongs to the source
     return s, e
 
 

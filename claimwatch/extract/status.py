@@ -20,16 +20,13 @@ from .sentences import doc_text, sentence_index
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-HEDGE_WORDS = frozenset("""
-reportedly allegedly purportedly supposedly ostensibly apparently unverified unconfirmed rumoured rumored
-alleged purported
-""".split())
+HEDGE_WORDS = frozenset(["reportedly", "allegedly", "purportedly", "supposedly", "ostensibly", "apparently", "unverified", "unconfirmed", "rumoured", "rumored", "alleged", "purported"])
 _HEDGE_PHRASES = re.compile(
     r"\b(it\s+(is|was|has\s+been)\s+(said|claimed|alleged|reported|believed|rumou?red)|"
     r"(is|are|was|were)\s+(said|believed|thought|reported|rumou?red)\s+to|"
     r"according\s+to\s+(unverified|unconfirmed|unofficial|some|preliminary)|"
     r"(unverified|unconfirmed|unofficial)\s+(reports?|information|data|claims?)|"
-    r"claims?\s+circulating|could\s+not\s+be\s+ruled\s+out)\b", re.I)
+    r"claims?\s+circulating|could\s+not\s+be\s+ruled\s+out)\b", re.IGNORECASE)
 _NO_CONFIRMATION = re.compile(
     r"\b(no\s+(official\s+|independent\s+|immediate\s+)*(confirmation|verification|corroboration)|"
     r"(could|can|cannot|can't|could\s*n[o']t)\s*(not\s+)?(be\s+)?(independently\s+)?(confirm|verif|corroborat)\w*|"
@@ -37,15 +34,14 @@ _NO_CONFIRMATION = re.compile(
     r"(confirmed|verified|corroborated)|"
     r"(unable|impossible)\s+to\s+(independently\s+)?(confirm|verify|corroborate)|"
     r"(did|does|do|has|have)\s*(not|n't)\s+(yet\s+|immediately\s+)*(confirm|verify|comment\s+on)|"
-    r"not\s+been\s+(independently\s+)?(confirmed|verified))\w*", re.I)
+    r"not\s+been\s+(independently\s+)?(confirmed|verified))\w*", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:confirmation|verification|corroboration)\s+(?:of|regarding|about|on|concerning|that)\s+"
-                     r"(?P<what>[^.;]+)|\b(?:confirm|verify|corroborate)\w*\s+(?P<what2>[^.;]+)", re.I)
-DENIAL_CUES = frozenset("deny refute reject dismiss rebut dispute disprove debunk".split())
+                     r"(?P<what>[^.;]+)|\b(?:confirm|verify|corroborate)\w*\s+(?P<what2>[^.;]+)", re.IGNORECASE)
+DENIAL_CUES = frozenset(["deny", "refute", "reject", "dismiss", "rebut", "dispute", "disprove", "debunk"])
 _DENIAL_CONTENT = re.compile(r"\b(fake|false|untrue|not\s+true|lies?|fabricat\w+|baseless|groundless|"
-                             r"disinformation|propaganda|provocation|staged|no\s+truth|nonsense)\b", re.I)
-CONFIRM_CUES = frozenset("confirm acknowledge admit corroborate verify".split())
-_ANAPHORIC = frozenset("it this that these those claim claims report reports allegation allegations "
-                       "information statement statements video footage rumours rumors".split())
+                             r"disinformation|propaganda|provocation|staged|no\s+truth|nonsense)\b", re.IGNORECASE)
+CONFIRM_CUES = frozenset(["confirm", "acknowledge", "admit", "corroborate", "verify"])
+_ANAPHORIC = frozenset(["it", "this", "that", "these", "those", "claim", "claims", "report", "reports", "allegation", "allegations", "information", "statement", "statements", "video", "footage", "rumours", "rumors"])
 #: Lemma classes so "the capture of X" finds "took X" / "captured X".
 _EVENT_SYNONYMS = {
     "capture": "take", "seize": "take", "occupy": "take", "liberate": "take", "liberation": "take",
@@ -166,7 +162,7 @@ def _unconfirmed(doc: Doc, sent, match: re.Match[str], claims: list[Claim]) -> N
 _CLAUSE_END = re.compile(r",\s*(?:and|but|while|as)\b|;|\s+but\s+")
 _SOURCE_REF = re.compile(r"(?P<who>[\w-]+)['’]s?\s+(?:own\s+)?(?:claims?|statements?|reports?|assertions?|allegations?|"
                          r"videos?|account|version|figures?|words)|(?:claims?|statements?|reports?)\s+(?:by|from)\s+"
-                         r"(?:the\s+)?(?P<who2>[\w-]+(?:\s+[\w-]+)?)", re.I)
+                         r"(?:the\s+)?(?P<who2>[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 
 
 def _by_source_reference(claims: list[Claim], what: str) -> list[Claim]:
@@ -238,8 +234,7 @@ def _nearest_before(claims: list[Claim], pos: int) -> Claim | None:
     return earlier[-1] if earlier else None
 
 
-_ARTEFACTS = frozenset("video videos footage report reports claim claims statement statements allegation "
-                       "allegations information rumours rumors photos photo images account".split())
+_ARTEFACTS = frozenset(["video", "videos", "footage", "report", "reports", "claim", "claims", "statement", "statements", "allegation", "allegations", "information", "rumours", "rumors", "photos", "photo", "images", "account"])
 
 
 def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
