@@ -126,3 +126,29 @@ def test_nested_report_is_not_a_separate_claim(nlp) -> None:  # type: ignore[no-
 @pytest.mark.parametrize("text", ["", "   \n\n ", "....", "— — —", "“", "\u200b\u200b"])
 def test_degenerate_text_does_not_crash(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(attribution.find_claims(nlp(text)), list)
+
+
+CUE_SENTENCES = [
+    ("The spokesman stated that the attack had been repelled.", "stated", "The spokesman"),
+    ("The commander declared that the village was under their control.", "declared", "The commander"),
+    ("The governor noted that power had been restored.", "noted", "The governor"),
+    ("The ministry announced that its forces had liberated Robotyne.", "announced", "The ministry"),
+    ("The group claimed that it had destroyed a tank.", "claimed", "The group"),
+    ("The mayor assured residents that the shelters were open.", "assured", "The mayor"),
+    ("The General Staff reported that 40 clashes took place.", "reported", "The General Staff"),
+    ("A soldier told reporters that the bridge was mined.", "told", "A soldier"),
+    ("Moscow insisted that its troops were not involved.", "insisted", "Moscow"),
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "source"), CUE_SENTENCES)
+def test_reporting_verbs(nlp, text: str, cue: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    c = by_cue(claims_of(nlp, text), cue)
+    assert c.source is not None and c.source.span.text == source
+    assert c.content.text.startswith("that ")  # the addressee ("residents", "reporters") is not content
+
+
+def test_split_subject_is_joined(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "A group calling itself the Bryansk Forest Partisans has released a statement denying the reports."
+    c = by_cue(claims_of(nlp, text), "has released")
+    assert c.source is not None and c.source.span.text == "A group calling itself the Bryansk Forest Partisans"

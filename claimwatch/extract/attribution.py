@@ -92,8 +92,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
                           sum(e - s for s, e in content))
     cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
     content = _continuation(doc, cue, content, quotes)
-    src = _within_paragraph(text, _char_span(source, doc, trailing_comma=True), source.idx) \
-        if source is not None else None
+    src = _within_paragraph(text, _source_chars(source, doc), source.idx) if source is not None else None
     content = [_snap_to_quotes(text, p, quotes) for p in (_trim(text, s, e) for s, e in content) if p[1] > p[0]]
     content = [p for p in content if not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
     if not content:
@@ -182,6 +181,12 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         start = obj.left_edge.idx if obj is not None else xc.left_edge.idx
         return ("obj_xcomp" if obj is not None else "xcomp"), [(start, _subtree_chars(xc)[1])]
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
+    if obj is not None and head.lemma_.lower() in _RECIPIENT_VERBS:
+        # "assured residents that ...": the parser often hangs the that-clause on the addressee
+        clause = next((c for c in obj.children if c.dep_ in ("acl", "relcl", "ccomp")
+                       and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark"), None)
+        if clause is not None:
+            return "ccomp", [_clause_chars(clause)]
     if obj is not None and head.lemma_.lower() not in _RECIPIENT_VERBS:
         return "dobj", [(obj.left_edge.idx, _object_end(head, obj))]
     inverted = _inverted(cue)
@@ -352,6 +357,19 @@ def find_quotes_cached(doc: Doc) -> Quotes:
 def _subtree_chars(tok: Token) -> tuple[int, int]:
     left, right = tok.left_edge, tok.right_edge
     return left.idx, right.idx + len(right)
+
+
+def _source_chars(source: Token, doc: Doc) -> tuple[int, int]:
+    """The source's span; two subjects the parser split ("A group calling itself | the X Partisans") join."""
+    s, e = _char_span(source, doc, trailing_comma=True)
+    if source.dep_ in _SUBJ:
+        for other in source.head.children:
+            if other is not source and other.dep_ in _SUBJ and other.i < source.head.i:
+                lo, hi = _subtree_chars(other)
+                gap = doc_text(doc)[min(e, hi):max(s, lo)]
+                if not gap.strip(" ,"):
+                    s, e = min(s, lo), max(e, hi)
+    return s, e
 
 
 def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int, int]:
