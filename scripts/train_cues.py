@@ -2,11 +2,12 @@
 
     python scripts/train_cues.py /work/shared/datasets/polnear/train [--c 0.5]
 
-Every candidate cue the rules propose (a verb, noun of saying or "according to" that has a content) is a
-training example, positive when its head lies inside a gold cue span. A logistic regression over the sparse
-features of ``claimwatch.extract.cues.features`` is fitted; the decision threshold is the one that maximises cue
-F1 on a held-out fifth of the documents; the final model is refitted on all documents. Needs scikit-learn
-(``pip install -e '.[train]'``); the package itself only reads the resulting JSON.
+Every candidate cue the rules propose (a verb, stance adjective, noun of saying or "according to" that has a
+content) is a training example, positive when its cue span is exactly a gold cue span (so the scorer also learns
+which verb groups the rules delimit right). A logistic regression over the sparse features of
+``claimwatch.extract.cues.features`` is fitted; the decision threshold is the one that maximises exact-span cue
+F1 over 5-fold out-of-fold predictions (folds by document); the final model is refitted on all documents.
+Needs scikit-learn (``pip install -e '.[train]'``); the package itself only reads the resulting JSON.
 """
 
 from __future__ import annotations
@@ -30,20 +31,20 @@ from claimwatch.extract import attribution
 OUT = Path(__file__).resolve().parent.parent / "claimwatch" / "data" / "cue_model.json"
 
 
-def examples(path: str) -> tuple[list[dict[str, int]], list[int], list[int], int]:
+def examples(path: str) -> tuple[list[dict[str, int]], list[int], list[int], list[int], int]:
     docs = list(read_gold_dir(path))
     spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
-    X, y, groups = [], [], []
+    X, y, groups, exact = [], [], [], []
     n_gold = 0
     for i, (gd, doc) in enumerate(zip(docs, spacy_docs)):
         gold = [(r.cue[0][0], r.cue[-1][1]) for r in gd.relations]
         n_gold += len(set(gold))
         for found, feats in attribution.propose(doc):
-            h = found.cue.head.idx
             X.append(dict.fromkeys(feats, 1))
-            y.append(int(any(s <= h < e for s, e in gold)))
+            exact.append(int(found.cue_span in gold))
+            y.append(exact[-1])
             groups.append(i)
-    return X, y, groups, n_gold
+    return X, y, groups, exact, n_gold
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> tuple[float, float]:
@@ -56,7 +57,7 @@ def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> tuple[f
         f = 2 * prec * rec / (prec + rec) if prec + rec else 0
         if f > best_f:
             best, best_f = float(t), f
-    print(f"threshold {best:.2f} held-out cue F1 (head-level) {best_f:.3f}")
+    print(f"threshold {best:.2f} out-of-fold exact-span cue F1 {best_f:.3f}")
     return best, best_f
 
 
@@ -65,19 +66,22 @@ def main() -> None:
     ap.add_argument("path")
     ap.add_argument("--c", type=float, nargs="+", default=[0.5], help="several values: keep the best held-out")
     args = ap.parse_args()
-    X, y, groups, n_gold = examples(args.path)
+    X, y, groups, exact, n_gold = examples(args.path)
     y_arr, g_arr = np.array(y), np.array(groups)
     print(f"{len(y)} candidates, {y_arr.sum()} positive, {n_gold} gold cues")
     vec = DictVectorizer()
     M = vec.fit_transform(X)
-    held = g_arr % 5 == 0
+    folds = g_arr % 5
     best: tuple[float, float, float] = (-1.0, 0.5, args.c[0])
     for c in args.c:
-        clf = LogisticRegression(C=c, max_iter=3000)
-        clf.fit(M[~held], y_arr[~held])
-        p = clf.predict_proba(M[held])[:, 1]
+        p = np.zeros(len(y_arr))
+        for k in range(5):  # out-of-fold probabilities over all of train, split by document
+            test = folds == k
+            clf = LogisticRegression(C=c, max_iter=3000)
+            clf.fit(M[~test], y_arr[~test])
+            p[test] = clf.predict_proba(M[test])[:, 1]
         print(f"C={c}:", end=" ")
-        threshold, f1 = best_threshold(p, y_arr[held], n_gold * held.mean())
+        threshold, f1 = best_threshold(p, np.array(exact), float(n_gold))
         best = max(best, (f1, threshold, c))
     _, threshold, c = best
     clf = LogisticRegression(C=c, max_iter=3000)

@@ -131,7 +131,7 @@ def _source(head: Token) -> Token | None:
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
         if poss is not None and tok.pos_ == "NOUN":
             return poss
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
         else:
             break

@@ -35,7 +35,7 @@ class Cue:
     head: Token
     start: int  #: first token index of the cue span
     end: int  #: one past the last token index
-    kind: str  #: verb | according | noun | colon
+    kind: str  #: verb | according | noun | adj
     score: float = 1.0
 
 
@@ -50,6 +50,10 @@ def candidates(doc: Doc) -> list[Cue]:
                 out.append(Cue(tok, start, end, "verb"))
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             out.append(Cue(tok, tok.i, tok.i + 1, "noun"))
+        elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.head.lemma_ == "be" and any(
+                c.dep_ in ("ccomp", "xcomp", "prep") for c in tok.children):
+            # "was critical of", "are confident that", "is eager to": stance adjectives
+            out.append(Cue(tok, verb_group(tok.head)[0], tok.i + 1, "adj"))
     return out
 
 
