@@ -92,7 +92,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
                           sum(e - s for s, e in content))
     cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
     content = _continuation(doc, cue, content, quotes)
-    src = _within_paragraph(text, _source_chars(source, doc), source.idx) if source is not None else None
+    src = _within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
     content = [_snap_to_quotes(text, p, quotes) for p in (_trim(text, s, e) for s, e in content) if p[1] > p[0]]
     content = [p for p in content if not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
     if not content:
@@ -135,6 +135,26 @@ def _source(head: Token) -> Token | None:
             tok = tok.head
         else:
             break
+    return _fallback_source(head)
+
+
+_POST_VERBAL = ("dobj", "attr", "npadvmod", "appos", "oprd", "dative")
+
+
+def _fallback_source(head: Token) -> Token | None:
+    """Sources the parser did not make subjects: '"...," said Jared Bernstein' (the name parsed as an object),
+    'bills restricting ...' (a participle modifying its source), ', denouncing ...' under a reporting verb."""
+    if head.lemma_.lower() in cues.SPEECH and head.tag_ in ("VBD", "VBZ", "VBP"):
+        after = next((c for c in head.rights if c.dep_ in _POST_VERBAL and c.i == head.i + 1
+                      and (c.pos_ == "PROPN" or c.ent_type_ == "PERSON")), None)
+        if after is not None:
+            return after
+    if head.tag_ in ("VBG", "VBN") and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head
+    if head.tag_ == "VBG" and head.dep_ in ("advcl", "xcomp", "conj"):
+        for anc in head.ancestors:
+            if anc.pos_ == "VERB" and anc.lemma_.lower() in cues.SPEECH:
+                return next((c for c in anc.children if c.dep_ in _SUBJ and not _expletive(c)), None)
     return None
 
 
@@ -359,8 +379,16 @@ def _subtree_chars(tok: Token) -> tuple[int, int]:
     return left.idx, right.idx + len(right)
 
 
-def _source_chars(source: Token, doc: Doc) -> tuple[int, int]:
-    """The source's span; two subjects the parser split ("A group calling itself | the X Partisans") join."""
+def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
+    """The source's span; two subjects the parser split ("A group calling itself | the X Partisans") join;
+    a source the cue hangs inside ("bills restricting ...") stops before the cue's clause."""
+    if source.left_edge.i <= cue_head.i <= source.right_edge.i:
+        inner = next((c for c in source.children if c.left_edge.i <= cue_head.i <= c.right_edge.i), None)
+        if inner is not None and inner.left_edge.i > source.left_edge.i:
+            last = doc[inner.left_edge.i - 1]
+            while last.i > source.left_edge.i and (last.is_punct or last.is_space):
+                last = doc[last.i - 1]
+            return source.left_edge.idx, last.idx + len(last)
     s, e = _char_span(source, doc, trailing_comma=True)
     if source.dep_ in _SUBJ:
         for other in source.head.children:
@@ -369,7 +397,44 @@ def _source_chars(source: Token, doc: Doc) -> tuple[int, int]:
                 gap = doc_text(doc)[min(e, hi):max(s, lo)]
                 if not gap.strip(" ,"):
                     s, e = min(s, lo), max(e, hi)
+    cut = _source_end(source)
+    if cut < _subtree_chars(source)[1]:
+        e = cut
+    text = doc_text(doc)
+    while e > s and text[e - 1].isspace():
+        e -= 1
     return s, e
+
+
+_SOURCE_MEDIA = cues.MEDIUM_NOUNS | {"filing", "court", "release", "report", "book", "memo"}
+
+
+def _source_end(source: Token) -> int:
+    """End of a source without trailing circumstance: "X on Tuesday", "X in an interview", "a poll released on
+    Thursday", "X, who conceded that ..." (the source is who, not what they did)."""
+    doc = source.doc
+    end_tok = source.right_edge
+    for child in reversed(list(source.rights)):
+        if child.right_edge.i != end_tok.i:
+            break
+        prev = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        timely = child.dep_ in ("prep", "npadvmod") and _temporal_or_medium(child)
+        released = child.dep_ == "acl" and child.tag_ == "VBN" and any(_temporal_or_medium(c) for c in child.children)
+        aside = child.dep_ == "relcl" and prev is not None and prev.text == "," and \
+            child.left_edge.tag_ in ("WP", "WDT") and any(t.lemma_.lower() in cues.SPEECH for t in child.subtree)
+        if not (timely or released or aside):
+            break
+        end_tok = doc[child.left_edge.i - 1]
+        while end_tok.i > source.i and (end_tok.is_punct or end_tok.is_space):
+            end_tok = doc[end_tok.i - 1]
+    return end_tok.idx + len(end_tok)
+
+
+def _temporal_or_medium(tok: Token) -> bool:
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    return obj is not None and (obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _SOURCE_MEDIA)
 
 
 def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int, int]:
