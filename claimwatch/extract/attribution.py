@@ -9,6 +9,8 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -63,9 +65,9 @@ def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[s
         got = _arguments(doc, cue, quotes)
         if got is not None:
             out.append(got)
-    speech = [f for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH]
+    inside_speech = _Cover([p for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH for p in f.content])
     for f, feats in out:
-        if any(g is not f and any(s <= f.cue_span[0] and f.cue_span[1] <= e for s, e in g.content) for g in speech):
+        if inside_speech.covers(*f.cue_span):
             feats.append("nested_in_speech")
             feats.append(f"nested|l={f.cue.head.lemma_.lower()}")
     return out
@@ -509,13 +511,28 @@ def _within_or_covers(q: tuple[int, int], content: list[tuple[int, int]]) -> boo
 
 def _drop_nested(found: list[_Found]) -> list[_Found]:
     """Keep outermost attributions: a cue inside another claim's content is a nested report."""
-    keep = []
-    for f in found:
-        nested = any(g is not f and any(s <= f.cue_span[0] and f.cue_span[1] <= e for s, e in g.content)
-                     for g in found)
-        if not nested:
-            keep.append(f)
-    return keep
+    cover = _Cover([p for f in found for p in f.content])
+    return [f for f in found if not cover.covers(*f.cue_span)]
+
+
+class _Cover:
+    """Does any of many intervals contain [start, end)? O(log n) per question (prefix maxima of the ends).
+
+    A claim's own content never contains its own cue (contents overlapping their cue are dropped), so asking
+    with the whole set is the same as asking with every other claim's contents."""
+
+    def __init__(self, intervals: list[tuple[int, int]]) -> None:
+        intervals = sorted(intervals)
+        self.starts = [s for s, _ in intervals]
+        self.max_end = list(itertools.accumulate((e for _, e in intervals), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.max_end[i - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.max_end[i - 1] > start
 
 
 # --------------------------------------------------------------------------------------------- claims
@@ -586,9 +603,10 @@ def _kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
 
 def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
     """Sentences (cut at blank lines) no attributed claim touches are the outlet's own assertions."""
-    covered = [(p.start, p.end) for c in claims for p in c.parts]
-    covered += [(c.cue.start, c.cue.end) for c in claims if c.cue]
-    covered += [(c.source.span.start, c.source.span.end) for c in claims if c.source]
+    spans = [(p.start, p.end) for c in claims for p in c.parts]
+    spans += [(c.cue.start, c.cue.end) for c in claims if c.cue]
+    spans += [(c.source.span.start, c.source.span.end) for c in claims if c.source]
+    covered = _Cover(spans)
     out = []
     text = doc_text(doc)
     for sent in sentence_index(doc).sents:
@@ -596,7 +614,7 @@ def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
             s, e = _trim(text, start, end)
             if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]):
                 continue
-            if any(_overlaps((s, e), c) for c in covered):
+            if covered.overlaps(s, e):
                 continue
             out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
     return out

@@ -22,6 +22,7 @@ _THEY = {"they", "them", "their", "theirs", "themselves"}
 _IT = {"it", "its", "itself"}
 _WE = {"we", "us", "our"}
 _LOOKBACK_SENTS = 6
+_MAX_PREVIOUS = 12  # earlier sources considered for an anaphor (bounds the work on huge articles)
 
 
 def resolve_sources(doc: Doc, claims: list[Claim]) -> None:
@@ -117,8 +118,10 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
             return _core(doc, max(same, key=lambda m: m.start_char))
         if cls == "person":
             return None  # "the governor" first met here is not an earlier speaker
-    salient: list[tuple[int, Span]] = [(p.start, p) for p in previous
-                                       if p.end <= start and _near(doc, p.start, start) and _compatible_text(doc, p, cls)]
+    index = sentence_index(doc)
+    window = index.sents[max(0, index.position(anaphor.start) - _LOOKBACK_SENTS)].start_char
+    salient: list[tuple[int, Span]] = [(p.start, p) for p in previous[-_MAX_PREVIOUS:]
+                                       if window <= p.start and p.end <= start and _compatible_text(doc, p, cls)]
     for m in mentions:
         if m.root.dep_ in ("nsubj", "nsubjpass") and m.root.head.dep_ == "ROOT" and m[0].tag_ != "PRP$" \
                 and _compatible(m, cls):
@@ -129,10 +132,6 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
         if _compatible(cand, cls):
             return _core(doc, cand)
     return None
-
-
-def _near(doc: Doc, a: int, b: int) -> bool:
-    return doc_text(doc).count("\n\n", a, b) <= 3
 
 
 def _mentions_before(doc: Doc, anaphor):  # type: ignore[no-untyped-def]

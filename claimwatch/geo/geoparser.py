@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..extract.sentences import doc_text, sentence_index
 from ..model import Article, Claim, Event, PlaceMention, Span
 from .gazetteer import MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
@@ -65,7 +66,7 @@ class Geoparser:
     def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
         """Detected toponyms, resolved; only facility-like ones ("Royal Street") fall back to a nearby town."""
         found = self.detect(doc, demonyms)
-        return self.resolve_spans(doc.text, [(t.start, t.end) for t in found], prior,
+        return self.resolve_spans(doc_text(doc), [(t.start, t.end) for t in found], prior,
                                   [t.facility for t in found])
 
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
@@ -95,9 +96,10 @@ def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention], d
     """The most specific location inside the claim's content (else the event's sentence), nearest the trigger."""
     inside = [m for m in locations if any(part.contains(m.span) for part in claim.parts)]
     if not inside:
-        sent = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-        if sent is not None:
-            bounds = Span.of(doc.text, sent.sent.start_char, sent.sent.end_char)
+        trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        if trigger is not None:
+            sent = sentence_index(doc).of(trigger.start)
+            bounds = Span.of(doc_text(doc), sent.start_char, sent.end_char)
             inside = [m for m in locations if bounds.contains(m.span)]
     if not inside:
         return None

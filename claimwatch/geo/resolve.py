@@ -168,6 +168,7 @@ class _Context:
     admin1s: Counter[str]
     total: float
     points: list[tuple[int, float, float]]  #: (mention index, lat, lon) of chosen settlements/districts
+    grid: dict[tuple[int, int], list[tuple[int, float, float]]]  #: the same points by 2-degree cell
 
     @classmethod
     def of(cls, mentions: list[_Mention]) -> _Context:
@@ -185,7 +186,32 @@ class _Context:
                 admin1s[e.admin1] += 1
             if e.kind in ("settlement", "district"):
                 points.append((i, e.lat, e.lon))
-        return cls(countries, admin1s, float(sum(countries.values())), points)
+        return cls(countries, admin1s, float(sum(countries.values())), points, _grid(points))
+
+    def near(self, i: int, lat: float, lon: float, km: float) -> bool:
+        """Is another mention's chosen point within ``km`` of (lat, lon)? Looks only in nearby grid cells, so
+        an article with thousands of place names stays linear."""
+        cell_lat = int(lat // _CELL)
+        cos = max(math.cos(math.radians(min(abs(lat) + km / 111.0, 89.0))), 0.01)
+        lon_cells = int(km / (111.0 * cos) // _CELL) + 1
+        lat_cells = int(km / 111.0 // _CELL) + 1
+        cell_lon = int(lon // _CELL)
+        for a in range(cell_lat - lat_cells, cell_lat + lat_cells + 1):
+            for b in range(cell_lon - lon_cells, cell_lon + lon_cells + 1):
+                for j, plat, plon in self.grid.get((a, b), ()):
+                    if j != i and distance_km(lat, lon, plat, plon) < km:
+                        return True
+        return False
+
+
+_CELL = 2.0  # degrees
+
+
+def _grid(points: list[tuple[int, float, float]]) -> dict[tuple[int, int], list[tuple[int, float, float]]]:
+    grid: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+    for j, lat, lon in points:
+        grid.setdefault((int(lat // _CELL), int(lon // _CELL)), []).append((j, lat, lon))
+    return grid
 
 
 def _score(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context) -> float:
@@ -200,8 +226,7 @@ def _score(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context)
         score += W_ADMIN1 * (ctx.admin1s[e.admin1] - _same(own, "admin1", e.admin1)) / total
     if m.qualifier >= 0:
         score += W_QUALIFIER * _inside(e, mentions[m.qualifier].best)
-    if e.kind in ("settlement", "district") and any(
-            j != i and distance_km(e.lat, e.lon, lat, lon) < 200 for j, lat, lon in ctx.points):
+    if e.kind in ("settlement", "district") and ctx.near(i, e.lat, e.lon, 200.0):
         score += W_NEAR
     return score
 
