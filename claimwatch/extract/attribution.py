@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Claim, ClaimKind, Source, Span, Status
-from . import coref, cues
-from .quotes import Quotes, find_quotes
+from . import boundaries, coref, cues
+from .quotes import Quotes, quotes_of
 from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
@@ -35,11 +35,12 @@ class _Found:
     source: tuple[int, int] | None
     content: list[tuple[int, int]] = field(default_factory=list)
     rule: str = ""
+    raw_piece: tuple[int, int] | None = None  #: the single content piece before its end was chosen
 
 
 def find_claims(doc: Doc) -> list[Claim]:
     """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences."""
-    quotes = find_quotes_cached(doc)
+    quotes = quotes_of(doc)
     model = cues.load_model()
     found = []
     for f, feats in propose(doc, quotes):
@@ -59,7 +60,7 @@ def find_claims(doc: Doc) -> list[Claim]:
 
 def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:
     """Every candidate cue that has a content, with its scorer features (before scoring)."""
-    quotes = quotes or find_quotes_cached(doc)
+    quotes = quotes or quotes_of(doc)
     out = []
     for cue in cues.candidates(doc):
         got = _arguments(doc, cue, quotes)
@@ -93,13 +94,26 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
                           sum(e - s for s, e in content))
     cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
+    raw_piece = content[0] if len(content) == 1 and rule in LEARNED_END_RULES else None
+    if raw_piece is not None:
+        content = [(raw_piece[0], boundaries.choose_end(doc, raw_piece[0], raw_piece[1], cue, rule))]
     content = _continuation(doc, cue, content, quotes)
     src = _within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
-    content = [_snap_to_quotes(text, p, quotes) for p in (_trim(text, s, e) for s, e in content) if p[1] > p[0]]
-    content = [p for p in content if not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
+    content = [finish_piece(text, p, quotes) for p in content]
+    content = [p for p in content if p[1] > p[0] and not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
     if not content:
         return None
-    return _Found(cue, cue_chars, src, content, rule), feats
+    return _Found(cue, cue_chars, src, content, rule, raw_piece), feats
+
+
+#: Rules whose content end the learned ranker in :mod:`.boundaries` may move.
+LEARNED_END_RULES = frozenset({"ccomp", "dobj", "xcomp", "obj_xcomp"})
+
+
+def finish_piece(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
+    """Trim edge punctuation and snap to quotation marks: the last step of every content piece."""
+    s, e = _trim(text, *piece)
+    return _snap_to_quotes(text, (s, e), quotes) if e > s else (s, e)
 
 
 def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[int, int]]]:
@@ -354,7 +368,7 @@ def _clause_chars(root: Token) -> tuple[int, int]:
             (tok.dep_ == "relcl" and tok.left_edge.tag_ in ("WDT", "WP", "WP$"))
             or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN") and tok.left_edge.i == tok.i)
             or (tok.dep_ == "appos") or (prev.text in ("—", "–", "--") and tok.dep_ in _TRAILING_MODIFIERS))
-        if aside and quotes_inside(doc, prev.idx):
+        if aside and quotes_of(doc).inside(prev.idx):
             aside = False
         speech_conj = tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.lemma_.lower() in cues.SPEECH \
             and not any(c.dep_ in _SUBJ for c in tok.children)
@@ -362,18 +376,6 @@ def _clause_chars(root: Token) -> tuple[int, int]:
             cut = prev.idx if aside else tok.left_edge.idx
             return start, cut
     return start, end
-
-
-def quotes_inside(doc: Doc, pos: int) -> bool:
-    return find_quotes_cached(doc).inside(pos)
-
-
-def find_quotes_cached(doc: Doc) -> Quotes:
-    q = doc.user_data.get("claimwatch.quotes")
-    if q is None:
-        q = find_quotes(doc_text(doc))
-        doc.user_data["claimwatch.quotes"] = q
-    return q
 
 
 def _subtree_chars(tok: Token) -> tuple[int, int]:

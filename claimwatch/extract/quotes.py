@@ -10,6 +10,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .sentences import doc_text
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _OPENERS = {"“": "”", "«": "»", "„": "“", "''": "''", '"': '"', "``": "''"}
 _QUOTE_MARK = re.compile(r"''|``|[“”«»„\"]")
@@ -99,3 +105,15 @@ def _paragraph_reopen(text: str, pos: int) -> bool:
     while k >= 0 and text[k] in " \t":
         k -= 1
     return k >= 0 and text[k] == "\n"
+
+
+def quotes_of(doc: Doc) -> Quotes:
+    """The quotations of a parsed document, found once and kept in ``doc.user_data``."""
+    found = doc.user_data.get(_KEY)
+    if found is None:
+        found = find_quotes(doc_text(doc))
+        doc.user_data[_KEY] = found
+    return found
+
+
+_KEY = "claimwatch.quotes"
