@@ -228,7 +228,7 @@ def _claims_table(rows: list[Any], title: str | None = None) -> Table:
         if claim.source and claim.source.entity and claim.source.entity.text != claim.source.span.text:
             source += f" → {claim.source.entity.text}"
         table.add_row(str(row.article_id), str(row.index), escape(_shorten(source, 40)),
-                      escape(claim.cue.text if claim.cue else ""), escape(_shorten(claim.content.text)),
+                      escape(claim.cue.text if claim.cue else ""), escape(_shorten(" … ".join(p.text for p in claim.parts))),
                       claim.kind.value, claim.status.value)
     return table
 
