@@ -1,0 +1,29 @@
+"""Docs kept honest: every export format and evaluation task the code offers is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimwatch.evaluate import TASKS
+from claimwatch.export import FORMATS
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EVALUATION = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_export_format_is_in_the_readme(name: str) -> None:
+    assert f"`{name}`" in README
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_every_evaluation_task_is_documented_with_its_command(task: str) -> None:
+    assert f"eval {task} " in README
+    assert f"claimwatch eval {task} " in EVALUATION
+
+
+def test_readme_has_the_two_commands() -> None:
+    assert "make demo" in README and "make test" in README
