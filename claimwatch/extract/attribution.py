@@ -244,7 +244,9 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
 
 
 #: Verbs whose direct object is the addressee, not the content ("told reporters").
-_RECIPIENT_VERBS = frozenset(["tell", "ask", "assure", "inform", "remind", "warn", "notify", "brief", "urge", "promise", "email", "text", "write"])
+_RECIPIENT_VERBS = frozenset("""
+tell ask assure reassure inform remind warn notify brief urge promise email text write convince persuade
+""".split())
 _OBJECT_COMPLEMENTS = {"oprd", "ccomp", "xcomp", "acomp", "attr"}
 _OBJECT_PREPS = {"as", "for", "with", "of", "over"}
 

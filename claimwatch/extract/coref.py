@@ -15,8 +15,22 @@ from .sentences import doc_text, noun_chunks, sentence_index
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-PERSON_NOUNS = frozenset(["man", "woman", "men", "women", "person", "people", "spokesman", "spokeswoman", "spokesperson", "commander", "official", "officer", "soldier", "fighter", "minister", "president", "governor", "mayor", "general", "colonel", "lieutenant", "captain", "sergeant", "major", "head", "chief", "leader", "analyst", "expert", "witness", "resident", "residents", "journalist", "correspondent", "reporter", "source", "sources", "representative", "deputy", "adviser", "advisor", "aide", "envoy", "ambassador", "diplomat", "member", "members", "politician", "lawmaker", "senator", "prosecutor", "judge", "lawyer", "attorney", "director", "secretary", "chairman", "chairwoman", "activist", "volunteer", "volunteers", "partisan", "partisans", "blogger", "correspondent", "negotiator", "negotiators", "militant", "militants", "rebel", "rebels", "veteran", "medic", "doctor"])
-GROUP_NOUNS = frozenset(["group", "unit", "units", "battalion", "brigade", "regiment", "division", "army", "forces", "force", "ministry", "government", "administration", "agency", "service", "services", "office", "command", "staff", "headquarters", "committee", "council", "movement", "legion", "corps", "resistance", "company", "campaign", "party", "organisation", "organization", "military", "navy", "guard", "militia", "team", "authorities", "police", "channel", "outlet", "newspaper", "agency", "network", "detachment", "formation", "formations", "troops"])
+PERSON_NOUNS = frozenset("""
+man woman men women person people spokesman spokeswoman spokesperson commander official officer
+soldier fighter minister president governor mayor general colonel lieutenant captain sergeant major
+head chief leader analyst expert witness resident residents journalist correspondent reporter source
+sources representative deputy adviser advisor aide envoy ambassador diplomat member members
+politician lawmaker senator prosecutor judge lawyer attorney director secretary chairman chairwoman
+activist volunteer volunteers partisan partisans blogger correspondent negotiator negotiators
+militant militants rebel rebels veteran medic doctor
+""".split())
+GROUP_NOUNS = frozenset("""
+group unit units battalion brigade regiment division army forces force ministry government
+administration agency service services office command staff headquarters committee council movement
+legion corps resistance company campaign party organisation organization military navy guard militia
+team authorities police channel outlet newspaper agency network detachment formation formations
+troops
+""".split())
 _HE_SHE = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 _THEY = {"they", "them", "their", "theirs", "themselves"}
 _IT = {"it", "its", "itself"}

@@ -20,14 +20,35 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 #: Reporting and stance predicates; the fallback lexicon, and a feature for the learned scorer.
-SPEECH = frozenset(["say", "tell", "add", "note", "state", "declare", "announce", "claim", "assure", "report", "write", "tweet", "post", "argue", "insist", "explain", "suggest", "reply", "respond", "answer", "recall", "warn", "acknowledge", "admit", "confirm", "deny", "reveal", "indicate", "predict", "conclude", "complain", "contend", "maintain", "assert", "allege", "testify", "stress", "emphasize", "emphasise", "remark", "observe", "comment", "concede", "boast", "brag", "joke", "quip", "muse", "wonder", "ask", "question", "mention", "estimate", "caution", "urge", "charge", "accuse", "tout", "vow", "pledge", "promise", "threaten", "repeat", "reiterate", "signal", "disclose", "agree", "believe", "think", "know", "hope", "fear", "expect", "worry", "doubt", "proclaim", "inform", "notify", "brief", "decree", "rule", "order", "demand", "propose", "recommend", "advise", "counter", "retort", "object", "protest", "lament", "clarify", "specify", "describe", "portray", "characterize", "dismiss", "reject", "condemn", "denounce", "criticize", "criticise", "praise", "blame", "slam", "blast", "mock", "dispute", "call", "cite", "refer", "point"])
+SPEECH = frozenset("""
+say tell add note state declare announce claim assure report write tweet post argue insist explain
+suggest reply respond answer recall warn acknowledge admit confirm deny reveal indicate predict
+conclude complain contend maintain assert allege testify stress emphasize emphasise remark observe
+comment concede boast brag joke quip muse wonder ask question mention estimate caution urge charge
+accuse tout vow pledge promise threaten repeat reiterate signal disclose agree believe think know
+hope fear expect worry doubt proclaim inform notify brief decree rule order demand propose recommend
+advise counter retort object protest lament clarify specify describe portray characterize dismiss
+reject condemn denounce criticize criticise praise blame slam blast mock dispute call cite refer
+point
+""".split())
 #: Verbs that take their content as a to-infinitive ("plans to ...", "urged X to ...").
-INTENT = frozenset(["want", "plan", "hope", "intend", "aim", "seek", "expect", "promise", "vow", "pledge", "threaten", "refuse", "decline", "agree", "offer", "wish", "prefer", "urge", "ask", "order", "call", "tell", "warn", "encourage", "demand"])
+INTENT = frozenset("""
+want plan hope intend aim seek expect promise vow pledge threaten refuse decline agree offer wish
+prefer urge ask order call tell warn encourage demand
+""".split())
 #: Participles that add a second cue to a sentence: "X said ..., asserting that ...".
-PARTICIPLES = frozenset(["say", "add", "assert", "note", "claim", "insist", "argue", "warn", "stress", "explain", "state", "declare", "announce", "suggest", "accuse"])
-NOUN_CUES = frozenset(["statement", "announcement", "claim", "comment", "remark", "view", "belief", "opinion", "assessment", "tweet", "post", "message", "speech", "warning", "assertion", "allegation", "argument", "accusation", "promise", "pledge", "vow", "threat", "denial", "admission"])
+PARTICIPLES = frozenset("""
+say add assert note claim insist argue warn stress explain state declare announce suggest accuse
+""".split())
+NOUN_CUES = frozenset("""
+statement announcement claim comment remark view belief opinion assessment tweet post message speech
+warning assertion allegation argument accusation promise pledge vow threat denial admission
+""".split())
 #: "said in a statement", "wrote in an op-ed": the prepositional phrase belongs to the cue.
-MEDIUM_NOUNS = frozenset(["statement", "interview", "post", "tweet", "speech", "release", "letter", "email", "e-mail", "op-ed", "memo", "message", "briefing", "address", "video", "broadcast", "appeal", "conference", "column", "editorial"])
+MEDIUM_NOUNS = frozenset("""
+statement interview post tweet speech release letter email e-mail op-ed memo message briefing
+address video broadcast appeal conference column editorial
+""".split())
 
 
 @dataclass(slots=True)

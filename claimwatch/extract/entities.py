@@ -18,7 +18,10 @@ from spacy.util import filter_spans
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-GROUP_HEADS = frozenset(["Resistance", "Legion", "Corps", "Battalion", "Brigade", "Regiment", "Division", "Army", "Guard", "Front", "Movement", "Militia", "Partisans", "Detachment", "Forces", "Command", "Ministry", "Service", "Directorate", "Staff", "Battalions", "Brigades", "Regiments"])
+GROUP_HEADS = frozenset("""
+Resistance Legion Corps Battalion Brigade Regiment Division Army Guard Front Movement Militia
+Partisans Detachment Forces Command Ministry Service Directorate Staff Battalions Brigades Regiments
+""".split())
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")
 _LINKS = frozenset({"of", "for", "de"})
 _MAX_LEFT = 6

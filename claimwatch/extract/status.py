@@ -20,7 +20,10 @@ from .sentences import doc_text, sentence_index
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-HEDGE_WORDS = frozenset(["reportedly", "allegedly", "purportedly", "supposedly", "ostensibly", "apparently", "unverified", "unconfirmed", "rumoured", "rumored", "alleged", "purported"])
+HEDGE_WORDS = frozenset("""
+reportedly allegedly purportedly supposedly ostensibly apparently unverified unconfirmed rumoured
+rumored alleged purported
+""".split())
 _HEDGE_PHRASES = re.compile(
     r"\b(it\s+(is|was|has\s+been)\s+(said|claimed|alleged|reported|believed|rumou?red)|"
     r"(is|are|was|were)\s+(said|believed|thought|reported|rumou?red)\s+to|"
@@ -41,7 +44,10 @@ DENIAL_CUES = frozenset(["deny", "refute", "reject", "dismiss", "rebut", "disput
 _DENIAL_CONTENT = re.compile(r"\b(fake|false|untrue|not\s+true|lies?|fabricat\w+|baseless|groundless|"
                              r"disinformation|propaganda|provocation|staged|no\s+truth|nonsense)\b", re.IGNORECASE)
 CONFIRM_CUES = frozenset(["confirm", "acknowledge", "admit", "corroborate", "verify"])
-_ANAPHORIC = frozenset(["it", "this", "that", "these", "those", "claim", "claims", "report", "reports", "allegation", "allegations", "information", "statement", "statements", "video", "footage", "rumours", "rumors"])
+_ANAPHORIC = frozenset("""
+it this that these those claim claims report reports allegation allegations information statement
+statements video footage rumours rumors
+""".split())
 #: Lemma classes so "the capture of X" finds "took X" / "captured X".
 _EVENT_SYNONYMS = {
     "capture": "take", "seize": "take", "occupy": "take", "liberate": "take", "liberation": "take",
@@ -234,7 +240,10 @@ def _nearest_before(claims: list[Claim], pos: int) -> Claim | None:
     return earlier[-1] if earlier else None
 
 
-_ARTEFACTS = frozenset(["video", "videos", "footage", "report", "reports", "claim", "claims", "statement", "statements", "allegation", "allegations", "information", "rumours", "rumors", "photos", "photo", "images", "account"])
+_ARTEFACTS = frozenset("""
+video videos footage report reports claim claims statement statements allegation allegations
+information rumours rumors photos photo images account
+""".split())
 
 
 def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
