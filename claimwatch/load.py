@@ -21,6 +21,7 @@ from .model import Article, Extraction, ItemError
 from .pipeline import Pipeline
 from .settings import Options
 from .store import Store
+from .store.store import version_key
 
 log = logging.getLogger(__name__)
 
@@ -63,46 +64,23 @@ def load_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options: O
                 report("error", item)
                 continue
             summary.read += 1
-            if not force and store.has_article(item.content_hash, PIPELINE_VERSION):
+            if not force and _up_to_date(store.stored_version(item.content_hash)):
                 report("unchanged", item)
                 continue
             yield item
 
-    for chunk in _chunks(pending(), max(1, options.batch_size)):
-        for result in _extract(pipeline, chunk):
-            if isinstance(result, ItemError):
-                report("error", result)
-                continue
-            report(*_save(store, result, force))
+    # extract_many batches, keeps input order and turns any one article's failure into its ItemError
+    for result in pipeline.extract_many(pending()):
+        if isinstance(result, ItemError):
+            report("error", result)
+            continue
+        report(*_save(store, result, force))
     return summary
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _extract(pipeline: Pipeline, chunk: list[Article]) -> list[Extraction | ItemError]:
-    """The chunk as one batch; if the batch itself fails, article by article so only the culprit is lost."""
-    try:
-        return list(pipeline.extract_many(chunk))
-    except Exception:  # one bad article must not stop the batch
-        log.warning("batch of %d articles failed; extracting them one by one", len(chunk), exc_info=True)
-    return [_extract_one(pipeline, article) for article in chunk]
-
-
-def _extract_one(pipeline: Pipeline, article: Article) -> Extraction | ItemError:
-    try:
-        return pipeline.extract(article)
-    except Exception as exc:  # reported as this article's error
-        log.exception("extraction failed for %s", article.origin)
-        return ItemError(article.origin or article.title or "?", f"extraction failed: {exc}", stage="extract")
+def _up_to_date(stored: str | None) -> bool:
+    """Stored by this pipeline version or a newer one (an older claimwatch never redoes a newer one's work)."""
+    return stored is not None and version_key(stored) >= version_key(PIPELINE_VERSION)
 
 
 def _save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extraction | ItemError]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,9 @@ class Pipeline:
 
     @cached_property
     def nlp(self) -> Language:
-        return nlp_mod.english(self.options.english_model)
+        nlp = nlp_mod.english(self.options.english_model)
+        nlp.max_length = max(nlp.max_length, self.options.max_chars + 1)  # ingest enforces max_chars itself
+        return nlp
 
     @cached_property
     def actors(self) -> ActorRegistry:
@@ -47,8 +50,10 @@ class Pipeline:
         return Geoparser(self.options)
 
     def language_of(self, article: Article) -> str:
-        if article.language:
-            return article.language
+        """The article's ISO 639-1 code: as given (normalised: "EN", "en-GB", "ua"), else detected."""
+        given = _language_code(article.language)
+        if given:
+            return given
         return nlp_mod.detect_language(article.text, self.options.languages, self.options.default_language)
 
     def analyse(self, doc: Doc, article: Article) -> Extraction:
@@ -62,23 +67,40 @@ class Pipeline:
 
     def parser_for(self, language: str) -> Language:
         """The English pipeline for English; a tokenizer and sentence splitter for other languages."""
-        return self.nlp if language == "en" else nlp_mod.tokenizer_only(language)
+        if language == "en":
+            return self.nlp
+        nlp = nlp_mod.tokenizer_only(language)
+        nlp.max_length = max(nlp.max_length, self.options.max_chars + 1)
+        return nlp
+
+    def with_language(self, article: Article) -> Article:
+        """A copy of ``article`` with its language set (the caller's object is left as it was)."""
+        return replace(article, language=self.language_of(article))
 
     def extract(self, article: Article) -> Extraction:
-        article.language = self.language_of(article)
-        return self.analyse(self.parser_for(article.language)(article.text), article)
+        art = self.with_language(article)
+        return self.analyse(self.parser_for(art.language or "en")(art.text), art)
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
         """Batched extraction (``nlp.pipe`` over the English articles of each batch), results in input order;
         one bad article yields an ItemError and the rest go on."""
         for batch in _batches(articles, self.options.batch_size):
-            for art in batch:
-                art.language = self.language_of(art)
-            english = [a for a in batch if a.language == "en"]
-            parsed = dict(zip(map(id, english), self.nlp.pipe([a.text for a in english],
-                                                              batch_size=self.options.batch_size)))
-            for art in batch:
-                yield self._analyse_safely(parsed.get(id(art)), art)
+            prepared: list[Article | ItemError] = [self._prepare(a) for a in batch]
+            english = [a for a in prepared if isinstance(a, Article) and a.language == "en"]
+            try:
+                parsed = dict(zip(map(id, english), self.nlp.pipe([a.text for a in english],
+                                                                  batch_size=self.options.batch_size)))
+            except Exception:  # the batch failed as a whole: parse article by article below
+                log.warning("batch of %d articles failed to parse; parsing one by one", len(english), exc_info=True)
+                parsed = {}
+            for art in prepared:
+                yield art if isinstance(art, ItemError) else self._analyse_safely(parsed.get(id(art)), art)
+
+    def _prepare(self, article: Article) -> Article | ItemError:
+        try:
+            return self.with_language(article)
+        except Exception as exc:  # noqa: BLE001 - reported as this article's error
+            return _failure(article, f"language identification failed: {exc}")
 
     def _analyse_safely(self, doc: Doc | None, art: Article) -> Extraction | ItemError:
         try:
@@ -87,8 +109,22 @@ class Pipeline:
             return self.analyse(doc, art)
         except Exception as exc:  # one article must never stop the batch
             log.exception("extraction failed for %s", art.origin)
-            return ItemError(origin=art.origin or art.title or "?", message=f"extraction failed: {exc}",
-                             stage="extract")
+            return _failure(art, f"extraction failed: {exc}")
+
+
+def _failure(article: Article, message: str) -> ItemError:
+    return ItemError(origin=article.origin or article.title or "?", message=message, stage="extract")
+
+
+#: Language codes seen in metadata and ``<html lang>`` that are not ISO 639-1.
+_LANGUAGE_ALIASES = {"ua": "uk", "ukr": "uk", "rus": "ru", "eng": "en"}
+
+
+def _language_code(value: str | None) -> str:
+    """'EN' -> 'en', 'en-GB' -> 'en', 'ua' -> 'uk'; '' when there is nothing usable."""
+    code = (value or "").strip().lower().replace("_", "-").split("-")[0]
+    code = _LANGUAGE_ALIASES.get(code, code)
+    return code if code.isalpha() and len(code) in (2, 3) else ""
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

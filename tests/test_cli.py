@@ -303,14 +303,19 @@ def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, exa
             raise RuntimeError("parser exploded")
         return real_analyse(self, doc, article)
 
-    def whole_batch_fails(self: Pipeline, articles: Any) -> Any:
-        batch = list(articles)
-        if any("POISON" in a.text for a in batch):
-            raise RuntimeError("batch exploded")
-        return [real_analyse(self, self.nlp(a.text), a) for a in batch]
+    def batch_parse_fails(self: Pipeline) -> Any:
+        class Exploding:
+            def pipe(self, texts: Any, **_: Any) -> Any:
+                raise RuntimeError("batch exploded")
 
+            def __call__(self, text: str) -> Any:
+                return real_nlp(text)
+        return Exploding()
+
+    real_nlp = Pipeline().nlp
     monkeypatch.setattr(Pipeline, "analyse", fragile)
-    monkeypatch.setattr(Pipeline, "extract_many", whole_batch_fails)
+    # the whole batch's parse fails too: the pipeline falls back to one parse per article
+    monkeypatch.setattr(Pipeline, "nlp", property(batch_parse_fails))
     inputs = tmp_path / "in"
     inputs.mkdir()
     for name in ("03_no_confirmation.txt", "05_general_staff_losses.txt"):

@@ -49,3 +49,20 @@ def test_one_failing_article_does_not_stop_the_batch(pipeline: Pipeline, monkeyp
     results = list(pipeline.extract_many(arts))
     assert [type(r) for r in results] == [Extraction, ItemError, Extraction]
     assert isinstance(results[1], ItemError) and "boom" in results[1].message and results[1].origin == "bad"
+
+
+@pytest.mark.parametrize(("given", "expected"), [("EN", "en"), ("en-GB", "en"), ("ua", "uk"), ("ru_RU", "ru")])
+def test_language_codes_are_normalised(pipeline: Pipeline, given: str, expected: str) -> None:
+    assert pipeline.language_of(Article(text="x", language=given)) == expected
+
+
+def test_extract_leaves_the_callers_article_alone(pipeline: Pipeline) -> None:
+    article = Article(text="The governor said the bridge was hit.")
+    result = pipeline.extract(article)
+    assert article.language is None and result.article.language == "en"
+    assert result.article.text == article.text
+
+
+def test_english_metadata_variants_get_the_english_parse(pipeline: Pipeline) -> None:
+    result = pipeline.extract(Article(text="The ministry said its forces repelled an attack.", language="en-GB"))
+    assert any(c.cue is not None and c.cue.text == "said" for c in result.claims)

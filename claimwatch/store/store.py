@@ -257,6 +257,13 @@ class Store:
         with Session(self.engine) as session:
             return session.scalars(query).first() is not None
 
+    def stored_version(self, content_hash: str) -> str | None:
+        """The pipeline version that extracted the stored article with ``content_hash`` (None: not stored)."""
+        query = select(ArticleRow.pipeline_version).where(ArticleRow.content_hash == content_hash)
+        with Session(self.engine) as session:
+            found = session.execute(query).first()
+        return None if found is None else (found[0] or "")
+
     def get_extraction(self, article_id: int) -> Extraction:
         """The stored extraction of one article (claims with reviews applied); KeyError when absent."""
         with Session(self.engine) as session:
