@@ -152,3 +152,17 @@ def test_split_subject_is_joined(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "A group calling itself the Bryansk Forest Partisans has released a statement denying the reports."
     c = by_cue(claims_of(nlp, text), "has released")
     assert c.source is not None and c.source.span.text == "A group calling itself the Bryansk Forest Partisans"
+
+
+@pytest.mark.parametrize("line", ["BREAKING: Explosions reported in Belgorod overnight.",
+                                  "Background: The village changed hands twice last year.",
+                                  "Контекст: бои за село продолжаются с весны."])
+def test_headline_labels_are_not_speakers(nlp, line: str) -> None:  # type: ignore[no-untyped-def]
+    assert not [c for c in attribution.find_claims(nlp(line)) if c.cue is not None and c.cue.text == ":"]
+
+
+def test_trailer_without_words_before_it_makes_no_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The situation at the front is difficult.\n\n... — General Staff"
+    claims = attribution.find_claims(nlp(text))
+    assert all(c.content.text.strip(". ") for c in claims)
+    assert not [c for c in claims if c.cue is not None and c.cue.text == "—"]

@@ -9,23 +9,30 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Claim, ClaimKind, Source, Span, Status
-from . import boundaries, coref, cues
+from ..model import Claim, Source, Span, Status
+from . import boundaries, coref, cues, layout
 from .quotes import Quotes, quotes_of
 from .sentences import doc_text, sentence_index
+from .spans import (
+    Cover,
+    claim_kind,
+    cut,
+    minus,
+    overlaps,
+    snap_to_quotes,
+    subtree_chars,
+    trim,
+    within_or_covers,
+    within_paragraph,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-_TRAIL = " \t\n,;:.—–-"
-_LEAD = " \t\n,;:—–-"
 
 
 @dataclass(slots=True)
@@ -50,10 +57,10 @@ def find_claims(doc: Doc) -> list[Claim]:
             found.append(f)
     found = _drop_nested(found)
     claims = [_to_claim(doc, f, quotes) for f in found]
-    claims = _dash_trailers(doc_text(doc), claims, quotes)
-    claims = _colon_speakers(doc_text(doc), claims, quotes)
+    claims = layout.dash_trailers(doc_text(doc), claims, quotes)
+    claims = layout.colon_speakers(doc_text(doc), claims, quotes)
     coref.resolve_sources(doc, claims)
-    claims.extend(_outlet_claims(doc, claims))
+    claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
     return claims
 
@@ -66,7 +73,7 @@ def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[s
         got = _arguments(doc, cue, quotes)
         if got is not None:
             out.append(got)
-    inside_speech = _Cover([p for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH for p in f.content])
+    inside_speech = Cover([p for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH for p in f.content])
     for f, feats in out:
         if inside_speech.covers(*f.cue_span):
             feats.append("nested_in_speech")
@@ -87,7 +94,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
         source = _source(head)
         rule, content = _content(doc, cue)
     q = _adjacent_quote(doc, cue, source, quotes)
-    if q is not None and (not content or _within_or_covers(q, content)):
+    if q is not None and (not content or within_or_covers(q, content)):
         rule, content = (rule if content else "quote"), [q]
     if not content:
         return None
@@ -98,9 +105,9 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     if raw_piece is not None:
         content = [(raw_piece[0], boundaries.choose_end(doc, raw_piece[0], raw_piece[1], cue, rule))]
     content = _continuation(doc, cue, content, quotes)
-    src = _within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
+    src = within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
     content = [finish_piece(text, p, quotes) for p in content]
-    content = [p for p in content if p[1] > p[0] and not _overlaps(p, cue_chars) and not (src and _overlaps(p, src))]
+    content = [p for p in content if p[1] > p[0] and not overlaps(p, cue_chars) and not (src and overlaps(p, src))]
     if not content:
         return None
     return _Found(cue, cue_chars, src, content, rule, raw_piece), feats
@@ -112,8 +119,8 @@ LEARNED_END_RULES = frozenset({"ccomp", "dobj", "xcomp", "obj_xcomp"})
 
 def finish_piece(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
     """Trim edge punctuation and snap to quotation marks: the last step of every content piece."""
-    s, e = _trim(text, *piece)
-    return _snap_to_quotes(text, (s, e), quotes) if e > s else (s, e)
+    s, e = trim(text, *piece)
+    return snap_to_quotes(text, (s, e), quotes) if e > s else (s, e)
 
 
 def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[int, int]]]:
@@ -124,8 +131,8 @@ def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[i
         sent = sentence_index(doc).of(cue.head.i)
         whole = (sent.start_char, sent.end_char)
     else:
-        whole = _subtree_chars(anchor)
-    return pobj, "according", _minus(whole, _subtree_chars(cue.head))
+        whole = subtree_chars(anchor)
+    return pobj, "according", minus(whole, subtree_chars(cue.head))
 
 
 def _source(head: Token) -> Token | None:
@@ -207,15 +214,15 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         pobj = next((c for c in doc[cue.end].children if c.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None and not any(c.dep_ == "ccomp" for c in head.children) and not _inverted(cue):
             cue.end += 1
-            return f"prep:{doc[cue.end - 1].lower_}", [_subtree_chars(pobj)]
+            return f"prep:{doc[cue.end - 1].lower_}", [subtree_chars(pobj)]
     comp = next((c for c in head.children if c.dep_ == "ccomp" and c.i >= cue.end), None)
     if comp is not None:
-        return "ccomp", _cut(_clause_chars(comp), _participle_holes(comp))
+        return "ccomp", cut(_clause_chars(comp), _participle_holes(comp))
     xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= cue.end), None)
     if xc is not None:
         obj = next((c for c in head.children if c.dep_ == "dobj" and cue.end <= c.i < xc.i), None)
         start = obj.left_edge.idx if obj is not None else xc.left_edge.idx
-        return ("obj_xcomp" if obj is not None else "xcomp"), [(start, _subtree_chars(xc)[1])]
+        return ("obj_xcomp" if obj is not None else "xcomp"), [(start, subtree_chars(xc)[1])]
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
     if obj is not None and head.lemma_.lower() in _RECIPIENT_VERBS:
         # "assured residents that ...": the parser often hangs the that-clause on the addressee
@@ -230,7 +237,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         return "inverted", inverted
     if cue.kind == "noun":
         clause = next((c for c in head.children if c.dep_ in ("acl", "ccomp", "appos") and c.i > head.i), None)
-        return ("noun", [_subtree_chars(clause)]) if clause is not None else ("none", [])
+        return ("noun", [subtree_chars(clause)]) if clause is not None else ("none", [])
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
     if obj is not None:
         return "dobj", [(obj.left_edge.idx, _object_end(head, obj))]
@@ -239,7 +246,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None:
             cue.end = prep.i + 1
-            return f"prep:{prep.lower_}", [_subtree_chars(pobj)]
+            return f"prep:{prep.lower_}", [subtree_chars(pobj)]
     return "none", []
 
 
@@ -276,19 +283,19 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
     head = cue.head
     if head.dep_ in ("parataxis", "ccomp") and head.head.i != head.i and head.i > head.head.left_edge.i:
         gov = head.head
-        clause = _subtree_chars(head)
+        clause = subtree_chars(head)
         sent = sentence_index(head.doc).of(head.i)
         tail = doc_text(head.doc)[clause[1]:sent.end_char]
         if head.i > gov.i and not tail.strip(" \t\n.!?\"”’'"):
             # "..., the spokesman said." closes the sentence: the content is all that precedes it
-            return [(min(sent.start_char, _subtree_chars(gov)[0]), _left_of_cue_clause(head))]
-        return _minus(_subtree_chars(gov), clause)
+            return [(min(sent.start_char, subtree_chars(gov)[0]), _left_of_cue_clause(head))]
+        return minus(subtree_chars(gov), clause)
     if head.dep_ == "ROOT":
         # "The claims are false, the spokesman said." parsed with the content as a left ccomp
         left = next((c for c in head.children if c.dep_ in ("ccomp", "parataxis") and c.i < head.i), None)
         if left is not None:
             sent = sentence_index(head.doc).of(head.i)
-            return [(min(sent.start_char, _subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
+            return [(min(sent.start_char, subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
     return []
 
 
@@ -357,7 +364,7 @@ _CLAUSE_BREAKS = {",", "—", "–", "-", "--", ";"}
 def _clause_chars(root: Token) -> tuple[int, int]:
     """A content clause without trailing asides: ", which ...", ", drawing ...", "— though ...", or a
     coordinated speech verb that belongs to the source ("said X and criticized Y")."""
-    start, end = _subtree_chars(root)
+    start, end = subtree_chars(root)
     doc = root.doc
     for tok in root.subtree:
         if tok.i <= root.i or tok.i == 0:
@@ -380,11 +387,6 @@ def _clause_chars(root: Token) -> tuple[int, int]:
     return start, end
 
 
-def _subtree_chars(tok: Token) -> tuple[int, int]:
-    left, right = tok.left_edge, tok.right_edge
-    return left.idx, right.idx + len(right)
-
-
 def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
     """The source's span; two subjects the parser split ("A group calling itself | the X Partisans") join;
     a source the cue hangs inside ("bills restricting ...") stops before the cue's clause."""
@@ -399,12 +401,12 @@ def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
     if source.dep_ in _SUBJ:
         for other in source.head.children:
             if other is not source and other.dep_ in _SUBJ and other.i < source.head.i:
-                lo, hi = _subtree_chars(other)
+                lo, hi = subtree_chars(other)
                 gap = doc_text(doc)[min(e, hi):max(s, lo)]
                 if not gap.strip(" ,"):
                     s, e = min(s, lo), max(e, hi)
     cut = _source_end(source)
-    if cut < _subtree_chars(source)[1]:
+    if cut < subtree_chars(source)[1]:
         e = cut
     text = doc_text(doc)
     while e > s and text[e - 1].isspace():
@@ -444,7 +446,7 @@ def _temporal_or_medium(tok: Token) -> bool:
 
 
 def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int, int]:
-    s, e = _subtree_chars(tok)
+    s, e = subtree_chars(tok)
     after = tok.right_edge.i + 1
     if trailing_comma and after < len(doc) and doc[after].text == "," \
             and any(t.text == "," for t in doc[tok.left_edge.i: after]):
@@ -452,134 +454,19 @@ def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int,
     return s, e
 
 
-def _cut(whole: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    pieces = [whole]
-    for hole in holes:
-        pieces = [p for piece in pieces for p in _minus(piece, hole)]
-    return pieces
-
-
-def _minus(whole: tuple[int, int], hole: tuple[int, int]) -> list[tuple[int, int]]:
-    if not _overlaps(whole, hole):
-        return [whole]
-    pieces = []
-    if hole[0] > whole[0]:
-        pieces.append((whole[0], min(hole[0], whole[1])))
-    if hole[1] < whole[1]:
-        pieces.append((max(hole[1], whole[0]), whole[1]))
-    return pieces
-
-
-def _within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
-    """Cut a span at blank lines, keeping the paragraph that holds ``anchor``."""
-    s, e = span
-    cut = text.rfind("\n\n", s, anchor)
-    if cut >= 0:
-        s = cut + 2
-    cut = text.find("\n\n", anchor, e)
-    if cut >= 0:
-        e = cut
-    if (s, e) == span:
-        return span
-    return _trim(text, s, e)
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _LEAD:
-        s += 1
-    while e > s and text[e - 1] in _TRAIL:
-        e -= 1
-    return s, e
-
-
-def _snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
-    """A quotation opened inside the content closes inside it too; a stray opening mark is dropped."""
-    s, e = piece
-    for q in quotes.overlapping(s, e):
-        if s <= q[0] and e < q[1] and not text[e:q[1]].strip(" \t,.;:!?'\"”’»"):
-            e = q[1]
-        if q[0] < s < q[1] <= e + 1:
-            s = q[0]  # the quotation opened in an earlier sentence
-    if text[s] in "\"“«" and not any(q[0] == s for q in quotes.ranges):
-        s = _trim(text, s + 1, e)[0]
-    return s, e
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-def _within_or_covers(q: tuple[int, int], content: list[tuple[int, int]]) -> bool:
-    return all(_overlaps(q, p) for p in content)
-
-
 def _drop_nested(found: list[_Found]) -> list[_Found]:
     """Keep outermost attributions: a cue inside another claim's content is a nested report."""
-    cover = _Cover([p for f in found for p in f.content])
+    cover = Cover([p for f in found for p in f.content])
     return [f for f in found if not cover.covers(*f.cue_span)]
-
-
-class _Cover:
-    """Does any of many intervals contain [start, end)? O(log n) per question (prefix maxima of the ends).
-
-    A claim's own content never contains its own cue (contents overlapping their cue are dropped), so asking
-    with the whole set is the same as asking with every other claim's contents."""
-
-    def __init__(self, intervals: list[tuple[int, int]]) -> None:
-        intervals = sorted(intervals)
-        self.starts = [s for s, _ in intervals]
-        self.max_end = list(itertools.accumulate((e for _, e in intervals), max))
-
-    def covers(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start)
-        return i > 0 and self.max_end[i - 1] >= end
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)
-        return i > 0 and self.max_end[i - 1] > start
 
 
 # --------------------------------------------------------------------------------------------- claims
 
 
-_TRAILER = re.compile(r"(?m)^(?P<content>[^\n]*?\S)[ \t]+(?P<cue>[—–]|--)[ \t]*(?P<source>[A-ZА-ЯІЇЄҐ][^\n.!?—–]{1,60}?)[ \t]*$")
 
 
-def _dash_trailers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
-    """'... pushed back by artillery fire. — Ministry of Defence': the paragraph is the named source's claim."""
-    for m in _TRAILER.finditer(text):
-        if len(m.group("source").split()) > 8:
-            continue
-        whole = (m.start("content"), m.end("source"))
-        claims = [c for c in claims if not (c.cue and whole[0] <= c.cue.start < whole[1])]
-        start, end = _trim(text, m.start("content"), m.end("content"))
-        parts = (Span.of(text, start, end),)
-        claims.append(Claim(content=parts[0], kind=_kind(parts, quotes), status=Status.CLAIMED,
-                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
-                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
-    return claims
 
 
-_SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,5}?)(?P<cue>:)"
-                      r"[ \t]+(?P<content>\S[^\n]*)$")
-
-
-def _colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
-    """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker."""
-    for m in _SPEAKER.finditer(text):
-        if not m.group("source").split()[-1][0].isupper():
-            continue  # "The problem is clear: ..." is not a speaker line; names end capitalised
-        if m.group("source").lower() in ("photo", "video", "source", "tags", "read also", "read more", "update",
-                                         "note", "editor's note", "see also", "related", "watch"):
-            continue
-        start, end = _trim(text, m.start("content"), m.end("content"))
-        if end - start < 8 or any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
-            continue
-        parts = (Span.of(text, start, end),)
-        claims.append(Claim(content=parts[0], kind=_kind(parts, quotes), status=Status.CLAIMED,
-                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
-                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
-    return claims
 
 
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
@@ -587,49 +474,7 @@ def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
     parts = tuple(Span.of(text, s, e) for s, e in sorted(f.content))
     content = Span.of(text, parts[0].start, parts[-1].end)
     source = Source(span=Span.of(text, *f.source)) if f.source else None
-    return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=_kind(parts, quotes),
+    return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=claim_kind(parts, quotes),
                  status=Status.CLAIMED, source=source, cue=Span.of(text, *f.cue_span), confidence=f.cue.score)
 
 
-def _kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
-    quoted = unquoted = 0
-    for p in parts:
-        if quotes.containing(p.start, p.end):
-            quoted += p.end - p.start
-            continue
-        inner = sum(min(q[1], p.end) - max(q[0], p.start) for q in quotes.overlapping(p.start, p.end))
-        quoted += inner
-        unquoted += (p.end - p.start) - inner
-    if quoted and not unquoted:
-        return ClaimKind.DIRECT
-    return ClaimKind.MIXED if quoted else ClaimKind.INDIRECT
-
-
-def _outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
-    """Sentences (cut at blank lines) no attributed claim touches are the outlet's own assertions."""
-    spans = [(p.start, p.end) for c in claims for p in c.parts]
-    spans += [(c.cue.start, c.cue.end) for c in claims if c.cue]
-    spans += [(c.source.span.start, c.source.span.end) for c in claims if c.source]
-    covered = _Cover(spans)
-    out = []
-    text = doc_text(doc)
-    for sent in sentence_index(doc).sents:
-        for start, end in _paragraph_pieces(text, sent.start_char, sent.end_char):
-            s, e = _trim(text, start, end)
-            if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]):
-                continue
-            if covered.overlaps(s, e):
-                continue
-            out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
-    return out
-
-
-def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    pieces = []
-    while True:
-        cut = text.find("\n\n", start, end)
-        if cut < 0:
-            pieces.append((start, end))
-            return pieces
-        pieces.append((start, cut))
-        start = cut + 2

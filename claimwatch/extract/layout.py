@@ -1,0 +1,100 @@
+"""Claims the page layout signals, with no parse needed (so they work in every language): "… — Ministry of
+Defence" trailers, "Name: …" speaker lines, and the outlet's own sentences that no attributed claim touches.
+
+Reads the text (and, for the outlet's sentences, the ``Doc``'s sentence boundaries) and the claims found so far;
+writes :class:`~claimwatch.model.Claim` records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Claim, ClaimKind, Source, Span, Status
+from .quotes import Quotes
+from .sentences import doc_text, sentence_index
+from .spans import Cover, claim_kind, paragraph_pieces, trim
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_TRAILER = re.compile(r"(?m)^(?P<content>[^\n]*?\S)[ \t]+(?P<cue>[—–]|--)[ \t]*"
+                      r"(?P<source>[A-ZА-ЯІЇЄҐ][^\n.!?—–]{1,60}?)[ \t]*$")
+
+
+def dash_trailers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """'... pushed back by artillery fire. — Ministry of Defence': the paragraph is the named source's claim."""
+    for m in _TRAILER.finditer(text):
+        if len(m.group("source").split()) > 8:
+            continue
+        whole = (m.start("content"), m.end("source"))
+        claims = [c for c in claims if not (c.cue and whole[0] <= c.cue.start < whole[1])]
+        start, end = trim(text, m.start("content"), m.end("content"))
+        if not _has_words(text[start:end]):
+            continue
+        parts = (Span.of(text, start, end),)
+        claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
+                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
+    return claims
+
+
+def _has_words(content: str) -> bool:
+    return len(content) >= 3 and sum(ch.isalpha() for ch in content) >= 3
+
+
+#: Labels that open a line like a speaker's name but name nobody ("BREAKING: ...", "Контекст: ...").
+_LABELS = frozenset("""
+photo photos video source sources tags tag update updated note see also related watch read more breaking
+exclusive background context correction analysis opinion live explainer summary timeline map warning
+фото видео відео источник джерело контекст довідка справка важно срочно терміново оновлено обновлено
+""".split())
+
+
+def _is_label(source: str) -> bool:
+    words = source.lower().replace("’", "'").split()
+    if not words:
+        return True
+    if words[-1] in _LABELS or source.lower() in ("editor's note", "read also", "see also", "read more"):
+        return True
+    return len(words) == 1 and source.isupper() and len(source) > 2  # "BREAKING", "UPDATE", "LIVE"
+
+
+_SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,5}?)(?P<cue>:)"
+                      r"[ \t]+(?P<content>\S[^\n]*)$")
+
+
+def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker."""
+    for m in _SPEAKER.finditer(text):
+        if not m.group("source").split()[-1][0].isupper():
+            continue  # "The problem is clear: ..." is not a speaker line; names end capitalised
+        if _is_label(m.group("source")):
+            continue
+        start, end = trim(text, m.start("content"), m.end("content"))
+        if end - start < 8 or not _has_words(text[start:end]) or any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
+            continue
+        parts = (Span.of(text, start, end),)
+        claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
+                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                            cue=Span.of(text, m.start("cue"), m.end("cue"))))
+    return claims
+
+
+def outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
+    """Sentences (cut at blank lines) no attributed claim touches are the outlet's own assertions."""
+    spans = [(p.start, p.end) for c in claims for p in c.parts]
+    spans += [(c.cue.start, c.cue.end) for c in claims if c.cue]
+    spans += [(c.source.span.start, c.source.span.end) for c in claims if c.source]
+    covered = Cover(spans)
+    out = []
+    text = doc_text(doc)
+    for sent in sentence_index(doc).sents:
+        for start, end in paragraph_pieces(text, sent.start_char, sent.end_char):
+            s, e = trim(text, start, end)
+            if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]):
+                continue
+            if covered.overlaps(s, e):
+                continue
+            out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
+    return out

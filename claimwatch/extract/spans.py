@@ -1,0 +1,132 @@
+"""Character-span arithmetic over an article's text and its quotations.
+
+Reads token offsets and :class:`~.quotes.Quotes`; writes nothing: pure helpers for the attribution stages
+(subtrees as character ranges, set differences of ranges, edge trimming, paragraph cuts, quote snapping, the
+direct/indirect/mixed kind of a content, and an interval index for containment and overlap questions).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from typing import TYPE_CHECKING
+
+from ..model import ClaimKind, Span
+from .quotes import Quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_TRAIL = " \t\n,;:.—–-"
+_LEAD = " \t\n,;:—–-"
+
+
+def subtree_chars(tok: Token) -> tuple[int, int]:
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right)
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def within_or_covers(q: tuple[int, int], content: list[tuple[int, int]]) -> bool:
+    return all(overlaps(q, p) for p in content)
+
+
+def minus(whole: tuple[int, int], hole: tuple[int, int]) -> list[tuple[int, int]]:
+    if not overlaps(whole, hole):
+        return [whole]
+    pieces = []
+    if hole[0] > whole[0]:
+        pieces.append((whole[0], min(hole[0], whole[1])))
+    if hole[1] < whole[1]:
+        pieces.append((max(hole[1], whole[0]), whole[1]))
+    return pieces
+
+
+def cut(whole: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [whole]
+    for hole in holes:
+        pieces = [p for piece in pieces for p in minus(piece, hole)]
+    return pieces
+
+
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _LEAD:
+        s += 1
+    while e > s and text[e - 1] in _TRAIL:
+        e -= 1
+    return s, e
+
+
+def within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
+    """Cut a span at blank lines, keeping the paragraph that holds ``anchor``."""
+    s, e = span
+    cut = text.rfind("\n\n", s, anchor)
+    if cut >= 0:
+        s = cut + 2
+    cut = text.find("\n\n", anchor, e)
+    if cut >= 0:
+        e = cut
+    if (s, e) == span:
+        return span
+    return trim(text, s, e)
+
+
+def paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while True:
+        cut = text.find("\n\n", start, end)
+        if cut < 0:
+            pieces.append((start, end))
+            return pieces
+        pieces.append((start, cut))
+        start = cut + 2
+
+
+def snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
+    """A quotation opened inside the content closes inside it too; a stray opening mark is dropped."""
+    s, e = piece
+    for q in quotes.overlapping(s, e):
+        if s <= q[0] and e < q[1] and not text[e:q[1]].strip(" \t,.;:!?'\"”’»"):
+            e = q[1]
+        if q[0] < s < q[1] <= e + 1:
+            s = q[0]  # the quotation opened in an earlier sentence
+    if text[s] in "\"“«" and not any(q[0] == s for q in quotes.ranges):
+        s = trim(text, s + 1, e)[0]
+    return s, e
+
+
+def claim_kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
+    quoted = unquoted = 0
+    for p in parts:
+        if quotes.containing(p.start, p.end):
+            quoted += p.end - p.start
+            continue
+        inner = sum(min(q[1], p.end) - max(q[0], p.start) for q in quotes.overlapping(p.start, p.end))
+        quoted += inner
+        unquoted += (p.end - p.start) - inner
+    if quoted and not unquoted:
+        return ClaimKind.DIRECT
+    return ClaimKind.MIXED if quoted else ClaimKind.INDIRECT
+
+
+class Cover:
+    """Does any of many intervals contain [start, end)? O(log n) per question (prefix maxima of the ends).
+
+    A claim's own content never contains its own cue (contents overlapping their cue are dropped), so asking
+    with the whole set is the same as asking with every other claim's contents."""
+
+    def __init__(self, intervals: list[tuple[int, int]]) -> None:
+        intervals = sorted(intervals)
+        self.starts = [s for s, _ in intervals]
+        self.max_end = list(itertools.accumulate((e for _, e in intervals), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.max_end[i - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.max_end[i - 1] > start
