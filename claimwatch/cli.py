@@ -283,22 +283,23 @@ def export(
     limit: LimitOpt = None, db: DbOpt = None,
 ) -> None:
     """Write stored claims (and what they carry) in an exchange format."""
-    from .export import FORMATS
+    from .export import writer
 
     _check_filters(status, kind)
     state = _state(ctx, db)
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
-                                 param_hint="--format")
+    try:
+        write = writer(fmt)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
     filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
     with _open_store(state) as store:
         extractions = store.iter_extractions(**filters)
         if out is None:
-            n = FORMATS[fmt](extractions, sys.stdout, state.options)
+            n = write(extractions, sys.stdout, state.options)
             sys.stdout.flush()
         else:
             with out.open("w", encoding="utf-8", newline="") as fh:
-                n = FORMATS[fmt](extractions, fh, state.options)
+                n = write(extractions, fh, state.options)
     state.err.print(f"wrote {n} {fmt} records" + (f" to {escape(str(out))}" if out else ""))
 
 

@@ -28,7 +28,7 @@ from ..settings import Options
 
 
 def span(s: Span | None) -> dict[str, Any] | None:
-    return None if s is None else {"text": s.text, "start": s.start, "end": s.end}
+    return None if s is None else s.to_dict()
 
 
 def article_record(article: Article) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Claim, Span
-from .sentences import doc_text, noun_chunks, sentence_index
+from .sentences import doc_text, noun_chunks_between, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -125,7 +125,7 @@ def _antecedent(doc: Doc, anaphor, cls: str, previous: list[Span]) -> Span | Non
         head = anaphor.root.lemma_.lower()
         same = [m for m in mentions if (m.root.lemma_.lower() == head or head in m.text.lower().split())
                 and _anaphor_class(m) is None]
-        same += [doc.char_span(p.start, p.end, alignment_mode="expand") for p in previous
+        same += [doc.char_span(p.start, p.end, alignment_mode="expand") for p in previous[-_MAX_PREVIOUS:]
                  if p.end <= start and head in p.text.lower()]
         same = [m for m in same if m is not None]
         if same:
@@ -152,14 +152,7 @@ def _mentions_before(doc: Doc, anaphor):  # type: ignore[no-untyped-def]
     index = sentence_index(doc)
     idx = index.position(anaphor.start)
     lo = index.sents[max(0, idx - _LOOKBACK_SENTS)].start
-    mentions = []
-    for chunk in noun_chunks(doc):
-        if chunk.start < lo or chunk.end > anaphor.start:
-            continue
-        if chunk.root.pos_ == "PRON":
-            continue
-        mentions.append(_extend(chunk))
-    return mentions
+    return [_extend(chunk) for chunk in noun_chunks_between(doc, lo, anaphor.start) if chunk.root.pos_ != "PRON"]
 
 
 def _extend(chunk):  # type: ignore[no-untyped-def]

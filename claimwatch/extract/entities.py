@@ -15,6 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
+from .spans import Cover
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -36,7 +38,8 @@ def claimwatch_entities(doc: Doc) -> Doc:
             if start < tok.i:
                 spans.append(SpacySpan(doc, start, tok.i + 1, label="ORG"))
     if spans:
-        keep = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in spans)]
+        ours = Cover([(sp.start, sp.end) for sp in spans])
+        keep = [e for e in doc.ents if not ours.overlaps(e.start, e.end)]
         doc.ents = filter_spans(keep + spans)
     return doc
 

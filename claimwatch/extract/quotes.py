@@ -24,9 +24,16 @@ _MAX_QUOTE = 6000  # characters: an unclosed quote never swallows an article
 
 @dataclass(frozen=True, slots=True)
 class Quotes:
-    """Sorted, non-overlapping quote ranges with fast lookup."""
+    """Sorted, non-overlapping quote ranges with O(log n) lookups (build with :meth:`of`)."""
 
     ranges: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...] = ()
+    ends: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, ranges: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> Quotes:
+        ordered = tuple(sorted(ranges))
+        return cls(ordered, tuple(r[0] for r in ordered), tuple(r[1] for r in ordered))
 
     def containing(self, start: int, end: int) -> tuple[int, int] | None:
         """The quote range that contains ``[start, end)``, if any."""
@@ -43,19 +50,14 @@ class Quotes:
         j = bisect.bisect_left(self.starts, hi)
         return (self.ranges[i] if i >= 0 else None), (self.ranges[j] if j < len(self.ranges) else None)
 
-    @property
-    def starts(self) -> list[int]:
-        return [r[0] for r in self.ranges]
-
-    @property
-    def ends(self) -> list[int]:
-        return [r[1] for r in self.ranges]
-
     def inside(self, pos: int) -> bool:
         return self.containing(pos, pos + 1) is not None
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [q for q in self.ranges if q[0] < end and start < q[1]]
+        """Quotes overlapping ``[start, end)`` (ranges do not overlap each other, so ends are sorted too)."""
+        i = bisect.bisect_right(self.ends, start)
+        j = bisect.bisect_left(self.starts, end)
+        return list(self.ranges[i:j])
 
 
 def find_quotes(text: str) -> Quotes:
@@ -75,7 +77,7 @@ def find_quotes(text: str) -> Quotes:
         end = marks[j][0] + len(marks[j][1])
         ranges.append((pos, end))
         i = j + 1
-    return Quotes(tuple(ranges))
+    return Quotes.of(ranges)
 
 
 def _opens(text: str, pos: int) -> bool:

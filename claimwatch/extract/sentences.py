@@ -59,4 +59,17 @@ def noun_chunks(doc: Doc) -> tuple[Span, ...]:
     return chunks
 
 
+def noun_chunks_between(doc: Doc, start: int, end: int) -> tuple[Span, ...]:
+    """The noun chunks lying within tokens ``[start, end)``, found by bisection."""
+    chunks = noun_chunks(doc)
+    starts = doc.user_data.get(_STARTS_KEY)
+    if starts is None:
+        starts = [c.start for c in chunks]
+        doc.user_data[_STARTS_KEY] = starts
+    i = bisect.bisect_left(starts, start)
+    j = bisect.bisect_left(starts, end)
+    return tuple(c for c in chunks[i:j] if c.end <= end)
+
+
 _CHUNKS_KEY = "claimwatch.noun_chunks"
+_STARTS_KEY = "claimwatch.noun_chunk_starts"
