@@ -153,7 +153,7 @@ def test_export_to_stdout_with_filters(ingested: str) -> None:
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert 0 < len(lines) <= 3 and all(json.loads(line)["status"] == "denied" for line in lines)
     bad = cw("--db", ingested, "export", "--format", "parquet")
-    assert bad.exit_code == 2 and "unknown format" in bad.output
+    assert bad.exit_code == 2 and "unknown export format" in bad.output
 
 
 def test_item_errors_are_listed_stored_and_do_not_fail_the_batch(tmp_path: Path, examples_dir: Path) -> None:

@@ -45,7 +45,7 @@ def writer(name: str) -> Writer:
     try:
         return FORMATS[name]
     except KeyError:
-        raise ValueError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}") from None
+        raise ValueError(f"unknown export format {name!r}; known: {', '.join(sorted(FORMATS))}") from None
 
 
 __all__ = ["FORMATS", "Writer", "lazy", "writer"]
