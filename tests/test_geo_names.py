@@ -34,3 +34,18 @@ def test_indexable_keeps_latin_and_cyrillic_names_only() -> None:
     assert not indexable("IEV")  # an airport code
     assert not indexable("kyiva")  # a lower-case romanisation of another script
     assert not indexable("基辅")
+
+
+def test_inflected_forms_share_a_stem_with_the_name() -> None:
+    from claimwatch.geo.names import inflected_forms
+
+    def shared(mention: str, name: str) -> set[str]:
+        return set(inflected_forms(norm(mention))) & set(inflected_forms(norm(name), name=True))
+
+    assert "херсон" in shared("Херсоне", "Херсон")
+    assert "одес" in shared("Одесі", "Одеса")
+    assert "харков" in shared("Харкова", "Харків")  # Ukrainian і -> о in an open syllable
+    assert "курск област" in shared("Курской области", "Курская область")
+    assert not shared("Микола", "Миколаїв")  # a name keeps its consonant ending: no first name matches it
+    assert not shared("Песков", "Пески")  # a surname's ending is kept
+    assert inflected_forms("kherson") == ("kherson",)

@@ -67,3 +67,46 @@ def test_level_words_join_the_toponym(geoparser: Geoparser, nlp) -> None:  # typ
 def test_common_words_named_like_villages_are_not_matched(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
     found = _found(geoparser, nlp, "The Star reported that Police and Progress were the themes of the debate.")
     assert not set(found) & {"Star", "Police", "Progress"}
+
+
+# ------------------------------------------------------------------ Russian/Ukrainian: tokenizer-only documents
+
+
+@pytest.fixture(scope="module")
+def tokenizers():  # type: ignore[no-untyped-def]
+    from claimwatch.nlp import tokenizer_only
+
+    return {"ru": tokenizer_only("ru"), "uk": tokenizer_only("uk")}
+
+
+def _places(geoparser: Geoparser, tokenizers, text: str, language: str) -> dict[str, tuple[str | None, str | None]]:  # type: ignore[no-untyped-def]
+    """Surface -> (place name, precision) of every mention in an untagged Russian/Ukrainian document."""
+    from claimwatch.model import Article
+
+    doc = tokenizers[language](text)
+    assert not doc.has_annotation("POS")
+    mentions = geoparser.annotate(doc, Article(text=text, language=language), [])
+    return {m.span.text: (m.place.name if m.place else None, m.precision) for m in mentions}
+
+
+def test_untagged_russian_text_gets_places(geoparser: Geoparser, tokenizers) -> None:  # type: ignore[no-untyped-def]
+    found = _places(geoparser, tokenizers, "Войска вошли в Работино и Херсон. Москва заявила об успехе.", "ru")
+    assert found["Херсон"] == ("Kherson", "settlement")
+    assert found["Москва"][0] == "Moscow"
+    assert "Войска" not in found
+
+
+def test_inflected_cyrillic_names_resolve(geoparser: Geoparser, tokenizers) -> None:  # type: ignore[no-untyped-def]
+    ru = _places(geoparser, tokenizers, "Бои шли в Херсоне и Курской области.", "ru")
+    assert ru == {"Херсоне": ("Kherson", "settlement"), "Курской области": ("Kursk Oblast", "region")}
+    uk = _places(geoparser, tokenizers, "Дрони атакували по Одесі, Миколаєву і Дніпру, а також Курської області.",
+                 "uk")
+    assert uk["Одесі"][0] == "Odesa" and uk["Миколаєву"][0].startswith("Mykola") and uk["Дніпру"][0] == "Dnipro"
+    assert uk["Курської області"] == ("Kursk Oblast", "region")
+
+
+def test_inflected_names_need_a_place_context(geoparser: Geoparser, tokenizers) -> None:  # type: ignore[no-untyped-def]
+    # an inflected name without a preposition of place is as often a word or a surname: left alone
+    assert "Москве" not in _places(geoparser, tokenizers, "Москве ничего не угрожает, сказал он.", "ru")
+    assert "Москве" in _places(geoparser, tokenizers, "Он сказал, что в Москве спокойно.", "ru")
+    assert "Микола" not in _places(geoparser, tokenizers, "Микола Коваль сказав, що в Харкові тихо.", "uk")

@@ -27,8 +27,8 @@ KINDS = ("state force", "non-state armed group", "government", "person", "organi
 _STATE = {"state force", "government"}
 _QUOTES = set("«»\"“”„‘’`'")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# Ukrainian/Russian case and number endings, longest first: "України"/"Україна" -> "україн".
-_ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ими", "ыми", "ій", "ий", "ый", "ой", "ей", "ая", "яя", "ое", "ее", "ие", "ые", "ую", "юю", "ою", "ею", "ом", "ем", "их", "ых", "ах", "ях", "ам", "ям", "ов", "ев", "ів", "і", "ї", "а", "я", "у", "ю", "ы", "и", "е", "є", "о", "ь", "й"], key=len, reverse=True)
+#: Ukrainian/Russian case and number endings, longest first: "України"/"Україна" -> "україн".
+ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ими", "ыми", "ій", "ий", "ый", "ой", "ей", "ая", "яя", "ое", "ее", "ие", "ые", "ую", "юю", "ою", "ею", "ом", "ем", "их", "ых", "ах", "ях", "ам", "ям", "ов", "ев", "ів", "і", "ї", "а", "я", "у", "ю", "ы", "и", "е", "є", "о", "ь", "й"], key=len, reverse=True)
 _LEADING = {"the", "a", "an", "this", "these", "those", "that"}
 
 
@@ -58,7 +58,7 @@ def normalise(word: str) -> str:
     """Lower-case, unify apostrophes and ё, and strip Ukrainian/Russian endings from Cyrillic words."""
     w = word.lower().replace("’", "'").replace("ё", "е")
     if len(w) > 3 and _CYRILLIC.search(w):
-        for end in _ENDINGS:
+        for end in ENDINGS:
             if w.endswith(end) and len(w) - len(end) >= 3:
                 return w[: -len(end)]
     return w

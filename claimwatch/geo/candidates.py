@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Entry, Gazetteer
-from .names import Query, norm, queries, words
+from .names import Query, inflected_level, norm, queries, words
 
 #: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
 FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
@@ -46,6 +46,9 @@ def candidates(gazetteer: Gazetteer, surface: str) -> list[Candidate]:
         if found:
             break  # the most literal reading that names anything wins ("Anderson County" over "Anderson")
     if not found:
+        for q in inflected_queries(gazetteer, norm(surface)):
+            _add(found, _from_query(gazetteer, q))
+    if not found:
         for q in _partial_queries(surface):
             _add(found, (Candidate(c.entry, c.derived, True) for c in _from_query(gazetteer, q)))
     out = list(found.values())
@@ -73,6 +76,27 @@ def _from_query(gazetteer: Gazetteer, q: Query) -> list[Candidate]:
             if region is not None:
                 out.append(Candidate(region, True))
     return out
+
+
+def inflected_queries(gazetteer: Gazetteer, key: str) -> list[Query]:
+    """Matcher names an inflected Cyrillic mention stands for: "херсоне" -> "херсон"; "курськоі області" ->
+    "курськ" as a region (the level word inflected too). Empty for Latin names and names known as they are."""
+    if key.isascii():
+        return []
+    found = [Query(k, derived=True) for k in gazetteer.inflected(key)]
+    words = key.split()
+    if found or len(words) < 2:
+        return found
+    level = inflected_level(words[-1])
+    base = " ".join(words[:-1])
+    if level is None:
+        return []
+    bases = (base,) if base in gazetteer.matcher_names() else gazetteer.inflected(base)
+    if not bases:
+        return []
+    # a region is named after its largest town: "курськоі" is Kursk's, not the village Kurske's
+    biggest = max(bases, key=lambda k: max((e.population for e in gazetteer.lookup(k)), default=0))
+    return [Query(biggest, level=level, derived=True)]
 
 
 def _partial_queries(surface: str) -> list[Query]:

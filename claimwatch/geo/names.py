@@ -10,6 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
+
+from ..extract.actors import ENDINGS
 
 _APOSTROPHES = str.maketrans({"’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʹ": "", "'": "", "\u02bb": "",
                               ".": "", "-": " ", "‐": " ", "–": " ", "—": " ", ",": " ", "/": " "})
@@ -85,6 +88,18 @@ def level_word(word: str) -> str | None:
     return _LEVEL_WORDS.get(norm(word))
 
 
+def inflected_level(word: str) -> str | None:
+    """The level an inflected Cyrillic level word names ("області", "районе"), or None."""
+    forms = _cyrillic_level_forms()
+    return next((forms[f] for f in inflected_forms(norm(word)) if f in forms), None)
+
+
+@lru_cache(maxsize=1)
+def _cyrillic_level_forms() -> dict[str, str]:
+    return {f: level for w, level in _LEVEL_WORDS.items() if not w.isascii() and len(w) > 3
+            for f in inflected_forms(norm(w), name=True)}
+
+
 _LATIN_OR_CYRILLIC = re.compile(r"^[\sA-Za-z\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff'’.\-()]+$")
 
 
@@ -99,3 +114,45 @@ def indexable(name: str) -> bool:
     if name == name.lower() and not any("\u0400" <= c <= "\u04ff" for c in name):
         return False
     return not (name.isupper() and len(name) <= 4)
+
+
+_CYRILLIC_CONSONANTS = frozenset("бвгґджзклмнпрстфхцчшщ")
+#: endings a mention keeps: genitive plurals of place names are rare, surnames in -ов/-ев/-ів common ("Песков")
+_SURNAME_ENDINGS = frozenset({"ов", "ев", "ів"})
+_MAX_FORM_WORDS = 3
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=1)
+def _case_endings() -> tuple[str, ...]:
+    """Russian/Ukrainian case endings as :func:`norm` leaves them ("ій" -> "іи"), longest first."""
+    extra = ["ої", "ою", "ові", "еві", "єві"]
+    return tuple(sorted({norm(e) for e in [*ENDINGS, *extra]}, key=len, reverse=True))
+
+
+def _word_forms(word: str, name: bool) -> tuple[str, ...]:
+    """A normalised Cyrillic word, as it is and less one case ending. A name (nominative) loses only a vowel
+    ending ("одеса" -> "одес", not "миколаів" -> "микола", the first name) and gets the stem its Ukrainian "і" in
+    a last closed syllable turns into when inflected ("харків" -> "харков" of "харкова"); a mention loses any
+    ending but a surname's ("песков")."""
+    if len(word) <= _MIN_STEM or not any("\u0400" <= c <= "\u04ff" for c in word):
+        return (word,)
+    out = [word]
+    if name and word[-2] == "і" and word[-1] in _CYRILLIC_CONSONANTS:
+        out += [word[:-2] + v + word[-1] for v in "оеє"]
+    for e in _case_endings():
+        if word.endswith(e) and len(word) - len(e) >= _MIN_STEM and (
+                e[-1] not in _CYRILLIC_CONSONANTS if name else e not in _SURNAME_ENDINGS):
+            out.append(word[:-len(e)])
+    return tuple(dict.fromkeys(out))
+
+
+def inflected_forms(key: str, name: bool = False) -> tuple[str, ...]:
+    """Forms a normalised Cyrillic name (``name=True``) shares with its inflected mentions, longest first: each
+    word as it is or less one case ending ("херсон" and "херсона" both give "херсон"; "курская область" and
+    "курскои области" both give "курск област"). Other keys and names of over three words give only themselves."""
+    parts = key.split()
+    if not parts or len(parts) > _MAX_FORM_WORDS:
+        return (key,)
+    forms = {" ".join(p) for p in product(*(_word_forms(w, name) for w in parts))}
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))

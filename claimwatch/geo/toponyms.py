@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .candidates import FACILITY_WORDS
-from .names import level_word, norm, words
+from .names import inflected_level, level_word, norm, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -53,6 +53,10 @@ AREA_NOUNS = words("""direction axis front sector area areas outskirts suburb su
     bridgehead salient pocket enclave province oblast raion settlement neighbourhood neighborhood center centre
     outpost base dam plant refinery""")
 _MAX_NGRAM = 3
+#: Russian and Ukrainian prepositions of place, before an inflected name
+PLACE_PREPOSITIONS = words("""в во на у под подо над за из изо с со к ко по до от около возле близ вблизи
+    под через між между після после біля під від із зі з поблизу навколо коло вздовж вдоль""")
+_LIST_JOINERS = frozenset({",", "и", "і", "й", "та", "или", "або", "а"})
 
 
 @dataclass(slots=True)
@@ -66,11 +70,13 @@ class Toponym:
 
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
-           demonyms: bool = False, known: Callable[[str], bool] | None = None) -> list[Toponym]:
+           demonyms: bool = False, known: Callable[[str], bool] | None = None,
+           inflected: Callable[[str], bool] | None = None) -> list[Toponym]:
     """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``.
 
     ``matcher_names``: normalised names the matcher looks for in text outside entities; ``known``: whether a
-    normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``).
+    normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``);
+    ``inflected``: whether a normalised Cyrillic name is an inflected form of a matcher name ("херсоне").
     """
     is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
@@ -85,7 +91,7 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
         else:
             _mark(taken, ent.start, ent.end)
     if matcher_names:
-        found.extend(_matched(doc, taken, matcher_names))
+        found.extend(_matched(doc, taken, matcher_names, inflected))
     found.sort(key=lambda t: t.start)
     return found
 
@@ -118,24 +124,53 @@ def _from_entity(ent: Span) -> Toponym:
     return Toponym(span.start_char, span.end_char, span.text.strip(), _role(span), "ner", facility)
 
 
-def _matched(doc: Doc, taken: list[bool], names: frozenset[str]) -> Iterator[Toponym]:
-    """Capitalised token runs (up to three tokens) outside other entities that name a matcher place."""
-    i = 0
+def _matched(doc: Doc, taken: list[bool], names: frozenset[str],
+             inflected: Callable[[str], bool] | None = None) -> Iterator[Toponym]:
+    """Capitalised token runs (up to three tokens) outside other entities that name a matcher place (or, with
+    ``inflected``, an inflected Cyrillic form of one)."""
+    tagged = doc.has_annotation("POS")  # not for the tokenizer-only pipelines of other languages
+    i, last_end = 0, -1
     while i < len(doc):
-        hit = 0
-        if not taken[i] and _capitalised(doc[i]):
-            for n in range(min(_MAX_NGRAM, len(doc) - i), 0, -1):
-                span = doc[i:i + n]
-                key = norm(span.text)
-                if not any(taken[i:i + n]) and _plausible(span) and key in names and key not in COMMON_NAMES:
-                    hit = n
-                    break
+        hit = _hit(doc, i, taken, names, tagged, inflected, last_end) if not taken[i] and _capitalised(doc[i]) else 0
         if hit:
+            if i + hit < len(doc) and not doc[i + hit - 1].text.isascii() and _cyrillic_level(doc[i + hit].text):
+                hit += 1  # "Курской области", "Херсонського району": the level word decides the place
             span = doc[i:i + hit]
             yield Toponym(span.start_char, span.end_char, span.text, _role(span), "matcher")
-            i += hit
+            i = last_end = i + hit
         else:
             i += 1
+
+
+def _hit(doc: Doc, i: int, taken: list[bool], names: frozenset[str], tagged: bool,
+         inflected: Callable[[str], bool] | None, last_end: int) -> int:
+    """The length of the longest matcher name starting at token ``i`` (0 for none)."""
+    for n in range(min(_MAX_NGRAM, len(doc) - i), 0, -1):
+        span = doc[i:i + n]
+        key = norm(span.text)
+        if any(taken[i:i + n]) or not _plausible(span, tagged) or key in COMMON_NAMES:
+            continue
+        if key in names:
+            return n
+        if inflected is None or key.isascii():
+            continue
+        level = i + n < len(doc) and _cyrillic_level(doc[i + n].text)
+        if level and inflected(f"{key} {norm(doc[i + n].text)}"):
+            return n
+        if _place_context(span, last_end) and inflected(key):
+            return n
+    return 0
+
+
+def _place_context(span: Span, last_end: int) -> bool:
+    """An inflected name needs a preposition of place before it ("в Херсоне", "під Бахмутом"), or to follow
+    another place in a list ("в Одесі, Миколаєві і Дніпрі"): elsewhere it is as often a surname or a word."""
+    before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+    return before in PLACE_PREPOSITIONS or (before in _LIST_JOINERS and span.start - 1 == last_end)
+
+
+def _cyrillic_level(word: str) -> bool:
+    return not word.isascii() and (level_word(word) is not None or inflected_level(word) is not None)
 
 
 def _capitalised(token: Token) -> bool:
@@ -143,15 +178,16 @@ def _capitalised(token: Token) -> bool:
     return len(text) > 2 and text[0].isupper() and not token.is_stop and not text.isupper()
 
 
-def _plausible(span: Span) -> bool:
-    """A proper-name run: a lone word must be tagged PROPN and not follow an article ("the Star")."""
+def _plausible(span: Span, tagged: bool = True) -> bool:
+    """A proper-name run: a lone word must be tagged PROPN and not follow an article ("the Star"). Untagged
+    documents (other languages go through a tokenizer-only pipeline) are judged on capitals and articles alone."""
     last = span[-1]
     if not all(t.is_alpha or t.text == "-" for t in span) or not last.text[0].isupper():
         return False
     if len(span) == 1:
         before = span.doc[span.start - 1] if span.start > 0 else None
-        return last.pos_ == "PROPN" and (before is None or before.lower_ not in ("the", "a", "an"))
-    return last.pos_ in ("PROPN", "NOUN", "ADJ")
+        return (not tagged or last.pos_ == "PROPN") and (before is None or before.lower_ not in ("the", "a", "an"))
+    return not tagged or last.pos_ in ("PROPN", "NOUN", "ADJ")
 
 
 def _role(span: Span) -> str:
