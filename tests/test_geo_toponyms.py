@@ -110,3 +110,41 @@ def test_inflected_names_need_a_place_context(geoparser: Geoparser, tokenizers) 
     assert "Москве" not in _places(geoparser, tokenizers, "Москве ничего не угрожает, сказал он.", "ru")
     assert "Москве" in _places(geoparser, tokenizers, "Он сказал, что в Москве спокойно.", "ru")
     assert "Микола" not in _places(geoparser, tokenizers, "Микола Коваль сказав, що в Харкові тихо.", "uk")
+
+
+# ------------------------------------------------------------------- towns the small model takes for people
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("Kherson was shelled overnight.", {"Kherson"}),
+    ("Drones attacked Odesa, Mykolaiv and Dnipro.", {"Odesa", "Mykolaiv", "Dnipro"}),
+])
+def test_towns_tagged_person_are_places(geoparser: Geoparser, nlp, text: str, places: set[str]) -> None:  # type: ignore[no-untyped-def]
+    assert places <= set(_found(geoparser, nlp, text))
+
+
+def _with_person(nlp, text: str, *names: str):  # type: ignore[no-untyped-def]
+    """``text`` parsed, with exactly the given names (in text order) labelled PERSON."""
+    from spacy.tokens import Span as SpacySpan
+
+    doc = nlp(text)
+    ents, at = [], 0
+    for name in names:
+        start = text.index(name, at)
+        at = start + len(name)
+        span = doc.char_span(start, at)
+        ents.append(SpacySpan(doc, span.start, span.end, label="PERSON"))
+    doc.ents = ents
+    return doc
+
+
+def test_person_entities_stay_people_when_titled_or_used_as_surnames(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    def found(doc) -> set[str]:  # type: ignore[no-untyped-def]
+        return {t.text for t in geoparser.detect(doc)}
+
+    assert "Sumy" in found(_with_person(nlp, "Sumy was quiet on Sunday.", "Sumy"))
+    assert "Sumy" not in found(_with_person(nlp, "Colonel Sumy was quiet on Sunday.", "Sumy"))
+    assert "Sumy" not in found(_with_person(nlp, "Petro Sumy spoke. Sumy was quiet.", "Petro Sumy", "Sumy"))
+    assert "Pushkin" not in found(_with_person(nlp, "Pushkin wrote the poem.", "Pushkin"))
+    # a village too small to outweigh a surname
+    assert "Tetkino" not in found(_with_person(nlp, "Tetkino was quiet on Sunday.", "Tetkino"))

