@@ -290,3 +290,15 @@ def test_weapon_words_naming_equipment_are_not_attacks(nlp, registry) -> None:
     _, claims = analyse(nlp, registry, "The ministry said four armoured combat vehicles and two attack helicopters "
                                        "had been destroyed.")
     assert [e.sub_type for e in all_events(claims)] == ["Equipment destroyed"]
+
+
+# ---------------------------------------------------------------------------------------------- source actor
+
+
+def test_source_actor_is_set_from_the_registry(nlp, registry) -> None:
+    text = ("The Ministry of Defence of Ukraine said its forces destroyed three tanks near the river. "
+            "A local resident said the shelling went on all night.")
+    _, claims = analyse(nlp, registry, text)
+    sources = [c.source for c in claims if c.source is not None]
+    assert [s.actor for s in sources if "Ministry of Defence" in s.name] == ["ua-mod"]
+    assert [s.actor for s in sources if "resident" in s.name] == [None]  # unknown claimants stay unresolved

@@ -140,12 +140,12 @@ def _enemy(doc: Doc, text: str, head: Token, claim: Claim, registry: ActorRegist
     """"the enemy" in a party's claim: the other party's armed forces (the same rule for both parties)."""
     phrase = _phrase(head)
     span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-    source = _source_actor(doc, claim, registry)
+    source = source_actor(doc, claim, registry)
     forces = registry.opponent_forces(source.side) if source is not None else None
     return _ref(forces, span) if forces is not None else ActorRef(name=span.text, span=span)
 
 
-def _source_actor(doc: Doc, claim: Claim, registry: ActorRegistry) -> Actor | None:
+def source_actor(doc: Doc, claim: Claim, registry: ActorRegistry) -> Actor | None:
     """The registry actor making the claim: its resolved id, its name, else an alias inside its mention."""
     src = claim.source
     if src is None:
@@ -205,7 +205,7 @@ def _self_reference(doc: Doc, text: str, head: Token, claim: Claim, registry: Ac
         return None
     phrase = _phrase(head) if head.pos_ != "PRON" else [head]
     span = Span.of(text, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-    actor = _source_actor(doc, claim, registry)
+    actor = source_actor(doc, claim, registry)
     if actor is None:
         return ActorRef(name=_source_body(doc, claim) or claim.source.name, span=span)
     return _ref(registry.acting_for(actor), span)

@@ -1,9 +1,10 @@
 """Events: what each claim says happened, typed in ACLED's vocabulary (plus claimwatch's extensions).
 
 Reads the parsed spaCy ``Doc`` of ``Article.text``, the article's claims (their content spans) and the actor
-registry; writes ``Claim.events``: a list of :class:`~claimwatch.model.Event` with type and sub-type, trigger span,
-actor1/actor2, quantities, a normalised date and the negated/hypothetical flags. ``Event.place`` is left for the
-geoparser. :func:`classify` is the one typing function: claims and the CASE 2021 evaluator both call it.
+registry; writes ``Claim.source.actor`` (the registry id of the claimant, when known) and ``Claim.events``: a
+list of :class:`~claimwatch.model.Event` with type and sub-type, trigger span, actor1/actor2, quantities, a
+normalised date and the negated/hypothetical flags. ``Event.place`` is left for the geoparser. :func:`classify`
+is the one typing function: claims and the CASE 2021 evaluator both call it.
 """
 
 from __future__ import annotations
@@ -188,10 +189,19 @@ def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorReg
     found_dates = dates.find(doc, article.published, langs)
     for claim in claims:
         try:
+            _resolve_source(doc, claim, registry)
             claim.events = claim_events(doc, article, claim, registry, found_dates)
         except Exception:  # an events bug must not cost the article its claims
             log.exception("event extraction failed for a claim at %d-%d", claim.content.start, claim.content.end)
             claim.events = []
+
+
+def _resolve_source(doc: Doc, claim: Claim, registry: ActorRegistry) -> None:
+    """``claim.source.actor``: the registry id of who makes the claim, when the registry knows it."""
+    if claim.source is not None:
+        actor = A.source_actor(doc, claim, registry)
+        if actor is not None:
+            claim.source.actor = actor.id
 
 
 def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegistry,
