@@ -88,3 +88,22 @@ def test_find_is_limited_to_the_span(nlp) -> None:
     doc = nlp("Russia lost 30 tanks. Ukraine lost 12 tanks.")
     second = doc[6:]
     assert [q.span.text for q in quantities.find(second)] == ["12 tanks"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("On March 5 300 soldiers were killed.", ("300 soldiers", 300.0)),
+    ("Section 7 120 shells were fired.", ("120 shells", 120.0)),
+    ("On 5 March 300 soldiers were killed.", ("300 soldiers", 300.0)),
+    ("Since February 24 20 000 troops died.", ("20 000 troops", 20000.0)),
+])
+def test_a_day_or_section_number_does_not_merge_with_the_count(nlp, text: str, expected: tuple) -> None:  # type: ignore[type-arg]
+    assert [(t, v) for t, v, *_ in found(nlp, text)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "The General Staff said 1 200 soldiers were killed.",
+    "Over the past day 1 200 soldiers were lost.",  # the tagger's DATE takes "the past day 1"
+    "On March 5 1 200 soldiers were killed.",
+])
+def test_a_space_still_separates_thousands(nlp, text: str) -> None:
+    assert [(t, v) for t, v, *_ in found(nlp, text)] == [("1 200 soldiers", 1200.0)]

@@ -110,8 +110,9 @@ def find_all(doc: Doc) -> list[Quantity]:
     text = doc_text(doc)
     idx = forms(doc).idx
     out: list[Quantity] = []
-    for m in _scan(doc, text, idx, _number_hashes(), NUMBER, numbers=True):
-        q = _quantity(doc, text, m, _sentence_end(doc, m.start()))
+    for found in _scan(doc, text, idx, _number_hashes(), NUMBER, numbers=True):
+        m = _unjoined(text, found)
+        q = _quantity(doc, text, m, _sentence_end(doc, m.start())) if m is not None else None
         if q is not None:
             out.append(q)
     taken = [(q.span.start, q.span.end) for q in out]
@@ -140,6 +141,27 @@ def _scan(doc: Doc, text: str, idx: list[int], words: frozenset[int], rx: re.Pat
                 last_end = m.end()
                 break
     return list(found.values())
+
+
+_SPACE_JOINED = re.compile(r"\d{1,3} (?=\d)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+$")
+#: words after which "5 300" is two numbers: "March 5 300 soldiers", "Section 7 120 shells"
+_BOUNDARY_WORDS = frozenset("""january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec section sec article art paragraph para chapter
+    part clause item no number page point rule line annex resolution table figure fig volume vol""".split())
+
+
+def _unjoined(text: str, m: re.Match[str]) -> re.Match[str] | None:
+    """A plain space joins thousands ("1 200 soldiers") except after a month or a section word: "March 5 300
+    soldiers", "Section 7 120 shells" count 300 and 120 (the number is read again after the space). The tagger's
+    DATE is no guide: it takes "the past day 1" of "over the past day 1 200 soldiers"."""
+    joined = _SPACE_JOINED.match(m.group("num"))
+    if joined is None:
+        return m
+    word = _WORD_BEFORE.search(text, max(0, m.start("num") - 16), m.start("num"))
+    if word is None or word.group(1).lower() not in _BOUNDARY_WORDS:
+        return m
+    return NUMBER.match(text, m.start("num") + joined.end())
 
 
 def _sentence_end(doc: Doc, char: int) -> int:
@@ -217,19 +239,25 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 
 
 def _unit_noun(doc: Doc, first: Token, last: Token, hi: int) -> Token | None:
-    """The noun a number counts: its syntactic head when it is a numeric modifier, else the next noun."""
-    if last.dep_ in ("nummod", "quantmod", "compound", "amod") and last.head.pos_ in ("NOUN", "PROPN") \
-            and last.head.i > last.i and _kind_of_noun(last.head) is not None:
-        return last.head
+    """The noun a number counts: its syntactic head when it is a numeric modifier, else the next noun; never
+    past another number ("On 5 March 300 soldiers": the soldiers are the 300)."""
+    head = last.head
+    if last.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in ("NOUN", "PROPN") \
+            and head.i > last.i and _kind_of_noun(head) is not None and not _number_between(doc, last.i, head.i):
+        return head
     for n, tok in enumerate(doc[last.i + 1: min(len(doc), last.i + 7)]):
         if n == 0 and _kind_of_noun(tok) is not None and tok.idx < hi:
             return tok  # right after the number, whatever the tagger says ("15 shells hit ...")
         if tok.idx >= hi or tok.pos_ in ("VERB", "AUX", "ADP") and tok.lower_ != "of" or tok.is_punct \
-                and tok.text not in "-":
+                and tok.text not in "-" or tok.like_num:
             return None
         if tok.pos_ in ("NOUN", "PROPN") and _kind_of_noun(tok) is not None:
             return tok
     return None
+
+
+def _number_between(doc: Doc, left: int, right: int) -> bool:
+    return any(t.like_num for t in doc[left + 1:right])
 
 
 def _kind_of_noun(tok: Token) -> str | None:
