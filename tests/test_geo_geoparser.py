@@ -64,3 +64,21 @@ def test_an_event_without_a_place_in_its_claim_stays_unplaced(geoparser: Geopars
 def test_the_index_opens_lazily(tmp_path) -> None:  # type: ignore[no-untyped-def]
     lazy = Geoparser(Options(gazetteer_path=str(tmp_path / "not-built.sqlite")))
     assert lazy._gazetteer is None  # constructing opens (and builds) nothing
+
+
+def test_event_place_takes_a_list_or_an_index_of_locations(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.extract.event_index import StartIndex
+    from claimwatch.geo import event_place
+
+    filler = "Shelling was reported near Kharkiv. " * 30
+    text = filler + "Officials said a drone struck Sumy overnight. " + filler
+    article = Article(text=text)
+    doc = nlp(text)
+    claim = _claim(article, "a drone struck Sumy overnight", "struck")
+    mentions = [m for m in geoparser.annotate(doc, article, []) if m.place is not None]
+    as_list = event_place(claim.events[0], claim, mentions, doc)
+    as_index = event_place(claim.events[0], claim, StartIndex(mentions, lambda m: m.span.start), doc)
+    assert as_list is not None and as_list.span.text == "Sumy" and as_index == as_list
+    elsewhere = _claim(article, "Officials said", "said")  # no place in the content: its sentence's place
+    found = event_place(elsewhere.events[0], elsewhere, mentions, doc)
+    assert found is not None and found.span.text == "Sumy"

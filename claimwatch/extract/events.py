@@ -20,6 +20,7 @@ from . import dates, quantities
 from . import event_actors as A
 from . import event_rules as R
 from . import event_rules_strategic as S
+from .event_index import StartIndex
 from .event_lexicon import ACLED_TYPES, Match, event_type_of, matches
 from .sentences import sentence_index
 
@@ -186,7 +187,7 @@ def annotate(doc: Doc, article: Article, claims: list[Claim], registry: ActorReg
     if not claims:
         return
     langs = tuple(dict.fromkeys([article.language or "en", "en"]))
-    found_dates = dates.find(doc, article.published, langs)
+    found_dates = StartIndex([d for d in dates.find(doc, article.published, langs) if d.span], _date_start)
     for claim in claims:
         try:
             _resolve_source(doc, claim, registry)
@@ -205,7 +206,7 @@ def _resolve_source(doc: Doc, claim: Claim, registry: ActorRegistry) -> None:
 
 
 def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegistry,
-                 found_dates: list[DateRange]) -> list[Event]:
+                 found_dates: StartIndex[DateRange]) -> list[Event]:
     text = article.text
     out: list[tuple[Typed, Event]] = []
     quants: list[Quantity] = []
@@ -215,7 +216,7 @@ def claim_events(doc: Doc, article: Article, claim: Claim, registry: ActorRegist
             continue
         typed = [t for t in classify(span, registry.kind_of) if t.score >= MIN_SCORE]
         out += [(t, _event(doc, text, t, claim, registry)) for t in _dedupe(doc, typed)]
-        quants += quantities.find(span, text)
+        quants += quantities.find(span)
     out = _merge_casualties(doc, out)
     _attach_quantities(doc, out, quants)
     for t, ev in out:
@@ -347,18 +348,22 @@ def _attach_quantities(doc: Doc, found: list[tuple[Typed, Event]], quants: list[
 # ------------------------------------------------------------------------------------------------- dates
 
 
-def _date_for(doc: Doc, t: Typed, claim: Claim, found: list[DateRange], article: Article) -> DateRange:
+def _date_start(d: DateRange) -> int:
+    return d.span.start if d.span else -1
+
+
+def _date_for(doc: Doc, t: Typed, claim: Claim, found: StartIndex[DateRange], article: Article) -> DateRange:
     """A date inside the claim's content (nearest to the trigger), else the date its statement was made (the week
-    up to it), else the default (the week up to publication)."""
+    up to it), else the default (the week up to publication). ``found``: the article's dates with spans."""
     trig = doc[t.start].idx
-    inside = [d for d in found if d.span and any(p.contains(d.span) for p in claim.parts)]
+    inside = [d for p in claim.parts for d in found.starting_in(p.start, p.end) if d.span and p.contains(d.span)]
     if inside:
-        best_date = min(inside, key=lambda d: abs(d.span.start - trig) if d.span else 0)
+        best_date = min(inside, key=lambda d: abs(_date_start(d) - trig))
         return _future(best_date, article) if ev_hypothetical(doc, t) else best_date
     sent = sentence_index(doc).of(t.start)
-    said = [d for d in found if d.span and sent.start_char <= d.span.start < sent.end_char]
+    said = found.starting_in(sent.start_char, sent.end_char)
     if said:
-        return _week_up_to(min(said, key=lambda d: abs(d.span.start - trig) if d.span else 0))
+        return _week_up_to(min(said, key=lambda d: abs(_date_start(d) - trig)))
     return dates.default(article.published)
 
 

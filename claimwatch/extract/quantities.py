@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
 from ..model import Quantity, Span
+from .event_index import StartIndex
 from .event_lexicon import forms, positions, word_hashes
 from .sentences import doc_text, sentence_index
 
@@ -86,7 +87,7 @@ _CAPTURED = {"capture", "captured", "prisoner", "pow", "surrender", "surrendered
 _CASUALTY = {"casualty", "casualties", "loss", "losses", "lose", "lost"}
 
 
-def find(tokens: SpacySpan | Sequence[Token] | Doc, text: str | None = None) -> list[Quantity]:
+def find(tokens: SpacySpan | Sequence[Token] | Doc) -> list[Quantity]:
     """Quantities starting in ``tokens`` (a Span or tokens of a parsed doc); spans are offsets into its text."""
     if hasattr(tokens, "start_char"):  # a Span (or Doc): no Token objects needed
         span = cast("SpacySpan", tokens)
@@ -96,7 +97,7 @@ def find(tokens: SpacySpan | Sequence[Token] | Doc, text: str | None = None) -> 
         if not toks:
             return []
         doc, lo, hi = toks[0].doc, toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return [q for q in find_all(doc) if lo <= q.span.start < hi]
+    return list(_indexed(doc).starting_in(lo, hi))
 
 
 _CACHE_KEY = "claimwatch.quantities"
@@ -124,6 +125,18 @@ def find_all(doc: Doc) -> list[Quantity]:
     out.sort(key=lambda q: q.span.start)
     doc.user_data[_CACHE_KEY] = out
     return out
+
+
+def _indexed(doc: Doc) -> StartIndex[Quantity]:
+    """:func:`find_all`'s quantities indexed by start (built once per doc)."""
+    got = doc.user_data.get(_INDEX_KEY)
+    if got is None:
+        got = StartIndex(find_all(doc), lambda q: q.span.start)
+        doc.user_data[_INDEX_KEY] = got
+    return got
+
+
+_INDEX_KEY = "claimwatch.quantities.index"
 
 
 def _scan(doc: Doc, text: str, idx: list[int], words: frozenset[int], rx: re.Pattern[str],

@@ -12,8 +12,9 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..extract.event_index import StartIndex
 from ..extract.sentences import doc_text, sentence_index
-from ..model import Article, Claim, Event, PlaceMention, Span
+from ..model import Article, Claim, Event, PlaceMention
 from .candidates import inflected_queries
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
@@ -86,8 +87,9 @@ class Geoparser:
         resolved = self.resolve_spans(article.text, [(t.start, t.end) for t in found],
                                       fallback=[t.facility for t in found])
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
-        locations = [m for m, t, r in zip(mentions, found, resolved)
-                     if t.role == "location" and m.place is not None and not r.approximate]
+        locations = StartIndex([m for m, t, r in zip(mentions, found, resolved)
+                                if t.role == "location" and m.place is not None and not r.approximate],
+                               lambda m: m.span.start)
         for claim in claims:
             for event in claim.events:
                 event.place = event_place(event, claim, locations, doc)
@@ -103,15 +105,21 @@ def _mention(article: Article, t: Toponym, r: Resolution) -> PlaceMention:
     return PlaceMention(article.span(t.start, t.end), place, precision, role, r.confidence)
 
 
-def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention], doc: Doc) -> PlaceMention | None:
-    """The most specific location inside the claim's content (else the event's sentence), nearest the trigger."""
-    inside = [m for m in locations if any(part.contains(m.span) for part in claim.parts)]
+def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention] | StartIndex[PlaceMention],
+                doc: Doc) -> PlaceMention | None:
+    """The most specific location inside the claim's content (else the event's sentence), nearest the trigger.
+
+    ``locations``: the article's resolved location mentions, best indexed once per article (a plain sequence is
+    indexed on each call)."""
+    if not isinstance(locations, StartIndex):
+        locations = StartIndex(locations, lambda m: m.span.start)
+    inside = [m for p in claim.parts for m in locations.starting_in(p.start, p.end) if p.contains(m.span)]
     if not inside:
         trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
         if trigger is not None:
             sent = sentence_index(doc).of(trigger.start)
-            bounds = Span.of(doc_text(doc), sent.start_char, sent.end_char)
-            inside = [m for m in locations if bounds.contains(m.span)]
+            inside = [m for m in locations.starting_in(sent.start_char, sent.end_char)
+                      if m.span.end <= sent.end_char]
     if not inside:
         return None
     return min(inside, key=lambda m: (_SPECIFICITY.get(m.precision or "other", 5),
