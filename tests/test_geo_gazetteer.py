@@ -119,3 +119,17 @@ def test_doctor_check_reports_the_index(tmp_path: Path) -> None:
     name, ok, detail, fix, required = doctor_check(Options(gazetteer_path=str(built_index()[0])))
     assert name == "gazetteer index"
     assert ok and "CC BY 4.0" in detail
+
+
+def test_lookup_cache_keeps_each_limit_apart(gazetteer: Gazetteer) -> None:
+    many = gazetteer.lookup("moscow")
+    assert len(many) > 1
+    assert len(gazetteer.lookup("moscow", limit=1)) == 1  # not the cached answer of the default limit
+    assert gazetteer.lookup("moscow") == many
+
+
+def test_demonym_names_are_loaded_once() -> None:
+    fresh = Gazetteer(built_index()[0])
+    first = fresh.demonym_names()
+    assert "russian" in first and fresh.demonym_names() is first  # no second scan of the names table
+    fresh.close()

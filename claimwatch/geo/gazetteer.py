@@ -189,6 +189,7 @@ class Gazetteer:
         self._cache: dict[tuple[str, ...], tuple[Entry, ...]] = {}
         self._matcher: frozenset[str] | None = None
         self._inflected: dict[str, tuple[str, ...]] | None = None
+        self._demonyms: frozenset[str] | None = None
 
     @classmethod
     def open(cls, options: Options | None = None, build_missing: bool = True) -> Gazetteer:
@@ -204,7 +205,7 @@ class Gazetteer:
 
     def lookup(self, key: str, limit: int = 200) -> tuple[Entry, ...]:
         """Places that bear the normalised name ``key`` (see :func:`~claimwatch.geo.names.norm`)."""
-        return self._cached(("n", key), f"SELECT {_prefixed()}, n.quality FROM names n JOIN places p ON p.id = n.id "
+        return self._cached(("n", key, str(limit)), f"SELECT {_prefixed()}, n.quality FROM names n JOIN places p ON p.id = n.id "
                             "WHERE n.key = ? ORDER BY p.population DESC LIMIT ?", (key, limit))
 
     def region(self, kind: str, admin1: str, admin2: str = "") -> Entry | None:
@@ -262,9 +263,11 @@ class Gazetteer:
         return self._inflected
 
     def demonym_names(self) -> frozenset[str]:
-        """Normalised demonyms and adjectival forms ("russian", "american") the index knows."""
-        rows = self._query(f"SELECT DISTINCT key FROM names WHERE quality = {DEMONYM}", ())
-        return frozenset(r[0] for r in rows)
+        """Normalised demonyms and adjectival forms ("russian", "american") the index knows (loaded once)."""
+        if self._demonyms is None:
+            rows = self._query(f"SELECT DISTINCT key FROM names WHERE quality = {DEMONYM}", ())
+            self._demonyms = frozenset(r[0] for r in rows)
+        return self._demonyms
 
     def _cached(self, key: tuple[str, ...], sql: str, params: tuple[object, ...]) -> tuple[Entry, ...]:
         found = self._cache.get(key)
