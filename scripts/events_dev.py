@@ -24,7 +24,7 @@ def main() -> None:
     args = ap.parse_args()
     pipe = Pipeline()
     rows = ev.read_case_tsv(args.tsv)
-    kind_of = None if args.no_registry else ev._kind_of(pipe)
+    kind_of = None if args.no_registry else pipe.actors.kind_of
     t0 = time.perf_counter()
     preds, details = [], []
     for (_, text, gold), doc in zip(rows, pipe.nlp.pipe([r[1] for r in rows]), strict=True):

@@ -92,18 +92,9 @@ def case_label(typed: list[events.Typed]) -> str:
 
 
 def predict(snippets: list[str], pipeline: Pipeline) -> list[str]:
-    kind_of = _kind_of(pipeline)
+    kind_of = pipeline.actors.kind_of
     docs = pipeline.nlp.pipe(snippets, batch_size=pipeline.options.batch_size)
     return [case_label(events.classify(doc[:], kind_of)) for doc in docs]
-
-
-def _kind_of(pipeline: Pipeline) -> Any:
-    registry = getattr(pipeline, "actors", None)
-    if registry is None:
-        from ..extract.actors import load_registry
-
-        registry = load_registry(pipeline.options.actors or None)
-    return registry.kind_of
 
 
 def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:

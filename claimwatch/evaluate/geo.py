@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -161,9 +161,8 @@ def evaluate(path: str | Path, fmt: str, pipeline: Pipeline, save_predictions: s
     built from the places resolved in the same outlet's other articles (never its own, never gold
     coordinates): the "outlet's country" context a newsroom deployment has.
     """
-    from ..geo import Geoparser
 
-    geoparser = getattr(pipeline, "geoparser", None) or Geoparser(pipeline.options)
+    geoparser = pipeline.geoparser
     documents = read(path, fmt)
     spans = [_spans(geoparser, pipeline, doc, gold_spans) for doc in documents]
     resolved = [geoparser.resolve_spans(doc.text, s) for doc, s in zip(documents, spans)]
@@ -280,14 +279,6 @@ def render(result: dict[str, Any]) -> Any:
     return table
 
 
-def iter_scored(documents: Iterable[GoldDocument]) -> Iterator[tuple[GoldDocument, GoldToponym]]:
-    """Every gold toponym that counts for resolution, with its document."""
-    for doc in documents:
-        for t in doc.toponyms:
-            if t.scored:
-                yield doc, t
-
-
 def _rss_mb() -> float:
     """Resident memory of this process in MB (Linux; 0 elsewhere)."""
     try:
@@ -308,11 +299,7 @@ def stage_speed(pipeline: Pipeline, texts: list[str]) -> dict[str, float]:
 
     docs = list(pipeline.nlp.pipe(texts, batch_size=pipeline.options.batch_size))
     before = _rss_mb()
-    geoparser = getattr(pipeline, "geoparser", None)
-    if geoparser is None:
-        from ..geo import Geoparser
-
-        geoparser = Geoparser(pipeline.options)
+    geoparser = pipeline.geoparser
     geoparser.annotate(docs[0], Article(text=texts[0]), [])
     opened = _rss_mb()
     started = time.perf_counter()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..extract.event_index import StartIndex
-from ..extract.sentences import doc_text, sentence_index
+from ..extract.sentences import sentence_index
 from ..model import Article, Claim, Event, PlaceMention
 from .candidates import inflected_queries
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
@@ -74,12 +74,6 @@ class Geoparser:
     def _inflected(self, key: str) -> bool:
         """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""
         return bool(inflected_queries(self.gazetteer, key))
-
-    def detect_and_resolve(self, doc: Doc, demonyms: bool = False, prior: Prior | None = None) -> list[Resolution]:
-        """Detected toponyms, resolved; only facility-like ones ("Royal Street") fall back to a nearby town."""
-        found = self.detect(doc, demonyms)
-        return self.resolve_spans(doc_text(doc), [(t.start, t.end) for t in found], prior,
-                                  [t.facility for t in found])
 
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
         """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""

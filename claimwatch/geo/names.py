@@ -17,7 +17,7 @@ from ..extract.actors import ENDINGS
 _APOSTROPHES = str.maketrans({"’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʹ": "", "'": "", "\u02bb": "",
                               ".": "", "-": " ", "‐": " ", "–": " ", "—": " ", ",": " ", "/": " "})
 _SPACES = re.compile(r"\s+")
-_LEADING = re.compile(r"^(?:the|city of|town of|village of|settlement of|m\u0456sto|город|місто|село|с|г|м)\s+")
+_LEADING = re.compile(r"^(?:the|city of|town of|village of|settlement of|город|місто|село|с|г|м)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 #: trailing words that name an administrative level: "Kursk region", "Kharkiv Oblast", "Bakhmut raion"
 _LEVEL_WORDS: dict[str, str] = {
@@ -37,11 +37,12 @@ _LEVEL_RE = re.compile(r"^(?P<base>.+?)\s+(?P<level>" + "|".join(sorted(_LEVEL_W
 def norm(text: str) -> str:
     """The index key of a name: case-folded, accents and apostrophes dropped, hyphens as spaces.
 
-    Cyrillic letters keep their base form ("й" -> "и", "ї" -> "і") the same way on both sides of a lookup.
+    Cyrillic letters keep their base form ("й" -> "и", "ї" -> "і", "ё" -> "е": NFKD splits off the marks) the same
+    way on both sides of a lookup.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = stripped.casefold().translate(_APOSTROPHES).replace("ё", "е")
+    cleaned = stripped.casefold().translate(_APOSTROPHES)
     return _SPACES.sub(" ", cleaned).strip()
 
 
