@@ -135,8 +135,8 @@ def ingest(
     Exit code 0 when at least one article was read (even if others failed: their errors are listed and
     stored), 1 when nothing could be read at all.
     """
-    from .ingest import count_items
-    from .load import load_paths
+    from .ingest import ingest_paths
+    from .readers.files import count_items
 
     state = _state(ctx, db)
     options = state.options.with_(batch_size=batch_size)
@@ -148,7 +148,7 @@ def ingest(
             errors = progress.tasks[task].fields["errors"] + (outcome == "error")
             progress.update(task, advance=1, errors=errors)
 
-        summary = load_paths(store, paths, options, force=force, on_item=on_item)
+        summary = ingest_paths(store, paths, options, force=force, on_item=on_item)
     _print_summary(state.out, summary)
     if summary.read == 0:
         state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from . import nlp as nlp_mod
 from .about import PIPELINE_VERSION
+from .actors import ActorRegistry, load_registry
 from .extract import attribution, events, status
-from .extract.actors import ActorRegistry, load_registry
 from .geo import Geoparser
 from .model import Article, Extraction, ItemError
 from .settings import Options, load_options

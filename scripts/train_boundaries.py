@@ -3,7 +3,7 @@
     python scripts/train_boundaries.py /work/shared/datasets/polnear/train [--c 1.0]
 
 For every proposed attribution whose cue span is exactly a gold cue and whose gold content is one piece, the
-alternative ends of :func:`claimwatch.extract.boundaries.candidates` are examples against the parse's own end:
+alternative ends of :func:`claimwatch.extract.attribution.boundaries.candidates` are examples against the parse's own end:
 positive when the finished piece (trimmed, snapped to quotes) equals the gold content and the parse's does not.
 At run time the best alternative replaces the parse's end when its logit is above zero. Prints out-of-fold exact-content accuracy against always
 keeping the parse's own end. Needs scikit-learn (``pip install -e '.[train]'``).
@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from attribution_dev import parsed
 
 from claimwatch.evaluate.brat import read_gold_dir
-from claimwatch.extract import attribution, boundaries
-from claimwatch.extract.quotes import find_quotes
+from claimwatch.extract import attribution
+from claimwatch.extract.attribution import boundaries
+from claimwatch.extract.attribution.quotes import find_quotes
 
 OUT = Path(__file__).resolve().parent.parent / "claimwatch" / "data" / "content_end_model.json"
 

@@ -5,7 +5,7 @@
 Every candidate cue the rules propose (a verb, stance adjective, noun of saying or "according to" that has a
 content) is a training example, positive when its cue span is exactly a gold cue span (so the scorer also learns
 which verb groups the rules delimit right). A logistic regression over the sparse features of
-``claimwatch.extract.cues.features`` is fitted; the decision threshold is the one that maximises exact-span cue
+``claimwatch.extract.attribution.cues.features`` is fitted; the decision threshold is the one that maximises exact-span cue
 F1 over 5-fold out-of-fold predictions (folds by document); the final model is refitted on all documents.
 Needs scikit-learn (``pip install -e '.[train]'``); the package itself only reads the resulting JSON.
 """

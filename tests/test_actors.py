@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimwatch.extract.actors import KINDS, ActorRegistry, load_registry, normalise
+from claimwatch.actors import KINDS, ActorRegistry, load_registry, normalise
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimwatch.extract import attribution, boundaries
+from claimwatch.extract import attribution
+from claimwatch.extract.attribution import boundaries
 
 
 def _proposal(nlp, text: str, cue: str):  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from claimwatch.clean import Cleaned, clean, furniture_reason
-from claimwatch.ingest import read_paths
 from claimwatch.model import Article
+from claimwatch.readers.files import read_paths
 from claimwatch.settings import Options
 
 

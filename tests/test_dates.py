@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from claimwatch.extract import dates
+from claimwatch.extract.events import dates
 
 FRIDAY = date(2024, 11, 8)
 

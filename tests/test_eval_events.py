@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimwatch.evaluate import events as ev
-from claimwatch.extract.event_lexicon import ACLED_TYPES, EXTENSIONS
+from claimwatch.extract.events.lexicon import ACLED_TYPES, EXTENSIONS
 
 CASE_30 = {"ABDUCT_DISSAP", "AGREEMENT", "AIR_STRIKE", "ARMED_CLASH", "ARREST", "ART_MISS_ATTACK", "ATTACK",
            "CHANGE_TO_GROUP_ACT", "CHEM_WEAP", "DISR_WEAP", "FORCE_AGAINST_PROTEST", "GOV_REGAINS_TERIT", "GRENADE",

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from claimwatch.actors import load_registry
 from claimwatch.extract import attribution, events, status
-from claimwatch.extract.actors import load_registry
-from claimwatch.extract.event_lexicon import ACLED_TYPES, EXTENSIONS
+from claimwatch.extract.events.lexicon import ACLED_TYPES, EXTENSIONS
 from claimwatch.model import Article, Event, Place, PlaceMention, Span
 
 FRIDAY = datetime(2024, 11, 8, 9, 30, tzinfo=UTC)

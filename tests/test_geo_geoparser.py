@@ -67,8 +67,8 @@ def test_the_index_opens_lazily(tmp_path) -> None:  # type: ignore[no-untyped-de
 
 
 def test_event_place_takes_a_list_or_an_index_of_locations(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
-    from claimwatch.extract.event_index import StartIndex
     from claimwatch.geo import event_place
+    from claimwatch.text.intervals import StartIndex
 
     filler = "Shelling was reported near Kharkiv. " * 30
     text = filler + "Officials said a drone struck Sumy overnight. " + filler

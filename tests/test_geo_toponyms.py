@@ -74,7 +74,7 @@ def test_common_words_named_like_villages_are_not_matched(geoparser: Geoparser, 
 
 @pytest.fixture(scope="module")
 def tokenizers():  # type: ignore[no-untyped-def]
-    from claimwatch.nlp import tokenizer_only
+    from claimwatch.nlp.resources import tokenizer_only
 
     return {"ru": tokenizer_only("ru"), "uk": tokenizer_only("uk")}
 

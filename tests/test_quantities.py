@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimwatch.extract import quantities
-from claimwatch.extract.quantities import parse_number
+from claimwatch.extract.events import quantities
+from claimwatch.extract.events.quantities import parse_number
 
 
 def found(nlp, text: str) -> list[tuple]:  # type: ignore[type-arg]

@@ -1,6 +1,6 @@
 """Quotation spans found in raw characters."""
 
-from claimwatch.extract.quotes import find_quotes
+from claimwatch.extract.attribution.quotes import find_quotes
 
 
 def _texts(text: str) -> list[str]:

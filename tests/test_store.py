@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from claimwatch.ingest import read_paths
 from claimwatch.model import (
     ActorRef,
     Article,
@@ -33,6 +32,7 @@ from claimwatch.model import (
     Span,
     Status,
 )
+from claimwatch.readers.files import read_paths
 from claimwatch.store import Store, migrate
 from claimwatch.store import store as store_module
 

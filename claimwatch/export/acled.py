@@ -28,9 +28,9 @@ from datetime import date, timedelta
 from typing import TextIO
 from urllib.parse import urlparse
 
-from ..extract.actors import ActorRegistry, load_registry
-from ..extract.event_lexicon import ACLED_TYPES
-from ..extract.events import territory_sub_type
+from ..actors import ActorRegistry, load_registry
+from ..extract.events.classify import territory_sub_type
+from ..extract.events.lexicon import ACLED_TYPES
 from ..model import ActorRef, Article, Claim, Event, Extraction
 from ..settings import Options
 from . import acled_geo

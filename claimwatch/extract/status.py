@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Claim, ClaimKind, Span, Status
-from .sentences import doc_text, sentence_index
+from ..text.sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -12,9 +12,9 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..extract.event_index import StartIndex
-from ..extract.sentences import sentence_index
 from ..model import Article, Claim, Event, PlaceMention
+from ..text.intervals import StartIndex
+from ..text.sentences import sentence_index
 from .candidates import inflected_queries
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from ..extract.actors import ENDINGS
+from ..text.inflection import ENDINGS
 
 _APOSTROPHES = str.maketrans({"’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʹ": "", "'": "", "\u02bb": "",
                               ".": "", "-": " ", "‐": " ", "–": " ", "—": " ", ",": " ", "/": " "})

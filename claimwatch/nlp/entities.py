@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from .spans import Cover
+from ..text.intervals import Cover
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

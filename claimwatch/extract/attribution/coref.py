@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Claim, Span
-from .sentences import doc_text, noun_chunks_between, sentence_index
+from ...model import Claim, Span
+from ...text.sentences import doc_text, noun_chunks_between, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -18,7 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..model import ActorRef, Span
+from .model import ActorRef, Span
+from .text.inflection import ENDINGS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -27,8 +28,6 @@ KINDS = ("state force", "non-state armed group", "government", "person", "organi
 _STATE = {"state force", "government"}
 _QUOTES = set("«»\"“”„‘’`'")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-#: Ukrainian/Russian case and number endings, longest first: "України"/"Україна" -> "україн".
-ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ими", "ыми", "ій", "ий", "ый", "ой", "ей", "ая", "яя", "ое", "ее", "ие", "ые", "ую", "юю", "ою", "ею", "ом", "ем", "их", "ых", "ах", "ях", "ам", "ям", "ов", "ев", "ів", "і", "ї", "а", "я", "у", "ю", "ы", "и", "е", "є", "о", "ь", "й"], key=len, reverse=True)
 _LEADING = {"the", "a", "an", "this", "these", "those", "that"}
 
 

@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
-from ..model import Article, Claim, DateRange, Event, Quantity, Span
+from ...model import Article, Claim, DateRange, Event, Quantity, Span
+from ...text.intervals import StartIndex
+from ...text.sentences import sentence_index
+from . import arguments as A
 from . import dates, quantities
-from . import event_actors as A
-from . import event_rules as R
-from . import event_rules_strategic as S
-from .event_index import StartIndex
-from .event_lexicon import ACLED_TYPES, Match, event_type_of, matches
-from .sentences import sentence_index
+from . import rules as R
+from . import rules_strategic as S
+from .lexicon import ACLED_TYPES, Match, event_type_of, matches
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-    from .actors import ActorRegistry
+    from ...actors import ActorRegistry
 
 log = logging.getLogger(__name__)
 

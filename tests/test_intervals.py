@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimwatch.extract.event_index import StartIndex
+from claimwatch.text.intervals import StartIndex
 
 
 def test_starting_in_returns_items_that_start_in_the_range() -> None:

@@ -15,9 +15,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from ...text.sentences import doc_text, sentence_index
 from .cues import SPEECH
 from .quotes import quotes_of
-from .sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

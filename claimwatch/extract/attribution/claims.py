@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Claim, Source, Span, Status
+from ...model import Claim, Source, Span, Status
+from ...text.intervals import Cover
+from ...text.sentences import doc_text, sentence_index
 from . import boundaries, coref, cues, layout
 from .quotes import Quotes, quotes_of
-from .sentences import doc_text, sentence_index
 from .spans import (
-    Cover,
     claim_kind,
     cut,
     minus,

@@ -22,9 +22,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..model import DateRange, Span
-from .event_lexicon import forms, positions, word_hashes
-from .sentences import doc_text
+from ...model import DateRange, Span
+from ...text.sentences import doc_text
+from .lexicon import forms, positions, word_hashes
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

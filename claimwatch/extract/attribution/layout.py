@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Claim, ClaimKind, Source, Span, Status
+from ...model import Claim, ClaimKind, Source, Span, Status
+from ...text.intervals import Cover
+from ...text.sentences import doc_text, sentence_index
 from .quotes import Quotes
-from .sentences import doc_text, sentence_index
-from .spans import Cover, claim_kind, paragraph_pieces, trim
+from .spans import claim_kind, paragraph_pieces, trim
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -17,10 +17,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
-from ..model import Quantity, Span
-from .event_index import StartIndex
-from .event_lexicon import forms, positions, word_hashes
-from .sentences import doc_text, sentence_index
+from ...model import Quantity, Span
+from ...text.intervals import StartIndex
+from ...text.sentences import doc_text, sentence_index
+from .lexicon import forms, positions, word_hashes
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .sentences import doc_text
+from ...text.sentences import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

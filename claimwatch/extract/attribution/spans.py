@@ -7,11 +7,9 @@ direct/indirect/mixed kind of a content, and an interval index for containment a
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from typing import TYPE_CHECKING
 
-from ..model import ClaimKind, Span
+from ...model import ClaimKind, Span
 from .quotes import Quotes
 
 if TYPE_CHECKING:
@@ -112,21 +110,3 @@ def claim_kind(parts: tuple[Span, ...], quotes: Quotes) -> ClaimKind:
     return ClaimKind.MIXED if quoted else ClaimKind.INDIRECT
 
 
-class Cover:
-    """Does any of many intervals contain [start, end)? O(log n) per question (prefix maxima of the ends).
-
-    A claim's own content never contains its own cue (contents overlapping their cue are dropped), so asking
-    with the whole set is the same as asking with every other claim's contents."""
-
-    def __init__(self, intervals: list[tuple[int, int]]) -> None:
-        intervals = sorted(intervals)
-        self.starts = [s for s, _ in intervals]
-        self.max_end = list(itertools.accumulate((e for _, e in intervals), max))
-
-    def covers(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start)
-        return i > 0 and self.max_end[i - 1] >= end
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)
-        return i > 0 and self.max_end[i - 1] > start
