@@ -106,6 +106,70 @@ def _open_store(state: State):  # type: ignore[no-untyped-def]
         raise typer.Exit(1) from exc
 
 
+DisableOpt = Annotated[list[str] | None, typer.Option("--disable", metavar="STAGES",
+                                                    help="stages to switch off, comma-separated (geo,events); "
+                                                         "see `claimwatch stages`")]
+
+
+def _names(values: list[str] | None) -> tuple[str, ...] | None:
+    """``["geo,events", "status"]`` -> ``("geo", "events", "status")``; None when the flag was not given."""
+    if values is None:
+        return None
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+def _pipeline(state: State, options: Options):  # type: ignore[no-untyped-def]
+    """The pipeline for ``options``, its stage lists checked (exit 2 with the reason when they cannot run)."""
+    from .pipeline import Pipeline
+    from .stage import PipelineError
+
+    try:
+        return Pipeline(options)
+    except PipelineError as exc:
+        state.err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+# -- stages ------------------------------------------------------------------------------------------
+
+@app.command()
+def stages(
+    ctx: typer.Context,
+    language: Annotated[str | None, typer.Option("--language", metavar="LANG",
+                                                 help="one language (default: every configured one)")] = None,
+    disable: DisableOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help='JSON: {"language", "stages": [{"name", "requires", '
+                                                         '"assigns"}]} (a list of them without --language)')] = False,
+) -> None:
+    """List each language's pipeline stages in order, with what each requires and assigns."""
+    state = _state(ctx)
+    options = state.options.with_(disable=_names(disable))
+    pipeline = _pipeline(state, options)
+    languages = [language] if language else list(options.languages)
+    described = [_describe(pipeline, lang) for lang in languages]
+    if as_json:
+        state.out.print_json(data=described[0] if language else described)
+        return
+    for lang, info in zip(languages, described, strict=True):
+        table = Table(title=f"{lang}: {len(info['stages'])} stages", title_justify="left", box=box.SIMPLE)
+        for column in ("#", "stage", "requires", "assigns", "what it does"):
+            table.add_column(column, overflow="fold")
+        for i, stage in enumerate(pipeline.stages(lang), 1):
+            table.add_row(str(i), stage.name, ", ".join(stage.requires), ", ".join(stage.assigns),
+                          stage.description)
+        for name, why in pipeline.dropped(lang).items():
+            table.add_row("-", f"[dim]{name}[/]", "", "", f"[dim]off: {escape(why)}[/]")
+        state.out.print(table)
+
+
+def _describe(pipeline: Any, language: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"language": language, "stages": [s.to_dict() for s in pipeline.stages(language)]}
+    dropped = pipeline.dropped(language)
+    if dropped:
+        out["off"] = dropped
+    return out
+
+
 # -- ingest ------------------------------------------------------------------------------------------
 
 class _RateColumn(ProgressColumn):
@@ -128,18 +192,20 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson")],
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
+    disable: DisableOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped).
 
     Exit code 0 when at least one article was read (even if others failed: their errors are listed and
-    stored), 1 when nothing could be read at all.
+    stored), 1 when nothing could be read at all, 2 for usage errors (an unknown stage to disable…).
     """
     from .ingest import ingest_paths
     from .readers.files import count_items
 
     state = _state(ctx, db)
-    options = state.options.with_(batch_size=batch_size)
+    options = state.options.with_(batch_size=batch_size, disable=_names(disable))
+    pipeline = _pipeline(state, options)
     store = _open_store(state)
     with store, _progress(state.err) as progress:
         task = progress.add_task("ingest", total=count_items(paths), errors=0)
@@ -148,7 +214,7 @@ def ingest(
             errors = progress.tasks[task].fields["errors"] + (outcome == "error")
             progress.update(task, advance=1, errors=errors)
 
-        summary = ingest_paths(store, paths, options, force=force, on_item=on_item)
+        summary = ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
     _print_summary(state.out, summary)
     if summary.read == 0:
         state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")

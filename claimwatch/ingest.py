@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .about import PIPELINE_VERSION
+from .about import supersedes
 from .model import Article, Extraction, ItemError
 from .pipeline import Pipeline
 from .readers.files import read_paths
 from .settings import Options
 from .store import Store
-from .store.store import version_key
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
                 report("error", item)
                 continue
             summary.read += 1
-            if not force and _up_to_date(store.stored_version(item.content_hash)):
+            if not force and _up_to_date(store.stored_version(item.content_hash), pipeline.version):
                 report("unchanged", item)
                 continue
             yield item
@@ -78,9 +77,10 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     return summary
 
 
-def _up_to_date(stored: str | None) -> bool:
-    """Stored by this pipeline version or a newer one (an older claimwatch never redoes a newer one's work)."""
-    return stored is not None and version_key(stored) >= version_key(PIPELINE_VERSION)
+def _up_to_date(stored: str | None, version: str) -> bool:
+    """Stored by this pipeline version or one it does not supersede (an older claimwatch never redoes a newer
+    one's work; a run with stages off never redoes a complete extraction)."""
+    return stored is not None and not supersedes(version, stored)
 
 
 def _save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extraction | ItemError]:

@@ -1,24 +1,32 @@
 """The pipeline: ``extract(article) -> Extraction``, pure (no database), single or batched.
 
 Reads an :class:`~claimwatch.model.Article` (already cleaned); writes an :class:`~claimwatch.model.Extraction`.
-The CLI, the API, the evaluators and the distributed runner all call these functions.
+A :class:`Pipeline` holds, per language, an ordered list of stages (:mod:`claimwatch.stage`): English is
+parse → attribution → status → events → geo → territory; other languages swap the parse for a tokenizer and
+sentence splitter, so the rule-based parts of the later stages still run. The lists are checked when the
+pipeline is built, and ``Options.disable`` switches stages off. The CLI, the API, the evaluators and the
+distributed runner all call these functions.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from . import nlp as nlp_mod
-from .about import PIPELINE_VERSION
+from .about import pipeline_version
 from .actors import ActorRegistry, load_registry
-from .extract import attribution, events, status
-from .geo import Geoparser
+from .extract.attribution import AttributionStage
+from .extract.events import EventsStage, TerritoryStage
+from .extract.status import StatusStage
+from .geo import Geoparser, GeoStage
 from .model import Article, Extraction, ItemError
+from .nlp.parse import ParseStage
 from .settings import Options, load_options
+from .stage import Analysis, PipelineError, Stage, check, unknown_names, without
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,10 +36,20 @@ log = logging.getLogger(__name__)
 
 
 class Pipeline:
-    """Loaded resources plus the stages that run over one parsed document."""
+    """Loaded resources (lazily: nothing loads until a stage needs it) plus the stages of each language.
 
-    def __init__(self, options: Options | None = None) -> None:
+    ``stages`` replaces the default lists for the languages it names (``{"en": [...]}``); every list is checked
+    here, so a stage whose requirement no earlier stage meets fails now, not on the first article.
+    """
+
+    def __init__(self, options: Options | None = None, stages: Mapping[str, Sequence[Stage]] | None = None) -> None:
         self.options = options or load_options()
+        self._custom = {k: list(v) for k, v in (stages or {}).items()}
+        self._lists: dict[str, tuple[list[Stage], dict[str, str]]] = {}
+        for language in dict.fromkeys([*self.options.languages, *self._custom]):
+            self._list(language)
+
+    # ------------------------------------------------------------------------------------------ resources
 
     @cached_property
     def nlp(self) -> Language:
@@ -49,22 +67,6 @@ class Pipeline:
         """Toponym detection and resolution (the gazetteer index opens on first use)."""
         return Geoparser(self.options)
 
-    def language_of(self, article: Article) -> str:
-        """The article's ISO 639-1 code: as given (normalised: "EN", "en-GB", "ua"), else detected."""
-        given = _language_code(article.language)
-        if given:
-            return given
-        return nlp_mod.detect_language(article.text, self.options.languages, self.options.default_language)
-
-    def analyse(self, doc: Doc, article: Article) -> Extraction:
-        """Run every extraction stage over an already parsed ``doc`` of ``article.text``."""
-        claims = attribution.find_claims(doc)
-        status.assign(doc, claims)
-        events.annotate(doc, article, claims, self.actors)
-        places = self.geoparser.annotate(doc, article, claims)
-        events.refine_with_places(claims, self.actors)
-        return Extraction(article=article, claims=claims, places=places, pipeline_version=PIPELINE_VERSION)
-
     def parser_for(self, language: str) -> Language:
         """The English pipeline for English; a tokenizer and sentence splitter for other languages."""
         if language == "en":
@@ -73,43 +75,135 @@ class Pipeline:
         nlp.max_length = max(nlp.max_length, self.options.max_chars + 1)
         return nlp
 
+    # ------------------------------------------------------------------------------------------- stages
+
+    def default_stages(self, language: str) -> list[Stage]:
+        """The stages a language gets unless the caller gave its own list."""
+        if language == "en":
+            parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
+                                                 "entity rules", self.options.batch_size)
+        else:
+            parse = ParseStage(lambda: self.parser_for(language), f"spaCy tokenizer and sentence splitter "
+                                                                  f"({language}); no tagger or parser yet",
+                               self.options.batch_size)
+        actors = lambda: self.actors
+        return [parse, AttributionStage(), StatusStage(), EventsStage(actors),
+                GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
+
+    def _list(self, language: str) -> tuple[list[Stage], dict[str, str]]:
+        if language not in self._lists:
+            stages = self._custom.get(language) or self.default_stages(language)
+            check(stages)
+            unknown = unknown_names(stages, self.options.disable)
+            if unknown:
+                names = ", ".join(s.name for s in stages)
+                raise PipelineError(f"cannot disable unknown stage(s) {', '.join(unknown)}: the {language} "
+                                    f"stages are {names}")
+            kept, dropped = without(stages, self.options.disable)
+            for name, why in dropped.items():
+                if why != "disabled":
+                    log.info("%s stage %s is off: it %s", language, name, why)
+            self._lists[language] = (kept, dropped)
+        return self._lists[language]
+
+    def stages(self, language: str = "en") -> list[Stage]:
+        """The stages that run for ``language``, in order (disabled ones left out)."""
+        return list(self._list(language)[0])
+
+    def dropped(self, language: str = "en") -> dict[str, str]:
+        """Stages of ``language`` that do not run, with why: "disabled", or what they lack."""
+        return dict(self._list(language)[1])
+
+    @property
+    def version(self) -> str:
+        """What this pipeline writes into ``Extraction.pipeline_version`` (it names disabled stages)."""
+        return pipeline_version(self.options.disable)
+
+    # ----------------------------------------------------------------------------------------- running
+
+    def language_of(self, article: Article) -> str:
+        """The article's ISO 639-1 code: as given (normalised: "EN", "en-GB", "ua"), else detected."""
+        given = _language_code(article.language)
+        if given:
+            return given
+        return nlp_mod.detect_language(article.text, self.options.languages, self.options.default_language)
+
     def with_language(self, article: Article) -> Article:
         """A copy of ``article`` with its language set (the caller's object is left as it was)."""
         return replace(article, language=self.language_of(article))
 
+    def analyse(self, doc: Doc, article: Article) -> Extraction:
+        """Run every stage after the parse over an already parsed ``doc`` of ``article.text``."""
+        analysis = self._analysis(article)
+        analysis.doc = doc
+        for stage in self.stages(article.language or "en"):
+            if stage.name != "parse":
+                stage(analysis)
+        return analysis.extraction
+
     def extract(self, article: Article) -> Extraction:
-        art = self.with_language(article)
-        return self.analyse(self.parser_for(art.language or "en")(art.text), art)
+        """Every stage of the article's language over one article; a failing stage raises."""
+        analysis = self._analysis(self.with_language(article))
+        for stage in self.stages(analysis.article.language or "en"):
+            stage(analysis)
+        return analysis.extraction
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
-        """Batched extraction (``nlp.pipe`` over the English articles of each batch), results in input order;
-        one bad article yields an ItemError and the rest go on."""
+        """Batched extraction (the parse takes each batch of one language in one go), results in input order;
+        an article that fails in some stage yields an ItemError naming it, and the rest go on."""
         for batch in _batches(articles, self.options.batch_size):
-            prepared: list[Article | ItemError] = [self._prepare(a) for a in batch]
-            english = [a for a in prepared if isinstance(a, Article) and a.language == "en"]
-            try:
-                parsed = dict(zip(map(id, english), self.nlp.pipe([a.text for a in english],
-                                                                  batch_size=self.options.batch_size)))
-            except Exception:  # the batch failed as a whole: parse article by article below
-                log.warning("batch of %d articles failed to parse; parsing one by one", len(english), exc_info=True)
-                parsed = {}
-            for art in prepared:
-                yield art if isinstance(art, ItemError) else self._analyse_safely(parsed.get(id(art)), art)
+            prepared = [self._prepare(a) for a in batch]
+            failed: dict[int, ItemError] = {}
+            by_language: dict[str, list[Analysis]] = {}
+            for item in prepared:
+                if isinstance(item, Analysis):
+                    by_language.setdefault(item.article.language or "en", []).append(item)
+            for language, group in by_language.items():
+                failed.update(self._run(group, self.stages(language)))
+            for item in prepared:
+                if isinstance(item, ItemError):
+                    yield item
+                else:
+                    yield failed.get(id(item)) or item.extraction
 
-    def _prepare(self, article: Article) -> Article | ItemError:
+    def _run(self, group: list[Analysis], stages: Sequence[Stage]) -> dict[int, ItemError]:
+        """Run ``stages`` over ``group``; returns the failures by ``id`` of their analysis."""
+        failed: dict[int, ItemError] = {}
+        live = group
+        for stage in stages:
+            if stage.batched and len(live) > 1 and self._pipe(stage, live):
+                continue
+            survivors = []
+            for analysis in live:
+                try:
+                    stage(analysis)
+                    survivors.append(analysis)
+                except Exception as exc:  # one article must never stop the batch
+                    log.exception("stage %s failed for %s", stage.name, analysis.article.origin)
+                    failed[id(analysis)] = _failure(analysis.article, f"{stage.name} failed: {exc}")
+            live = survivors
+        for analysis in group:
+            analysis.doc = None  # the parse is not part of the result; free it with the batch
+        return failed
+
+    @staticmethod
+    def _pipe(stage: Stage, live: list[Analysis]) -> bool:
         try:
-            return self.with_language(article)
+            stage.pipe(live)
+            return True
+        except Exception:  # the batch failed as a whole: the caller goes article by article
+            log.warning("stage %s failed on a batch of %d; running it article by article", stage.name, len(live),
+                        exc_info=True)
+            return False
+
+    def _analysis(self, article: Article) -> Analysis:
+        return Analysis(Extraction(article=article, pipeline_version=self.version))
+
+    def _prepare(self, article: Article) -> Analysis | ItemError:
+        try:
+            return self._analysis(self.with_language(article))
         except Exception as exc:  # noqa: BLE001 - reported as this article's error
             return _failure(article, f"language identification failed: {exc}")
-
-    def _analyse_safely(self, doc: Doc | None, art: Article) -> Extraction | ItemError:
-        try:
-            if doc is None:
-                doc = self.parser_for(art.language or self.options.default_language)(art.text)
-            return self.analyse(doc, art)
-        except Exception as exc:  # one article must never stop the batch
-            log.exception("extraction failed for %s", art.origin)
-            return _failure(art, f"extraction failed: {exc}")
 
 
 def _failure(article: Article, message: str) -> ItemError:
@@ -145,7 +239,7 @@ def get_pipeline(options: Options | None = None) -> Pipeline:
 
 
 def extract(article: Article, options: Options | None = None) -> Extraction:
-    """Extract attributed claims (and, as stages land, events and places) from one article."""
+    """Attributed claims, their statuses, events and places of one article."""
     return get_pipeline(options).extract(article)
 
 

@@ -22,6 +22,7 @@ class Options:
     actors: str = ""
     gazetteer_extra: str = ""
     gazetteer_path: str = ""
+    disable: tuple[str, ...] = ()
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
@@ -38,8 +39,9 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown option(s): {', '.join(sorted(unknown))}")
     out = dict(values)
-    if "languages" in out:
-        out["languages"] = tuple(out["languages"])
+    for name in ("languages", "disable"):
+        if name in out:
+            out[name] = tuple(out[name])
     return out
 
 

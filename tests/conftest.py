@@ -1,10 +1,16 @@
 """Shared fixtures: options, the spaCy pipeline (loaded once per session), example paths, scratch databases.
 
 Tests never touch the network or ``/work/shared/datasets``; fixtures are short fictional texts.
+
+Tiers: a test that loads the spaCy model is marked ``model`` (tests using the ``pipeline`` or ``nlp`` fixtures are
+marked here automatically), so ``pytest -m "not model"`` runs the fast tier in seconds; an unmarked test that
+tries to load the model fails with a message saying so. Caches (the gazetteer index) live under pytest's
+temporary directory, never in the user's home.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,38 @@ from claimwatch.settings import Options, load_options
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+#: fixtures that load the spaCy model
+MODEL_FIXTURES = frozenset({"pipeline", "nlp"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """$XDG_CACHE_HOME inside pytest's temporary directory for the session (subprocesses inherit it)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _model_tier(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside the ``model`` tier, loading the spaCy model is an error that says how to mark the test."""
+    if request.node.get_closest_marker("model") is not None:
+        return
+
+    def refuse(*_: object, **__: object) -> None:
+        raise RuntimeError(f"{request.node.nodeid} loads the spaCy model: mark it @pytest.mark.model")
+
+    monkeypatch.setattr("claimwatch.nlp.english", refuse)
+    monkeypatch.setattr("claimwatch.nlp.resources.english", refuse)
 
 
 @pytest.fixture(autouse=True)

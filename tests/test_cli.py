@@ -156,6 +156,7 @@ def test_export_to_stdout_with_filters(ingested: str) -> None:
     assert bad.exit_code == 2 and "unknown export format" in bad.output
 
 
+@pytest.mark.model
 def test_item_errors_are_listed_stored_and_do_not_fail_the_batch(tmp_path: Path, examples_dir: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -183,6 +184,7 @@ def test_nothing_readable_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no input articles found" in result.output
 
 
+@pytest.mark.model
 def test_db_comes_from_the_environment_or_a_config_file(tmp_path: Path, examples_dir: Path) -> None:
     article = str(examples_dir / "05_general_staff_losses.txt")
     env_db = tmp_path / "from-env.db"
@@ -203,6 +205,7 @@ def test_db_comes_from_the_environment_or_a_config_file(tmp_path: Path, examples
     assert bad.exit_code == 2 and "no_such_option" in bad.output
 
 
+@pytest.mark.model
 def test_doctor_reports_and_fails_on_missing_requirements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     result = cw("--db", url, "doctor")
@@ -292,16 +295,18 @@ def test_formats_registered_lazily_are_offered_by_export(ingested: str, monkeypa
         export.writer("xml")
 
 
+@pytest.mark.model
 def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, examples_dir: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.extract.status import StatusStage
     from claimwatch.pipeline import Pipeline
 
-    real_analyse = Pipeline.analyse
+    real_status = StatusStage.__call__
 
-    def fragile(self: Pipeline, doc: Any, article: Any) -> Any:
-        if "POISON" in article.text:
-            raise RuntimeError("parser exploded")
-        return real_analyse(self, doc, article)
+    def fragile(self: StatusStage, analysis: Any) -> None:
+        if "POISON" in analysis.article.text:
+            raise RuntimeError("status exploded")
+        real_status(self, analysis)
 
     def batch_parse_fails(self: Pipeline) -> Any:
         class Exploding:
@@ -313,7 +318,7 @@ def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, exa
         return Exploding()
 
     real_nlp = Pipeline().nlp
-    monkeypatch.setattr(Pipeline, "analyse", fragile)
+    monkeypatch.setattr(StatusStage, "__call__", fragile)
     # the whole batch's parse fails too: the pipeline falls back to one parse per article
     monkeypatch.setattr(Pipeline, "nlp", property(batch_parse_fails))
     inputs = tmp_path / "in"
@@ -327,4 +332,5 @@ def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, exa
     assert "2 new, 0 updated, 0 unchanged, 1 errors" in result.output
     with Store(url) as store:
         [error] = store.errors()
-    assert error.stage == "extract" and error.origin.endswith("04_poison.txt") and "exploded" in error.message
+    assert error.stage == "extract" and error.origin.endswith("04_poison.txt")
+    assert error.message == "status failed: status exploded"

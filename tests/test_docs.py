@@ -27,3 +27,21 @@ def test_every_evaluation_task_is_documented_with_its_command(task: str) -> None
 
 def test_readme_has_the_two_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    from typer.main import get_command
+
+    from claimwatch.cli import app
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    missing = [name for name in commands if f"claimwatch {name}" not in README]
+    assert not missing
+
+
+def test_the_readme_stage_table_matches_the_pipeline() -> None:
+    from claimwatch import Pipeline
+
+    for i, stage in enumerate(Pipeline().stages("en"), 1):
+        row = f"| {i} | `{stage.name}` | {', '.join(stage.requires)} | {', '.join(stage.assigns)} |"
+        assert row in README

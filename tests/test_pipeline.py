@@ -6,6 +6,7 @@ import pytest
 
 from claimwatch import Article, Extraction, ItemError, Pipeline
 from claimwatch.model import ClaimKind
+from claimwatch.stage import Analysis
 
 RUSSIAN = ("Силы ПВО за ночь уничтожили 12 беспилотников над Курской областью. — Минобороны\n\n"
            "Губернатор области Иван Петров: в селе повреждены два жилых дома.\n\n"
@@ -37,18 +38,21 @@ def test_batch_keeps_input_order_across_languages(pipeline: Pipeline) -> None:
 
 
 def test_one_failing_article_does_not_stop_the_batch(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Pipeline.analyse
+    from claimwatch.extract.events import EventsStage
 
-    def flaky(self, doc, article):  # type: ignore[no-untyped-def]
-        if article.origin == "bad":
+    real = EventsStage.__call__
+
+    def flaky(self: EventsStage, analysis: Analysis) -> None:
+        if analysis.article.origin == "bad":
             raise RuntimeError("boom")
-        return real(self, doc, article)
+        real(self, analysis)
 
-    monkeypatch.setattr(Pipeline, "analyse", flaky)
+    monkeypatch.setattr(EventsStage, "__call__", flaky)
     arts = [Article(text="The army said it held the line.", origin=o) for o in ("a", "bad", "c")]
     results = list(pipeline.extract_many(arts))
     assert [type(r) for r in results] == [Extraction, ItemError, Extraction]
-    assert isinstance(results[1], ItemError) and "boom" in results[1].message and results[1].origin == "bad"
+    assert isinstance(results[1], ItemError) and results[1].origin == "bad"
+    assert results[1].message == "events failed: boom"
 
 
 @pytest.mark.parametrize(("given", "expected"), [("EN", "en"), ("en-GB", "en"), ("ua", "uk"), ("ru_RU", "ru")])

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Claim, ClaimKind, Span, Status
+from ..stage import Analysis, Stage
 from ..text.sentences import doc_text, sentence_index
 
 if TYPE_CHECKING:
@@ -266,3 +267,14 @@ def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
     if target is None and not require_overlap and words and words[-1] in _ANAPHORIC and len(words) <= 4:
         target = _nearest_before(others, c.content.start)
     return target
+
+
+class StatusStage(Stage):
+    """The epistemic status of each claim: asserted, claimed, hedged, unconfirmed, denied, confirmed."""
+
+    name = "status"
+    requires = ("doc", "claims")
+    assigns = ("claims.status", "claims.status_evidence", "claims.polarity")
+
+    def __call__(self, analysis: Analysis) -> None:
+        assign(analysis.parsed, analysis.extraction.claims)

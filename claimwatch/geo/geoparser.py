@@ -9,10 +9,11 @@ the most specific location its claim refers to.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Article, Claim, Event, PlaceMention
+from ..stage import Analysis, Stage
 from ..text.intervals import StartIndex
 from ..text.sentences import sentence_index
 from .candidates import inflected_queries
@@ -118,3 +119,19 @@ def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention] | 
         return None
     return min(inside, key=lambda m: (_SPECIFICITY.get(m.precision or "other", 5),
                                       abs(m.span.start - event.trigger.start)))
+
+
+class GeoStage(Stage):
+    """Place mentions resolved to GeoNames entries offline; each event's place (the most specific nearby)."""
+
+    name = "geo"
+    requires = ("doc",)
+    #: events.place is set for the events present (none when the events stage is off)
+    assigns = ("places", "events.place")
+
+    def __init__(self, geoparser: Callable[[], Geoparser]) -> None:
+        self._geoparser = geoparser  #: opens the gazetteer index on first use
+
+    def __call__(self, analysis: Analysis) -> None:
+        extraction = analysis.extraction
+        extraction.places = self._geoparser().annotate(analysis.parsed, analysis.article, extraction.claims)

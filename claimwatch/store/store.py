@@ -8,7 +8,6 @@ different pipeline version replaces the machine output of an article and reappli
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from sqlalchemy import Engine, Select, create_engine, delete, event, func, inser
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from ..about import supersedes
 from ..model import Claim, Extraction, ItemError
 from . import migrate, reviews
 from .rows import (
@@ -101,11 +101,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """Numbers in a pipeline version string, for ordering ("cw-0.1.10" after "cw-0.1.9")."""
-    return tuple(int(n) for n in re.findall(r"\d+", version))
-
-
 class Store:
     """Persistent extractions. ``Store("sqlite:///cw.db")``; migrations are applied on open."""
 
@@ -155,7 +150,7 @@ class Store:
         if replace:
             return True
         stored = row.pipeline_version or ""
-        return stored != version and version_key(version) >= version_key(stored)
+        return supersedes(version, stored)
 
     def _write_article(self, session: Session, row: ArticleRow | None, extraction: Extraction) -> ArticleRow:
         values = article_values(extraction.article, extraction.pipeline_version)

@@ -9,6 +9,19 @@
 - :mod:`.quotes`, :mod:`.spans`: quotation ranges and span arithmetic
 """
 
+from ...stage import Analysis, Stage
 from .claims import find_claims, finish_piece, propose
 
-__all__ = ["find_claims", "finish_piece", "propose"]
+
+class AttributionStage(Stage):
+    """Who claims what: source, cue and content of every attributed statement, and the outlet's own."""
+
+    name = "attribution"
+    requires = ("doc",)
+    assigns = ("claims",)
+
+    def __call__(self, analysis: Analysis) -> None:
+        analysis.extraction.claims = find_claims(analysis.parsed)
+
+
+__all__ = ["AttributionStage", "find_claims", "finish_piece", "propose"]
