@@ -21,6 +21,7 @@ from .metrics import prf
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
+FORMATS = ("brat",)
 ROLES = ("source", "cue", "content")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
