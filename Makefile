@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 CW := $(VENV)/bin/claimwatch
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
+# gold corpora for the evaluation gate (development copies; absent ones are skipped)
+DATASETS ?= ../shared/datasets
 
-.PHONY: install demo test lint bench eval clean
+.PHONY: install demo test lint gate bench eval clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -28,6 +30,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check claimwatch tests bench
 	$(VENV)/bin/mypy claimwatch
+
+# every figure in claimwatch/evaluate/floors.toml against its floor (~1.5 min); exit 1 on a regression
+gate: install
+	$(CW) eval gate --datasets $(DATASETS)
 
 bench: install
 	$(PY) bench/throughput.py

@@ -29,7 +29,9 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
+from .evaluate import TASKS
 from .settings import Options, load_options
 
 app = typer.Typer(
@@ -371,20 +373,22 @@ def export(
 
 # -- eval ---------------------------------------------------------------------------------------------
 
-@app.command("eval")
-def evaluate_cmd(
-    ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="attribution, events or geo")],
-    path: Annotated[Path, typer.Argument(help="gold data (file or folder)")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml…")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON line")] = False,
-    save_predictions: Annotated[Path | None, typer.Option("--save-predictions", metavar="OUT",
-                                                          help="also write the predictions")] = None,
-    gold_spans: Annotated[bool, typer.Option("--gold-spans", help="start from the gold spans (where the task "
-                                                                  "supports it)")] = False,
-    db: DbOpt = None,
-) -> None:
-    """Score the pipeline against gold data."""
+class _EvalGroup(TyperGroup):
+    """``eval TASK``: an unknown task is named as such, with the known ones."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            ctx.fail(f"unknown task {args[0]!r}; known: {', '.join(TASKS)} (or gate)")
+        return super().resolve_command(ctx, args)
+
+
+eval_app = typer.Typer(cls=_EvalGroup, no_args_is_help=True,
+                       help="Score the pipeline against gold data (one command per task), or run the gate.")
+app.add_typer(eval_app, name="eval")
+
+
+def _score(ctx: typer.Context, task: str, path: Path, fmt: str, as_json: bool, save_predictions: Path | None,
+           gold_spans: bool, db: str | None) -> None:
     from .evaluate import EvaluationError, render, run
 
     state = _state(ctx, db)
@@ -397,6 +401,63 @@ def evaluate_cmd(
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         state.out.print(render(task, result))
+
+
+def _add_task_command(task: str) -> None:
+    """``claimwatch eval TASK --format F PATH``: score the pipeline's ``task`` against gold data."""
+
+    def command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help="gold data (file or folder)")],
+        fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml…")],
+        as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON line")] = False,
+        save_predictions: Annotated[Path | None, typer.Option("--save-predictions", metavar="OUT",
+                                                              help="also write the predictions")] = None,
+        gold_spans: Annotated[bool, typer.Option("--gold-spans", help="start from the gold spans (where the "
+                                                                      "task supports it)")] = False,
+        db: DbOpt = None,
+    ) -> None:
+        _score(ctx, task, path, fmt, as_json, save_predictions, gold_spans, db)
+
+    eval_app.command(task, help=f"Score the pipeline's {task} against gold data.")(command)
+
+
+for _task in TASKS:
+    _add_task_command(_task)
+
+
+@eval_app.command("gate")
+def gate_cmd(
+    ctx: typer.Context,
+    datasets: Annotated[Path | None, typer.Option(
+        "--datasets", metavar="DIR", help="folder holding the gold corpora [default: $CLAIMWATCH_DATASETS, "
+        "else ../shared/datasets relative to the current directory]")] = None,
+    floors: Annotated[Path | None, typer.Option("--floors", metavar="FILE", help="floors file (TOML) [default: "
+                                                "the shipped claimwatch/evaluate/floors.toml]")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON object")] = False,
+    only: Annotated[str | None, typer.Option("--only", metavar="TASK", help="check one task's entries "
+                                             "(attribution, events or geo)")] = None,
+) -> None:
+    """Score every gold corpus the floors file names and hold each figure to its floor. Exit 0 when every
+    present corpus is at or above its floors (absent corpora are skipped), 1 when a figure is below its floor
+    or a corpus's fingerprint changed (it is then not scored), 2 for a bad floors file or option."""
+    from .evaluate import EvaluationError
+    from .evaluate.gate import check, render, summary
+
+    state = _state(ctx)
+    try:
+        result = check(datasets, floors, only, state.options,
+                       on_entry=lambda e: state.err.print(f"checking {escape(e.name)} ({e.task})…"))
+    except EvaluationError as exc:
+        state.err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+        if not result.present:
+            state.err.print(f"[yellow]{escape(summary(result))}[/]")
+    else:
+        state.out.print(render(result))
+    raise typer.Exit(0 if result.ok else 1)
 
 
 # -- gazetteer ----------------------------------------------------------------------------------------

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Claim, ClaimKind
 from .brat import GoldDocument, Pieces, Relation, read_gold_dir, write_ann
+from .metrics import prf
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
+FORMATS = ("brat",)
 ROLES = ("source", "cue", "content")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -61,9 +63,8 @@ class Scorer:
             c.overlap_tokens += len(g_tok & p_tok)
 
     def result(self) -> dict[str, Any]:
-        exact = {r: _prf(c.exact, c.predicted, c.exact, c.gold) for r, c in self.counts.items()}
-        overlap = {r: _prf(c.overlap_tokens, c.predicted_tokens, c.overlap_tokens, c.gold_tokens)
-                   for r, c in self.counts.items()}
+        exact = {r: prf(c.exact, c.predicted, c.gold) for r, c in self.counts.items()}
+        overlap = {r: prf(c.overlap_tokens, c.predicted_tokens, c.gold_tokens) for r, c in self.counts.items()}
         return {"task": "attribution", "documents": self.documents, "gold": self.gold_relations,
                 "predicted": self.predicted_relations, "exact": exact, "overlap": overlap}
 
@@ -85,13 +86,6 @@ def _tokens(spans: Iterable[Pieces], tokens: list[tuple[int, int]]) -> set[int]:
                 found.add(i)
                 i += 1
     return found
-
-
-def _prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> dict[str, float]:
-    p = tp_p / n_p if n_p else 0.0
-    r = tp_r / n_r if n_r else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}
 
 
 def claims_to_relations(claims: Iterable[Claim]) -> list[Relation]:

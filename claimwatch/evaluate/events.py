@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..extract import events
+from .metrics import DIGITS, prf, ratio
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -102,18 +103,14 @@ def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:
     labels = sorted(set(gold) | set(predicted))
     tp = Counter(g for g, p in zip(gold, predicted, strict=True) if g == p)
     n_gold, n_pred = Counter(gold), Counter(predicted)
-    per = {}
-    for lab in labels:
-        p = tp[lab] / n_pred[lab] if n_pred[lab] else 0.0
-        r = tp[lab] / n_gold[lab] if n_gold[lab] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per[lab] = {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "n": n_gold[lab]}
-    micro = sum(tp.values()) / len(gold) if gold else 0.0
+    per: dict[str, dict[str, float]] = {
+        lab: {**prf(tp[lab], n_pred[lab], n_gold[lab]), "n": n_gold[lab]} for lab in labels}
+    micro = ratio(sum(tp.values()), len(gold))
     gold_labels = [lab for lab in labels if n_gold[lab]]
-    macro = sum(per[lab]["f1"] for lab in gold_labels) / len(gold_labels) if gold_labels else 0.0
-    weighted = sum(per[lab]["f1"] * n_gold[lab] for lab in gold_labels) / len(gold) if gold else 0.0
-    return {"task": "events", "n": len(gold), "micro_f1": round(micro, 4), "macro_f1": round(macro, 4),
-            "weighted_f1": round(weighted, 4), "per_label": per}
+    macro = ratio(sum(per[lab]["f1"] for lab in gold_labels), len(gold_labels))
+    weighted = ratio(sum(per[lab]["f1"] * n_gold[lab] for lab in gold_labels), len(gold))
+    return {"task": "events", "n": len(gold), "micro_f1": round(micro, DIGITS), "macro_f1": round(macro, DIGITS),
+            "weighted_f1": round(weighted, DIGITS), "per_label": per}
 
 
 def evaluate(path: str | Path, fmt: str, pipeline: Pipeline, save_predictions: str | Path | None = None,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..geo.regions import distance_km
+from .metrics import DIGITS, prf, ratio
 
 if TYPE_CHECKING:
     from ..geo.resolve import Prior, Resolution
@@ -236,16 +237,13 @@ def auc(errors: list[float]) -> float:
 
 
 def _ratio(a: float, b: float) -> float:
-    return round(a / b, 4) if b else 0.0
+    return round(ratio(a, b), DIGITS)
 
 
 def _result(s: _Scores, gold_spans: bool) -> dict[str, Any]:
     errors = sorted(s.errors)
     n = len(errors)
-    detection = None
-    if not gold_spans:
-        p, r = _ratio(s.matched_spans, s.detected), _ratio(s.matched_spans, s.gold_spans)
-        detection = {"p": p, "r": r, "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+    detection = None if gold_spans else prf(s.matched_spans, s.detected, s.gold_spans)
     return {
         "task": "geo", "n": n,
         "acc161": _ratio(sum(e < 161 for e in errors), n),
