@@ -16,6 +16,8 @@ from claimwatch.model import (
     Extraction,
     Place,
     PlaceMention,
+    Precision,
+    Role,
     Source,
     Status,
 )
@@ -26,9 +28,9 @@ TEXT = "The Kremlin said its forces took Tetkino. Kyiv denied it."
 def _extraction() -> Extraction:
     article = Article(text=TEXT, id=3, title="Report", outlet="Example Wire")
     tetkino = PlaceMention(article.span(33, 40), Place(483166, "Tëtkino", "P", "PPL", "RU", "Kursk Oblast", 51.27,
-                                                         34.29), "settlement", "location", 0.9)
+                                                         34.29), Precision.SETTLEMENT, Role.LOCATION, 0.9)
     kremlin = PlaceMention(article.span(4, 11), Place(524901, "Moscow", "P", "PPLC", "RU", "Moscow", 55.75, 37.62),
-                           "settlement", "actor", 0.8)
+                           Precision.SETTLEMENT, Role.ACTOR, 0.8)
     unresolved = PlaceMention(article.span(42, 46), None)
     event = Event("Battles", "Non-state actor overtakes territory", article.span(28, 32),
                   actor1=ActorRef("Russian armed forces"), place=tetkino,
@@ -74,3 +76,21 @@ def test_geojson_claims_and_empty_collections() -> None:
     empty = io.StringIO()
     assert FORMATS["geojson"]([], empty, None) == 0  # type: ignore[arg-type]
     assert json.loads(empty.getvalue()) == {"type": "FeatureCollection", "features": []}
+
+
+def test_geojson_claims_sits_at_the_most_specific_place_of_the_claim() -> None:
+    text = "Officials said strikes hit the Kursk region and Tetkino."
+    article = Article(text=text, id=5)
+    region = PlaceMention(article.span(31, 43), Place(511180, "Kursk Oblast", "A", "ADM1", "RU", "Kursk Oblast",
+                                                      51.5, 36.25), Precision.REGION, Role.LOCATION, 0.9)
+    town = PlaceMention(article.span(48, 55), Place(483166, "Tëtkino", "P", "PPL", "RU", "Kursk Oblast", 51.27,
+                                                    34.29), Precision.SETTLEMENT, Role.LOCATION, 0.9)
+    events = [Event("Explosions/Remote violence", "Air/drone strike", article.span(15, 22), place=p)
+              for p in (region, town)]
+    claim = Claim(article.span(15, 55), ClaimKind.INDIRECT, Status.CLAIMED, cue=article.span(10, 14), events=events)
+    out = io.StringIO()
+    assert FORMATS["geojson-claims"]([Extraction(article, [claim], [region, town])], out, None) == 1  # type: ignore[arg-type]
+    (feature,) = json.loads(out.getvalue())["features"]
+    assert feature["geometry"]["coordinates"] == [34.29, 51.27]
+    assert feature["properties"]["precision"] == "settlement"
+    assert feature["properties"]["place_text"] == "Tetkino" == text[48:55]

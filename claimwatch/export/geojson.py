@@ -18,10 +18,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from ..model import Article, Claim, Event, Extraction, PlaceMention, Span
+from ..model import Article, Claim, Event, Extraction, PlaceMention, Precision, Span
 from ..settings import Options
-
-_SPECIFICITY = {"settlement": 0, "district": 1, "region": 2, "country": 3, "continent": 4}
 
 
 def _offsets(span: Span | None) -> list[int] | None:
@@ -52,7 +50,7 @@ def _place_properties(mention: PlaceMention) -> dict[str, Any]:
     place = mention.place
     assert place is not None
     return {"place": place.name, "geonameid": place.geonameid, "admin1": place.admin1, "country": place.country,
-            "precision": mention.precision, "place_text": mention.span.text}
+            "precision": mention.precision.value if mention.precision else None, "place_text": mention.span.text}
 
 
 def _event_properties(event: Event) -> dict[str, Any]:
@@ -100,7 +98,7 @@ def claim_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
         located = [(e, e.place) for e in claim.events if _located(e.place)]
         if not located:
             continue
-        _, place = min(located, key=lambda pair: _SPECIFICITY.get(pair[1].precision or "", 5))  # type: ignore[union-attr]
+        _, place = min(located, key=lambda pair: (pair[1].precision or Precision.OTHER).rank)  # type: ignore[union-attr]
         assert place is not None
         props = {**_claim_properties(claim, article), **_place_properties(place),
                  "event_types": sorted({e.type for e in claim.events}),

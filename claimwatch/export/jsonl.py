@@ -77,8 +77,8 @@ def _place(mention: PlaceMention | None) -> dict[str, Any] | None:
         "admin1": place.admin1 if place else None,
         "lat": place.lat if place else None,
         "lon": place.lon if place else None,
-        "precision": mention.precision,
-        "role": mention.role,
+        "precision": mention.precision.value if mention.precision else None,
+        "role": mention.role.value,
     })
     return out
 
@@ -114,7 +114,7 @@ def claim_record(claim: Claim, article: Article, pipeline_version: str) -> dict[
         "kind": claim.kind.value,
         "status": claim.status.value,
         "status_evidence": [span(s) for s in claim.status_evidence],
-        "polarity": claim.polarity,
+        "polarity": claim.polarity.value,
         "confidence": claim.confidence,
         "pipeline_version": pipeline_version,
         "events": [event_record(e) for e in claim.events],

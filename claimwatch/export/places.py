@@ -38,8 +38,8 @@ def place_record(article_id: int | None, mention: PlaceMention) -> dict[str, Any
         "country": place.country,
         "lat": place.lat,
         "lon": place.lon,
-        "precision": mention.precision,
-        "role": mention.role,
+        "precision": mention.precision.value if mention.precision else None,
+        "role": mention.role.value,
         "confidence": mention.confidence,
     }
 

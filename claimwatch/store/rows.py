@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Claim, Event, PlaceMention, Segment, Span
+from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span
 from ..serialize import from_dict, to_dict
 from .reviews import claim_key
-from .schema import ArticleRow, ClaimRow, EventRow, PlaceMentionRow
+from .schema import ArticleRow, ClaimRow, EventRow, OutletRow, PlaceMentionRow, ReviewRow
 
 
 def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def claim_values(claim: Claim, pipeline_version: str) -> dict[str, Any]:
         **_span_columns("content", claim.content),
         "kind": claim.kind.value,
         "status": claim.status.value,
-        "polarity": claim.polarity,
+        "polarity": claim.polarity.value,
         "confidence": claim.confidence,
         "pipeline_version": pipeline_version,
         "data": to_dict(claim),
@@ -117,14 +117,31 @@ def place_values(mention: PlaceMention) -> dict[str, Any]:
         "country": place.country if place else None,
         "lat": place.lat if place else None,
         "lon": place.lon if place else None,
-        "precision": mention.precision,
-        "role": mention.role,
+        "precision": mention.precision.value if mention.precision else None,
+        "role": mention.role.value,
         "data": to_dict(mention),
     }
 
 
 def place_of(row: PlaceMentionRow) -> PlaceMention:
     return from_dict(PlaceMention, row.data)
+
+
+def outlet_values(outlet: Outlet) -> dict[str, Any]:
+    """Column values of the ``outlets`` row for ``outlet`` (its domains space-separated in ``domain``; the table
+    has no language column yet, so ``language`` is not stored)."""
+    return {"name": outlet.name, "domain": " ".join(outlet.domains) or None, "country": outlet.country,
+            "affiliation": outlet.affiliation, "notes": outlet.notes}
+
+
+def outlet_of(row: OutletRow) -> Outlet:
+    return Outlet(name=row.name, domains=tuple((row.domain or "").split()), country=row.country,
+                  affiliation=row.affiliation, notes=row.notes)
+
+
+def review_of(row: ReviewRow) -> Review:
+    return Review(id=row.id, article_id=row.article_id, claim_key=row.claim_key, field=row.field, value=row.value,
+                  who=row.who, at=row.at, why=row.why)
 
 
 def event_rows(claim: Claim, claim_id: int, article_id: int) -> list[EventRow]:
