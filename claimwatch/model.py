@@ -83,9 +83,6 @@ class Span:
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "start": self.start, "end": self.end}
-
     @classmethod
     def of(cls, text: str, start: int, end: int) -> Span:
         """The span ``text[start:end]``."""

@@ -64,7 +64,12 @@ def test_geojson_has_one_feature_per_located_event() -> None:
     props = feature["properties"]
     assert props["event_type"] == "Battles" and props["claim_status"] == "claimed" and props["source"] == "The Kremlin"
     assert props["date_start"] == "2024-08-10" and props["actor1"] == "Russian armed forces"
-    assert props["country"] == "RU" and props["precision"] == "settlement" and props["article_id"] == 3
+    assert props["article_id"] == 3 and props["outlet"] == "Example Wire"
+    assert props["place"] == {"text": "Tetkino", "start": 33, "end": 40, "geonameid": 483166, "name": "Tëtkino",
+                              "feature": {"class": "P", "code": "PPL"}, "admin1": "Kursk Oblast", "country": "RU",
+                              "lat": 51.27, "lon": 34.29, "precision": "settlement", "role": "location",
+                              "confidence": 0.9}
+    assert not {"geonameid", "admin1", "country", "precision", "place_text"} & set(props)  # no flat place keys
     assert props["evidence"]["place"] == [33, 40] and props["evidence"]["trigger"] == [28, 32]
 
 
@@ -88,9 +93,9 @@ def test_geojson_claims_sits_at_the_most_specific_place_of_the_claim() -> None:
     events = [Event("Explosions/Remote violence", "Air/drone strike", article.span(15, 22), place=p)
               for p in (region, town)]
     claim = Claim(article.span(15, 55), ClaimKind.INDIRECT, Status.CLAIMED, cue=article.span(10, 14), events=events)
-    out = io.StringIO()
-    assert FORMATS["geojson-claims"]([Extraction(article, [claim], [region, town])], out, None) == 1  # type: ignore[arg-type]
+    out, extraction = io.StringIO(), Extraction(article, [claim], [region, town])
+    assert FORMATS["geojson-claims"]([extraction], out, None) == 1  # type: ignore[arg-type]
     (feature,) = json.loads(out.getvalue())["features"]
     assert feature["geometry"]["coordinates"] == [34.29, 51.27]
-    assert feature["properties"]["precision"] == "settlement"
-    assert feature["properties"]["place_text"] == "Tetkino" == text[48:55]
+    assert feature["properties"]["place"]["precision"] == "settlement"
+    assert feature["properties"]["place"]["text"] == "Tetkino" == text[48:55]
