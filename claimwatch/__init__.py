@@ -12,6 +12,7 @@ import logging
 
 from .about import PIPELINE_VERSION, __version__
 from .model import (
+    Actor,
     ActorRef,
     Article,
     Claim,
@@ -20,9 +21,14 @@ from .model import (
     Event,
     Extraction,
     ItemError,
+    Outlet,
     Place,
     PlaceMention,
+    Polarity,
+    Precision,
     Quantity,
+    Review,
+    Role,
     Source,
     Span,
     Status,
@@ -34,6 +40,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "PIPELINE_VERSION",
+    "Actor",
     "ActorRef",
     "Article",
     "Claim",
@@ -43,10 +50,15 @@ __all__ = [
     "Extraction",
     "ItemError",
     "Options",
+    "Outlet",
     "Pipeline",
     "Place",
     "PlaceMention",
+    "Polarity",
+    "Precision",
     "Quantity",
+    "Review",
+    "Role",
     "Source",
     "Span",
     "Status",

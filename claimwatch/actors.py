@@ -5,20 +5,21 @@ lazily. Provides :class:`ActorRegistry`: ``find(tokens)`` (longest alias matches
 tolerant of Ukrainian/Russian case endings and of quotation marks), ``ref(tokens)`` (an
 :class:`~claimwatch.model.ActorRef` for an argument phrase: the canonical actor when an alias covers it, else the
 phrase itself with ``actor_id=None`` so unknown actors are kept), ``kind_of`` (state / non-state) and ``side_of``.
+Its entries are :class:`~claimwatch.model.Actor` records.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .model import ActorRef, Span
+from .model import Actor, ActorRef, Span
 from .text.inflection import ENDINGS
 
 if TYPE_CHECKING:
@@ -29,21 +30,6 @@ _STATE = {"state force", "government"}
 _QUOTES = set("«»\"“”„‘’`'")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LEADING = {"the", "a", "an", "this", "these", "those", "that"}
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    id: str
-    name: str
-    kind: str
-    side: str | None = None
-    country: str | None = None
-    inter: int = 0
-    acled_name: str | None = None
-    parent: str | None = None
-    forces: str | None = None  #: the armed forces a ministry or staff speaks for
-    represents: str | None = None  #: the body a person speaks for
-    aliases: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 
 class ClaimKind(str, Enum):
@@ -34,6 +35,36 @@ class Status(str, Enum):
     RETRACTED = "retracted"  #: withdrawn by its own source
 
 
+class Polarity(str, Enum):
+    """Whether a claim affirms its content or denies it."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"  #: a denial ("Kyiv denied that ...")
+
+
+class Precision(str, Enum):
+    """How precisely a place mention is located. Declared most specific first: :attr:`rank` is that order."""
+
+    SETTLEMENT = "settlement"  #: a town or village
+    DISTRICT = "district"  #: admin level 2 and below
+    REGION = "region"  #: admin level 1 (oblast, state), or a named region
+    COUNTRY = "country"
+    CONTINENT = "continent"
+    OTHER = "other"  #: placed only approximately (at a nearby town), or a feature of no admin level
+
+    @property
+    def rank(self) -> int:
+        """0 for a settlement up to 5 for ``other``: sort by it to put the most specific place first."""
+        return list(Precision).index(self)
+
+
+class Role(str, Enum):
+    """What a place mention stands for."""
+
+    LOCATION = "location"  #: where something is or happens
+    ACTOR = "actor"  #: metonymy: the place stands for its government ("Kyiv announced")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of ``Article.text``: ``text == article.text[start:end]``."""
@@ -51,9 +82,6 @@ class Span:
 
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
-
-    def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "start": self.start, "end": self.end}
 
     @classmethod
     def of(cls, text: str, start: int, end: int) -> Span:
@@ -120,6 +148,18 @@ class Article:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A news outlet. ``Article.outlet`` holds its ``name``; the store keeps one row per outlet."""
+
+    name: str
+    domains: tuple[str, ...] = ()  #: web hosts it publishes on ("rt.com")
+    country: str | None = None  #: ISO 3166-1 alpha-2 of where it is based
+    language: str | None = None  #: ISO 639-1 code of its main language
+    affiliation: str | None = None  #: state, party or owner it speaks for ("state media")
+    notes: str | None = None
+
+
 @dataclass(slots=True)
 class Source:
     """Who makes a claim. ``span`` is the mention at the cue; ``entity`` what it refers to."""
@@ -153,6 +193,23 @@ class DateRange:
     span: Span | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An entry of the actor registry (:mod:`claimwatch.actors`): a canonical party, force, body or person."""
+
+    id: str
+    name: str
+    kind: str  #: state force | non-state armed group | government | person | organisation | company
+    side: str | None = None
+    country: str | None = None
+    inter: int = 0  #: ACLED's actor type code
+    acled_name: str | None = None
+    parent: str | None = None
+    forces: str | None = None  #: the armed forces a ministry or staff speaks for
+    represents: str | None = None  #: the body a person speaks for
+    aliases: tuple[str, ...] = field(default=())
+
+
 @dataclass(slots=True)
 class ActorRef:
     name: str  #: canonical name (or the text itself when unknown to the registry)
@@ -181,8 +238,8 @@ class Place:
 class PlaceMention:
     span: Span
     place: Place | None
-    precision: str | None = None  #: settlement | district | region | country | continent | other
-    role: str = "location"  #: location | actor (metonymy: "Kyiv announced")
+    precision: Precision | None = None  #: None: unresolved
+    role: Role = Role.LOCATION
     confidence: float = 0.0
 
 
@@ -211,13 +268,27 @@ class Claim:
     cue: Span | None = None
     content_parts: tuple[Span, ...] = ()  #: pieces when the content is discontinuous
     status_evidence: list[Span] = field(default_factory=list)
-    polarity: str = "positive"  #: positive | negative
+    polarity: Polarity = Polarity.POSITIVE
     confidence: float = 1.0
     events: list[Event] = field(default_factory=list)
 
     @property
     def parts(self) -> tuple[Span, ...]:
         return self.content_parts or (self.content,)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An analyst's correction of one field of a stored claim, reapplied whenever the article is re-extracted."""
+
+    id: int
+    article_id: int
+    claim_key: str  #: the claim's identity: its content span, "start:end"
+    field: str  #: dotted path into the serialized claim: "status", "source.actor", "events.0.type"
+    value: Any  #: the corrected JSON value
+    who: str
+    at: datetime  #: when (UTC)
+    why: str | None = None
 
 
 @dataclass(slots=True)

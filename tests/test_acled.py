@@ -19,6 +19,7 @@ from claimwatch.model import (
     Extraction,
     Place,
     PlaceMention,
+    Precision,
     Quantity,
     Source,
     Span,
@@ -47,7 +48,7 @@ def report(text: str, outlet: str, url: str, source: str, trigger: str, sub_type
     ev = Event(type=event_type, sub_type=sub_type, trigger=_span(text, trigger), actor1=actor1, negated=negated,
                date=date or DateRange("2024-11-07", "2024-11-07", "day", _span(text, "yesterday")))
     if place is not None:
-        ev.place = PlaceMention(_span(text, place.name), place, "settlement")
+        ev.place = PlaceMention(_span(text, place.name), place, Precision.SETTLEMENT)
     if killed:
         q = _span(text, killed)
         ev.quantities.append(Quantity(float(killed.split()[0]), float(killed.split()[0]),

@@ -13,7 +13,7 @@ import pytest
 from claimwatch.actors import load_registry
 from claimwatch.extract import attribution, events, status
 from claimwatch.extract.events.lexicon import ACLED_TYPES, EXTENSIONS
-from claimwatch.model import Article, Event, Place, PlaceMention, Span
+from claimwatch.model import Article, Event, Place, PlaceMention, Precision, Span
 
 FRIDAY = datetime(2024, 11, 8, 9, 30, tzinfo=UTC)
 
@@ -232,7 +232,8 @@ def _territory_event(text: str, actor_id: str, country: str) -> Event:
     from claimwatch.model import ActorRef
 
     ev.actor1 = ActorRef(name=actor_id, actor_id=actor_id)
-    ev.place = PlaceMention(Span.of(text, 0, 4), Place(1, "X", "P", "PPL", country, None, 50.0, 36.0), "settlement")
+    ev.place = PlaceMention(Span.of(text, 0, 4), Place(1, "X", "P", "PPL", country, None, 50.0, 36.0),
+                            Precision.SETTLEMENT)
     return ev
 
 

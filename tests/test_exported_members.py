@@ -6,6 +6,7 @@ import claimwatch
 
 EXPORTED = [
     "PIPELINE_VERSION",
+    "Actor",
     "ActorRef",
     "Article",
     "Claim",
@@ -15,10 +16,15 @@ EXPORTED = [
     "Extraction",
     "ItemError",
     "Options",
+    "Outlet",
     "Pipeline",
     "Place",
     "PlaceMention",
+    "Polarity",
+    "Precision",
     "Quantity",
+    "Review",
+    "Role",
     "Source",
     "Span",
     "Status",

@@ -6,7 +6,7 @@ import pytest
 from test_geo_gazetteer import built_index
 
 from claimwatch.geo import Geoparser
-from claimwatch.model import Article, Claim, ClaimKind, Event, Status
+from claimwatch.model import Article, Claim, ClaimKind, Event, Precision, Role, Status
 from claimwatch.settings import Options
 
 TEXT = ("The Kremlin said on Tuesday that its forces had captured the village of Tetkino in the Kursk region. "
@@ -33,13 +33,13 @@ def test_annotate_returns_mentions_with_offsets_roles_and_precision(geoparser: G
     by_text = {m.span.text: m for m in mentions}
     for m in mentions:
         assert TEXT[m.span.start:m.span.end] == m.span.text
-    assert by_text["Kremlin"].role == "actor"
-    assert by_text["Kharkiv"].role == "location" and by_text["Kharkiv"].precision == "settlement"
+    assert by_text["Kremlin"].role is Role.ACTOR
+    assert by_text["Kharkiv"].role is Role.LOCATION and by_text["Kharkiv"].precision is Precision.SETTLEMENT
     kursk = by_text["Kursk region"]
-    assert kursk.precision == "region" and kursk.place is not None and kursk.place.country == "RU"
+    assert kursk.precision is Precision.REGION and kursk.place is not None and kursk.place.country == "RU"
     tetkino = by_text["Tetkino"]
     assert tetkino.place is not None and tetkino.place.admin1 == "Kursk Oblast"
-    assert by_text["Lenina Street"].precision == "other"  # placed only approximately, at Vuhledar
+    assert by_text["Lenina Street"].precision is Precision.OTHER  # placed only approximately, at Vuhledar
 
 
 def test_events_get_the_most_specific_place_of_their_claim(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_events_get_the_most_specific_place_of_their_claim(geoparser: Geoparser,
     strike = _claim(article, "a drone struck a depot on Lenina Street in Vuhledar, Donetsk Oblast", "struck")
     geoparser.annotate(nlp(TEXT), article, [capture, strike])
     place = capture.events[0].place
-    assert place is not None and place.span.text == "Tetkino" and place.precision == "settlement"
+    assert place is not None and place.span.text == "Tetkino" and place.precision is Precision.SETTLEMENT
     place = strike.events[0].place
     assert place is not None and place.span.text == "Vuhledar"  # the street is approximate, the town is not
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimwatch.geo.regions import centre_of, distance_km, precision_of
+from claimwatch.model import Precision
 
 
 @pytest.mark.parametrize(("fclass", "fcode", "expected"), [
@@ -12,7 +13,7 @@ from claimwatch.geo.regions import centre_of, distance_km, precision_of
     ("A", "PCLI", "country"), ("L", "CONT", "continent"), ("H", "STM", "other"), (None, None, "other"),
 ])
 def test_precision_of(fclass: str | None, fcode: str | None, expected: str) -> None:
-    assert precision_of(fclass, fcode) == expected
+    assert precision_of(fclass, fcode) is Precision(expected)
 
 
 def test_centre_is_the_middle_of_the_places_extent_not_the_population_mean() -> None:

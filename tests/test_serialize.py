@@ -20,7 +20,10 @@ from claimwatch.model import (
     ItemError,
     Place,
     PlaceMention,
+    Polarity,
+    Precision,
     Quantity,
+    Role,
     Segment,
     Source,
     Span,
@@ -42,7 +45,8 @@ def sp(fragment: str, occurrence: int = 0) -> Span:
 def place_mention() -> PlaceMention:
     place = Place(geonameid=700001, name="Pryiutne", feature_class="P", feature_code="PPL", country="UA",
                   admin1="Zaporizhzhia", lat=47.43, lon=35.9, population=1200)
-    return PlaceMention(span=sp("Pryiutne"), place=place, precision="settlement", role="location", confidence=0.8)
+    return PlaceMention(span=sp("Pryiutne"), place=place, precision=Precision.SETTLEMENT, role=Role.LOCATION,
+                        confidence=0.8)
 
 
 def event() -> Event:
@@ -63,7 +67,7 @@ def claim() -> Claim:
         source=Source(span=sp("the commander"), entity=sp("The ministry"), actor="ru-mod"),
         cue=sp("said", 1),
         content_parts=(sp("“We took the village,”"), sp("“The enemy fled.”")),
-        status_evidence=[sp("said")], polarity="negative", confidence=0.75, events=[event()],
+        status_evidence=[sp("said")], polarity=Polarity.NEGATIVE, confidence=0.75, events=[event()],
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claimwatch.extract import attribution, status
-from claimwatch.model import Claim, Status
+from claimwatch.model import Claim, Polarity, Status
 
 
 def analysed(nlp, text: str) -> list[Claim]:  # type: ignore[no-untyped-def]
@@ -64,7 +64,7 @@ def test_denial_marks_the_denied_statement_and_the_claim_it_answers(nlp) -> None
             "The Russian Ministry of Defence denied that its forces had targeted the hospital.")
     claims = analysed(nlp, text)
     denial = containing(claims, "its forces had targeted")
-    assert denial.status is Status.DENIED and denial.polarity == "negative"
+    assert denial.status is Status.DENIED and denial.polarity is Polarity.NEGATIVE
     assert containing(claims, "struck a hospital").status is Status.DENIED
 
 

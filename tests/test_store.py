@@ -4,6 +4,7 @@ SQLite discipline (WAL, foreign keys, migrations recorded), and the same behavio
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 import socket
@@ -25,9 +26,14 @@ from claimwatch.model import (
     Event,
     Extraction,
     ItemError,
+    Outlet,
     Place,
     PlaceMention,
+    Polarity,
+    Precision,
     Quantity,
+    Review,
+    Role,
     Source,
     Span,
     Status,
@@ -35,6 +41,8 @@ from claimwatch.model import (
 from claimwatch.readers.files import read_paths
 from claimwatch.store import Store, migrate
 from claimwatch.store import store as store_module
+from claimwatch.store.rows import outlet_of, outlet_values
+from claimwatch.store.schema import OutletRow
 
 TEXT = ("Russian forces took 35 sq. km near Pryiutne on Monday, the ministry said. "
         "“We took the village,” the commander said. “The enemy fled.” "
@@ -57,7 +65,7 @@ def make_extraction(text: str = TEXT, version: str = "cw-1.0.0", url: str | None
     )
     place = PlaceMention(span=sp("Pryiutne", text), place=Place(700001, "Pryiutne", "P", "PPL", "UA",
                                                                  "Zaporizhzhia", 47.43, 35.9, 1200),
-                         precision="settlement", confidence=0.9)
+                         precision=Precision.SETTLEMENT, confidence=0.9)
     event = Event(type="Strategic developments", sub_type="Non-violent transfer of territory",
                   trigger=sp("took", text), actor1=ActorRef("Russian Armed Forces", sp("Russian forces", text),
                                                              "ru-af", "RU", "state force"),
@@ -166,6 +174,45 @@ def test_bad_review_is_refused(store: Store) -> None:
     with pytest.raises(KeyError):
         store.add_review(article_id, 99, "status", "denied", who="a")
     assert store.reviews(article_id) == []
+
+
+def test_enums_round_trip_through_the_store_as_their_plain_values(store: Store) -> None:
+    extraction = make_extraction()
+    extraction.claims[0].polarity = Polarity.NEGATIVE
+    extraction.places[0].precision, extraction.places[0].role = Precision.REGION, Role.ACTOR
+    article_id = store.save(extraction)
+    again = store.get_extraction(article_id)
+    assert [c.polarity for c in again.claims] == [Polarity.NEGATIVE, Polarity.POSITIVE, Polarity.POSITIVE]
+    assert all(type(c.polarity) is Polarity for c in again.claims)
+    assert again.places[0].precision is Precision.REGION and again.places[0].role is Role.ACTOR
+    place = again.claims[0].events[0].place
+    assert place is not None and place.precision is Precision.REGION
+    with store.engine.connect() as conn:
+        assert tuple(conn.execute(text("SELECT polarity, typeof(polarity) FROM claims WHERE idx = 0")).one()) == (
+            "negative", "text")
+        data = json.loads(conn.execute(text("SELECT data FROM claims WHERE idx = 0")).scalar_one())
+        assert data["polarity"] == "negative" and data["events"][0]["place"]["precision"] == "region"
+        assert tuple(conn.execute(text("SELECT precision, role FROM place_mentions")).one()) == ("region", "actor")
+
+
+def test_a_review_sets_an_enum_field_and_only_to_one_of_its_values(store: Store) -> None:
+    article_id = store.save(make_extraction())
+    store.add_review(article_id, 1, "polarity", "negative", who="a", why="a denial")
+    assert store.get_extraction(article_id).claims[1].polarity is Polarity.NEGATIVE
+    with pytest.raises(ValueError):
+        store.add_review(article_id, 1, "polarity", "sarcastic", who="a")
+    (review,) = store.reviews(article_id)
+    assert isinstance(review, Review) and (review.field, review.value, review.who, review.why) == (
+        "polarity", "negative", "a", "a denial")
+
+
+def test_outlets_are_stored_as_outlet_records(store: Store) -> None:
+    store.save(make_extraction())
+    store.save(make_extraction(url="https://other.example/2", outlet="Other Herald"))
+    assert store.outlets() == [Outlet("Example Wire"), Outlet("Other Herald")]
+    full = Outlet("RT", domains=("rt.com", "russian.rt.com"), country="RU", affiliation="state media", notes="x")
+    assert outlet_of(OutletRow(**outlet_values(full))) == full
+    assert outlet_values(Outlet("Example Wire"))["domain"] is None
 
 
 def test_failure_while_saving_rolls_back_that_article_only(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

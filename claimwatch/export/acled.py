@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 from ..actors import ActorRegistry, load_registry
 from ..extract.events.classify import territory_sub_type
 from ..extract.events.lexicon import ACLED_TYPES
-from ..model import ActorRef, Article, Claim, Event, Extraction
+from ..model import ActorRef, Article, Claim, Event, Extraction, Precision
 from ..settings import Options
 from . import acled_geo
 
@@ -48,7 +48,9 @@ COLUMNS = ACLED_COLUMNS + CLAIMWATCH_COLUMNS
 _FOLDED = {"Casualties", "Equipment loss", "Prisoners"}
 _LEFT_OUT = {"Statement/press conference", "Disaster", "Crime"}
 _PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
-_GEO_PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3, "continent": 3}
+#: ACLED's geo_precision code of each place precision ("other": by feature class, in _geo_precision)
+_GEO_PRECISION = {Precision.SETTLEMENT: 1, Precision.DISTRICT: 2, Precision.REGION: 3, Precision.COUNTRY: 3,
+                  Precision.CONTINENT: 3}
 _NEAR = ("near ", "outskirts of ", "outside ", "around ", "close to ", "vicinity of ", "north of ", "south of ",
          "east of ", "west of ", "area of ", "direction of ")
 
@@ -264,7 +266,8 @@ def _geo_precision(ev: Event, text: str) -> str:
     mention = ev.place
     if mention is None or mention.place is None:
         return ""
-    precision = _GEO_PRECISION.get(mention.precision or "", 2 if mention.place.feature_class != "P" else 1)
+    fallback = 2 if mention.place.feature_class != "P" else 1
+    precision = _GEO_PRECISION.get(mention.precision, fallback) if mention.precision else fallback
     if precision == 1 and _near(ev, text):
         precision = 2
     return str(precision)

@@ -6,10 +6,13 @@ events). Feature properties are what an analyst filters on::
 
     event_type, sub_type, date_start, date_end, date_precision, actor1, actor2, negated, hypothetical,
     claim_status, claim_kind, source, cue, content, article_id, article_title, url, outlet, published,
-    place, geonameid, admin1, country, precision, place_text, evidence: {trigger, content, place, source}
+    place: {text, start, end, geonameid, name, feature: {class, code}, admin1, country, lat, lon, precision,
+            role, confidence},
+    evidence: {trigger, content, place, source}
 
-Coordinates are ``[lon, lat]`` (RFC 7946); every ``evidence`` entry is ``[start, end]`` in the stored article
-text. Events and claims without a located place are left out.
+``place`` is the place dict of every export (:func:`claimwatch.records.place_dict`). Coordinates are
+``[lon, lat]`` (RFC 7946); every ``evidence`` entry is ``[start, end]`` in the stored article text. Events and
+claims without a located place are left out.
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from ..model import Article, Claim, Event, Extraction, PlaceMention, Span
+from ..model import Article, Claim, Event, Extraction, PlaceMention, Precision, Span
+from ..records import article_dict, place_dict
 from ..settings import Options
-
-_SPECIFICITY = {"settlement": 0, "district": 1, "region": 2, "country": 3, "continent": 4}
 
 
 def _offsets(span: Span | None) -> list[int] | None:
@@ -34,25 +36,19 @@ def _located(mention: PlaceMention | None) -> bool:
 
 
 def _claim_properties(claim: Claim, article: Article) -> dict[str, Any]:
+    about = article_dict(article)
     return {
         "claim_status": claim.status.value,
         "claim_kind": claim.kind.value,
         "source": claim.source.name if claim.source else None,
         "cue": claim.cue.text if claim.cue else None,
         "content": claim.content.text,
-        "article_id": article.id,
-        "article_title": article.title,
-        "url": article.url,
-        "outlet": article.outlet,
-        "published": article.published.isoformat() if article.published else None,
+        "article_id": about["id"],
+        "article_title": about["title"],
+        "url": about["url"],
+        "outlet": about["outlet"],
+        "published": about["published"],
     }
-
-
-def _place_properties(mention: PlaceMention) -> dict[str, Any]:
-    place = mention.place
-    assert place is not None
-    return {"place": place.name, "geonameid": place.geonameid, "admin1": place.admin1, "country": place.country,
-            "precision": mention.precision, "place_text": mention.span.text}
 
 
 def _event_properties(event: Event) -> dict[str, Any]:
@@ -86,7 +82,7 @@ def event_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
                 continue
             assert event.place is not None
             props = {**_event_properties(event), **_claim_properties(claim, article),
-                     **_place_properties(event.place)}
+                     "place": place_dict(event.place)}
             props["evidence"] = {"trigger": _offsets(event.trigger), "content": _offsets(claim.content),
                                  "place": _offsets(event.place.span),
                                  "source": _offsets(claim.source.span) if claim.source else None}
@@ -100,9 +96,9 @@ def claim_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
         located = [(e, e.place) for e in claim.events if _located(e.place)]
         if not located:
             continue
-        _, place = min(located, key=lambda pair: _SPECIFICITY.get(pair[1].precision or "", 5))  # type: ignore[union-attr]
+        _, place = min(located, key=lambda pair: (pair[1].precision or Precision.OTHER).rank)  # type: ignore[union-attr]
         assert place is not None
-        props = {**_claim_properties(claim, article), **_place_properties(place),
+        props = {**_claim_properties(claim, article), "place": place_dict(place),
                  "event_types": sorted({e.type for e in claim.events}),
                  "events": len(claim.events)}
         props["evidence"] = {"content": _offsets(claim.content), "place": _offsets(place.span),

@@ -1,6 +1,7 @@
 """Places export: one JSON object per resolved place mention.
 
-Reads :class:`~claimwatch.model.Extraction` records (``extraction.places``); writes lines of::
+Reads :class:`~claimwatch.model.Extraction` records (``extraction.places``); writes lines of the article id
+and the place dict of every export (:func:`claimwatch.records.place_dict`)::
 
     {"article": <id>, "text", "start", "end", "geonameid", "name", "feature": {"class", "code"},
      "admin1", "country", "lat", "lon", "precision", "role", "confidence"}
@@ -18,30 +19,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from ..model import Extraction, PlaceMention
+from ..records import place_dict
 from ..settings import Options
 
 
 def place_record(article_id: int | None, mention: PlaceMention) -> dict[str, Any] | None:
     """The export record of one mention, or None when it has no resolved place."""
-    place = mention.place
-    if place is None:
+    if mention.place is None:
         return None
-    return {
-        "article": article_id,
-        "text": mention.span.text,
-        "start": mention.span.start,
-        "end": mention.span.end,
-        "geonameid": place.geonameid,
-        "name": place.name,
-        "feature": {"class": place.feature_class, "code": place.feature_code},
-        "admin1": place.admin1,
-        "country": place.country,
-        "lat": place.lat,
-        "lon": place.lon,
-        "precision": mention.precision,
-        "role": mention.role,
-        "confidence": mention.confidence,
-    }
+    return {"article": article_id, **place_dict(mention)}
 
 
 def records(extractions: Iterable[Extraction]) -> Iterator[dict[str, Any]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Claim, ClaimKind, Span, Status
+from ..model import Claim, ClaimKind, Polarity, Span, Status
 from ..stage import Analysis, Stage
 from ..text.sentences import doc_text, sentence_index
 
@@ -125,7 +125,7 @@ def _denial(doc: Doc, c: Claim, claims: list[Claim]) -> None:
         denies = True
     if not denies:
         return
-    c.polarity = "negative"
+    c.polarity = Polarity.NEGATIVE
     if cue_lemmas & DENIAL_CUES:
         _mark(c, Status.DENIED, c.cue)
     target = _target_claim(doc, c, claims, content_text)

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..model import Article, Claim, Event, PlaceMention
+from ..model import Article, Claim, Event, PlaceMention, Precision, Role
 from ..stage import Analysis, Stage
 from ..text.intervals import StartIndex
 from ..text.sentences import sentence_index
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..settings import Options
-
-#: most specific first
-_SPECIFICITY = {"settlement": 0, "district": 1, "region": 2, "country": 3, "continent": 4, "other": 5}
-
 
 class Geoparser:
     """Detects and resolves toponyms; one per process is enough (the index opens once, on first use)."""
@@ -95,8 +91,8 @@ def _mention(article: Article, t: Toponym, r: Resolution) -> PlaceMention:
     place = r.entry.to_place() if r.entry is not None else None
     precision = None
     if r.entry is not None:
-        precision = "other" if r.approximate else precision_of(r.entry.fclass, r.entry.fcode)
-    role = "actor" if t.role == "actor" else "location"
+        precision = Precision.OTHER if r.approximate else precision_of(r.entry.fclass, r.entry.fcode)
+    role = Role.ACTOR if t.role == "actor" else Role.LOCATION
     return PlaceMention(article.span(t.start, t.end), place, precision, role, r.confidence)
 
 
@@ -117,8 +113,7 @@ def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention] | 
                       if m.span.end <= sent.end_char]
     if not inside:
         return None
-    return min(inside, key=lambda m: (_SPECIFICITY.get(m.precision or "other", 5),
-                                      abs(m.span.start - event.trigger.start)))
+    return min(inside, key=lambda m: ((m.precision or Precision.OTHER).rank, abs(m.span.start - event.trigger.start)))
 
 
 class GeoStage(Stage):

@@ -1,7 +1,8 @@
 """Regions: what precision a GeoNames feature has, and where a region's point lies.
 
-Reads: feature class/code; the places inside a region. Writes: a precision word (settlement, district,
-region, country, continent, other) and a centre for regions that the packages list without coordinates.
+Reads: feature class/code; the places inside a region. Writes: a :class:`~claimwatch.model.Precision`
+(settlement, district, region, country, continent, other) and a centre for regions that the packages list
+without coordinates.
 """
 
 from __future__ import annotations
@@ -9,27 +10,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..model import Precision
+
 EARTH_KM = 6371.0088
 
-PRECISIONS = ("settlement", "district", "region", "country", "continent", "other")
 
-
-def precision_of(fclass: str | None, fcode: str | None) -> str:
+def precision_of(fclass: str | None, fcode: str | None) -> Precision:
     """How precise a location is, from its GeoNames feature class and code."""
     code = fcode or ""
     if fclass == "P":
-        return "settlement"
+        return Precision.SETTLEMENT
     if fclass == "A":
         if code.startswith("PCL") or code in ("TERR", "ZN"):
-            return "country"
+            return Precision.COUNTRY
         if code == "ADM1":
-            return "region"
+            return Precision.REGION
         if code.startswith("ADM"):
-            return "district"
-        return "region" if code == "ADMD" else "other"
+            return Precision.DISTRICT
+        return Precision.REGION if code == "ADMD" else Precision.OTHER
     if fclass == "L" and code in ("CONT", "RGN"):
-        return "continent" if code == "CONT" else "region"
-    return "other"
+        return Precision.CONTINENT if code == "CONT" else Precision.REGION
+    return Precision.OTHER
 
 
 #: share of a region's places left out on each side before taking the middle of their extent (stray points)

@@ -43,7 +43,8 @@ class PlaceRow:
 
     @property
     def kind(self) -> str:
-        return precision_of(self.fclass, self.fcode)
+        """The :class:`~claimwatch.model.Precision` value, as the index stores it (plain text)."""
+        return precision_of(self.fclass, self.fcode).value
 
     def add_name(self, name: str, quality: int) -> None:
         name = name.strip()

@@ -8,6 +8,7 @@
 Stages never import this package; the CLI, the API and the exporters' callers do.
 """
 
-from .store import Review, SaveResult, Store, StoredClaim, make_engine
+from ..model import Review
+from .store import SaveResult, Store, StoredClaim, make_engine
 
 __all__ = ["Review", "SaveResult", "Store", "StoredClaim", "make_engine"]

@@ -1,13 +1,23 @@
-"""Records to rows and back: the only place that knows both :mod:`claimwatch.model` and the schema."""
+"""Records to rows and back: the only place that knows both :mod:`claimwatch.model` and the schema.
+
+Place mention columns are the exported place dict (:func:`claimwatch.records.place_dict`), so a mention reads
+the same in the database as in every export; the ``data`` JSON columns hold the full serialized record, which is
+what records are rebuilt from.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Claim, Event, PlaceMention, Segment, Span
+from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span
+from ..records import place_dict
 from ..serialize import from_dict, to_dict
 from .reviews import claim_key
-from .schema import ArticleRow, ClaimRow, EventRow, PlaceMentionRow
+from .schema import ArticleRow, ClaimRow, EventRow, OutletRow, PlaceMentionRow, ReviewRow
+
+#: ``place_mentions`` columns filled from the place dict as they are (``feature`` is joined, ``data`` added)
+_PLACE_COLUMNS = ("text", "start", "end", "geonameid", "name", "admin1", "country", "lat", "lon", "precision",
+                  "role")
 
 
 def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
@@ -69,7 +79,7 @@ def claim_values(claim: Claim, pipeline_version: str) -> dict[str, Any]:
         **_span_columns("content", claim.content),
         "kind": claim.kind.value,
         "status": claim.status.value,
-        "polarity": claim.polarity,
+        "polarity": claim.polarity.value,
         "confidence": claim.confidence,
         "pipeline_version": pipeline_version,
         "data": to_dict(claim),
@@ -101,30 +111,32 @@ def event_values(event: Event) -> dict[str, Any]:
 
 
 def place_values(mention: PlaceMention) -> dict[str, Any]:
-    """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded)."""
-    place = mention.place
-    feature = None
-    if place and (place.feature_class or place.feature_code):
-        feature = ".".join(x for x in (place.feature_class, place.feature_code) if x)
-    return {
-        "start": mention.span.start,
-        "end": mention.span.end,
-        "text": mention.span.text,
-        "geonameid": place.geonameid if place else None,
-        "name": place.name if place else None,
-        "feature": feature,
-        "admin1": place.admin1 if place else None,
-        "country": place.country if place else None,
-        "lat": place.lat if place else None,
-        "lon": place.lon if place else None,
-        "precision": mention.precision,
-        "role": mention.role,
-        "data": to_dict(mention),
-    }
+    """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded): its place dict,
+    the feature as one string ("P.PPL")."""
+    record = place_dict(mention)
+    feature = ".".join(x for x in (record["feature"]["class"], record["feature"]["code"]) if x) or None
+    return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": to_dict(mention)}
 
 
 def place_of(row: PlaceMentionRow) -> PlaceMention:
     return from_dict(PlaceMention, row.data)
+
+
+def outlet_values(outlet: Outlet) -> dict[str, Any]:
+    """Column values of the ``outlets`` row for ``outlet`` (its domains space-separated in ``domain``; the table
+    has no language column yet, so ``language`` is not stored)."""
+    return {"name": outlet.name, "domain": " ".join(outlet.domains) or None, "country": outlet.country,
+            "affiliation": outlet.affiliation, "notes": outlet.notes}
+
+
+def outlet_of(row: OutletRow) -> Outlet:
+    return Outlet(name=row.name, domains=tuple((row.domain or "").split()), country=row.country,
+                  affiliation=row.affiliation, notes=row.notes)
+
+
+def review_of(row: ReviewRow) -> Review:
+    return Review(id=row.id, article_id=row.article_id, claim_key=row.claim_key, field=row.field, value=row.value,
+                  who=row.who, at=row.at, why=row.why)
 
 
 def event_rows(claim: Claim, claim_id: int, article_id: int) -> list[EventRow]:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from ..about import supersedes
-from ..model import Claim, Extraction, ItemError
+from ..model import Claim, Extraction, ItemError, Outlet, Review
 from . import migrate, reviews
 from .rows import (
     article_of,
@@ -28,8 +28,11 @@ from .rows import (
     claim_values,
     event_rows,
     event_values,
+    outlet_of,
+    outlet_values,
     place_of,
     place_values,
+    review_of,
 )
 from .schema import (
     ArticleRow,
@@ -65,18 +68,6 @@ class StoredClaim:
     outlet: str | None
     published: datetime | None
     pipeline_version: str
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    id: int
-    article_id: int
-    claim_key: str
-    field: str
-    value: Any
-    who: str
-    at: datetime
-    why: str | None
 
 
 def make_engine(url: str) -> Engine:
@@ -173,7 +164,7 @@ class Store:
             return None
         outlet = session.scalars(select(OutletRow).where(OutletRow.name == name)).one_or_none()
         if outlet is None:
-            outlet = OutletRow(name=name)
+            outlet = OutletRow(**outlet_values(Outlet(name)))
             session.add(outlet)
             session.flush()
         return outlet.id
@@ -328,7 +319,12 @@ class Store:
         with Session(self.engine) as session:
             rows = session.scalars(select(ReviewRow).where(ReviewRow.article_id == article_id)
                                    .order_by(ReviewRow.at, ReviewRow.id))
-            return [Review(r.id, r.article_id, r.claim_key, r.field, r.value, r.who, r.at, r.why) for r in rows]
+            return [review_of(r) for r in rows]
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet stored, by name."""
+        with Session(self.engine) as session:
+            return [outlet_of(r) for r in session.scalars(select(OutletRow).order_by(OutletRow.name))]
 
     def errors(self, limit: int | None = None) -> list[ItemError]:
         """Recorded per-item errors, newest first."""

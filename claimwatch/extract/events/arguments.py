@@ -13,13 +13,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ...model import ActorRef, Claim, Span
+from ...model import Actor, ActorRef, Claim, Span
 from .lexicon import lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from ...actors import Actor, ActorRegistry
+    from ...actors import ActorRegistry
 
 #: Pronouns that, in a claim, point back at the claimant ("we", "its troops"); "they"/"it" usually do not.
 _PRONOUN_SELF = {"we", "our", "us", "i", "my", "its", "their", "his", "her"}

@@ -1,0 +1,139 @@
+"""Published shapes: the one dict each record becomes when it leaves the library.
+
+Reads :mod:`claimwatch.model` records; writes JSON-able dicts (enums by value, datetimes as ISO 8601). Every
+exporter, ``claims --json``, the store's ``place_mentions`` columns and the HTTP API build from these functions,
+so a record looks the same wherever it is read::
+
+    span      {"text", "start", "end"}
+    place     {"text", "start", "end", "geonameid", "name", "feature": {"class", "code"}, "admin1", "country",
+               "lat", "lon", "precision", "role", "confidence"}
+    actor     {"name", "actor_id", "side", "kind", "text", "start", "end"}
+    quantity  {"value", "lower", "upper", "unit", "kind", "text", "start", "end"}
+    date      {"start", "end", "precision"}
+    event     {"type", "sub_type", "actor1", "actor2", "place", "date", "quantities", "negated", "hypothetical",
+               "trigger"}
+    article   {"id", "title", "url", "outlet", "published"}
+    claim     {"article", "source", "cue", "content", "kind", "status", "status_evidence", "polarity",
+               "confidence", "pipeline_version", "events"}
+
+A mention the gazetteer did not resolve has the same place keys, its place fields null. Offsets point into the
+stored article text. These are presentation choices (which fields, flattened how), kept out of ``model.py``;
+:mod:`claimwatch.serialize` is the other conversion, every field, for storing and rebuilding records.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, overload
+
+from .model import ActorRef, Article, Claim, DateRange, Event, PlaceMention, Quantity, Source, Span
+
+
+@overload
+def span_dict(span: Span) -> dict[str, Any]: ...
+
+
+@overload
+def span_dict(span: None) -> None: ...
+
+
+def span_dict(span: Span | None) -> dict[str, Any] | None:
+    """``{"text", "start", "end"}``; None for no span."""
+    return None if span is None else {"text": span.text, "start": span.start, "end": span.end}
+
+
+def _value(member: Enum | None) -> Any:
+    return None if member is None else member.value
+
+
+def place_dict(mention: PlaceMention) -> dict[str, Any]:
+    """A place mention with its place: the same keys whether resolved or not (place fields null when not)."""
+    place = mention.place
+    return {
+        **span_dict(mention.span),
+        "geonameid": place.geonameid if place else None,
+        "name": place.name if place else None,
+        "feature": {"class": place.feature_class if place else None, "code": place.feature_code if place else None},
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "precision": _value(mention.precision),
+        "role": _value(mention.role),
+        "confidence": mention.confidence,
+    }
+
+
+def actor_dict(ref: ActorRef) -> dict[str, Any]:
+    """An event argument: the canonical actor when resolved, and where the text names it (nulls: no span)."""
+    return {"name": ref.name, "actor_id": ref.actor_id, "side": ref.side, "kind": ref.kind,
+            **(span_dict(ref.span) or {"text": None, "start": None, "end": None})}
+
+
+def quantity_dict(q: Quantity) -> dict[str, Any]:
+    return {"value": q.value, "lower": q.lower, "upper": q.upper, "unit": q.unit, "kind": q.kind,
+            **span_dict(q.span)}
+
+
+def date_dict(date: DateRange) -> dict[str, Any]:
+    """The normalised range (ISO dates, "--MM-DD" when the year is unknown) and its precision; not its span."""
+    return {"start": date.start, "end": date.end, "precision": date.precision}
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return {
+        "type": event.type,
+        "sub_type": event.sub_type,
+        "actor1": actor_dict(event.actor1) if event.actor1 else None,
+        "actor2": actor_dict(event.actor2) if event.actor2 else None,
+        "place": place_dict(event.place) if event.place else None,
+        "date": date_dict(event.date) if event.date else None,
+        "quantities": [quantity_dict(q) for q in event.quantities],
+        "negated": event.negated,
+        "hypothetical": event.hypothetical,
+        "trigger": span_dict(event.trigger),
+    }
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """What a claim says of its article: id, title, URL, outlet name and publication time (ISO 8601)."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published.isoformat() if article.published else None,
+    }
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """The source mention, what it refers to (``entity``) and its registry id (``actor``)."""
+    return {**span_dict(source.span), "entity": span_dict(source.entity), "actor": source.actor}
+
+
+def _content(claim: Claim) -> dict[str, Any]:
+    out = span_dict(claim.content)
+    if len(claim.content_parts) > 1:
+        out["parts"] = [span_dict(p) for p in claim.content_parts]
+    return out
+
+
+def claim_dict(claim: Claim, article: Article, pipeline_version: str) -> dict[str, Any]:
+    """One claim with its article and events: a line of the JSONL export. ``source`` null: the outlet's voice."""
+    return {
+        "article": article_dict(article),
+        "source": source_dict(claim.source) if claim.source else None,
+        "cue": span_dict(claim.cue),
+        "content": _content(claim),
+        "kind": claim.kind.value,
+        "status": claim.status.value,
+        "status_evidence": [span_dict(s) for s in claim.status_evidence],
+        "polarity": claim.polarity.value,
+        "confidence": claim.confidence,
+        "pipeline_version": pipeline_version,
+        "events": [event_dict(e) for e in claim.events],
+    }
+
+
+__all__ = ["actor_dict", "article_dict", "claim_dict", "date_dict", "event_dict", "place_dict", "quantity_dict",
+           "source_dict", "span_dict"]
