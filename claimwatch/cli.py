@@ -74,12 +74,15 @@ def main_options(
     config: Annotated[Path | None, typer.Option("--config", metavar="FILE", help="options file (TOML)")] = None,
     actors: Annotated[Path | None, typer.Option("--actors", metavar="FILE",
                                                 help="extra actor registry (YAML)")] = None,
+    outlets: Annotated[Path | None, typer.Option("--outlets", metavar="FILE",
+                                                 help="extra outlets registry (YAML)")] = None,
     verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="more log output (-vv: debug)")] = 0,
 ) -> None:
     """Global options, shared by every command."""
     err = Console(stderr=True)
     try:
-        options = load_options(config, db=db, actors=str(actors) if actors else None)
+        options = load_options(config, db=db, actors=str(actors) if actors else None,
+                               outlets=str(outlets) if outlets else None)
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/] cannot read options: {escape(str(exc))}")
         raise typer.Exit(2) from exc
@@ -195,9 +198,11 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
     disable: DisableOpt = None,
+    no_link: Annotated[bool, typer.Option("--no-link", help="do not link the new claims into stories")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Read articles, extract claims and store them (items already stored are skipped).
+    """Read articles, extract claims and store them (items already stored are skipped), then link the new
+    claims into stories (`claimwatch link`) unless --no-link.
 
     Exit code 0 when at least one article was read (even if others failed: their errors are listed and
     stored), 1 when nothing could be read at all, 2 for usage errors (an unknown stage to disable…).
@@ -218,6 +223,11 @@ def ingest(
 
         summary = ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
     _print_summary(state.out, summary)
+    if not no_link and summary.read:
+        from .cli_link import run_link
+
+        with store:
+            run_link(state, store)
     if summary.read == 0:
         state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")
         raise typer.Exit(1)
@@ -506,6 +516,9 @@ def doctor(ctx: typer.Context, db: DbOpt = None) -> None:
         state.out.print("[red]something required is missing: see the fix column[/]")
         raise typer.Exit(1)
     state.out.print("[green]all required checks passed[/]")
+
+
+from . import cli_link  # noqa: F401 - registers link, stories and story on ``app``
 
 
 def main() -> None:

@@ -156,8 +156,14 @@ class Outlet:
     domains: tuple[str, ...] = ()  #: web hosts it publishes on ("rt.com")
     country: str | None = None  #: ISO 3166-1 alpha-2 of where it is based
     language: str | None = None  #: ISO 639-1 code of its main language
-    affiliation: str | None = None  #: state, party or owner it speaks for ("state media")
-    notes: str | None = None
+    #: party-official | party-state | party-aligned | independent | wire | international | research
+    affiliation: str | None = None
+    notes: str | None = None  #: the public reason for its affiliation
+    key: str | None = None  #: outlets registry id
+    side: str | None = None  #: the party to the war it belongs to or is aligned with
+    actor: str | None = None  #: actor registry id of the party body a party's own channel speaks for
+    telegram: tuple[str, ...] = ()  #: public channel usernames
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -312,3 +318,41 @@ class Extraction:
     @property
     def events(self) -> list[Event]:
         return [e for c in self.claims for e in c.events]
+
+
+@dataclass(slots=True)
+class StoryClaim:
+    """One claim of a story: where it is, who made it, and how it stands toward the story's event."""
+
+    article_id: int
+    claim_index: int  #: position of the claim in its article (as ``claimwatch show`` numbers them)
+    stance: str  #: corroborates | contradicts | reports
+    unit: str  #: the independent unit it counts through ("side:russia", "outlet:reuters", "source:…")
+    content: str
+    status: str
+    source: str | None = None
+    outlet: str | None = None
+    affiliation: str | None = None
+    published: datetime | None = None
+    copy_of: int | None = None  #: the article whose copy its article is
+
+
+@dataclass(slots=True)
+class StoryRecord:
+    """Claims of different articles about one event, with the verdict they add up to."""
+
+    id: str
+    family: str
+    event_type: str | None
+    sub_type: str | None
+    place: Place | None
+    precision: str | None  #: of the place: settlement | district | region | country
+    date_start: str | None
+    date_end: str | None
+    verdict: str
+    why: str
+    independent: int
+    claims: list[StoryClaim] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  #: (ISO day, verdict) where it changed
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None

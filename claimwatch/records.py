@@ -15,6 +15,10 @@ so a record looks the same wherever it is read::
     article   {"id", "title", "url", "outlet", "published"}
     claim     {"article", "source", "cue", "content", "kind", "status", "status_evidence", "polarity",
                "confidence", "pipeline_version", "events"}
+    story     {"id", "verdict", "why", "event": {"type", "sub_type"}, "place", "date": {"start", "end"},
+               "independent", "claims": [{"article", "claim", "outlet", "affiliation", "source", "status",
+               "stance", "copy_of", "unit", "content", "published"}], "history": [{"date", "verdict"}],
+               "first_seen", "last_seen"}
 
 A mention the gazetteer did not resolve has the same place keys, its place fields null. Offsets point into the
 stored article text. These are presentation choices (which fields, flattened how), kept out of ``model.py``;
@@ -26,7 +30,20 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, overload
 
-from .model import ActorRef, Article, Claim, DateRange, Event, PlaceMention, Quantity, Source, Span
+from .model import (
+    ActorRef,
+    Article,
+    Claim,
+    DateRange,
+    Event,
+    Place,
+    PlaceMention,
+    Quantity,
+    Source,
+    Span,
+    StoryClaim,
+    StoryRecord,
+)
 
 
 @overload
@@ -137,3 +154,32 @@ def claim_dict(claim: Claim, article: Article, pipeline_version: str) -> dict[st
 
 __all__ = ["actor_dict", "article_dict", "claim_dict", "date_dict", "event_dict", "place_dict", "quantity_dict",
            "source_dict", "span_dict"]
+
+
+def story_place_dict(place: Place | None, precision: str | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {"name": place.name, "geonameid": place.geonameid, "admin1": place.admin1, "country": place.country,
+            "lat": place.lat, "lon": place.lon, "precision": precision}
+
+
+def story_claim_dict(member: StoryClaim) -> dict[str, Any]:
+    return {"article": member.article_id, "claim": member.claim_index, "outlet": member.outlet,
+            "affiliation": member.affiliation, "source": member.source, "status": member.status,
+            "stance": member.stance, "copy_of": member.copy_of, "unit": member.unit, "content": member.content,
+            "published": member.published.isoformat() if member.published else None}
+
+
+def story_dict(story: StoryRecord) -> dict[str, Any]:
+    """The published shape of a story (``claimwatch stories --json``, the API)."""
+    return {
+        "id": story.id, "verdict": story.verdict, "why": story.why,
+        "event": {"family": story.family, "type": story.event_type, "sub_type": story.sub_type},
+        "place": story_place_dict(story.place, story.precision),
+        "date": {"start": story.date_start, "end": story.date_end},
+        "independent": story.independent,
+        "claims": [story_claim_dict(m) for m in story.claims],
+        "history": [{"date": d, "verdict": v} for d, v in story.history],
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+    }

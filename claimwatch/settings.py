@@ -20,6 +20,7 @@ class Options:
     max_bytes: int = 20_000_000
     batch_size: int = 32
     actors: str = ""
+    outlets: str = ""
     gazetteer_extra: str = ""
     gazetteer_path: str = ""
     disable: tuple[str, ...] = ()

@@ -31,7 +31,7 @@ _HEDGE_PHRASES = re.compile(
     r"according\s+to\s+(unverified|unconfirmed|unofficial|some|preliminary)|"
     r"(unverified|unconfirmed|unofficial)\s+(reports?|information|data|claims?)|"
     r"claims?\s+circulating|could\s+not\s+be\s+ruled\s+out)\b", re.IGNORECASE)
-_NO_CONFIRMATION = re.compile(
+NO_CONFIRMATION = re.compile(
     r"\b(no\s+(official\s+|independent\s+|immediate\s+)*(confirmation|verification|corroboration)|"
     r"(could|can|cannot|can't|could\s*n[o']t)\s*(not\s+)?(be\s+)?(independently\s+)?(confirm|verif|corroborat)\w*|"
     r"(was|were|is|are|has|have)\s+(not|n't)\s+(yet\s+|been\s+)*(independently\s+|officially\s+)?"
@@ -44,6 +44,7 @@ _TARGET = re.compile(r"\b(?:confirmation|verification|corroboration)\s+(?:of|reg
 DENIAL_CUES = frozenset(["deny", "refute", "reject", "dismiss", "rebut", "dispute", "disprove", "debunk"])
 _DENIAL_CONTENT = re.compile(r"\b(fake|false|untrue|not\s+true|lies?|fabricat\w+|baseless|groundless|"
                              r"disinformation|propaganda|provocation|staged|no\s+truth|nonsense)\b", re.IGNORECASE)
+#: cue lemmas by which a source confirms what another reported
 CONFIRM_CUES = frozenset(["confirm", "acknowledge", "admit", "corroborate", "verify"])
 _ANAPHORIC = frozenset("""
 it this that these those claim claims report reports allegation allegations information statement
@@ -70,7 +71,7 @@ def assign(doc: Doc, claims: list[Claim]) -> None:
     for c in claims:
         _denial(doc, c, claims)
     for sent in sentence_index(doc).sents:
-        m = _NO_CONFIRMATION.search(sent.text)
+        m = NO_CONFIRMATION.search(sent.text)
         if m:
             _unconfirmed(doc, sent, m, claims)
     for c in claims:

@@ -93,10 +93,10 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
     taken = [False] * len(doc)
     surnames: set[str] | None = None
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) == 1 and large is not None:
+        if ent.label_ == "PERSON" and large is not None:
             if surnames is None:
                 surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
-            relabel = _person_place(ent, large, surnames)
+            relabel = _person_place(ent, large if len(ent) == 1 else is_place, surnames)
         else:
             relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
         if ent.label_ in PLACE_LABELS or relabel:
@@ -123,10 +123,14 @@ def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
 
 
 def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]) -> bool:
-    """A one-word PERSON entity that names a large matcher place (``is_place``: "Kherson was shelled overnight"),
-    unless a title comes before it or the document uses it as a surname."""
+    """A PERSON entity that names a matcher place (``is_place``: a large one for a single word, "Kherson was
+    shelled overnight"; any known one for several, "Chasiv Yar"), unless a title comes before it or the document
+    uses its last word as a surname."""
     before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
-    return before not in TITLES and ent[0].lower_ not in surnames and _known_place(ent, is_place)
+    last = ent[-1].lower_
+    used_as_surname = last in surnames if len(ent) == 1 else any(
+        e[-1].lower_ == last and e.start != ent.start for e in ent.doc.ents if e.label_ == "PERSON")
+    return before not in TITLES and not used_as_surname and _known_place(ent, is_place)
 
 
 def _mark(taken: list[bool], start: int, end: int) -> None:
@@ -159,6 +163,8 @@ def _matched(doc: Doc, taken: list[bool], names: frozenset[str],
         if hit:
             if i + hit < len(doc) and not doc[i + hit - 1].text.isascii() and _cyrillic_level(doc[i + hit].text):
                 hit += 1  # "Курской области", "Херсонського району": the level word decides the place
+            elif i + hit < len(doc) and doc[i + hit].is_alpha and level_word(doc[i + hit].text) is not None:
+                hit += 1  # "the Donetsk region", "Kharkiv Oblast"
             span = doc[i:i + hit]
             yield Toponym(span.start_char, span.end_char, span.text, _role(span), "matcher")
             i = last_end = i + hit
@@ -210,7 +216,10 @@ def _plausible(span: Span, tagged: bool = True) -> bool:
         return False
     if len(span) == 1:
         before = span.doc[span.start - 1] if span.start > 0 else None
-        return (not tagged or last.pos_ == "PROPN") and (before is None or before.lower_ not in ("the", "a", "an"))
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        level = after is not None and after.is_alpha and level_word(after.text) is not None
+        return (not tagged or last.pos_ == "PROPN" or level) and (
+            before is None or before.lower_ not in ("the", "a", "an") or level)
     return not tagged or last.pos_ in ("PROPN", "NOUN", "ADJ")
 
 

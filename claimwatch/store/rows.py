@@ -123,15 +123,16 @@ def place_of(row: PlaceMentionRow) -> PlaceMention:
 
 
 def outlet_values(outlet: Outlet) -> dict[str, Any]:
-    """Column values of the ``outlets`` row for ``outlet`` (its domains space-separated in ``domain``; the table
-    has no language column yet, so ``language`` is not stored)."""
+    """Column values of the ``outlets`` row for ``outlet`` (its domains space-separated in ``domain``)."""
     return {"name": outlet.name, "domain": " ".join(outlet.domains) or None, "country": outlet.country,
-            "affiliation": outlet.affiliation, "notes": outlet.notes}
+            "affiliation": outlet.affiliation, "notes": outlet.notes, "key": outlet.key,
+            "language": outlet.language, "side": outlet.side, "actor": outlet.actor}
 
 
 def outlet_of(row: OutletRow) -> Outlet:
     return Outlet(name=row.name, domains=tuple((row.domain or "").split()), country=row.country,
-                  affiliation=row.affiliation, notes=row.notes)
+                  language=row.language, affiliation=row.affiliation, notes=row.notes, key=row.key,
+                  side=row.side, actor=row.actor)
 
 
 def review_of(row: ReviewRow) -> Review:

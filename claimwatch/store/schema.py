@@ -12,10 +12,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -67,6 +69,10 @@ class OutletRow(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     affiliation: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    key: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)  #: outlets registry id
+    language: Mapped[str | None] = mapped_column(String(16))
+    side: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(200))  #: the party body a party's own channel speaks for
 
 
 class ArticleRow(Base):
@@ -91,6 +97,9 @@ class ArticleRow(Base):
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pipeline_version: Mapped[str | None] = mapped_column(String(64))
+    copy_of: Mapped[int | None] = mapped_column(Integer, index=True)  #: first article of its copy chain
+    copy_similarity: Mapped[float | None] = mapped_column(Float)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     outlet: Mapped[OutletRow | None] = relationship(lazy="joined")
 
@@ -122,6 +131,7 @@ class ClaimRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     pipeline_version: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    linked: Mapped[bool | None] = mapped_column(Boolean)  #: None: linking has not looked at it yet
 
 
 class EventRow(Base):
@@ -190,3 +200,55 @@ class ReviewRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     why: Mapped[str | None] = mapped_column(Text)
 
+
+class ArticleBandRow(Base):
+    """One LSH band key of an article's MinHash signature: candidate copies share a (band, key)."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = (Index("ix_article_bands_band_key", "band", "key"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
+
+
+class StoryRow(Base):
+    """Claims of different articles about one event, and the verdict they add up to."""
+
+    __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_dates", "family", "date_start", "date_end"),)
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    family: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str | None] = mapped_column(String(100))
+    sub_type: Mapped[str | None] = mapped_column(String(100))
+    geonameid: Mapped[int | None] = mapped_column(Integer, index=True)
+    place_name: Mapped[str | None] = mapped_column(Text)
+    admin1: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(8))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str | None] = mapped_column(String(16))
+    date_start: Mapped[str | None] = mapped_column(String(32))
+    date_end: Mapped[str | None] = mapped_column(String(32))
+    verdict: Mapped[str | None] = mapped_column(String(40), index=True)
+    independent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class StoryClaimRow(Base):
+    """A claim's place in a story: its stance toward the event and the independent unit it counts through."""
+
+    __tablename__ = "story_claims"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    stance: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)

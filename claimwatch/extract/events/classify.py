@@ -391,11 +391,29 @@ def _week_up_to(d: DateRange) -> DateRange:
 _TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
 
 
+#: trigger words an "Arrests" reading shares with taking a place ("captured Chasiv Yar")
+_TAKING = ("captur", "seiz", "took", "take", "taking", "occup")
+#: most characters between such a trigger and the place it took ("captured the town of …")
+_TAKEN_GAP = 25
+
+
 def refine_with_places(claims: Sequence[Claim], registry: ActorRegistry) -> None:
-    """Once ``event.place`` is known, retype territory events by ACLED's rule (:func:`territory_sub_type`)."""
+    """Once ``event.place`` is known: a capture of a resolved settlement right after the trigger is taking
+    territory, not an arrest (the parse saw a person's name in a town the model did not know); then territory
+    events are retyped by ACLED's rule (:func:`territory_sub_type`)."""
     for claim in claims:
         for ev in claim.events:
+            if _took_place(ev):
+                ev.type, ev.sub_type = "Battles", "Non-state actor overtakes territory"
             ev.sub_type = territory_sub_type(ev, registry)
+
+
+def _took_place(ev: Event) -> bool:
+    place = ev.place
+    if ev.sub_type != "Arrests" or place is None or place.place is None or place.role != "location":
+        return False
+    gap = place.span.start - ev.trigger.end
+    return ev.trigger.text.lower().startswith(_TAKING) and 0 <= gap <= _TAKEN_GAP
 
 
 def territory_sub_type(ev: Event, registry: ActorRegistry) -> str | None:

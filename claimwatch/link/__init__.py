@@ -1,0 +1,62 @@
+"""Linking across articles: copies, stories of one event, each claim's stance, and verdicts.
+
+A stage over stored claims, run after ``ingest`` (``claimwatch link``), never inside extraction:
+
+- :mod:`.copies`: wire copies, rewrites and forwards (MinHash over word shingles)
+- :mod:`.facts`: what linking compares of a claim (event family, place, dates, actors, claimant, outlet)
+- :mod:`.stories`: grouping claims into stories (blocking, similarity, compatibility), stable ids
+- :mod:`.verdict`: stance toward the event, independent units, the verdict and its history
+- :mod:`.run`: the incremental run over a store
+
+    from claimwatch.link import link, stories
+    link(store, options)
+    for story in stories(store, verdict="contested"):
+        ...
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from ..model import StoryRecord
+from .run import LinkSummary, link
+
+if TYPE_CHECKING:
+    from ..outlets import OutletRegistry
+    from ..store import Store
+
+
+def stories(store: Store, *, verdict: str | None = None, family: str | None = None, limit: int | None = None,
+            outlets: OutletRegistry | None = None) -> list[StoryRecord]:
+    """Stored stories, oldest first, with their claims."""
+    from ..store import links as db
+
+    with Session(store.engine) as session:
+        return [db.story_record(session, row, _outlet_of(outlets))
+                for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit)]
+
+
+def story(store: Store, story_id: str, outlets: OutletRegistry | None = None) -> StoryRecord | None:
+    """One stored story by id (None when there is none)."""
+    from ..store import links as db
+    from ..store.schema import StoryRow
+
+    with Session(store.engine) as session:
+        row = session.get(StoryRow, story_id)
+        return db.story_record(session, row, _outlet_of(outlets)) if row is not None else None
+
+
+def _outlet_of(outlets: OutletRegistry | None):  # type: ignore[no-untyped-def]
+    if outlets is None:
+        return None
+
+    def look(url: str | None, name: str | None) -> tuple[str, str | None] | None:
+        found = outlets.match(url, name)
+        return (found.name, found.affiliation) if found is not None else None
+
+    return look
+
+
+__all__ = ["LinkSummary", "link", "stories", "story"]

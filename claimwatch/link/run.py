@@ -1,0 +1,242 @@
+"""The linking stage over stored claims: copies, then stories, then verdicts, incrementally.
+
+Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach) and the
+outlets and actor registries; writes ``articles.copy_of``, stories with their verdicts and each claim's story,
+stance and independent unit. Runs after ``ingest`` (``claimwatch link``); each run only does what is new, and
+``rebuild`` starts over (story ids come out the same for the same claims in the same order).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from ..actors import ActorRegistry, load_registry
+from ..outlets import OutletRegistry, load_outlets
+from ..settings import Options
+from ..store import Store
+from ..store import links as db
+from ..store.reviews import claim_key
+from ..store.schema import StoryClaimRow, StoryRow
+from . import copies
+from .facts import Facts, OutletInfo, Where, facts_of
+from .similarity import HashingEmbedder
+from .stories import DATE_SLACK, Linker, Member, Story, StoryIndex
+from .verdict import Stance, Verdict, stance_of, unit_of, verdict
+
+log = logging.getLogger(__name__)
+
+#: embedding size of the default (model-free) embedder; story centroids are stored as float16 of this size
+DIM = 1024
+
+
+@dataclass
+class LinkSummary:
+    signed: int = 0
+    copies: int = 0
+    claims: int = 0  #: claims looked at
+    linked: int = 0  #: claims that joined or founded a story
+    stories_new: int = 0
+    stories_touched: int = 0
+    touched: list[str] = field(default_factory=list)
+
+
+class Context:
+    """Registries and the article facts linking reads, loaded once per run."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.outlets: OutletRegistry = load_outlets(options.outlets or None)
+        self.actors: ActorRegistry = load_registry(options.actors or None)
+
+    def outlet(self, article: db.ArticleInfo) -> OutletInfo:
+        found = self.outlets.match(article.url, article.outlet)
+        if found is None:
+            return OutletInfo(article.outlet)
+        return OutletInfo(found.key, found.affiliation, found.side, found.actor)
+
+    def facts(self, member: db.StoredMember, roots: dict[int, db.ArticleInfo]) -> Facts | None:
+        article = member.article
+        outlet = self.outlet(article)
+        if article.copy_of is not None and article.copy_of in roots:
+            root = self.outlet(roots[article.copy_of])
+            outlet = OutletInfo(root.id or f"article:{article.copy_of}", root.affiliation, root.side, root.actor)
+        key = f"{article.content_hash}:{claim_key(member.claim)}"
+        return facts_of(member.claim, member.index, key, article.id, article.published, outlet, self.actors,
+                        article.copy_of)
+
+
+def link(store: Store, options: Options, *, rebuild: bool = False,
+         on_step: Callable[[str, int], None] | None = None) -> LinkSummary:
+    """Link everything not yet linked in ``store``; returns what was done."""
+    summary = LinkSummary()
+    context = Context(options)
+    with Session(store.engine) as session, session.begin():
+        if rebuild:
+            db.forget_links(session)
+    _mark_copies(store, summary)
+    if on_step:
+        on_step("copies", summary.copies)
+    embedder = HashingEmbedder(DIM)
+    while True:
+        with Session(store.engine) as session, session.begin():
+            pending = db.unlinked_claims(session)
+            if not pending:
+                break
+            _link_batch(session, pending, context, embedder, summary)
+        if on_step:
+            on_step("claims", summary.claims)
+    return summary
+
+
+def _mark_copies(store: Store, summary: LinkSummary) -> None:
+    while True:
+        with Session(store.engine) as session, session.begin():
+            batch = db.unsigned_articles(session)
+            if not batch:
+                return
+            for info, text in batch:
+                sig = copies.signature(text)
+                summary.signed += 1
+                if sig is None:
+                    db.save_signature(session, info.id, b"\0", [])
+                    continue
+                bands = sig.bands()
+                match = _original(sig, info, db.band_neighbours(session, info.id, bands))
+                if match is not None:
+                    db.set_copy(session, info.id, match.original, match.similarity)
+                    summary.copies += 1
+                db.save_signature(session, info.id, sig.to_bytes(), bands)
+                session.flush()
+
+
+def _original(sig: copies.Signature, info: db.ArticleInfo,
+              neighbours: Sequence[tuple[db.ArticleInfo, bytes]]) -> copies.CopyMatch | None:
+    """The article ``info`` copies: the root of the best-matching earlier article's chain."""
+    earlier = [(n, copies.Signature.from_bytes(b)) for n, b in neighbours if _before(n, info)]
+    return copies.best_original(sig, [(n.id, s, n.copy_of) for n, s in earlier])
+
+
+def _before(a: db.ArticleInfo, b: db.ArticleInfo) -> bool:
+    if a.published is not None and b.published is not None and a.published != b.published:
+        return a.published < b.published
+    return a.id < b.id
+
+
+# ---------------------------------------------------------------------------------------------- stories
+
+
+def _link_batch(session: Session, pending: list[db.StoredMember], context: Context, embedder: HashingEmbedder,
+                summary: LinkSummary) -> None:
+    roots = db.articles_by_id(session, sorted({m.article.copy_of for m in pending if m.article.copy_of}))
+    found = [(m, context.facts(m, roots)) for m in pending]
+    summary.claims += len(found)
+    db.mark_linked(session, [m.claim_id for m, f in found if f is None], False)
+    linkable = [(m, f) for m, f in found if f is not None]
+    if not linkable:
+        return
+    index, members = _load_index(session, [f for _, f in linkable], context, embedder)
+    existing = set(index.stories)
+    linker = Linker(index, embedder)
+    touched: dict[str, Story] = {}
+    for (m, f), (_, story) in zip(linkable, linker.link(f for _, f in linkable), strict=True):
+        members.setdefault(story.id, {})[f.key] = (m.claim_id, m.article.id)
+        touched[story.id] = story
+    for story in touched.values():
+        _save(session, story, members.get(story.id, {}), embedder)
+    db.mark_linked(session, [m.claim_id for m, _ in linkable], True)
+    summary.linked += len(linkable)
+    summary.stories_new += len(set(touched) - existing)
+    summary.stories_touched += len(touched)
+    summary.touched.extend(sorted(touched))
+
+
+def _load_index(session: Session, facts: list[Facts], context: Context, embedder: HashingEmbedder
+                ) -> tuple[StoryIndex, dict[str, dict[str, tuple[int, int]]]]:
+    """The stored stories the new claims' dates can reach, with their members, as a :class:`StoryIndex`."""
+    index = StoryIndex()
+    members: dict[str, dict[str, tuple[int, int]]] = {}
+    days = [d for f in facts for d in (f.start, f.end) if d is not None]
+    start = (min(days) - DATE_SLACK * 3).isoformat() if days else None
+    end = (max(days) + DATE_SLACK * 3).isoformat() if days else None
+    rows = db.stories_between(session, sorted({f.family for f in facts}), start, end)
+    stored = db.members_of(session, [r.id for r in rows])
+    roots = db.articles_by_id(session, sorted({m.article.copy_of for ms in stored.values() for m, _ in ms
+                                               if m.article.copy_of}))
+    for row in rows:
+        loaded = _story_from(row, stored[row.id], context, roots, embedder)
+        if loaded is not None:
+            index.put(loaded[0])
+            members[row.id] = loaded[1]
+    return index, members
+
+
+def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, StoryClaimRow]], context: Context,
+                roots: dict[int, db.ArticleInfo], embedder: HashingEmbedder
+                ) -> tuple[Story, dict[str, tuple[int, int]]] | None:
+    kept = [(m, f, sc.score) for m, sc in stored if (f := context.facts(m, roots)) is not None]
+    if not kept:
+        return None
+    where = None
+    if row.place_name is not None:
+        where = Where(row.geonameid, row.place_name, row.admin1, row.country, row.lat, row.lon, row.precision)
+    story = Story(row.id, row.family, kept[0][1], where, _day(row.date_start), _day(row.date_end))
+    vectors = embedder.embed([f.text for _, f, _ in kept])
+    for (_, f, s), v in zip(kept, vectors, strict=True):
+        story.members.append(Member(f, v, s))
+    centroid = vectors.sum(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    story.centroid = centroid / norm if norm else centroid
+    return story, {f.key: (m.claim_id, m.article.id) for m, f, _ in kept}
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], embedder: HashingEmbedder) -> None:
+    facts = [m.facts for m in story.members]
+    reference = next((f for f in facts if stance_of(f) is Stance.CORROBORATES), facts[0])
+    stances = [stance_of(f, reference) for f in facts]
+    v = verdict(facts, stances)
+    where = story.where
+    published = [f.published for f in facts if f.published is not None]
+    db.save_story(session, {
+        "id": story.id, "family": story.family, "event_type": story.event_type, "sub_type": story.sub_type,
+        "geonameid": where.geonameid if where else None, "place_name": where.name if where else None,
+        "admin1": where.admin1 if where else None, "country": where.country if where else None,
+        "lat": where.lat if where else None, "lon": where.lon if where else None,
+        "precision": where.precision if where else None,
+        "date_start": story.start.isoformat() if story.start else None,
+        "date_end": story.end.isoformat() if story.end else None,
+        "verdict": v.label.value, "independent": v.independent, "claims": len(facts),
+        "first_seen": min(published) if published else None, "last_seen": max(published) if published else None,
+        "centroid": None, "data": _verdict_data(v, members),
+    })
+    for m, stance in zip(story.members, stances, strict=True):
+        ids = members.get(m.facts.key)
+        if ids is None:
+            continue
+        db.save_member(session, {"claim_id": ids[0], "story_id": story.id, "article_id": ids[1],
+                                 "stance": stance.value, "unit": unit_of(m.facts).key, "score": m.score,
+                                 "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}})
+
+
+def _verdict_data(v: Verdict, members: dict[str, tuple[int, int]]) -> dict[str, object]:
+    def counts(group: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+        return [{"unit": c.unit.key, "side": c.unit.side, "official": c.unit.official,
+                 "claims": [members[f.key][0] for f in c.claims if f.key in members]} for c in group]
+
+    return {"why": v.why, "history": [{"date": d, "verdict": label.value} for d, label in v.history],
+            "supporting": counts(v.supporting), "opposing": counts(v.opposing), "reporting": counts(v.reporting),
+            "confirmed_by": [members[f.key][0] for f in v.confirmed_by if f.key in members],
+            "denied_by": [members[f.key][0] for f in v.denied_by if f.key in members]}
+

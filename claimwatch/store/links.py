@@ -1,0 +1,198 @@
+"""The store's side of linking: signatures and copies, claims not yet in a story, stories and their members.
+
+Reads and writes the ``articles.copy_of``/``minhash`` columns, ``article_bands``, ``stories`` and
+``story_claims`` (migration 0002). Knows rows, not linking rules: :mod:`claimwatch.link` decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from ..model import Claim, Place, StoryClaim, StoryRecord
+from ..serialize import from_dict
+from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryRow
+
+
+@dataclass(slots=True)
+class ArticleInfo:
+    id: int
+    content_hash: str
+    published: datetime | None
+    url: str | None
+    outlet: str | None  #: the stored outlet name
+    copy_of: int | None
+
+
+@dataclass(slots=True)
+class StoredMember:
+    claim_id: int
+    index: int  #: the claim's position in its article
+    claim: Claim
+    article: ArticleInfo
+
+
+def _info(row: ArticleRow) -> ArticleInfo:
+    return ArticleInfo(row.id, row.content_hash, row.published_at, row.url,
+                       row.outlet.name if row.outlet else None, row.copy_of)
+
+
+# ---------------------------------------------------------------------------------------------- copies
+
+
+def unsigned_articles(session: Session, limit: int = 500) -> list[tuple[ArticleInfo, str]]:
+    """Articles without a MinHash yet, oldest publication first: (info, text)."""
+    rows = session.scalars(select(ArticleRow).where(ArticleRow.minhash.is_(None))
+                           .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id)
+                           .limit(limit))
+    return [(_info(r), r.text) for r in rows]
+
+
+def save_signature(session: Session, article_id: int, minhash: bytes, bands: Sequence[int]) -> None:
+    session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(minhash=minhash))
+    session.execute(delete(ArticleBandRow).where(ArticleBandRow.article_id == article_id))
+    session.add_all([ArticleBandRow(article_id=article_id, band=b, key=k) for b, k in enumerate(bands)])
+
+
+def band_neighbours(session: Session, article_id: int, bands: Sequence[int]) -> list[tuple[ArticleInfo, bytes]]:
+    """Other signed articles sharing at least one LSH band key with ``bands``."""
+    pairs = list(enumerate(bands))
+    ids = select(ArticleBandRow.article_id).where(
+        tuple_(ArticleBandRow.band, ArticleBandRow.key).in_(pairs), ArticleBandRow.article_id != article_id)
+    rows = session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
+    return [(_info(r), r.minhash) for r in rows if r.minhash is not None]
+
+
+def set_copy(session: Session, article_id: int, original: int | None, similarity: float | None) -> None:
+    session.execute(update(ArticleRow).where(ArticleRow.id == article_id)
+                    .values(copy_of=original, copy_similarity=similarity))
+
+
+# ---------------------------------------------------------------------------------------------- claims
+
+
+def unlinked_claims(session: Session, limit: int = 2000) -> list[StoredMember]:
+    """Claims in no story yet, in arrival order (publication time, article, position)."""
+    query = (select(ClaimRow, ArticleRow).join(ArticleRow, ArticleRow.id == ClaimRow.article_id)
+             .where(ClaimRow.linked.is_(None))
+             .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx)
+             .limit(limit))
+    return [StoredMember(c.id, c.idx, from_dict(Claim, c.data), _info(a)) for c, a in session.execute(query)]
+
+
+def mark_linked(session: Session, claim_ids: Sequence[int], linked: bool) -> None:
+    if claim_ids:
+        session.execute(update(ClaimRow).where(ClaimRow.id.in_(list(claim_ids))).values(linked=linked))
+
+
+def articles_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArticleInfo]:
+    if not ids:
+        return {}
+    return {r.id: _info(r) for r in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids))))}
+
+
+def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tuple[StoredMember, StoryClaimRow]]]:
+    """The stored members of ``story_ids``, in arrival order."""
+    out: dict[str, list[tuple[StoredMember, StoryClaimRow]]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return out
+    query = (select(StoryClaimRow, ClaimRow, ArticleRow)
+             .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
+             .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
+             .where(StoryClaimRow.story_id.in_(list(story_ids)))
+             .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
+    for sc, c, a in session.execute(query):
+        out[sc.story_id].append((StoredMember(c.id, c.idx, from_dict(Claim, c.data), _info(a)), sc))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- stories
+
+
+def stories_between(session: Session, families: Sequence[str], start: str | None, end: str | None) -> list[StoryRow]:
+    """Stories of ``families`` whose dates meet ``[start, end]`` (ISO days), plus undated ones."""
+    query = select(StoryRow).where(StoryRow.family.in_(list(families)))
+    if start is not None and end is not None:
+        query = query.where((StoryRow.date_start.is_(None)) | ((StoryRow.date_start <= end) &
+                                                              (StoryRow.date_end >= start)))
+    return list(session.scalars(query))
+
+
+def save_story(session: Session, values: dict[str, Any]) -> None:
+    row = session.get(StoryRow, values["id"])
+    if row is None:
+        session.add(StoryRow(**values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def save_member(session: Session, values: dict[str, Any]) -> None:
+    row = session.get(StoryClaimRow, values["claim_id"])
+    if row is None:
+        session.add(StoryClaimRow(**values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def forget_links(session: Session) -> None:
+    """Drop every story and copy mark (``claimwatch link --rebuild``); signatures stay."""
+    session.execute(delete(StoryClaimRow))
+    session.execute(delete(StoryRow))
+    session.execute(update(ClaimRow).values(linked=None))
+    session.execute(update(ArticleRow).values(copy_of=None, copy_similarity=None))
+
+
+def sync_outlet(session: Session, name: str, values: dict[str, Any]) -> None:
+    """Give the stored outlet called ``name`` its registry fields."""
+    session.execute(update(OutletRow).where(OutletRow.name == name).values(**values))
+
+
+def iter_stories(session: Session, *, verdict: str | None = None, family: str | None = None,
+                 limit: int | None = None) -> Iterator[StoryRow]:
+    query = select(StoryRow).order_by(StoryRow.first_seen.is_(None), StoryRow.first_seen, StoryRow.id)
+    if verdict:
+        query = query.where(StoryRow.verdict == verdict)
+    if family:
+        query = query.where(StoryRow.family == family)
+    if limit is not None:
+        query = query.limit(limit)
+    yield from session.scalars(query)
+
+
+def story_record(session: Session, row: StoryRow, outlet_of: Any = None) -> StoryRecord:
+    """The :class:`StoryRecord` of ``row`` with its claims; ``outlet_of(url, name)`` gives (outlet name,
+    affiliation) from the outlets registry when given."""
+    query = (select(StoryClaimRow, ClaimRow, ArticleRow)
+             .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
+             .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
+             .where(StoryClaimRow.story_id == row.id)
+             .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
+    claims = []
+    for sc, c, a in session.execute(query):
+        outlet = a.outlet.name if a.outlet else None
+        affiliation = a.outlet.affiliation if a.outlet else None
+        if outlet_of is not None:
+            outlet, affiliation = outlet_of(a.url, outlet) or (outlet, affiliation)
+        claims.append(StoryClaim(a.id, c.idx, sc.stance, sc.unit, c.content_text, c.status,
+                                 c.entity_text or c.source_text, outlet, affiliation, a.published_at, a.copy_of))
+    place = None
+    if row.place_name is not None:
+        place = Place(row.geonameid, row.place_name, None, None, row.country, row.admin1, row.lat, row.lon)
+    data = row.data or {}
+    return StoryRecord(row.id, row.family, row.event_type, row.sub_type, place, row.precision, row.date_start,
+                       row.date_end, row.verdict or "", str(data.get("why", "")), row.independent, claims,
+                       [(h["date"], h["verdict"]) for h in data.get("history", [])], row.first_seen, row.last_seen)
+
+
+def story_of_claim(session: Session, article_id: int, claim_index: int) -> StoryRow | None:
+    query = (select(StoryRow).join(StoryClaimRow, StoryClaimRow.story_id == StoryRow.id)
+             .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
+             .where(ClaimRow.article_id == article_id, ClaimRow.idx == claim_index))
+    return session.scalars(query).first()
