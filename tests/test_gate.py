@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from claimwatch import evaluate
 from claimwatch.cli import app
-from claimwatch.evaluate import TASKS, attribution, events, gate, geo, task_module
+from claimwatch.evaluate import TASKS, attribution, events, gate, geo, stories, task_module
 from claimwatch.evaluate.gate import Outcome, check, figure_value, fingerprint, load_floors
 
 runner = CliRunner()
@@ -102,6 +102,8 @@ def _empty_result(task: str, gold_spans: bool) -> dict[str, Any]:
         return attribution.Scorer().result()
     if task == "events":
         return events.score(["ATTACK"], ["ATTACK"])
+    if task == "stories":
+        return {"task": "stories", "bcubed": stories.bcubed({"a": "x"}, {"a": "1"})}
     return geo._result(geo._Scores(), gold_spans)
 
 

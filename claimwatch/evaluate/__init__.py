@@ -15,7 +15,7 @@ from typing import Any
 
 from ..settings import Options
 
-TASKS = ("attribution", "events", "geo")
+TASKS = ("attribution", "events", "geo", "stories")
 
 
 class EvaluationError(ValueError):

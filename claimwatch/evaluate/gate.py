@@ -35,7 +35,10 @@ from . import TASKS, EvaluationError, run, task_module
 #: Where the gold corpora are when neither ``--datasets`` nor ``$CLAIMWATCH_DATASETS`` says.
 DEFAULT_DATASETS = Path("../shared/datasets")
 DATASETS_ENV = "CLAIMWATCH_DATASETS"
-_ENTRY_KEYS = frozenset({"name", "task", "format", "path", "gold_spans", "hash", "sha256", "files", "figures"})
+_ENTRY_KEYS = frozenset({"name", "task", "format", "path", "gold_spans", "hash", "sha256", "files", "figures",
+                         "root"})
+#: the repository checkout, for corpora claimwatch ships itself (``root = "repo"``: bench/data/…)
+REPO = Path(__file__).resolve().parents[2]
 _FIGURE_KEYS = frozenset({"name", "measured", "floor"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -80,6 +83,7 @@ class Entry:
     sha256: str
     floors: tuple[Floor, ...]
     files: int | None = None  #: how many files the fingerprint covered when it was recorded
+    root: str = "datasets"  #: "datasets": under the datasets folder; "repo": in the repository checkout
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +170,7 @@ def _entry(item: Any) -> Entry:
         raise FloorsError("every [[entry]] must be a table")
     name = str(item.get("name", "?"))
     unknown = set(item) - _ENTRY_KEYS
-    missing = (_ENTRY_KEYS - {"gold_spans", "files"}) - set(item)
+    missing = (_ENTRY_KEYS - {"gold_spans", "files", "root"}) - set(item)
     if unknown or missing:
         raise FloorsError(f"entry {name!r}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
     task, fmt, path = str(item["task"]), str(item["format"]), str(item["path"])
@@ -185,8 +189,11 @@ def _entry(item: Any) -> Entry:
     files = item.get("files")
     if files is not None and not isinstance(files, int):
         raise FloorsError(f"entry {name!r}: files must be a whole number")
+    root = str(item.get("root", "datasets"))
+    if root not in ("datasets", "repo"):
+        raise FloorsError(f"entry {name!r}: root must be 'datasets' or 'repo', not {root!r}")
     return Entry(name, task, fmt, path, bool(item.get("gold_spans", False)), tuple(hashed), str(item["sha256"]),
-                 _floors(name, item["figures"]), files)
+                 _floors(name, item["figures"]), files, root)
 
 
 def _floors(name: str, raw: Any) -> tuple[Floor, ...]:
@@ -252,6 +259,7 @@ def _changed_detail(entry: Entry, found: str, n_files: int) -> str:
 def check_entry(entry: Entry, datasets: Path, options: Options | None = None) -> EntryCheck:
     """Fingerprint, then score, one entry (see the module docstring for the outcomes)."""
     started = time.perf_counter()
+    datasets = REPO if entry.root == "repo" else datasets
     corpus = datasets / entry.path
     if not corpus.exists():
         return EntryCheck(entry, Outcome.ABSENT, _unscored(entry, Outcome.ABSENT), 0.0,

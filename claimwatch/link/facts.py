@@ -14,17 +14,18 @@ from datetime import date, datetime, timedelta
 from ..extract.status import NO_CONFIRMATION
 from ..model import Claim, ClaimKind, Event, Quantity, Status
 
-#: event type -> the family stories group by (reports of one event may type it differently within a family)
+#: event type -> the family stories group by. Reports of one violent event type it differently (the strike, the
+#: damage, the casualties, the interceptions the air defence claims, the clash), so these share one family.
 FAMILY = {
-    "Battles": "battle",
-    "Explosions/Remote violence": "strike",
-    "Violence against civilians": "violence",
+    "Battles": "attack",
+    "Explosions/Remote violence": "attack",
+    "Violence against civilians": "attack",
+    "Casualties": "attack",
+    "Equipment loss": "attack",
+    "Prisoners": "attack",
     "Protests": "protest",
     "Riots": "riot",
     "Strategic developments": "strategic",
-    "Casualties": "casualties",
-    "Equipment loss": "equipment",
-    "Prisoners": "prisoners",
     "Military aid": "aid",
     "Recruitment/mobilisation call": "statement",
     "Responsibility claim or denial": "responsibility",
@@ -34,15 +35,17 @@ FAMILY = {
     "Disaster": "disaster",
     "Crime": "crime",
 }
-#: sub-types with a family of their own (territory changes hands: whoever claims it, it is one story)
+#: sub-types with a family of their own (territory changes hands: whoever claims it, it is one story) or another
+#: type's family (air defence shooting down what attacked is the attack's story)
 SUB_FAMILY = {
     "Government regains territory": "territory",
     "Non-state actor overtakes territory": "territory",
     "Non-violent transfer of territory": "territory",
+    "Disrupted weapons use": "attack",
 }
 #: which family a claim with several events is linked by: the event that says most about what happened
-RANK = ("territory", "strike", "battle", "violence", "casualties", "equipment", "prisoners", "responsibility",
-        "aid", "protest", "riot", "strategic", "disaster", "crime", "diplomacy", "election", "statement")
+RANK = ("territory", "attack", "responsibility", "aid", "protest", "riot", "strategic", "disaster", "crime",
+        "diplomacy", "election", "statement")
 #: a default event date ("the week up to publication") is read as the two days up to publication
 DEFAULT_WINDOW = timedelta(days=2)
 #: families whose event is a lasting state (who holds a place): reports of it keep coming for weeks
@@ -203,3 +206,24 @@ def _lookup(actors: object | None, actor_id: str | None) -> object | None:
         return None
     get = getattr(actors, "get", None)
     return get(actor_id) if get is not None else None
+
+
+def with_article_context(facts: list[Facts]) -> list[Facts]:
+    """One article's facts, each event without a place of its own given the place of the article's first
+    located event of the same family ("Three people were injured" in a report of a strike on Nikopol), and a
+    default date window narrowed to that event's when it has its own day. An article rarely reports two
+    events of one family in one place."""
+    located = [f for f in facts if f.where is not None and f.family != "statement"]
+    for f in facts:
+        if f.family == "statement":
+            continue
+        lead = next((g for g in located if g.family == f.family and g is not f), None)
+        if lead is None:
+            continue
+        if f.where is None:
+            f.where = lead.where
+        default = f.published is not None and f.end == f.published.date() and f.start is not None and (
+            f.end - f.start == DEFAULT_WINDOW)
+        if default and lead.start is not None and lead.end is not None and lead.end - lead.start < DEFAULT_WINDOW:
+            f.start, f.end = lead.start, lead.end
+    return facts

@@ -24,16 +24,12 @@ from ..store import links as db
 from ..store.reviews import claim_key
 from ..store.schema import StoryClaimRow, StoryRow
 from . import copies
-from .facts import Facts, OutletInfo, Where, facts_of
-from .similarity import HashingEmbedder
+from .facts import Facts, OutletInfo, Where, facts_of, with_article_context
+from .similarity import Embedder, default_embedder
 from .stories import DATE_SLACK, Linker, Member, Story, StoryIndex
 from .verdict import Stance, Verdict, stance_of, unit_of, verdict
 
 log = logging.getLogger(__name__)
-
-#: embedding size of the default (model-free) embedder; story centroids are stored as float16 of this size
-DIM = 1024
-
 
 @dataclass
 class LinkSummary:
@@ -60,6 +56,18 @@ class Context:
             return OutletInfo(article.outlet)
         return OutletInfo(found.key, found.affiliation, found.side, found.actor)
 
+    def article_facts(self, members: list[db.StoredMember], roots: dict[int, db.ArticleInfo]
+                      ) -> list[tuple[db.StoredMember, Facts | None]]:
+        """The facts of ``members`` (in order), each article's read in its own context."""
+        out = [(m, self.facts(m, roots)) for m in members]
+        by_article: dict[int, list[Facts]] = {}
+        for m, f in out:
+            if f is not None:
+                by_article.setdefault(m.article.id, []).append(f)
+        for group in by_article.values():
+            with_article_context(group)
+        return out
+
     def facts(self, member: db.StoredMember, roots: dict[int, db.ArticleInfo]) -> Facts | None:
         article = member.article
         outlet = self.outlet(article)
@@ -82,7 +90,7 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
     _mark_copies(store, summary)
     if on_step:
         on_step("copies", summary.copies)
-    embedder = HashingEmbedder(DIM)
+    embedder = default_embedder()
     while True:
         with Session(store.engine) as session, session.begin():
             pending = db.unlinked_claims(session)
@@ -131,10 +139,10 @@ def _before(a: db.ArticleInfo, b: db.ArticleInfo) -> bool:
 # ---------------------------------------------------------------------------------------------- stories
 
 
-def _link_batch(session: Session, pending: list[db.StoredMember], context: Context, embedder: HashingEmbedder,
+def _link_batch(session: Session, pending: list[db.StoredMember], context: Context, embedder: Embedder,
                 summary: LinkSummary) -> None:
     roots = db.articles_by_id(session, sorted({m.article.copy_of for m in pending if m.article.copy_of}))
-    found = [(m, context.facts(m, roots)) for m in pending]
+    found = context.article_facts(pending, roots)
     summary.claims += len(found)
     db.mark_linked(session, [m.claim_id for m, f in found if f is None], False)
     linkable = [(m, f) for m, f in found if f is not None]
@@ -156,7 +164,7 @@ def _link_batch(session: Session, pending: list[db.StoredMember], context: Conte
     summary.touched.extend(sorted(touched))
 
 
-def _load_index(session: Session, facts: list[Facts], context: Context, embedder: HashingEmbedder
+def _load_index(session: Session, facts: list[Facts], context: Context, embedder: Embedder
                 ) -> tuple[StoryIndex, dict[str, dict[str, tuple[int, int]]]]:
     """The stored stories the new claims' dates can reach, with their members, as a :class:`StoryIndex`."""
     index = StoryIndex()
@@ -177,22 +185,32 @@ def _load_index(session: Session, facts: list[Facts], context: Context, embedder
 
 
 def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, StoryClaimRow]], context: Context,
-                roots: dict[int, db.ArticleInfo], embedder: HashingEmbedder
+                roots: dict[int, db.ArticleInfo], embedder: Embedder
                 ) -> tuple[Story, dict[str, tuple[int, int]]] | None:
-    kept = [(m, f, sc.score) for m, sc in stored if (f := context.facts(m, roots)) is not None]
+    scores = {m.claim_id: sc.score for m, sc in stored}
+    kept = [(m, f, scores[m.claim_id]) for m, f in context.article_facts([m for m, _ in stored], roots)
+            if f is not None]
     if not kept:
         return None
     where = None
     if row.place_name is not None:
         where = Where(row.geonameid, row.place_name, row.admin1, row.country, row.lat, row.lon, row.precision)
     story = Story(row.id, row.family, kept[0][1], where, _day(row.date_start), _day(row.date_end))
-    vectors = embedder.embed([f.text for _, f, _ in kept])
-    for (_, f, s), v in zip(kept, vectors, strict=True):
-        story.members.append(Member(f, v, s))
-    centroid = vectors.sum(axis=0)
+    centroid = _vector(row.centroid, embedder.dim)
+    if centroid is None:  # stored without one (another embedder): embed the members again
+        vectors = embedder.embed([f.text for _, f, _ in kept])
+        centroid = vectors.sum(axis=0)
+    for _, f, s in kept:
+        story.members.append(Member(f, np.zeros(0, dtype=np.float32), s))
     norm = float(np.linalg.norm(centroid))
     story.centroid = centroid / norm if norm else centroid
     return story, {f.key: (m.claim_id, m.article.id) for m, f, _ in kept}
+
+
+def _vector(data: bytes | None, dim: int) -> np.ndarray | None:
+    if not data or len(data) != dim * 2:
+        return None
+    return np.frombuffer(data, dtype="<f2").astype(np.float32)
 
 
 def _day(value: str | None) -> date | None:
@@ -202,7 +220,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], embedder: HashingEmbedder) -> None:
+def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], embedder: Embedder) -> None:
     facts = [m.facts for m in story.members]
     reference = next((f for f in facts if stance_of(f) is Stance.CORROBORATES), facts[0])
     stances = [stance_of(f, reference) for f in facts]
@@ -219,7 +237,8 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], e
         "date_end": story.end.isoformat() if story.end else None,
         "verdict": v.label.value, "independent": v.independent, "claims": len(facts),
         "first_seen": min(published) if published else None, "last_seen": max(published) if published else None,
-        "centroid": None, "data": _verdict_data(v, members),
+        "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
+        "data": _verdict_data(v, members),
     })
     for m, stance in zip(story.members, stances, strict=True):
         ids = members.get(m.facts.key)

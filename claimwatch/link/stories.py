@@ -26,7 +26,7 @@ import numpy as np
 
 from ..geo.regions import distance_km
 from .facts import LASTING, Facts, Where
-from .similarity import Embedder, HashingEmbedder, cosine
+from .similarity import Embedder, cosine, default_embedder
 
 #: settlements this close are one place for linking (a strike "on Kharkiv" and "on a Kharkiv suburb")
 NEAR_KM = 20.0
@@ -71,7 +71,10 @@ class Story:
 
     def add(self, member: Member) -> None:
         self.members.append(member)
-        total = member.vector if self.centroid is None else self.centroid * (len(self.members) - 1) + member.vector
+        if self.centroid is None or self.centroid.shape != member.vector.shape:
+            total = member.vector if self.centroid is None else self.centroid
+        else:
+            total = self.centroid * (len(self.members) - 1) + member.vector
         norm = float(np.linalg.norm(total))
         self.centroid = total / norm if norm else total
         if self.where is None and member.facts.where is not None:
@@ -91,7 +94,7 @@ def weeks(start: date | None, end: date | None) -> list[str]:
         return ["?"]
     day, last = start - DATE_SLACK, end + DATE_SLACK
     out: list[str] = []
-    while day <= last and len(out) < 8:
+    while day <= last and len(out) < 12:
         year, week, _ = day.isocalendar()
         key = f"{year}-W{week:02d}"
         if key not in out:
@@ -122,7 +125,8 @@ class StoryIndex:
 
     def block(self, facts: Facts) -> list[Story]:
         seen: dict[str, Story] = {}
-        for week in weeks(facts.start, facts.end):
+        start = facts.start - LATE if facts.family in LASTING and facts.start is not None else facts.start
+        for week in weeks(start, facts.end):
             for sid in self._blocks.get((facts.family, week), ()):
                 seen[sid] = self.stories[sid]
         return list(seen.values())
@@ -133,7 +137,7 @@ class Linker:
 
     def __init__(self, index: StoryIndex | None = None, embedder: Embedder | None = None) -> None:
         self.index = index if index is not None else StoryIndex()
-        self.embedder = embedder or HashingEmbedder()
+        self.embedder = embedder or default_embedder()
 
     def link(self, items: Iterable[Facts]) -> list[tuple[Facts, Story]]:
         batch = list(items)

@@ -52,8 +52,8 @@ class Unit:
     """One independent piece of evidence: a party (``side:russia``), an outlet, or a named source."""
 
     key: str
-    side: str | None = None  #: the party it belongs to, when it is one
-    official: bool = False  #: a party's official body or channel
+    side: str | None = field(default=None, compare=False)  #: the party it belongs to, when it is one
+    official: bool = field(default=False, compare=False)  #: a party's official body or channel
 
 
 @dataclass(slots=True)
@@ -146,7 +146,7 @@ def _verdict(members: list[Facts], stances: list[Stance], root_outlet: dict[int,
         f.confirms and c.unit.key != first_unit)]
     claimant_sides = {c.unit.side for c in support if c.unit.side}
     v.confirmed_by += [f for c in support if c.unit.official and c.unit.side and _against_interest(c, support)
-                       for f in c.claims]
+                       for f in c.claims if f not in v.confirmed_by]
     v.denied_by = [f for c in oppose if c.unit.official for f in c.claims]
     retracted = [f for c in oppose for f in c.claims if f.status is Status.RETRACTED]
     support_sides = {c.unit.side for c in support}

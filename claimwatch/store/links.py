@@ -142,11 +142,12 @@ def save_member(session: Session, values: dict[str, Any]) -> None:
 
 
 def forget_links(session: Session) -> None:
-    """Drop every story and copy mark (``claimwatch link --rebuild``); signatures stay."""
+    """Drop every story, copy mark and signature (``claimwatch link --rebuild`` starts over)."""
     session.execute(delete(StoryClaimRow))
     session.execute(delete(StoryRow))
     session.execute(update(ClaimRow).values(linked=None))
-    session.execute(update(ArticleRow).values(copy_of=None, copy_similarity=None))
+    session.execute(delete(ArticleBandRow))
+    session.execute(update(ArticleRow).values(copy_of=None, copy_similarity=None, minhash=None))
 
 
 def sync_outlet(session: Session, name: str, values: dict[str, Any]) -> None:
@@ -196,3 +197,14 @@ def story_of_claim(session: Session, article_id: int, claim_index: int) -> Story
              .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
              .where(ClaimRow.article_id == article_id, ClaimRow.idx == claim_index))
     return session.scalars(query).first()
+
+
+def story_votes(session: Session) -> dict[int, list[tuple[str, str]]]:
+    """For every article, the (story id, family) of each of its linked claims, in text order."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    query = (select(StoryClaimRow.article_id, StoryClaimRow.story_id, StoryRow.family)
+             .join(StoryRow, StoryRow.id == StoryClaimRow.story_id)
+             .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id).order_by(ClaimRow.article_id, ClaimRow.idx))
+    for article_id, story_id, family in session.execute(query):
+        out.setdefault(article_id, []).append((story_id, family))
+    return out
