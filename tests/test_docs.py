@@ -27,3 +27,15 @@ def test_every_evaluation_task_is_documented_with_its_command(task: str) -> None
 
 def test_readme_has_the_two_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_the_evaluation_gate_is_documented_with_its_floors() -> None:
+    """README names the gate; docs/evaluation.md's floors table matches the shipped floors file row by row."""
+    from claimwatch.evaluate.gate import load_floors
+
+    assert "claimwatch eval gate" in README and "claimwatch eval gate" in EVALUATION
+    rows = [line for line in EVALUATION.splitlines() if line.startswith("| ")]
+    for entry in load_floors():
+        for f in entry.floors:
+            cells = f"| `{f.figure}` | {f.measured:.4f} | {f.floor:.2f} |"
+            assert any(r.startswith(f"| {entry.name} |") and r.endswith(cells) for r in rows), (entry.name, f)
