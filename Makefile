@@ -33,7 +33,7 @@ lint: install
 
 # every figure in claimwatch/evaluate/floors.toml against its floor (~1.5 min); exit 1 on a regression
 gate: install
-	$(CW) eval gate --datasets $(DATASETS)
+	COLUMNS=$${COLUMNS:-150} $(CW) eval gate --datasets $(DATASETS)
 
 bench: install
 	$(PY) bench/throughput.py

@@ -45,3 +45,15 @@ def test_the_readme_stage_table_matches_the_pipeline() -> None:
     for i, stage in enumerate(Pipeline().stages("en"), 1):
         row = f"| {i} | `{stage.name}` | {', '.join(stage.requires)} | {', '.join(stage.assigns)} |"
         assert row in README
+
+
+def test_the_evaluation_gate_is_documented_with_its_floors() -> None:
+    """README names the gate; docs/evaluation.md's floors table matches the shipped floors file row by row."""
+    from claimwatch.evaluate.gate import load_floors
+
+    assert "claimwatch eval gate" in README and "claimwatch eval gate" in EVALUATION
+    rows = [line for line in EVALUATION.splitlines() if line.startswith("| ")]
+    for entry in load_floors():
+        for f in entry.floors:
+            cells = f"| `{f.figure}` | {f.measured:.4f} | {f.floor:.2f} |"
+            assert any(r.startswith(f"| {entry.name} |") and r.endswith(cells) for r in rows), (entry.name, f)

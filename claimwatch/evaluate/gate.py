@@ -329,7 +329,8 @@ def render(result: GateResult) -> Any:
     table = Table(title=f"evaluation gate: {escape(result.floors)} on {escape(str(result.datasets))}",
                   title_justify="left")
     for name in ("task", "corpus", "figure", "value", "floor", "margin", "status", "s"):
-        table.add_column(name, justify="right" if name in ("value", "floor", "margin", "s") else "left")
+        numeric = name in ("value", "floor", "margin", "s")
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=numeric, overflow="fold")
     notes = []
     for check in result.entries:
         for i, fig in enumerate(check.figures):
