@@ -277,6 +277,8 @@ class Claim:
     polarity: Polarity = Polarity.POSITIVE
     confidence: float = 1.0
     events: list[Event] = field(default_factory=list)
+    story: str | None = None  #: the story the linking put it in (filled by the store, never by extraction)
+    verdict: str | None = None  #: that story's verdict
 
     @property
     def parts(self) -> tuple[Span, ...]:

@@ -14,7 +14,7 @@ so a record looks the same wherever it is read::
                "trigger"}
     article   {"id", "title", "url", "outlet", "published"}
     claim     {"article", "source", "cue", "content", "kind", "status", "status_evidence", "polarity",
-               "confidence", "pipeline_version", "events"}
+               "confidence", "pipeline_version", "events", "story", "verdict"}
     story     {"id", "verdict", "why", "event": {"type", "sub_type"}, "place", "date": {"start", "end"},
                "independent", "claims": [{"article", "claim", "outlet", "affiliation", "source", "status",
                "stance", "copy_of", "unit", "content", "published"}], "history": [{"date", "verdict"}],
@@ -149,6 +149,8 @@ def claim_dict(claim: Claim, article: Article, pipeline_version: str) -> dict[st
         "confidence": claim.confidence,
         "pipeline_version": pipeline_version,
         "events": [event_dict(e) for e in claim.events],
+        "story": claim.story,
+        "verdict": claim.verdict,
     }
 
 

@@ -27,7 +27,7 @@ from claimwatch.store import Store
 runner = CliRunner()
 
 RECORD_KEYS = {"article", "source", "cue", "content", "kind", "status", "status_evidence", "polarity",
-               "confidence", "pipeline_version", "events"}
+               "confidence", "pipeline_version", "events", "story", "verdict"}
 EVENT_KEYS = {"type", "sub_type", "actor1", "actor2", "place", "date", "quantities", "negated", "hypothetical",
               "trigger"}
 

@@ -1,5 +1,5 @@
 """ACLED-style CSV export (``--format acled-csv``): one row per reported event, ACLED's 2023+ columns in order,
-then claimwatch's own (claim status, claim source, story, evidence offsets).
+then claimwatch's own (claim status, claim source, story, verdict, evidence offsets).
 
 Reads :class:`~claimwatch.model.Extraction` records; writes CSV that ACLED loaders read unchanged. Rules followed:
 
@@ -12,8 +12,9 @@ Reads :class:`~claimwatch.model.Extraction` records; writes CSV that ACLED loade
   with no usable date (no publication date to anchor "yesterday", an unknown year) are skipped.
 - ``geo_precision`` 1 = the town, 2 = near a place or part of a region (a district), 3 = a region or country; the
   location columns come from ``event.place`` when the geoparser set it, else stay empty.
-- Claims that report the same event (same sub-event type, date range and resolved place) form one story and one
-  row: sources joined with ``;``, their scales with ``-``, the most conservative death toll in ``fatalities`` and
+- ACLED codes events, not reports: the claims of one linked story (``claimwatch link``; for claims not linked
+  yet, the same sub-event type, date range and resolved place) form one row, with the story's id and verdict in
+  the ``story`` and ``verdict`` columns: sources joined with ``;``, their scales with ``-``, the most conservative death toll in ``fatalities`` and
   the dispute in ``notes``. Vague counts follow ACLED: "dozens" = 12, "tens" = 10, "hundreds" = 100.
 """
 
@@ -42,7 +43,7 @@ ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disor
                  "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
                  "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
                  "fatalities", "tags", "timestamp")
-CLAIMWATCH_COLUMNS = ("claim_status", "claim_source", "story", "evidence")
+CLAIMWATCH_COLUMNS = ("claim_status", "claim_source", "story", "verdict", "evidence")
 COLUMNS = ACLED_COLUMNS + CLAIMWATCH_COLUMNS
 
 _FOLDED = {"Casualties", "Equipment loss", "Prisoners"}
@@ -131,7 +132,10 @@ def _typed(r: _Report, registry: ActorRegistry) -> _Report:
 
 
 def _story_key(r: _Report) -> str:
-    """Reports of one event share a key: same type, date range and resolved place; else each is its own."""
+    """Reports of one event share a key: the linked story of their claim (``claimwatch link``); for claims not
+    linked, the same type, date range and resolved place; else each is its own."""
+    if r.claim.story:
+        return r.claim.story
     ev = r.event
     place = ev.place.place if ev.place is not None else None
     where = (place.geonameid or place.name) if place is not None else None
@@ -161,7 +165,7 @@ def _row(key: str, reports: list[_Report], registry: ActorRegistry) -> list[str]
         dispute = f"Claimed toll: {fatal} (not counted: not a violent event). {dispute}".strip()
         fatal = 0
     return [
-        f"{acled_geo.iso3(country)}{int(key, 16) % 10**9}", dates[0], dates[1], str(dates[2]),
+        f"{acled_geo.iso3(country)}{int(key.lstrip('s'), 16) % 10**9}", dates[0], dates[1], str(dates[2]),
         disorder_type(event_type, sub_type), event_type, sub_type,
         a1[0], "", _int(inter1), a2[0], "", _int(inter2), _interaction(inter1, inter2),
         "Civilian targeting" if inter2 == 7 and event_type != "Protests" else "",
@@ -177,6 +181,7 @@ def _row(key: str, reports: list[_Report], registry: ActorRegistry) -> list[str]
         "; ".join(dict.fromkeys(r.claim.status.value for r in reports)),
         "; ".join(dict.fromkeys(_claimant(r.claim) for r in reports)),
         key,
+        "; ".join(dict.fromkeys(r.claim.verdict for r in reports if r.claim.verdict)),
         "; ".join(_evidence(r) for r in reports),
     ]
 

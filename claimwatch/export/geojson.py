@@ -39,6 +39,8 @@ def _claim_properties(claim: Claim, article: Article) -> dict[str, Any]:
     about = article_dict(article)
     return {
         "claim_status": claim.status.value,
+        "story": claim.story,
+        "verdict": claim.verdict,
         "claim_kind": claim.kind.value,
         "source": claim.source.name if claim.source else None,
         "cue": claim.cue.text if claim.cue else None,

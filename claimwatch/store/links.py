@@ -208,3 +208,13 @@ def story_votes(session: Session) -> dict[int, list[tuple[str, str]]]:
     for article_id, story_id, family in session.execute(query):
         out.setdefault(article_id, []).append((story_id, family))
     return out
+
+
+def claim_stories(session: Session, claim_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """Story id and verdict of each of ``claim_ids`` that is in a story."""
+    if not claim_ids:
+        return {}
+    query = (select(StoryClaimRow.claim_id, StoryRow.id, StoryRow.verdict)
+             .join(StoryRow, StoryRow.id == StoryClaimRow.story_id)
+             .where(StoryClaimRow.claim_id.in_(list(claim_ids))))
+    return {claim_id: (story_id, verdict) for claim_id, story_id, verdict in session.execute(query)}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..about import supersedes
 from ..model import Claim, Extraction, ItemError, Outlet, Review
 from . import migrate, reviews
+from .links import claim_stories
 from .rows import (
     article_of,
     article_values,
@@ -262,7 +263,11 @@ class Store:
         query = select(ClaimRow).where(ClaimRow.article_id == row.id).order_by(ClaimRow.idx)
         if claim_ids is not None:
             query = query.where(ClaimRow.id.in_(claim_ids))
-        claims = [claim_of(c) for c in session.scalars(query)]
+        rows = list(session.scalars(query))
+        claims = [claim_of(c) for c in rows]
+        stories = claim_stories(session, [c.id for c in rows])
+        for row_, claim in zip(rows, claims, strict=True):
+            claim.story, claim.verdict = stories.get(row_.id, (None, None))
         places = [place_of(p) for p in session.scalars(
             select(PlaceMentionRow).where(PlaceMentionRow.article_id == row.id).order_by(PlaceMentionRow.idx))]
         return Extraction(article=article_of(row), claims=claims, places=places,
