@@ -374,9 +374,9 @@ def export(
 @app.command("eval")
 def evaluate_cmd(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="attribution, events or geo")],
+    task: Annotated[str, typer.Argument(help="attribution, events, geo or stance")],
     path: Annotated[Path, typer.Argument(help="gold data (file or folder)")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml…")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml, fnc1…")],
     as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON line")] = False,
     save_predictions: Annotated[Path | None, typer.Option("--save-predictions", metavar="OUT",
                                                           help="also write the predictions")] = None,
