@@ -419,7 +419,7 @@ def _add_task_command(task: str) -> None:
     def command(
         ctx: typer.Context,
         path: Annotated[Path, typer.Argument(help="gold data (file or folder)")],
-        fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml…")],
+        fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help="brat, case-tsv, gwn-xml, lgl-xml, fnc1, clusters-jsonl…")],
         as_json: Annotated[bool, typer.Option("--json", help="print the result as one JSON line")] = False,
         save_predictions: Annotated[Path | None, typer.Option("--save-predictions", metavar="OUT",
                                                               help="also write the predictions")] = None,

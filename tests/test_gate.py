@@ -102,6 +102,8 @@ def _empty_result(task: str, gold_spans: bool) -> dict[str, Any]:
         return attribution.Scorer().result()
     if task == "events":
         return events.score(["ATTACK"], ["ATTACK"])
+    if task == "stance":
+        return {"task": "stance", "fnc_score": 0.0, "per_class_f1": {"agree": 0.0, "disagree": 0.0}}
     if task == "stories":
         return {"task": "stories", "bcubed": stories.bcubed({"a": "x"}, {"a": "1"})}
     return geo._result(geo._Scores(), gold_spans)

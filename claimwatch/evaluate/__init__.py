@@ -1,6 +1,6 @@
 """Evaluation dispatcher: ``run(task, fmt, path, options)`` scores the pipeline against gold data.
 
-Each task is a module ``claimwatch.evaluate.<task>`` (attribution, events, geo) with
+Each task is a module ``claimwatch.evaluate.<task>`` (attribution, events, geo, stance) with
 ``evaluate(path, fmt, pipeline, save_predictions=None, gold_spans=False) -> dict`` and ``render(result)``
 (a Rich renderable); a module may list the gold formats it reads in ``FORMATS``. The CLI's ``eval`` command
 is a shell over :func:`run` and :func:`render`.
@@ -15,7 +15,7 @@ from typing import Any
 
 from ..settings import Options
 
-TASKS = ("attribution", "events", "geo", "stories")
+TASKS = ("attribution", "events", "geo", "stance", "stories")
 
 
 class EvaluationError(ValueError):

@@ -5,7 +5,10 @@ A stage over stored claims, run after ``ingest`` (``claimwatch link``), never in
 - :mod:`.copies`: wire copies, rewrites and forwards (MinHash over word shingles)
 - :mod:`.facts`: what linking compares of a claim (event family, place, dates, actors, claimant, outlet)
 - :mod:`.stories`: grouping claims into stories (blocking, similarity, compatibility), stable ids
-- :mod:`.verdict`: stance toward the event, independent units, the verdict and its history
+- :mod:`.stance`: how a claim (or a whole article) stands towards another claim: ``claim_stance``,
+  ``article_stance``; :mod:`.conflicts`: facts of two claims that cannot both hold (figures, control of a place,
+  perpetrators, negation); :mod:`.overlap`: cheap lexical relatedness
+- :mod:`.verdict`: each claim's stance toward its story's event, independent units, the verdict and its history
 - :mod:`.run`: the incremental run over a store
 
     from claimwatch.link import link, stories
@@ -22,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..model import StoryRecord
 from .run import LinkSummary, link
+from .stance import Stance, StanceResult, article_stance, claim_stance
 
 if TYPE_CHECKING:
     from ..outlets import OutletRegistry
@@ -59,4 +63,4 @@ def _outlet_of(outlets: OutletRegistry | None):  # type: ignore[no-untyped-def]
     return look
 
 
-__all__ = ["LinkSummary", "link", "stories", "story"]
+__all__ = ["LinkSummary", "Stance", "StanceResult", "article_stance", "claim_stance", "link", "stories", "story"]

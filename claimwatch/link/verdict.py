@@ -18,14 +18,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..model import ClaimKind, Status
+from .conflicts import compatible
 from .facts import Facts
-
-
-class Stance(str, Enum):
-    CORROBORATES = "corroborates"
-    CONTRADICTS = "contradicts"
-    REPORTS = "reports"  #: reports it without taking a side (hedged, unconfirmed)
-    UNRELATED = "unrelated"
+from .stance import Stance
 
 
 class VerdictLabel(str, Enum):
@@ -182,26 +177,15 @@ def _against_interest(count: Count, support: Iterable[Count]) -> bool:
 
 
 def _incompatible_numbers(a: Facts, b: Facts) -> bool:
-    """The same kind of quantity with ranges that cannot both hold (beyond a quarter either way)."""
-    for qa in a.quantities:
-        for qb in b.quantities:
-            if qa.kind != qb.kind or qa.value is None or qb.value is None:
-                continue
-            if (qa.unit or "") != (qb.unit or "") and qa.kind not in ("killed", "wounded", "captured", "casualties"):
-                continue
-            lo_a, hi_a = _range(qa)
-            lo_b, hi_b = _range(qb)
-            if hi_a * 1.25 < lo_b or hi_b * 1.25 < lo_a:
-                return True
+    """Figures of one kind and unit in both, none of ``b``'s compatible with any of ``a``'s (the bounds of
+    "more than", "up to" and "about" respected; :func:`~claimwatch.link.conflicts.compatible`)."""
+    ours = [q for q in a.quantities if q.value is not None]
+    for q in b.quantities:
+        same = [x for x in ours if (x.kind, x.unit) == (q.kind, q.unit)]
+        if q.value is not None and same and not any(compatible(x, y) for x in same
+                                                     for y in b.quantities if (y.kind, y.unit) == (q.kind, q.unit)):
+            return True
     return False
-
-
-def _range(q: object) -> tuple[float, float]:
-    value = float(getattr(q, "value", 0) or 0)
-    lower = getattr(q, "lower", None)
-    upper = getattr(q, "upper", None)
-    return (float(lower) if lower is not None else value, float(upper) if upper is not None else
-            (float("inf") if lower is not None and lower == value else value))
 
 
 def _opposite_control(a: Facts, b: Facts) -> bool:
