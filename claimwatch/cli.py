@@ -354,7 +354,7 @@ def _highlighted(extraction: Any) -> Text:
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (see the README for more)")]
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, geojson-claims, claimreview")]
     = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
@@ -365,6 +365,11 @@ def export(
 
     _check_filters(status, kind)
     state = _state(ctx, db)
+    if fmt == "claimreview":
+        from .cli_link import export_claim_reviews
+
+        export_claim_reviews(state, out)
+        return
     try:
         write = writer(fmt)
     except ValueError as exc:

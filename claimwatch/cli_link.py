@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -127,3 +128,46 @@ def story(ctx: typer.Context, story_id: Annotated[str, typer.Argument(metavar="S
                       f"{m.status}\n[{STANCE_STYLES.get(m.stance, '')}]{m.stance}[/]",
                       escape(_shorten(m.content, 160)))
     state.out.print(table)
+
+
+@app.command()
+def rate(
+    ctx: typer.Context,
+    story_id: Annotated[str, typer.Argument(metavar="STORY_ID")],
+    rating: Annotated[str, typer.Option("--rating", metavar="LABEL", help='the rating as published: "False", '
+                                        '"Unproven", "Misleading", "True"…')],
+    who: Annotated[str, typer.Option("--who", metavar="NAME", help="the analyst")],
+    value: Annotated[int | None, typer.Option("--value", metavar="N", help="numeric rating, 1 (worst) to 5")] = None,
+    why: Annotated[str | None, typer.Option("--why", metavar="TEXT", help="the reasoning, kept with it")] = None,
+    url: Annotated[str | None, typer.Option("--url", metavar="URL", help="where the fact-check is published")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Rate a story as an analyst (what `export --format claimreview` publishes; never automatic)."""
+    from .link import rate as rate_story
+
+    state = _state(ctx, db)
+    with _open_store(state) as store:
+        try:
+            review_id = rate_story(store, story_id, rating, who, value=value, why=why, url=url)
+        except (KeyError, ValueError) as exc:
+            state.err.print(f"[red]error:[/] {escape(str(exc).strip(chr(39)))}")
+            raise typer.Exit(1 if isinstance(exc, KeyError) else 2) from exc
+    state.out.print(f"rated {story_id}: {escape(rating)} (review {review_id})")
+
+
+def export_claim_reviews(state: State, out: Path | None) -> None:
+    """``export --format claimreview``: ClaimReview JSON-LD of the rated stories."""
+    import sys
+
+    from .export.claimreview import write
+    from .link import claim_reviews
+    from .outlets import load_outlets
+
+    with _open_store(state) as store:
+        reviews = claim_reviews(store, load_outlets(state.options.outlets or None))
+    if out is None:
+        n = write(reviews, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8") as fh:
+            n = write(reviews, fh)
+    state.err.print(f"wrote {n} claimreview records" + (f" to {escape(str(out))}" if out else ""))
