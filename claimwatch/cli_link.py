@@ -126,7 +126,7 @@ def story(ctx: typer.Context, story_id: Annotated[str, typer.Argument(metavar="S
         table.add_row(m.published.date().isoformat() if m.published else "", f"{m.article_id}#{m.claim_index}{copy}",
                       outlet, escape(_shorten(m.source or "(outlet)", 60)),
                       f"{m.status}\n[{STANCE_STYLES.get(m.stance, '')}]{m.stance}[/]",
-                      escape(_shorten(m.content, 160)))
+                      escape(_shorten(m.content.text, 160)))
     state.out.print(table)
 
 

@@ -330,7 +330,7 @@ class StoryClaim:
     claim_index: int  #: position of the claim in its article (as ``claimwatch show`` numbers them)
     stance: str  #: corroborates | contradicts | reports
     unit: str  #: the independent unit it counts through ("side:russia", "outlet:reuters", "source:…")
-    content: str
+    content: Span  #: the claim's content, with offsets into its article's text
     status: str
     source: str | None = None
     outlet: str | None = None

@@ -27,7 +27,7 @@ def claim_review(story: StoryRecord, rating: dict[str, Any], who: str, at: datet
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "datePublished": at.date().isoformat(),
-        "claimReviewed": lead.content if lead is not None else "",
+        "claimReviewed": lead.content.text if lead is not None else "",
         "author": {"@type": "Person", "name": who},
         "reviewRating": {"@type": "Rating", "alternateName": rating.get("label")},
         "itemReviewed": {

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from ..model import Claim, Outlet, Place, StoryClaim, StoryRecord
+from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
 from ..serialize import from_dict
 from .rows import outlet_values
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
@@ -193,7 +193,8 @@ def story_record(session: Session, row: StoryRow, outlet_of: Any = None) -> Stor
         affiliation = a.outlet.affiliation if a.outlet else None
         if outlet_of is not None:
             outlet, affiliation = outlet_of(a.url, outlet) or (outlet, affiliation)
-        claims.append(StoryClaim(a.id, c.idx, sc.stance, sc.unit, c.content_text, c.status,
+        claims.append(StoryClaim(a.id, c.idx, sc.stance, sc.unit, Span(c.content_start, c.content_end, c.content_text),
+                                 c.status,
                                  c.entity_text or c.source_text, outlet, affiliation, a.published_at, a.copy_of))
     place = None
     if row.place_name is not None:
