@@ -52,3 +52,11 @@ def examples_dir() -> Path:
 def db_url(tmp_path: Path) -> str:
     """A fresh SQLite database URL in the test's temporary folder."""
     return f"sqlite:///{tmp_path / 'cw.db'}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the loaded English model (the ``nlp`` or ``pipeline`` fixture, directly or through another
+    fixture) are marked ``model`` as well as those marked by hand: ``pytest -m "not model"`` skips them."""
+    for item in items:
+        if {"nlp", "pipeline"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
