@@ -75,7 +75,9 @@ def rate(store: Store, story_id: str, label: str, who: str, *, value: int | None
         raise ValueError("a rating needs a label and the analyst's name")
     if value is not None and not worst <= value <= best:
         raise ValueError(f"rating value {value} is outside {worst}..{best}")
-    with Session(store.engine) as session, session.begin():
+    from ..store.engine import writer
+
+    with Session(writer(store.engine)) as session, session.begin():
         if session.get(StoryRow, story_id) is None:
             raise KeyError(f"no story {story_id}")
         rating = {"label": label.strip(), "value": value, "best": best, "worst": worst, "url": url}
