@@ -58,3 +58,33 @@ def test_the_hostile_corpus_never_stops_the_batch(tmp_path: Path, examples_dir: 
                           timeout=120, check=False)
     shown = show.stdout.decode("utf-8")
     assert show.returncode == 0 and "\\x1b[31mred\\x1b[0m" in shown and "\x1b[31mred" not in shown
+
+
+@pytest.mark.model
+def test_an_unreadable_file_named_on_the_command_line_is_one_item_error(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimwatch.cli import app
+
+    good, locked = tmp_path / "good.txt", tmp_path / "locked.txt"
+    good.write_text("The ministry said the attack near Kupiansk was repelled on Tuesday.", encoding="utf-8")
+    locked.write_text("The governor said so.", encoding="utf-8")
+    real_access, real_open = os.access, os.open
+
+    def no_access(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        return False if Path(str(path)) == locked else real_access(path, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        if Path(str(path)) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", no_access)  # what Click asked before it rejected the whole batch (exit 2)
+    monkeypatch.setattr(os, "open", refuse)  # root reads a chmod 000 file anyway
+    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    result = CliRunner().invoke(app, ["--db", url, "ingest", str(good), str(locked)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 updated, 0 unchanged, 1 errors" in result.output and "Permission denied" in result.output
+    with Store(url) as store:
+        assert [e.origin for e in store.errors()] == [str(locked)]
