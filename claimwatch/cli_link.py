@@ -29,9 +29,9 @@ def run_link(state: State, store: Any, rebuild: bool = False) -> Any:
     except OutletError as exc:
         state.err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    updated = summary.stories_touched - summary.stories_new
     state.out.print(f"linked: [bold]{summary.linked}[/] claims into stories ([bold]{summary.stories_new}[/] new, "
-                    f"{summary.stories_touched} updated); {summary.copies} copies among {summary.signed} "
-                    "articles checked")
+                    f"{updated} updated); {summary.copies} copies among {summary.signed} articles checked")
     return summary
 
 
@@ -61,6 +61,8 @@ def stories(
     family: Annotated[str | None, typer.Option("--family", metavar="F",
                                                help="event family: territory, strike, battle, statement…")] = None,
     limit: Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="at most N stories")] = None,
+    min_claims: Annotated[int, typer.Option("--min-claims", metavar="N", min=1,
+                                            help="only stories told by at least N claims")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per story")] = False,
     db: DbOpt = None,
 ) -> None:
@@ -71,7 +73,7 @@ def stories(
 
     state = _state(ctx, db)
     with _open_store(state) as store:
-        found = stored_stories(store, verdict=verdict, family=family, limit=limit,
+        found = stored_stories(store, verdict=verdict, family=family, limit=limit, min_claims=min_claims,
                                outlets=load_outlets(state.options.outlets or None))
     if as_json:
         for s in found:

@@ -302,3 +302,12 @@ def test_an_analysts_rating_becomes_a_claimreview(tmp_path: Path) -> None:
     urls = [a["url"] for a in review["itemReviewed"]["appearance"]]
     assert urls == ["https://t.me/GeneralStaffZSU/9001", "https://t.me/dva_majors/5001"]  # not the denial
     assert review["claimReviewed"].startswith("Ukrainian forces took control of Sudzha")
+
+
+def test_one_article_quoting_several_people_is_one_piece_of_evidence() -> None:
+    witnesses = [_facts(f"1-{i}", claim_index=i, kind=ClaimKind.INDIRECT, outlet="frontline-dispatch", source=who)
+                 for i, who in enumerate(["witnesses", "a local official", "the head of the village council"])]
+    v = verdict(witnesses)
+    assert v.independent == 1 and v.label is VerdictLabel.SINGLE_SOURCE
+    other = _facts("2-0", kind=ClaimKind.INDIRECT, outlet="bbc", source="residents")
+    assert verdict([*witnesses, other]).label is VerdictLabel.CORROBORATED

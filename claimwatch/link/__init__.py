@@ -33,13 +33,14 @@ if TYPE_CHECKING:
 
 
 def stories(store: Store, *, verdict: str | None = None, family: str | None = None, limit: int | None = None,
-            outlets: OutletRegistry | None = None) -> list[StoryRecord]:
-    """Stored stories, oldest first, with their claims."""
+            min_claims: int = 1, outlets: OutletRegistry | None = None) -> list[StoryRecord]:
+    """Stored stories, oldest first, with their claims (those told by at least ``min_claims`` claims)."""
     from ..store import links as db
 
     with Session(store.engine) as session:
         return [db.story_record(session, row, _outlet_of(outlets))
-                for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit)]
+                for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit,
+                                           min_claims=min_claims)]
 
 
 def story(store: Store, story_id: str, outlets: OutletRegistry | None = None) -> StoryRecord | None:

@@ -168,8 +168,10 @@ def attach_outlet(session: Session, article_id: int, outlet: Outlet) -> None:
 
 
 def iter_stories(session: Session, *, verdict: str | None = None, family: str | None = None,
-                 limit: int | None = None) -> Iterator[StoryRow]:
+                 limit: int | None = None, min_claims: int = 1) -> Iterator[StoryRow]:
     query = select(StoryRow).order_by(StoryRow.first_seen.is_(None), StoryRow.first_seen, StoryRow.id)
+    if min_claims > 1:
+        query = query.where(StoryRow.claims >= min_claims)
     if verdict:
         query = query.where(StoryRow.verdict == verdict)
     if family:
