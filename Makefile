@@ -23,6 +23,7 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CW) --db sqlite:///$(DEMO_DB) ingest examples/
 	COLUMNS=$${COLUMNS:-150} $(CW) --db sqlite:///$(DEMO_DB) claims --limit 40
+	COLUMNS=$${COLUMNS:-150} $(CW) --db sqlite:///$(DEMO_DB) stories --min-claims 2
 
 test: install
 	$(PY) -m pytest -q

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich import box
@@ -33,6 +36,11 @@ from typer.core import TyperGroup
 
 from .evaluate import TASKS
 from .settings import Options, load_options
+from .text.safe import printable
+
+if TYPE_CHECKING:
+    from .ingest import IngestSummary
+    from .store import Store
 
 app = typer.Typer(
     help="claimwatch: an evidence-linked ledger of attributed claims from conflict reporting.",
@@ -100,14 +108,17 @@ def _logging(verbose: int, console: Console) -> None:
         logger.addHandler(RichHandler(console=console, show_path=False, level=logging.DEBUG))
 
 
-def _open_store(state: State):  # type: ignore[no-untyped-def]
-    from .store import Store
+def _open_store(state: State) -> Store:
+    from .store import Store, StoreUnavailable
 
     try:
         return Store(state.options.db_url)
+    except StoreUnavailable as exc:
+        _store_failed(state, exc)
     except Exception as exc:
-        state.err.print(f"[red]error:[/] cannot open the database {state.options.db_url}: "
-                        f"{escape(str(exc).splitlines()[0])}\n  try: claimwatch doctor")
+        state.err.print(f"[red]error:[/] cannot open the database {escape(state.options.db_url)}: "
+                        f"{_safe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}\n"
+                        "  try: claimwatch doctor")
         raise typer.Exit(1) from exc
 
 
@@ -175,6 +186,38 @@ def _describe(pipeline: Any, language: str) -> dict[str, Any]:
     return out
 
 
+@contextmanager
+def _opened(state: State) -> Iterator[Store]:
+    """The store, closed at the end; a database that becomes unusable meanwhile is a clear error, exit 1."""
+    from .store import StoreUnavailable
+
+    store = _open_store(state)
+    try:
+        with store:
+            yield store
+    except StoreUnavailable as exc:
+        _store_failed(state, exc)
+
+
+def _store_failed(state: State, exc: Exception) -> NoReturn:
+    state.err.print(f"[red]error:[/] {_safe(str(exc))}")
+    raise typer.Exit(1) from exc
+
+
+#: Control characters (but tab and newline) and bidirectional controls, for :func:`_inert`.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _inert(text: str) -> str:
+    """``text`` with control and bidirectional-control characters shown as U+FFFD, one for one (offsets hold)."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def _safe(text: str) -> str:
+    """Text from inputs (file names, titles, messages) for Rich: control characters escaped, markup inert."""
+    return escape(printable(text))
+
+
 # -- ingest ------------------------------------------------------------------------------------------
 
 class _RateColumn(ProgressColumn):
@@ -194,7 +237,8 @@ def _progress(console: Console) -> Progress:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson")],
+    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson",
+                                                readable=False)],
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
     disable: DisableOpt = None,
@@ -205,32 +249,54 @@ def ingest(
     claims into stories (`claimwatch link`) unless --no-link.
 
     Exit code 0 when at least one article was read (even if others failed: their errors are listed and
-    stored), 1 when nothing could be read at all, 2 for usage errors (an unknown stage to disable…).
+    stored), 1 when nothing could be read at all or the database cannot be written (nothing is stored then),
+    2 for usage errors (an unknown stage to disable…).
     """
-    from .ingest import ingest_paths
     from .readers.files import count_items
+    from .store import StoreUnavailable
 
     state = _state(ctx, db)
     options = state.options.with_(batch_size=batch_size, disable=_names(disable))
     pipeline = _pipeline(state, options)
     store = _open_store(state)
-    with store, _progress(state.err) as progress:
-        task = progress.add_task("ingest", total=count_items(paths), errors=0)
+    with store:
+        try:
+            store.check_writable()
+        except StoreUnavailable as exc:
+            _store_failed(state, exc)
+        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes))
+        _print_summary(state.out, summary)
+        if not no_link and summary.read:
+            from .cli_link import run_link
 
-        def on_item(outcome: str, item: object) -> None:
-            errors = progress.tasks[task].fields["errors"] + (outcome == "error")
-            progress.update(task, advance=1, errors=errors)
-
-        summary = ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
-    _print_summary(state.out, summary)
-    if not no_link and summary.read:
-        from .cli_link import run_link
-
-        with store:
             run_link(state, store)
     if summary.read == 0:
         state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")
         raise typer.Exit(1)
+
+
+def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
+            total: int) -> IngestSummary:
+    """``ingest_paths`` with a progress bar; a database that fails part way is reported with what was done."""
+    from .ingest import IngestSummary, ingest_paths
+    from .store import StoreUnavailable
+
+    summary = IngestSummary()
+    with _progress(state.err) as progress:
+        task = progress.add_task("ingest", total=total, errors=0)
+
+        def on_item(outcome: str, item: object) -> None:
+            summary.add(outcome, item)
+            errors = progress.tasks[task].fields["errors"] + (outcome == "error")
+            progress.update(task, advance=1, errors=errors)
+
+        try:
+            return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
+        except StoreUnavailable as exc:
+            progress.stop()
+            _print_summary(state.out, summary)
+            _store_failed(state, exc)
+    return summary
 
 
 def _print_summary(console: Console, summary: Any) -> None:
@@ -243,7 +309,7 @@ def _print_summary(console: Console, summary: Any) -> None:
     table.add_column("stage")
     table.add_column("problem", overflow="fold")
     for error in summary.errors:
-        table.add_row(escape(error.origin), error.stage, escape(error.message))
+        table.add_row(_safe(error.origin), _safe(error.stage), _safe(error.message))
     console.print(table)
 
 
@@ -281,8 +347,9 @@ def claims(
     """List stored claims."""
     _check_filters(status, kind)
     state = _state(ctx, db)
-    filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
-    with _open_store(state) as store:
+    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
+                               "limit": limit}
+    with _opened(state) as store:
         if as_json:
             from .export import jsonl
 
@@ -305,8 +372,8 @@ def _claims_table(rows: list[Any], title: str | None = None) -> Table:
         source = claim.source.span.text if claim.source else "(outlet)"
         if claim.source and claim.source.entity and claim.source.entity.text != claim.source.span.text:
             source += f" → {claim.source.entity.text}"
-        table.add_row(str(row.article_id), str(row.index), escape(_shorten(source, 40)),
-                      escape(claim.cue.text if claim.cue else ""), escape(_shorten(" … ".join(p.text for p in claim.parts))),
+        table.add_row(str(row.article_id), str(row.index), _safe(_shorten(source, 40)),
+                      _safe(claim.cue.text if claim.cue else ""), _safe(_shorten(" … ".join(p.text for p in claim.parts))),
                       claim.kind.value, claim.status.value)
     return table
 
@@ -316,7 +383,7 @@ def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="
          db: DbOpt = None) -> None:
     """Print an article with its sources, cues and contents highlighted, then its claims."""
     state = _state(ctx, db)
-    with _open_store(state) as store:
+    with _opened(state) as store:
         try:
             extraction = store.get_extraction(article_id)
         except KeyError:
@@ -324,10 +391,10 @@ def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="
             raise typer.Exit(1) from None
         rows = store.query_claims(article=article_id)
     article = extraction.article
-    state.out.rule(escape(article.title or article.origin or f"article {article_id}"))
+    state.out.rule(_safe(article.title or article.origin or f"article {article_id}"))
     meta = [article.outlet, article.published.isoformat() if article.published else article.published_raw,
             article.url, article.origin]
-    state.out.print(" · ".join(escape(m) for m in meta if m), style="dim")
+    state.out.print(" · ".join(_safe(m) for m in meta if m), style="dim")
     state.out.print(_highlighted(extraction))
     legend = " ".join(f"[{style}]{name}[/]" for name, style in STYLES.items())
     state.out.print(f"\n{legend}   pipeline {escape(extraction.pipeline_version)}\n")
@@ -335,7 +402,7 @@ def show(ctx: typer.Context, article_id: Annotated[int, typer.Argument(metavar="
 
 
 def _highlighted(extraction: Any) -> Text:
-    text = Text(extraction.article.text)
+    text = Text(_inert(extraction.article.text))
     for claim in extraction.claims:
         for part in claim.parts:
             text.stylize(STYLES["content"], part.start, part.end)
@@ -354,7 +421,7 @@ def _highlighted(extraction: Any) -> Text:
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (see the README for more)")]
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, geojson-claims, claimreview")]
     = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
@@ -365,12 +432,18 @@ def export(
 
     _check_filters(status, kind)
     state = _state(ctx, db)
+    if fmt == "claimreview":
+        from .cli_link import export_claim_reviews
+
+        export_claim_reviews(state, out)
+        return
     try:
         write = writer(fmt)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
-    filters = {"article": article, "source": source, "status": status, "kind": kind, "limit": limit}
-    with _open_store(state) as store:
+    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
+                               "limit": limit}
+    with _opened(state) as store:
         extractions = store.iter_extractions(**filters)
         if out is None:
             n = write(extractions, sys.stdout, state.options)

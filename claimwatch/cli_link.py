@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -28,9 +29,9 @@ def run_link(state: State, store: Any, rebuild: bool = False) -> Any:
     except OutletError as exc:
         state.err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    updated = summary.stories_touched - summary.stories_new
     state.out.print(f"linked: [bold]{summary.linked}[/] claims into stories ([bold]{summary.stories_new}[/] new, "
-                    f"{summary.stories_touched} updated); {summary.copies} copies among {summary.signed} "
-                    "articles checked")
+                    f"{updated} updated); {summary.copies} copies among {summary.signed} articles checked")
     return summary
 
 
@@ -60,6 +61,8 @@ def stories(
     family: Annotated[str | None, typer.Option("--family", metavar="F",
                                                help="event family: territory, strike, battle, statement…")] = None,
     limit: Annotated[int | None, typer.Option("--limit", metavar="N", min=0, help="at most N stories")] = None,
+    min_claims: Annotated[int, typer.Option("--min-claims", metavar="N", min=1,
+                                            help="only stories told by at least N claims")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per story")] = False,
     db: DbOpt = None,
 ) -> None:
@@ -70,7 +73,7 @@ def stories(
 
     state = _state(ctx, db)
     with _open_store(state) as store:
-        found = stored_stories(store, verdict=verdict, family=family, limit=limit,
+        found = stored_stories(store, verdict=verdict, family=family, limit=limit, min_claims=min_claims,
                                outlets=load_outlets(state.options.outlets or None))
     if as_json:
         for s in found:
@@ -125,5 +128,48 @@ def story(ctx: typer.Context, story_id: Annotated[str, typer.Argument(metavar="S
         table.add_row(m.published.date().isoformat() if m.published else "", f"{m.article_id}#{m.claim_index}{copy}",
                       outlet, escape(_shorten(m.source or "(outlet)", 60)),
                       f"{m.status}\n[{STANCE_STYLES.get(m.stance, '')}]{m.stance}[/]",
-                      escape(_shorten(m.content, 160)))
+                      escape(_shorten(m.content.text, 160)))
     state.out.print(table)
+
+
+@app.command()
+def rate(
+    ctx: typer.Context,
+    story_id: Annotated[str, typer.Argument(metavar="STORY_ID")],
+    rating: Annotated[str, typer.Option("--rating", metavar="LABEL", help='the rating as published: "False", '
+                                        '"Unproven", "Misleading", "True"…')],
+    who: Annotated[str, typer.Option("--who", metavar="NAME", help="the analyst")],
+    value: Annotated[int | None, typer.Option("--value", metavar="N", help="numeric rating, 1 (worst) to 5")] = None,
+    why: Annotated[str | None, typer.Option("--why", metavar="TEXT", help="the reasoning, kept with it")] = None,
+    url: Annotated[str | None, typer.Option("--url", metavar="URL", help="where the fact-check is published")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Rate a story as an analyst (what `export --format claimreview` publishes; never automatic)."""
+    from .link import rate as rate_story
+
+    state = _state(ctx, db)
+    with _open_store(state) as store:
+        try:
+            review_id = rate_story(store, story_id, rating, who, value=value, why=why, url=url)
+        except (KeyError, ValueError) as exc:
+            state.err.print(f"[red]error:[/] {escape(str(exc).strip(chr(39)))}")
+            raise typer.Exit(1 if isinstance(exc, KeyError) else 2) from exc
+    state.out.print(f"rated {story_id}: {escape(rating)} (review {review_id})")
+
+
+def export_claim_reviews(state: State, out: Path | None) -> None:
+    """``export --format claimreview``: ClaimReview JSON-LD of the rated stories."""
+    import sys
+
+    from .export.claimreview import write
+    from .link import claim_reviews
+    from .outlets import load_outlets
+
+    with _open_store(state) as store:
+        reviews = claim_reviews(store, load_outlets(state.options.outlets or None))
+    if out is None:
+        n = write(reviews, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8") as fh:
+            n = write(reviews, fh)
+    state.err.print(f"wrote {n} claimreview records" + (f" to {escape(str(out))}" if out else ""))

@@ -4,6 +4,13 @@ Reads paths (via :mod:`claimwatch.readers`), runs :class:`~claimwatch.pipeline.P
 yet stored with the current pipeline version, saves each extraction in its own transaction and records every
 per-item error in the store. Writes an :class:`IngestSummary`; ``on_item`` sees each outcome as it happens (the
 CLI's progress bar).
+
+Nothing already read is ever lost to a later failure: the readers turn every bad item into an ItemError (and
+should a reader still raise, what it yielded before is processed and the failure is one more error); articles
+go to the pipeline one batch at a time, and if ``extract_many`` raises part way through a batch, the articles
+it has not answered for are extracted one by one, so only the article that fails again costs an error. The one
+exception that stops the batch is :class:`~claimwatch.store.StoreUnavailable` (the database cannot be written
+at all), which the caller reports.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from .pipeline import Pipeline
 from .readers.files import read_paths
 from .settings import Options
 from .store import Store
+from .text.safe import printable
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +52,7 @@ class IngestSummary:
 
 
 def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, *, force: bool = False,
-               pipeline: Pipeline | None = None, on_item: OnItem | None = None) -> IngestSummary:
+                 pipeline: Pipeline | None = None, on_item: OnItem | None = None) -> IngestSummary:
     """Ingest ``paths`` into ``store``; articles already stored with this pipeline version are skipped
     unless ``force`` (then they are extracted again and replaced)."""
     pipeline = pipeline or Pipeline(options)
@@ -52,29 +60,83 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
 
     def report(outcome: str, item: Article | Extraction | ItemError) -> None:
         if isinstance(item, ItemError):
-            store.record_error(item)
+            _record(store, item)
         summary.add(outcome, item)
         if on_item:
             on_item(outcome, item)
 
     def pending() -> Iterator[Article]:
-        for item in read_paths(paths, options):
+        for item in _guarded(read_paths(paths, options)):
             if isinstance(item, ItemError):
                 report("error", item)
                 continue
             summary.read += 1
-            if not force and _up_to_date(store.stored_version(item.content_hash), pipeline.version):
+            stored = _stored_version(store, item)
+            if isinstance(stored, ItemError):
+                report("error", stored)
+            elif not force and _up_to_date(stored, pipeline.version):
                 report("unchanged", item)
-                continue
-            yield item
+            else:
+                yield item
 
-    # extract_many batches, keeps input order and turns any one article's failure into its ItemError
-    for result in pipeline.extract_many(pending()):
-        if isinstance(result, ItemError):
-            report("error", result)
-            continue
-        report(*_save(store, result, force))
+    for batch in _batches(pending(), options.batch_size):
+        for result in _extract(pipeline, batch):
+            report(*(("error", result) if isinstance(result, ItemError) else _save(store, result, force)))
     return summary
+
+
+def _guarded(items: Iterator[Article | ItemError]) -> Iterator[Article | ItemError]:
+    """``items`` until they end, or until the reader raises: then one ItemError says so (what was read stays)."""
+    try:
+        yield from items
+    except Exception as exc:  # readers catch per item; this is the last line of defence
+        log.warning("reading stopped early: %s: %s", type(exc).__name__, exc)
+        log.debug("reader failure", exc_info=exc)
+        yield ItemError("(reader)", f"reading stopped early: {type(exc).__name__}: {printable(str(exc))[:200]}")
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _extract(pipeline: Pipeline, batch: list[Article]) -> Iterator[Extraction | ItemError]:
+    """One result per article of ``batch``, in order, even when ``extract_many`` raises part way."""
+    done = 0
+    try:
+        for result in pipeline.extract_many(batch):
+            done += 1
+            yield result
+    except Exception as exc:  # noqa: BLE001 - the rest of the batch is retried article by article
+        log.warning("extraction of a batch stopped after %d of %d articles (%s: %s); going on one by one",
+                    done, len(batch), type(exc).__name__, exc)
+        for article in batch[done:]:
+            yield _extract_one(pipeline, article)
+
+
+def _extract_one(pipeline: Pipeline, article: Article) -> Extraction | ItemError:
+    try:
+        results = list(pipeline.extract_many([article]))
+        if len(results) == 1:
+            return results[0]
+        problem = f"the pipeline gave {len(results)} results for one article"
+    except Exception as exc:  # one article's failure is that article's error
+        log.debug("extraction failed for %s", article.origin, exc_info=exc)
+        problem = f"{type(exc).__name__}: {printable(str(exc))[:200]}"
+    return ItemError(article.origin or article.title or "?", f"extraction failed: {problem}", stage="extract")
+
+
+def _stored_version(store: Store, article: Article) -> str | None | ItemError:
+    try:
+        return store.stored_version(article.content_hash)
+    except SQLAlchemyError as exc:
+        return _store_error(article, exc)
 
 
 def _up_to_date(stored: str | None, version: str) -> bool:
@@ -87,6 +149,20 @@ def _save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extra
     try:
         return store.upsert(extraction, replace=force).outcome, extraction
     except (SQLAlchemyError, ValueError, TypeError) as exc:
-        log.exception("could not store %s", extraction.article.origin)
-        origin = extraction.article.origin or extraction.article.title or "?"
-        return "error", ItemError(origin, f"could not be stored: {str(exc).splitlines()[0]}", stage="store")
+        return "error", _store_error(extraction.article, exc)
+
+
+def _store_error(article: Article, exc: Exception) -> ItemError:
+    origin = article.origin or article.title or "?"
+    log.warning("could not store %s: %s", origin, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    log.debug("store failure", exc_info=exc)
+    return ItemError(origin, f"could not be stored: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+                     stage="store")
+
+
+def _record(store: Store, error: ItemError) -> None:
+    """Keep ``error`` in the store; a failure to do so is logged (the error is still counted and shown)."""
+    try:
+        store.record_error(error)
+    except SQLAlchemyError as exc:
+        log.warning("could not record the error of %s: %s", printable(error.origin), str(exc).splitlines()[0])

@@ -104,10 +104,11 @@ def normalise_for_hash(text: str) -> str:
 
 
 def content_hash(text: str, url: str | None = None) -> str:
-    """Identity of an article: SHA-256 of its normalised text, plus its URL when known."""
-    h = hashlib.sha256(normalise_for_hash(text).encode("utf-8"))
+    """Identity of an article: SHA-256 of its normalised text, plus its URL when known. Defined for any
+    ``str`` (lone surrogates are hashed as their code points; valid text hashes as its UTF-8)."""
+    h = hashlib.sha256(normalise_for_hash(text).encode("utf-8", "surrogatepass"))
     if url:
-        h.update(b"\x00" + url.strip().encode("utf-8"))
+        h.update(b"\x00" + url.strip().encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -330,7 +331,7 @@ class StoryClaim:
     claim_index: int  #: position of the claim in its article (as ``claimwatch show`` numbers them)
     stance: str  #: corroborates | contradicts | reports
     unit: str  #: the independent unit it counts through ("side:russia", "outlet:reuters", "source:…")
-    content: str
+    content: Span  #: the claim's content, with offsets into its article's text
     status: str
     source: str | None = None
     outlet: str | None = None

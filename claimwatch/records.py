@@ -17,7 +17,7 @@ so a record looks the same wherever it is read::
                "confidence", "pipeline_version", "events", "story", "verdict"}
     story     {"id", "verdict", "why", "event": {"type", "sub_type"}, "place", "date": {"start", "end"},
                "independent", "claims": [{"article", "claim", "outlet", "affiliation", "source", "status",
-               "stance", "copy_of", "unit", "content", "published"}], "history": [{"date", "verdict"}],
+               "stance", "copy_of", "unit", "content": span, "published"}], "history": [{"date", "verdict"}],
                "first_seen", "last_seen"}
 
 A mention the gazetteer did not resolve has the same place keys, its place fields null. Offsets point into the
@@ -168,7 +168,8 @@ def story_place_dict(place: Place | None, precision: str | None) -> dict[str, An
 def story_claim_dict(member: StoryClaim) -> dict[str, Any]:
     return {"article": member.article_id, "claim": member.claim_index, "outlet": member.outlet,
             "affiliation": member.affiliation, "source": member.source, "status": member.status,
-            "stance": member.stance, "copy_of": member.copy_of, "unit": member.unit, "content": member.content,
+            "stance": member.stance, "copy_of": member.copy_of, "unit": member.unit,
+            "content": span_dict(member.content),
             "published": member.published.isoformat() if member.published else None}
 
 

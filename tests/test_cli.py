@@ -310,11 +310,17 @@ def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, exa
 
     def batch_parse_fails(self: Pipeline) -> Any:
         class Exploding:
-            def pipe(self, texts: Any, **_: Any) -> Any:
-                raise RuntimeError("batch exploded")
+            def pipe(self, texts: Any, **kw: Any) -> Any:
+                texts = list(texts)
+                if len(texts) > 1:  # a batch explodes; one text at a time parses
+                    raise RuntimeError("batch exploded")
+                return real_nlp.pipe(texts, **kw)
 
             def __call__(self, text: str) -> Any:
                 return real_nlp(text)
+
+            def make_doc(self, text: str) -> Any:
+                return real_nlp.make_doc(text)
         return Exploding()
 
     real_nlp = Pipeline().nlp

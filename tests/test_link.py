@@ -282,6 +282,37 @@ def test_hashing_embedder_is_unit_length_and_language_agnostic() -> None:
     assert float(vectors[0] @ vectors[1]) > 0.3
 
 
+@pytest.mark.model
+def test_an_analysts_rating_becomes_a_claimreview(tmp_path: Path) -> None:
+    from claimwatch.link import claim_reviews, rate, stories
+
+    with _dev_store(tmp_path) as store:
+        assert claim_reviews(store) == []  # nothing is rated automatically
+        sudzha = next(s for s in stories(store) if s.place and s.place.name == "Sudzha" and s.family == "territory")
+        with pytest.raises(ValueError, match="outside 1..5"):
+            rate(store, sudzha.id, "Unproven", "A. Analyst", value=9)
+        with pytest.raises(KeyError):
+            rate(store, "s000000000000", "False", "A. Analyst")
+        rate(store, sudzha.id, "Unproven", "A. Analyst", value=2, why="only the claimant's own channels")
+        [review] = claim_reviews(store)
+    assert review["@type"] == "ClaimReview" and review["identifier"] == sudzha.id
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven", "ratingValue": 2,
+                                      "bestRating": 5, "worstRating": 1}
+    assert review["author"]["name"] == "A. Analyst"
+    urls = [a["url"] for a in review["itemReviewed"]["appearance"]]
+    assert urls == ["https://t.me/GeneralStaffZSU/9001", "https://t.me/dva_majors/5001"]  # not the denial
+    assert review["claimReviewed"].startswith("Ukrainian forces took control of Sudzha")
+
+
+def test_one_article_quoting_several_people_is_one_piece_of_evidence() -> None:
+    witnesses = [_facts(f"1-{i}", claim_index=i, kind=ClaimKind.INDIRECT, outlet="frontline-dispatch", source=who)
+                 for i, who in enumerate(["witnesses", "a local official", "the head of the village council"])]
+    v = verdict(witnesses)
+    assert v.independent == 1 and v.label is VerdictLabel.SINGLE_SOURCE
+    other = _facts("2-0", kind=ClaimKind.INDIRECT, outlet="bbc", source="residents")
+    assert verdict([*witnesses, other]).label is VerdictLabel.CORROBORATED
+
+
 def test_the_sentence_encoder_runs_on_its_own_blas_thread_count() -> None:
     from threadpoolctl import threadpool_info
 

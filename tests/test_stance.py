@@ -312,5 +312,5 @@ def test_link_exports_are_pinned() -> None:
     import claimwatch.link
 
     assert sorted(claimwatch.link.__all__) == ["LinkSummary", "Stance", "StanceResult", "article_stance",
-                                               "claim_stance", "link", "stories", "story"]
+                                               "claim_reviews", "claim_stance", "link", "rate", "stories", "story"]
     assert [s.value for s in Stance] == ["corroborates", "contradicts", "reports", "unrelated"]

@@ -33,13 +33,14 @@ if TYPE_CHECKING:
 
 
 def stories(store: Store, *, verdict: str | None = None, family: str | None = None, limit: int | None = None,
-            outlets: OutletRegistry | None = None) -> list[StoryRecord]:
-    """Stored stories, oldest first, with their claims."""
+            min_claims: int = 1, outlets: OutletRegistry | None = None) -> list[StoryRecord]:
+    """Stored stories, oldest first, with their claims (those told by at least ``min_claims`` claims)."""
     from ..store import links as db
 
     with Session(store.engine) as session:
         return [db.story_record(session, row, _outlet_of(outlets))
-                for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit)]
+                for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit,
+                                           min_claims=min_claims)]
 
 
 def story(store: Store, story_id: str, outlets: OutletRegistry | None = None) -> StoryRecord | None:
@@ -63,4 +64,49 @@ def _outlet_of(outlets: OutletRegistry | None):  # type: ignore[no-untyped-def]
     return look
 
 
-__all__ = ["LinkSummary", "Stance", "StanceResult", "article_stance", "claim_stance", "link", "stories", "story"]
+
+
+def rate(store: Store, story_id: str, label: str, who: str, *, value: int | None = None, best: int = 5,
+         worst: int = 1, why: str | None = None, url: str | None = None) -> int:
+    """Record an analyst's rating of a story (what the ClaimReview export publishes); returns the review id."""
+    from ..store import links as db
+    from ..store.schema import StoryRow
+
+    if not label.strip() or not who.strip():
+        raise ValueError("a rating needs a label and the analyst's name")
+    if value is not None and not worst <= value <= best:
+        raise ValueError(f"rating value {value} is outside {worst}..{best}")
+    from ..store.engine import writer
+
+    with Session(writer(store.engine)) as session, session.begin():
+        if session.get(StoryRow, story_id) is None:
+            raise KeyError(f"no story {story_id}")
+        rating = {"label": label.strip(), "value": value, "best": best, "worst": worst, "url": url}
+        return db.add_story_review(session, story_id, "rating", rating, who.strip(), why)
+
+
+def claim_reviews(store: Store, outlets: OutletRegistry | None = None) -> list[dict[str, object]]:
+    """ClaimReview JSON-LD of every rated story (its latest rating)."""
+    from ..export.claimreview import claim_review
+    from ..store import links as db
+    from ..store.schema import ArticleRow, StoryRow
+
+    latest = {}
+    with Session(store.engine) as session:
+        for review in db.story_reviews(session):
+            if review.field == "rating":
+                latest[review.story_id] = review
+        out = []
+        for story_id, review in latest.items():
+            row = session.get(StoryRow, story_id)
+            if row is None:
+                continue
+            record = db.story_record(session, row, _outlet_of(outlets))
+            urls = {a.id: a.url for a in session.query(ArticleRow).filter(
+                ArticleRow.id.in_([c.article_id for c in record.claims]))}
+            out.append(claim_review(record, review.value, review.who, review.at, urls))
+    return out
+
+
+__all__ = ["LinkSummary", "Stance", "StanceResult", "article_stance", "claim_reviews", "claim_stance", "link", "rate",
+           "stories", "story"]

@@ -21,6 +21,7 @@ from ..outlets import OutletRegistry, load_outlets
 from ..settings import Options
 from ..store import Store
 from ..store import links as db
+from ..store.engine import writer
 from ..store.reviews import claim_key
 from ..store.schema import StoryClaimRow, StoryRow
 from . import copies
@@ -84,15 +85,15 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
     """Link everything not yet linked in ``store``; returns what was done."""
     summary = LinkSummary()
     context = Context(options)
-    with Session(store.engine) as session, session.begin():
+    with Session(writer(store.engine)) as session, session.begin():
         if rebuild:
             db.forget_links(session)
-    _mark_copies(store, summary)
+    _mark_copies(store, context, summary)
     if on_step:
         on_step("copies", summary.copies)
     embedder = default_embedder()
     while True:
-        with Session(store.engine) as session, session.begin():
+        with Session(writer(store.engine)) as session, session.begin():
             pending = db.unlinked_claims(session)
             if not pending:
                 break
@@ -102,13 +103,17 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
     return summary
 
 
-def _mark_copies(store: Store, summary: LinkSummary) -> None:
+def _mark_copies(store: Store, context: Context, summary: LinkSummary) -> None:
+    """Sign every new article, match it to the outlets registry, and mark it a copy when it is one."""
     while True:
-        with Session(store.engine) as session, session.begin():
+        with Session(writer(store.engine)) as session, session.begin():
             batch = db.unsigned_articles(session)
             if not batch:
                 return
             for info, text in batch:
+                outlet = context.outlets.match(info.url, info.outlet)
+                if outlet is not None:
+                    db.attach_outlet(session, info.id, outlet)
                 sig = copies.signature(text)
                 summary.signed += 1
                 if sig is None:

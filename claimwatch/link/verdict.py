@@ -44,7 +44,7 @@ OFFICIAL_KINDS = frozenset({"government", "state force"})
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One independent piece of evidence: a party (``side:russia``), an outlet, or a named source."""
+    """One independent piece of evidence: a party (``side:russia``) or an outlet (``outlet:reuters``)."""
 
     key: str
     side: str | None = field(default=None, compare=False)  #: the party it belongs to, when it is one
@@ -75,19 +75,18 @@ class Verdict:
 
 
 def unit_of(f: Facts, root_outlet: dict[int, str] | None = None) -> Unit:
-    """The independent unit a claim counts through."""
+    """The independent unit a claim counts through: the party, for a party's bodies, officials and channels;
+    otherwise the outlet that published it (a copy: the outlet of the article it copies). Sources an outlet
+    quotes without naming a party ("witnesses", "local officials") count as that outlet: one outlet's article
+    quoting three people is one piece of evidence, never three."""
     if f.source_side and (f.source_kind in PARTY_KINDS or f.source_kind is None):
         return Unit(f"side:{f.source_side}", f.source_side, f.source_kind in OFFICIAL_KINDS)
     if f.kind is ClaimKind.OUTLET and f.affiliation in PARTY_AFFILIATIONS and f.outlet_side:
         return Unit(f"side:{f.outlet_side}", f.outlet_side, f.affiliation == "party-official")
     outlet = f.outlet
-    if f.copy_of is not None and root_outlet and f.copy_of in root_outlet:
-        outlet = root_outlet[f.copy_of]
-    elif f.copy_of is not None:
-        outlet = f"article:{f.copy_of}"
-    if f.kind is ClaimKind.OUTLET or not f.source:
-        return Unit(f"outlet:{outlet or f'article:{f.article_id}'}")
-    return Unit(f"source:{f.source.casefold()}")
+    if f.copy_of is not None:
+        outlet = (root_outlet or {}).get(f.copy_of) or outlet or f"article:{f.copy_of}"
+    return Unit(f"outlet:{outlet or f'article:{f.article_id}'}")
 
 
 def stance_of(f: Facts, reference: Facts | None = None) -> Stance:

@@ -2,7 +2,9 @@
 dependencies and entities).
 
 Reads ``article.text``; assigns ``doc``. Batched: a batch of articles goes through ``nlp.pipe`` in one go, and
-the pipeline parses article by article if the batch as a whole fails.
+the pipeline parses article by article if the batch as a whole fails. Every parse goes through the parse guard
+(:mod:`.guard`): pathological runs are defused without changing the text's length, long texts are parsed in
+pieces, and the later stages read the original text (``text.sentences.doc_text``), so every offset is exact.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..stage import Analysis, Stage
+from .guard import safe_parse, safe_pipe
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,10 +37,9 @@ class ParseStage(Stage):
         return self.about or super().description
 
     def __call__(self, analysis: Analysis) -> None:
-        analysis.doc = self._load()(analysis.article.text)
+        analysis.doc = safe_parse(self._load(), analysis.article.text)
 
     def pipe(self, analyses: Sequence[Analysis]) -> None:
-        nlp = self._load()
-        docs = list(nlp.pipe([a.article.text for a in analyses], batch_size=self.batch_size))
+        docs = list(safe_pipe(self._load(), [a.article.text for a in analyses], self.batch_size))
         for analysis, doc in zip(analyses, docs, strict=True):
             analysis.doc = doc

@@ -4,7 +4,12 @@ Reads paths: plain-text files (with an optional ``Title:/URL:/Outlet:/Published:
 folders of inputs (recursive), JSONL/NDJSON (one article per line) and HTML pages (main text via trafilatura).
 Writes, lazily, one :class:`Article` per input item (raw bytes and their SHA-256 kept, text decoded, page
 furniture removed by :mod:`claimwatch.clean` with offsets mapped back, publication time as a UTC instant plus
-the string it came from) or one :class:`ItemError` per bad item. A bad item never stops the batch.
+the string it came from) or one :class:`ItemError` per bad item. A bad item never stops the batch: every file
+and every JSONL line is read under its own guard, so even an unexpected exception (a nesting bomb's
+``RecursionError``, a ``MemoryError``, a bug) becomes that item's error. Nothing is read unboundedly: files
+over ``max_bytes`` are refused before reading, JSONL lines over it are skipped without being held in memory,
+pipes, devices and sockets are refused, compressed data is never decompressed. Origins (file names) are
+stored and shown with undecodable bytes and control characters escaped (:func:`claimwatch.text.safe.printable`).
 
     for item in read_paths(["examples/"], load_options()):
         ...
@@ -17,16 +22,18 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import clean as clean_mod
 from ..model import Article, ItemError
 from ..settings import Options
+from ..text.safe import printable, scrub_surrogates
 from . import html
-from .decode import DecodeError, decode, looks_binary
+from .decode import DecodeError, decode_report, looks_binary
 from .pubtime import from_timestamp, parse_published
 
 log = logging.getLogger(__name__)
@@ -39,7 +46,9 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 #: Header keys of plain-text files and the Article field each fills.
 HEADER_KEYS = {"title": "title", "url": "url", "outlet": "outlet", "published": "published",
                "date": "published", "language": "language", "lang": "language"}
-_HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z]+)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*\r?$")
+#: ``Key:`` at the start of a header line (the value is cut with str methods: a lazy regex for it is quadratic
+#: on a long run of spaces).
+_HEADER_KEY = re.compile(r"(?P<key>[A-Za-z]+)[ \t]*:")
 #: A line that may be a dateline: short, at most nine words, with a year in it.
 _DATELINE = re.compile(r"^(?=.{6,80}$)(?=(?:\S+\s+){0,8}\S+$)(?=.*(?<!\d)(?:19|20)\d\d(?!\d)).*$")
 _JSON_FIELDS = ("title", "url", "outlet", "language")
@@ -66,28 +75,48 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], options: Options) -> Ite
 
 
 def _read_path(path: Path, options: Options) -> Iterator[Article | ItemError]:
+    origin = printable(str(path))
     try:
-        if path.is_dir():
-            for file in walk(path):
-                yield from _read_file(file, options)
-            return
-        if not path.exists():
-            yield ItemError(str(path), "no such file or directory")
-            return
+        mode = path.stat().st_mode
     except OSError as exc:
-        yield ItemError(str(path), f"cannot read: {exc.strerror or exc}")
+        yield ItemError(origin, _os_problem(exc))
         return
-    yield from _read_file(path, options)
+    if not stat.S_ISDIR(mode):
+        yield from _read_file(path, options)
+        return
+    for found in walk(path, errors=True):
+        if isinstance(found, ItemError):
+            yield found
+        else:
+            yield from _read_file(found, options)
 
 
-def walk(folder: Path) -> Iterator[Path]:
-    """Input files under ``folder`` (recursive, sorted, hidden entries and unknown suffixes skipped)."""
-    for root, dirs, files in os.walk(folder):
+def _os_problem(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def walk(folder: Path, errors: bool = False) -> Iterator[Path | ItemError]:
+    """Input files under ``folder`` (recursive, sorted, hidden entries and unknown suffixes skipped; symbolic
+    links to folders are not followed). With ``errors``, a subfolder that cannot be listed is yielded as an
+    :class:`ItemError` instead of being skipped silently."""
+    problems: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=problems.append):
+        yield from _listing_errors(problems, errors)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or Path(name).suffix.lower() not in KNOWN_SUFFIXES:
                 continue
             yield Path(root) / name
+    yield from _listing_errors(problems, errors)
+
+
+def _listing_errors(problems: list[OSError], report: bool) -> Iterator[ItemError]:
+    while problems:
+        exc = problems.pop(0)
+        if report:
+            yield ItemError(printable(str(exc.filename)), f"cannot list folder: {exc.strerror or exc}")
 
 
 def kind_of(path: Path, head: bytes) -> str:
@@ -106,32 +135,66 @@ def kind_of(path: Path, head: bytes) -> str:
 
 
 def _read_file(path: Path, options: Options) -> Iterator[Article | ItemError]:
-    origin = str(path)
+    """The items of one file; whatever goes wrong costs this file (or, in JSONL, this line) only."""
+    origin = printable(str(path))
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(512)
-        kind = kind_of(path, head)
-        if kind == "jsonl":
-            yield from _read_jsonl(path, options)
-            return
-        if size > options.max_bytes:
-            raise ItemFailure(f"file is {size:,} bytes, over the limit of {options.max_bytes:,} (max_bytes)")
-        data = path.read_bytes()
-        yield (_html_article if kind == "html" else _text_article)(data, origin, options)
+        yield from _file_items(path, origin, options)
     except ItemFailure as exc:
         yield ItemError(origin, str(exc))
     except OSError as exc:
-        yield ItemError(origin, f"cannot read: {exc.strerror or exc}")
+        yield ItemError(origin, _os_problem(exc))
+    except Exception as exc:  # noqa: BLE001 - a hostile input or a bug must cost this file only
+        yield _unexpected(origin, exc)
 
 
-def _decode(data: bytes, what: str = "file") -> str:
+def _unexpected(origin: str, exc: Exception) -> ItemError:
+    log.debug("%s: unexpected %s while reading", origin, type(exc).__name__, exc_info=exc)
+    what = {RecursionError: "nested too deeply", MemoryError: "too large to hold in memory"}.get(type(exc))
+    detail = what or f"{type(exc).__name__}: {printable(str(exc))[:200]}"
+    return ItemError(origin, f"cannot be read: {detail}")
+
+
+def _file_items(path: Path, origin: str, options: Options) -> Iterator[Article | ItemError]:
+    with _open_regular(path) as fh:
+        info = os.fstat(fh.fileno())
+        head = fh.read(512)
+        kind = kind_of(path, head)
+        if kind == "jsonl":
+            fh.seek(0)
+            yield from _read_jsonl(fh, origin, options)
+            return
+        if info.st_size > options.max_bytes:
+            raise ItemFailure(f"file is {info.st_size:,} bytes, over the limit of {options.max_bytes:,} "
+                              "(max_bytes)")
+        data = head + fh.read(options.max_bytes + 1 - len(head))
+    if len(data) > options.max_bytes:
+        raise ItemFailure(f"file is over the limit of {options.max_bytes:,} bytes (max_bytes)")
+    yield (_html_article if kind == "html" else _text_article)(data, origin, options)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refused unless it is a regular file. Opened without blocking: opening a
+    named pipe for reading otherwise waits for a writer, forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ItemFailure("not a regular file (a pipe, device or socket): not read")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _decode(data: bytes, what: str = "file", origin: str = "") -> str:
     if not data.strip():
         raise ItemFailure(f"empty {what}")
     try:
-        text = decode(data)
+        decoded = decode_report(data)
     except DecodeError as exc:
         raise ItemFailure(str(exc)) from exc
+    for note in decoded.notes:
+        log.warning("%s: %s", origin or what, note)
+    text = decoded.text
     if looks_binary(text):
         raise ItemFailure(f"binary {what}: control characters, not text")
     if not text.strip():
@@ -140,7 +203,7 @@ def _decode(data: bytes, what: str = "file") -> str:
 
 
 def _text_article(data: bytes, origin: str, options: Options) -> Article:
-    raw_text = _decode(data)
+    raw_text = _decode(data, origin=origin)
     meta, cut = parse_header(raw_text)
     if meta.published_raw is None:
         meta = _with_dateline(meta, raw_text, cut[1] if cut else 0)
@@ -163,13 +226,14 @@ def parse_header(raw_text: str) -> tuple[_Meta, tuple[int, int] | None]:
         line = raw_text[pos:line_end]
         if not line.strip():
             break
-        m = _HEADER_LINE.match(line)
+        m = _HEADER_KEY.match(line)
         if not m or m.group("key").lower() not in HEADER_KEYS:
             return _Meta(), None
         field = HEADER_KEYS[m.group("key").lower()]
-        values[field] = m.group("value") or None
-        if field == "published" and m.group("value"):
-            values["published_offset"] = pos + m.start("value")
+        value_start, value = _header_value(line, m.end())
+        values[field] = value or None
+        if field == "published" and value:
+            values["published_offset"] = pos + value_start
         pos = line_end + 1
     if not values or pos >= len(raw_text):
         return _Meta(), None
@@ -177,6 +241,15 @@ def parse_header(raw_text: str) -> tuple[_Meta, tuple[int, int] | None]:
     end = len(raw_text) if nl < 0 else nl + 1
     published = values.pop("published", None)
     return _Meta(published_raw=published, **values), (start, end)
+
+
+def _header_value(line: str, colon_end: int) -> tuple[int, str]:
+    """Where the value after ``Key:`` starts, and the value without surrounding blanks or a final ``\\r``."""
+    rest = line[colon_end:]
+    value = rest.lstrip(" \t")
+    start = colon_end + len(rest) - len(value)
+    value = value.removesuffix("\r")
+    return start, value.rstrip(" \t")
 
 
 def _with_dateline(meta: _Meta, raw_text: str, start: int) -> _Meta:
@@ -223,9 +296,7 @@ def build_article(raw_text: str, data: bytes, origin: str, meta: _Meta, options:
 
 
 def _html_article(data: bytes, origin: str, options: Options) -> Article:
-    if looks_binary_bytes(data):
-        raise ItemFailure("binary file: NUL bytes, not an HTML page")
-    markup = _decode(data, "page")
+    markup = _decode(data, "page", origin)
     page = html.extract_page(markup)
     if page is None or not page.text.strip():
         raise ItemFailure("no main text could be extracted from the HTML page")
@@ -234,43 +305,70 @@ def _html_article(data: bytes, origin: str, options: Options) -> Article:
     return build_article(page.text, data, origin, meta, options)
 
 
-def looks_binary_bytes(data: bytes) -> bool:
-    """NUL bytes without a UTF-16/32 byte-order mark."""
-    return b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+def _read_jsonl(fh: BinaryIO, origin: str, options: Options) -> Iterator[Article | ItemError]:
+    """One item per non-blank line; a file without any is one error."""
+    empty = True
+    for lineno, line in _lines(fh, options.max_bytes):
+        if not isinstance(line, int) and not line.strip():
+            continue
+        empty = False
+        where = f"{origin}:{lineno}"
+        try:
+            if isinstance(line, int):
+                raise ItemFailure(f"line is {line:,} bytes, over the limit of {options.max_bytes:,} (max_bytes)")
+            yield _jsonl_article(line.rstrip(b"\r\n"), where, options, first=lineno == 1)
+        except ItemFailure as exc:
+            yield ItemError(where, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one line must never cost the rest of the file
+            yield _unexpected(where, exc)
+    if empty:
+        yield ItemError(origin, "empty file: no JSON lines")
 
 
-def _read_jsonl(path: Path, options: Options) -> Iterator[Article | ItemError]:
-    with path.open("rb") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            origin = f"{path}:{lineno}"
-            if not line.strip():
-                continue
-            try:
-                yield _jsonl_article(line.rstrip(b"\r\n"), origin, options, first=lineno == 1)
-            except ItemFailure as exc:
-                yield ItemError(origin, str(exc))
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """``(line number, line)`` for each line of ``fh``; a line longer than ``limit`` bytes is never held in
+    memory whole: its length without the line break (an ``int``) comes instead of its bytes."""
+    lineno = 0
+    while line := fh.readline(limit + 1):
+        lineno += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield lineno, line
+            continue
+        length = len(line)
+        while not line.endswith(b"\n") and (line := fh.readline(1 << 20)):
+            length += len(line)
+        yield lineno, length - line.endswith(b"\n")
 
 
 def _jsonl_article(line: bytes, origin: str, options: Options, first: bool) -> Article:
-    if len(line) > options.max_bytes:
-        raise ItemFailure(f"line is {len(line):,} bytes, over the limit of {options.max_bytes:,} (max_bytes)")
+    record = _json_record(line, first)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ItemFailure("missing or empty \"text\"")
+    meta = _json_meta(record)
+    article = build_article(scrub_surrogates(text), line, origin, meta, options)
+    published = record.get("published")
+    if isinstance(published, (int, float)) and not isinstance(published, bool):
+        article.published = from_timestamp(float(published))
+        if article.published is None:
+            log.info("%s: publication time %r is not a possible Unix time; kept as text only", origin, published)
+    return article
+
+
+def _json_record(line: bytes, first: bool) -> dict[str, Any]:
     try:
         record = json.loads(line.decode("utf-8-sig" if first else "utf-8"))
     except UnicodeDecodeError as exc:
         raise ItemFailure(f"line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise ItemFailure(f"malformed JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ItemFailure("malformed JSON: nested too deeply") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ItemFailure(f"malformed JSON: {printable(str(exc))[:200]}") from exc
     if not isinstance(record, dict):
         raise ItemFailure(f"expected a JSON object, got {type(record).__name__}")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise ItemFailure("missing or empty \"text\"")
-    meta = _json_meta(record)
-    article = build_article(text, line, origin, meta, options)
-    published = record.get("published")
-    if isinstance(published, (int, float)) and not isinstance(published, bool):
-        article.published = from_timestamp(float(published))
-    return article
+    return record
 
 
 def _json_meta(record: dict[str, Any]) -> _Meta:
@@ -279,26 +377,32 @@ def _json_meta(record: dict[str, Any]) -> _Meta:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise ItemFailure(f"\"{key}\" must be a string, got {type(value).__name__}")
-        values[key] = value or None
+        values[key] = scrub_surrogates(value) if value else None
     published = record.get("published")
     if published is not None and not isinstance(published, (str, int, float)):
         raise ItemFailure(f"\"published\" must be a string or a Unix time, got {type(published).__name__}")
-    return _Meta(published_raw=None if published is None else str(published), **values)
+    raw = None if published is None else scrub_surrogates(str(published))
+    return _Meta(published_raw=raw, **values)
 
 
-def count_items(paths: Iterable[str | os.PathLike[str]]) -> int:
-    """How many items :func:`read_paths` will yield for ``paths`` (files, plus non-blank JSONL lines), cheaply."""
+def count_items(paths: Iterable[str | os.PathLike[str]], max_bytes: int = 20_000_000) -> int:
+    """How many items :func:`read_paths` will yield for ``paths`` (files, plus non-blank JSONL lines), cheaply
+    (an estimate where a folder cannot be listed; never reads a pipe or device)."""
     total = 0
     for path in map(Path, paths):
         try:
-            files = list(walk(path)) if path.is_dir() else [path]
-            for file in files:
-                total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
+            files: list[Path | ItemError] = list(walk(path, errors=True)) if path.is_dir() else [path]
         except OSError:
-            total += 1
+            files = [path]
+        total += sum(_count_file(f, max_bytes) if isinstance(f, Path) else 1 for f in files)
     return total
 
 
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as fh:
-        return sum(1 for line in fh if line.strip())
+def _count_file(path: Path, max_bytes: int) -> int:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    try:
+        with _open_regular(path) as fh:
+            return max(1, sum(1 for _, line in _lines(fh, max_bytes) if isinstance(line, int) or line.strip()))
+    except (OSError, ItemFailure):
+        return 1

@@ -38,11 +38,34 @@ class Page:
 
 
 def extract_page(html: str) -> Page | None:
-    """The main text and metadata of ``html``; None when no main text (``MIN_WORDS`` or more) is found."""
+    """The main text and metadata of ``html``; None when no main text (``MIN_WORDS`` or more) is found.
+
+    The text never depends on the metadata: a page whose metadata trafilatura cannot read (a date with an
+    impossible time-zone offset makes it discard the whole page) keeps its text and loses that metadata only.
+    """
+    text = _main_text(html)
+    if text is None:
+        return None
+    doc = _metadata(html)
+    tree = _tree(html)
+    published = (_published(tree) if tree is not None else None) or getattr(doc, "date", None)
+    fallback = _own_metadata(tree) if doc is None and tree is not None else {}
+    return Page(
+        text=text,
+        title=getattr(doc, "title", None) or fallback.get("title"),
+        url=getattr(doc, "url", None) or fallback.get("url"),
+        outlet=getattr(doc, "sitename", None) or fallback.get("outlet"),
+        published=published,
+        language=_language(tree) or getattr(doc, "language", None),
+    )
+
+
+def _main_text(html: str) -> str | None:
+    """trafilatura's main text, paragraphs separated by a blank line (None: too little text)."""
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+        doc = trafilatura.bare_extraction(html, with_metadata=False, include_comments=False,
                                           include_images=False, include_tables=True)
     except Exception as exc:  # noqa: BLE001 - trafilatura raises assorted lxml errors on broken markup
         log.debug("trafilatura failed: %s", exc)
@@ -51,16 +74,38 @@ def extract_page(html: str) -> Page | None:
     paragraphs = [line for line in text.split("\n") if line.strip()]
     if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
         return None
-    tree = _tree(html)
-    published = (_published(tree) if tree is not None else None) or getattr(doc, "date", None)
-    return Page(
-        text="\n\n".join(paragraphs),
-        title=getattr(doc, "title", None) or None,
-        url=getattr(doc, "url", None) or None,
-        outlet=getattr(doc, "sitename", None) or None,
-        published=published,
-        language=_language(tree) or getattr(doc, "language", None),
-    )
+    return "\n\n".join(paragraphs)
+
+
+def _metadata(html: str) -> Any:
+    """trafilatura's metadata ``Document`` of the page, or None when it cannot be read."""
+    from trafilatura import extract_metadata
+
+    try:
+        return extract_metadata(html)
+    except Exception as exc:  # noqa: BLE001 - htmldate raises ValueError on impossible dates, lxml its own
+        log.debug("page metadata not readable: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def _own_metadata(tree: Any) -> dict[str, str]:
+    """Title, URL and site name from ``og:`` meta tags, ``<title>`` and the canonical link, when trafilatura's
+    metadata could not be read."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = " ".join((meta.get("content") or "").split())
+        field = {"og:title": "title", "og:url": "url", "og:site_name": "outlet"}.get(key)
+        if field and content and field not in found:
+            found[field] = content
+    title = next(tree.iter("title"), None)
+    if "title" not in found and title is not None and (title.text or "").strip():
+        found["title"] = " ".join(title.text.split())
+    canonical = next((link.get("href") for link in tree.iter("link")
+                      if (link.get("rel") or "").lower() == "canonical" and link.get("href")), None)
+    if "url" not in found and canonical:
+        found["url"] = canonical.strip()
+    return found
 
 
 def _tree(html: str) -> Any:
@@ -93,7 +138,7 @@ def _from_json_ld(tree: Any) -> str | None:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or a nesting bomb
             continue
         value = _find_key(data, "datePublished")
         if value:
@@ -101,20 +146,20 @@ def _from_json_ld(tree: Any) -> str | None:
     return None
 
 
-def _find_key(data: Any, key: str) -> str | None:
-    if isinstance(data, dict):
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        items: Any = list(data.values())
-    elif isinstance(data, list):
-        items = data
-    else:
-        return None
-    for item in items:
-        found = _find_key(item, key)
-        if found:
-            return found
+def _find_key(data: Any, key: str, max_nodes: int = 100_000) -> str | None:
+    """The first non-empty string under ``key`` in ``data``, depth first; iterative, so nesting costs no stack."""
+    stack = [data]
+    seen = 0
+    while stack and seen < max_nodes:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, dict):
+            value = item.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
     return None
 
 

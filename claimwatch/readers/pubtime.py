@@ -5,16 +5,27 @@ Reads one string (``"2024-03-05T14:30:00+02:00"``, ``"5 March 2024, 14:30 EEST"`
 Time zones are honoured (numeric offsets, abbreviations such as EET/EEST/MSK/CET, named local times such as
 "Kyiv time" or "Moscow time" with their daylight saving rules); a time without a zone is taken as UTC. A string
 without a year is refused (None) rather than given an invented year, and so are relative expressions ("2 hours
-ago"). Used by ingest once per article, never per token.
+ago"). An impossible zone (``+99:99``, ``UTC+99``, ``+25:00``) makes the instant unknown (None), and so does
+anything else that goes wrong: a date string never stops ingest. Strings longer than ``MAX_CHARS`` (after
+collapsing whitespace) are not dates. Used by ingest once per article, never per token.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
+
+#: Longer strings (whitespace collapsed) are not publication times; the regexes below never see them.
+MAX_CHARS = 200
+#: Offsets from UTC beyond this are impossible (real zones span -12:00 to +14:00).
+MAX_OFFSET = timedelta(hours=18)
 
 #: Abbreviations with a fixed offset from UTC (hours). The abbreviation says which offset applied.
 ABBREVIATIONS: dict[str, float] = {
@@ -49,6 +60,7 @@ _PREFIX = re.compile(r"^(?:(?:first |last )?(?:published|posted|updated|date|о�
                      r"обновлено|дата)\s*(?:on|at|:)?\s*:?\s*)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|2\d\d\d)(?!\d)")
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_ISO_OFFSET = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$")
 _DATEPARSER_SETTINGS = {
     "DATE_ORDER": "DMY",
     "PREFER_DAY_OF_MONTH": "first",
@@ -57,24 +69,48 @@ _DATEPARSER_SETTINGS = {
 }
 
 
+class _BadZone(ValueError):
+    """A time-zone expression that names no possible offset."""
+
+
 def parse_published(value: str | None, languages: tuple[str, ...] = ("en", "uk", "ru")) -> datetime | None:
-    """The UTC instant ``value`` names, or None when it cannot be read as a full date."""
+    """The UTC instant ``value`` names, or None when it cannot be read as a full date (never an exception)."""
     if not value or not value.strip():
         return None
     s = _PREFIX.sub("", " ".join(value.split()))
-    found = _iso(s) or _rfc2822(s)
-    if found is None:
-        found = _free_text(s, languages)
-    if found is None:
+    if len(s) > MAX_CHARS:
         return None
+    try:
+        found = _parse(s, languages)
+        return None if found is None else _as_utc(found)
+    except _BadZone:
+        return None
+    except Exception as exc:  # noqa: BLE001 - dateparser and datetime raise assorted errors on odd input
+        log.debug("publication time %r not understood: %s: %s", s, type(exc).__name__, exc)
+        return None
+
+
+def _parse(s: str, languages: tuple[str, ...]) -> datetime | None:
+    return _iso(s) or _rfc2822(s) or _free_text(s, languages)
+
+
+def _as_utc(found: datetime) -> datetime:
     if found.tzinfo is None:
-        found = found.replace(tzinfo=UTC)
+        return found.replace(tzinfo=UTC)
+    offset = found.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET:
+        raise _BadZone(str(offset))
     return found.astimezone(UTC)
 
 
-def from_timestamp(value: float) -> datetime:
-    """A Unix timestamp (seconds) as a UTC datetime."""
-    return datetime.fromtimestamp(value, tz=UTC)
+def from_timestamp(value: float) -> datetime | None:
+    """A Unix timestamp (seconds) as a UTC datetime; None when it is not finite or past the years 1..9999."""
+    if not math.isfinite(value):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _iso(s: str) -> datetime | None:
@@ -84,6 +120,8 @@ def _iso(s: str) -> datetime | None:
     try:
         return datetime.fromisoformat(candidate.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        if _ISO_OFFSET.search(candidate):  # a well-formed time with an impossible offset: unknown, not naive
+            raise _BadZone(candidate) from None
         return None
 
 
@@ -109,7 +147,8 @@ def _free_text(s: str, languages: tuple[str, ...]) -> datetime | None:
 
 
 def split_zone(s: str) -> tuple[tzinfo | None, str]:
-    """A trailing time-zone expression of ``s`` as a tzinfo, and ``s`` without it."""
+    """A trailing time-zone expression of ``s`` as a tzinfo, and ``s`` without it (``_BadZone`` when the
+    expression names an impossible offset)."""
     m = _TZ_PATTERN.search(s)
     if not m:
         return None, s
@@ -156,7 +195,10 @@ def _offset(text: str) -> tzinfo:
     digits = t[1:].replace(":", "")
     hours = int(digits[:-2] if len(digits) > 2 else digits)
     minutes = int(digits[-2:]) if len(digits) > 2 else 0
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    offset = timedelta(hours=hours, minutes=minutes)
+    if minutes >= 60 or offset > MAX_OFFSET:
+        raise _BadZone(text)
+    return timezone(sign * offset)
 
 
 def _dateparse(s: str, languages: tuple[str, ...]) -> datetime | None:

@@ -9,6 +9,7 @@ Stages never import this package; the CLI, the API and the exporters' callers do
 """
 
 from ..model import Review
-from .store import SaveResult, Store, StoredClaim, make_engine
+from .engine import StoreUnavailable, make_engine
+from .store import SaveResult, Store, StoredClaim
 
-__all__ = ["Review", "SaveResult", "Store", "StoredClaim", "make_engine"]
+__all__ = ["Review", "SaveResult", "Store", "StoreUnavailable", "StoredClaim", "make_engine"]

@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from ..model import Claim, Place, StoryClaim, StoryRecord
+from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
 from ..serialize import from_dict
-from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryRow
+from .rows import outlet_values
+from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
 
 @dataclass(slots=True)
@@ -150,14 +151,27 @@ def forget_links(session: Session) -> None:
     session.execute(update(ArticleRow).values(copy_of=None, copy_similarity=None, minhash=None))
 
 
-def sync_outlet(session: Session, name: str, values: dict[str, Any]) -> None:
-    """Give the stored outlet called ``name`` its registry fields."""
-    session.execute(update(OutletRow).where(OutletRow.name == name).values(**values))
+def attach_outlet(session: Session, article_id: int, outlet: Outlet) -> None:
+    """Point the article at the stored row of registry ``outlet`` (made or updated from the registry)."""
+    values = outlet_values(outlet)
+    row = session.scalars(select(OutletRow).where(OutletRow.key == outlet.key)).one_or_none()
+    if row is None:
+        row = session.scalars(select(OutletRow).where(OutletRow.name == outlet.name)).one_or_none()
+    if row is None:
+        row = OutletRow(**values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.flush()
+    session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(outlet_id=row.id))
 
 
 def iter_stories(session: Session, *, verdict: str | None = None, family: str | None = None,
-                 limit: int | None = None) -> Iterator[StoryRow]:
+                 limit: int | None = None, min_claims: int = 1) -> Iterator[StoryRow]:
     query = select(StoryRow).order_by(StoryRow.first_seen.is_(None), StoryRow.first_seen, StoryRow.id)
+    if min_claims > 1:
+        query = query.where(StoryRow.claims >= min_claims)
     if verdict:
         query = query.where(StoryRow.verdict == verdict)
     if family:
@@ -181,7 +195,8 @@ def story_record(session: Session, row: StoryRow, outlet_of: Any = None) -> Stor
         affiliation = a.outlet.affiliation if a.outlet else None
         if outlet_of is not None:
             outlet, affiliation = outlet_of(a.url, outlet) or (outlet, affiliation)
-        claims.append(StoryClaim(a.id, c.idx, sc.stance, sc.unit, c.content_text, c.status,
+        claims.append(StoryClaim(a.id, c.idx, sc.stance, sc.unit, Span(c.content_start, c.content_end, c.content_text),
+                                 c.status,
                                  c.entity_text or c.source_text, outlet, affiliation, a.published_at, a.copy_of))
     place = None
     if row.place_name is not None:
@@ -218,3 +233,18 @@ def claim_stories(session: Session, claim_ids: Sequence[int]) -> dict[int, tuple
              .join(StoryRow, StoryRow.id == StoryClaimRow.story_id)
              .where(StoryClaimRow.claim_id.in_(list(claim_ids))))
     return {claim_id: (story_id, verdict) for claim_id, story_id, verdict in session.execute(query)}
+
+
+def add_story_review(session: Session, story_id: str, field: str, value: Any, who: str, why: str | None) -> int:
+    row = StoryReviewRow(story_id=story_id, field=field, value=value, who=who, why=why)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def story_reviews(session: Session, story_id: str | None = None) -> list[StoryReviewRow]:
+    """Reviews of ``story_id`` (every story's when None), oldest first."""
+    query = select(StoryReviewRow).order_by(StoryReviewRow.id)
+    if story_id is not None:
+        query = query.where(StoryReviewRow.story_id == story_id)
+    return list(session.scalars(query))

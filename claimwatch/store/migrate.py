@@ -2,6 +2,11 @@
 
 The numbered revisions live in ``migrations/versions``; Alembic's ``alembic_version`` table records which ones
 a database has. :func:`upgrade` brings a database to the newest revision; it is a no-op when it is there already.
+
+Upgrading is atomic and serialised: every pending migration runs in one transaction (on SQLite, DDL included:
+see :mod:`.engine`), so a crash or ``kill -9`` part way leaves the database as it was before, and it runs under
+the write lock (``BEGIN IMMEDIATE``), re-reading the revision once the lock is held, so two processes that open a
+new database at the same moment create its schema once.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ import logging
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
+
+from .engine import writer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -41,8 +48,13 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
     """Apply every pending migration in one transaction; returns the revision the database is at."""
     from alembic import command
 
-    with engine.begin() as connection:
-        if target == "head" and current(connection) == head():
+    if target == "head":
+        with engine.connect() as connection:
+            at = current(connection)
+        if at == head():
+            return at
+    with writer(engine).begin() as connection:
+        if target == "head" and current(connection) == head():  # another process migrated meanwhile
             return current(connection)
         cfg = config()
         cfg.attributes["connection"] = connection

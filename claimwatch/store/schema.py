@@ -252,3 +252,17 @@ class StoryClaimRow(Base):
     unit: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class StoryReviewRow(Base):
+    """An analyst's rating or correction of a story (a ClaimReview rating is one): never made automatically."""
+
+    __tablename__ = "story_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(16), index=True)
+    field: Mapped[str] = mapped_column(String(200))  #: "rating", "verdict", …
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    why: Mapped[str | None] = mapped_column(Text)

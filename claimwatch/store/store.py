@@ -1,8 +1,15 @@
 """The :class:`Store`: extractions in, extractions out, over any SQLAlchemy URL.
 
-Opening a store applies pending migrations. SQLite files run in WAL mode with foreign keys on. Each article is
-saved in one transaction: a failure rolls back that article only. Saving is idempotent by content hash; a
-different pipeline version replaces the machine output of an article and reapplies analysts' reviews.
+Opening a store applies pending migrations, atomically (see :mod:`.migrate`). SQLite files run in WAL mode with
+foreign keys on; SQLAlchemy, not the sqlite3 driver, begins every transaction (the driver's legacy mode would
+commit each DDL statement on its own, so a crash mid-migration left a half-made schema), and writes begin with
+``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout instead of failing. Each article is
+saved in one transaction: a failure rolls back that article only. Saving is idempotent by content hash, also
+across processes (an article another writer stored first is ``unchanged``); a different pipeline version
+replaces the machine output of an article and reapplies analysts' reviews.
+
+A database that cannot be used at all (read-only, damaged, not a database, disk full) raises
+:class:`StoreUnavailable` with what is wrong and what to do; per-article problems stay per-article.
 """
 
 from __future__ import annotations
@@ -11,16 +18,17 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal, Self
 
-from sqlalchemy import Engine, Select, create_engine, delete, event, func, insert, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..about import supersedes
 from ..model import Claim, Extraction, ItemError, Outlet, Review
+from ..text.safe import printable
 from . import migrate, reviews
+from .engine import make_engine, writer
 from .links import claim_stories
 from .rows import (
     article_of,
@@ -71,26 +79,6 @@ class StoredClaim:
     pipeline_version: str
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout, and its folder is created."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
-    database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 class Store:
@@ -99,8 +87,22 @@ class Store:
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
-        if migrate_schema:
-            migrate.upgrade(self.engine)
+        self._writer = writer(self.engine)
+        try:
+            if migrate_schema:
+                migrate.upgrade(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def check_writable(self) -> None:
+        """Raise :class:`StoreUnavailable` now, before any work, when the database cannot be written."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._writer.connect() as connection:
+            version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+            connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+            connection.rollback()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -124,8 +126,15 @@ class Store:
         ``replace``; stored with another version, its machine output is replaced (``updated``) and reviews
         reapplied, except that output of a newer version is never replaced by an older one.
         """
+        try:
+            return self._upsert(extraction, replace)
+        except IntegrityError:  # another writer stored the same article between our look and our insert
+            log.info("%s was stored by another writer meanwhile; looking again", extraction.article.origin)
+            return self._upsert(extraction, replace)
+
+    def _upsert(self, extraction: Extraction, replace: bool) -> SaveResult:
         version = extraction.pipeline_version
-        with Session(self.engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.scalars(select(ArticleRow).where(
                 ArticleRow.content_hash == extraction.article.content_hash)).one_or_none()
             if row is not None and not self._should_replace(row, version, replace):
@@ -203,8 +212,10 @@ class Store:
         return claims
 
     def record_error(self, error: ItemError) -> int:
-        with Session(self.engine) as session, session.begin():
-            row = IngestErrorRow(origin=error.origin, stage=error.stage, message=error.message)
+        """Store a per-item error (origin and message made printable: they may come from hostile input)."""
+        with Session(self._writer) as session, session.begin():
+            row = IngestErrorRow(origin=printable(error.origin), stage=printable(error.stage),
+                                 message=printable(error.message))
             session.add(row)
             session.flush()
             return row.id
@@ -212,7 +223,7 @@ class Store:
     def add_review(self, article_id: int, claim_index: int, field: str, value: Any, who: str,
                    why: str | None = None) -> int:
         """Record an analyst's correction of one field of a stored claim and apply it now."""
-        with Session(self.engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.scalars(select(ClaimRow).where(
                 ClaimRow.article_id == article_id, ClaimRow.idx == claim_index)).one_or_none()
             if row is None:

@@ -73,3 +73,15 @@ def noun_chunks_between(doc: Doc, start: int, end: int) -> tuple[Span, ...]:
 
 _CHUNKS_KEY = "claimwatch.noun_chunks"
 _STARTS_KEY = "claimwatch.noun_chunk_starts"
+
+
+def set_doc_text(doc: Doc, text: str) -> None:
+    """Make :func:`doc_text` return ``text`` for ``doc``: the original of a defused parse (same length).
+
+    The parse guard (:mod:`claimwatch.nlp.guard`) parses a copy of the article text in which pathological
+    runs were replaced by spaces; every stage that cuts spans from ``doc_text(doc)`` then cuts them from the
+    original.
+    """
+    if len(text) != len(doc.text):
+        raise ValueError(f"text of {len(text)} characters for a document of {len(doc.text)}")
+    doc.user_data[_TEXT_KEY] = text

@@ -6,7 +6,8 @@
   similarity, and its MinHash signature; ``article_bands`` holds the signature's LSH band keys, so candidate
   copies are an indexed lookup, never a scan;
 - ``stories`` (one event, its place and dates, the verdict) and ``story_claims`` (which claims tell it, with
-  their stance and the independent unit each counts through).
+  their stance and the independent unit each counts through), and ``story_reviews`` (an analyst's rating or
+  correction of a story: who, when, why).
 
 Revision ID: 0002
 Revises: 0001
@@ -84,9 +85,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_story_claims_story_id", "story_claims", ["story_id"])
     op.create_index("ix_story_claims_article_id", "story_claims", ["article_id"])
+    op.create_table(
+        "story_reviews",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("story_id", sa.String(16), nullable=False),  #: kept when the story is relinked away
+        sa.Column("field", sa.String(200), nullable=False),
+        sa.Column("value", JSON),
+        sa.Column("who", sa.String(200), nullable=False),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.Column("why", sa.Text()),
+    )
+    op.create_index("ix_story_reviews_story_id", "story_reviews", ["story_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("story_reviews")
     op.drop_table("story_claims")
     op.drop_table("stories")
     op.drop_table("article_bands")
