@@ -59,6 +59,42 @@ def test_copies_are_found_by_minhash_and_point_to_the_root() -> None:
     assert copies.signature("   ") is None
 
 
+def _store_with_articles(tmp_path: Path, texts: list[str]):  # type: ignore[no-untyped-def]
+    from claimwatch.model import Article, Extraction
+    from claimwatch.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    ids = [store.save(Extraction(article=Article(text=t), pipeline_version="test")) for t in texts]
+    return store, ids
+
+
+def test_candidate_copies_are_an_index_lookup_never_a_scan(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    from claimwatch.store import links as db
+
+    store, (first, second, third) = _store_with_articles(tmp_path, ["One.", "Two.", "Three."])
+    with store, Session(store.engine) as session:
+        db.save_signature(session, first, b"1", [10 + b for b in range(copies.BANDS)])
+        db.save_signature(session, second, b"2", [20 + b for b in range(copies.BANDS)])
+        session.flush()
+        statements: list[tuple[str, object]] = []
+
+        def grab(conn, cursor, statement, params, context, many):  # type: ignore[no-untyped-def]
+            statements.append((statement, params))
+
+        event.listen(store.engine, "before_cursor_execute", grab)
+        shares_one = [20 + b if b == 7 else 99 for b in range(copies.BANDS)]  # band 7 of the second article
+        found = db.band_neighbours(session, third, shares_one)
+        event.remove(store.engine, "before_cursor_execute", grab)
+        assert [(info.id, sig) for info, sig in found] == [(second, b"2")]
+        assert db.band_neighbours(session, second, shares_one) == []  # never the article itself
+        plan = [row[-1] for statement, params in statements
+                for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+    assert any("USING INDEX ix_article_bands_band_key" in step for step in plan), plan
+    assert not any(step.startswith("SCAN article_bands") for step in plan), plan
+
+
 # ----------------------------------------------------------------------------------------------- stories
 
 

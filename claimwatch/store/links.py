@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
@@ -61,10 +61,12 @@ def save_signature(session: Session, article_id: int, minhash: bytes, bands: Seq
 
 
 def band_neighbours(session: Session, article_id: int, bands: Sequence[int]) -> list[tuple[ArticleInfo, bytes]]:
-    """Other signed articles sharing at least one LSH band key with ``bands``."""
-    pairs = list(enumerate(bands))
-    ids = select(ArticleBandRow.article_id).where(
-        tuple_(ArticleBandRow.band, ArticleBandRow.key).in_(pairs), ArticleBandRow.article_id != article_id)
+    """Other signed articles sharing at least one LSH band key with ``bands``. One index lookup per band: a
+    row-value ``(band, key) IN (...)`` would scan the whole table on SQLite."""
+    if not bands:
+        return []
+    shared = or_(*(and_(ArticleBandRow.band == band, ArticleBandRow.key == key) for band, key in enumerate(bands)))
+    ids = select(ArticleBandRow.article_id).where(shared, ArticleBandRow.article_id != article_id)
     rows = session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
     return [(_info(r), r.minhash) for r in rows if r.minhash is not None]
 
