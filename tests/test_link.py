@@ -95,6 +95,43 @@ def test_candidate_copies_are_an_index_lookup_never_a_scan(tmp_path: Path) -> No
     assert not any(step.startswith("SCAN article_bands") for step in plan), plan
 
 
+def test_story_members_are_written_with_one_lookup_per_story(tmp_path: Path) -> None:
+    from sqlalchemy import event, select
+
+    from claimwatch.model import Article, Claim, Extraction
+    from claimwatch.store import Store
+    from claimwatch.store import links as db
+    from claimwatch.store.schema import ClaimRow, StoryClaimRow
+
+    text = "One. Two. Three."
+    claims = [Claim(content=Span.of(text, i, i + 4), kind=ClaimKind.OUTLET, status=Status.ASSERTED)
+              for i in (0, 5, 10)]
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store, Session(store.engine) as session:
+        article = store.save(Extraction(article=Article(text=text), claims=claims, pipeline_version="test"))
+        ids = list(session.scalars(select(ClaimRow.id).order_by(ClaimRow.idx)))
+        db.save_story(session, {"id": "s1", "family": "attack", "data": {}})
+
+        def member(claim_id: int, stance: str) -> dict[str, object]:
+            return {"claim_id": claim_id, "story_id": "s1", "article_id": article, "stance": stance,
+                    "unit": "outlet:x", "score": 1.0, "data": {}}
+
+        db.save_members(session, [member(ids[0], "reports"), member(ids[1], "reports")])
+        session.flush()
+        lookups: list[str] = []
+
+        def grab(conn, cursor, statement, params, context, many):  # type: ignore[no-untyped-def]
+            if statement.startswith("SELECT") and "story_claims" in statement:
+                lookups.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", grab)
+        db.save_members(session, [member(i, "corroborates") for i in ids])  # two stored, one new
+        session.flush()
+        event.remove(store.engine, "before_cursor_execute", grab)
+        rows = {r.claim_id: r.stance for r in session.scalars(select(StoryClaimRow))}
+    assert rows == dict.fromkeys(ids, "corroborates")
+    assert len(lookups) == 1
+
+
 # ----------------------------------------------------------------------------------------------- stories
 
 

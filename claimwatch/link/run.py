@@ -245,13 +245,10 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], e
         "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
         "data": _verdict_data(v, members),
     })
-    for m, stance in zip(story.members, stances, strict=True):
-        ids = members.get(m.facts.key)
-        if ids is None:
-            continue
-        db.save_member(session, {"claim_id": ids[0], "story_id": story.id, "article_id": ids[1],
-                                 "stance": stance.value, "unit": unit_of(m.facts).key, "score": m.score,
-                                 "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}})
+    db.save_members(session, [
+        {"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
+         "unit": unit_of(m.facts).key, "score": m.score, "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}}
+        for m, stance in zip(story.members, stances, strict=True) if (ids := members.get(m.facts.key)) is not None])
 
 
 def _verdict_data(v: Verdict, members: dict[str, tuple[int, int]]) -> dict[str, object]:

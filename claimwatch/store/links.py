@@ -19,6 +19,9 @@ from ..serialize import from_dict
 from .rows import outlet_values
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
+#: most ids in one ``IN (...)`` list
+_CHUNK = 500
+
 
 @dataclass(slots=True)
 class ArticleInfo:
@@ -135,11 +138,19 @@ def save_story(session: Session, values: dict[str, Any]) -> None:
             setattr(row, name, value)
 
 
-def save_member(session: Session, values: dict[str, Any]) -> None:
-    row = session.get(StoryClaimRow, values["claim_id"])
-    if row is None:
-        session.add(StoryClaimRow(**values))
-    else:
+def save_members(session: Session, members: Sequence[dict[str, Any]]) -> None:
+    """Write story members (``story_claims`` values): the stored ones updated, the others added. One query finds
+    the stored ones (a lookup per member cost a round trip each: 2 s of an incremental link at 100,000 claims)."""
+    ids = [values["claim_id"] for values in members]
+    stored: dict[int, StoryClaimRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(StoryClaimRow).where(StoryClaimRow.claim_id.in_(ids[start:start + _CHUNK]))
+        stored.update((row.claim_id, row) for row in session.scalars(query))
+    for values in members:
+        row = stored.get(values["claim_id"])
+        if row is None:
+            session.add(StoryClaimRow(**values))
+            continue
         for name, value in values.items():
             setattr(row, name, value)
 
