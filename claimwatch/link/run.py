@@ -23,7 +23,7 @@ from ..store import Store
 from ..store import links as db
 from ..store.engine import writer
 from ..store.reviews import claim_key
-from ..store.schema import StoryClaimRow, StoryRow
+from ..store.schema import StoryRow
 from . import copies
 from .facts import Facts, OutletInfo, Where, facts_of, with_article_context
 from .similarity import Embedder, default_embedder
@@ -189,10 +189,10 @@ def _load_index(session: Session, facts: list[Facts], context: Context, embedder
     return index, members
 
 
-def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, StoryClaimRow]], context: Context,
+def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, float]], context: Context,
                 roots: dict[int, db.ArticleInfo], embedder: Embedder
                 ) -> tuple[Story, dict[str, tuple[int, int]]] | None:
-    scores = {m.claim_id: sc.score for m, sc in stored}
+    scores = {m.claim_id: score for m, score in stored}
     kept = [(m, f, scores[m.claim_id]) for m, f in context.article_facts([m for m, _ in stored], roots)
             if f is not None]
     if not kept:

@@ -41,6 +41,11 @@ class StoredMember:
     article: ArticleInfo
 
 
+#: the columns of an :class:`ArticleInfo`, in its order (with ``outlets`` outer-joined)
+_INFO_COLUMNS = (ArticleRow.id, ArticleRow.content_hash, ArticleRow.published_at, ArticleRow.url, OutletRow.name,
+                 ArticleRow.copy_of)
+
+
 def _info(row: ArticleRow) -> ArticleInfo:
     return ArticleInfo(row.id, row.content_hash, row.published_at, row.url,
                        row.outlet.name if row.outlet else None, row.copy_of)
@@ -102,18 +107,22 @@ def articles_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArticleInf
     return {r.id: _info(r) for r in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids))))}
 
 
-def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tuple[StoredMember, StoryClaimRow]]]:
-    """The stored members of ``story_ids``, in arrival order."""
-    out: dict[str, list[tuple[StoredMember, StoryClaimRow]]] = {sid: [] for sid in story_ids}
+def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tuple[StoredMember, float]]]:
+    """The stored members of ``story_ids`` with the score each joined with, in arrival order. Only the columns
+    linking reads: members of every story a batch can reach are loaded, and whole article rows (their text)
+    made up most of the time."""
+    out: dict[str, list[tuple[StoredMember, float]]] = {sid: [] for sid in story_ids}
     if not story_ids:
         return out
-    query = (select(StoryClaimRow, ClaimRow, ArticleRow)
+    query = (select(StoryClaimRow.story_id, StoryClaimRow.score, ClaimRow.id, ClaimRow.idx, ClaimRow.data,
+                    *_INFO_COLUMNS)
              .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
              .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
+             .outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
              .where(StoryClaimRow.story_id.in_(list(story_ids)))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
-    for sc, c, a in session.execute(query):
-        out[sc.story_id].append((StoredMember(c.id, c.idx, from_dict(Claim, c.data), _info(a)), sc))
+    for story_id, score, claim_id, idx, data, *info in session.execute(query):
+        out[story_id].append((StoredMember(claim_id, idx, from_dict(Claim, data), ArticleInfo(*info)), score))
     return out
 
 
