@@ -403,3 +403,17 @@ def test_the_sentence_encoder_runs_on_its_own_blas_thread_count() -> None:
     vectors = embedder.embed(["Missiles struck Kharkiv overnight", "Drones hit Odesa"])
     assert seen == [1] and vectors.shape == (2, UseEmbedder.dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+
+
+def test_cosines_of_many_stories_match_one_at_a_time() -> None:
+    from claimwatch.link.similarity import cosine, cosines
+
+    rng = np.random.default_rng(3)
+    centroids: list[np.ndarray | None] = [rng.standard_normal(64).astype(np.float32) for _ in range(120)]
+    centroids[5], centroids[9] = None, np.zeros(64, dtype=np.float32)
+    vector = rng.standard_normal(64).astype(np.float32)
+    expected = [cosine(c, vector) if c is not None else 0.0 for c in centroids]
+    assert np.allclose(cosines(centroids, vector), expected, atol=1e-6)
+    assert cosines(centroids, vector)[[5, 9]].tolist() == [0.0, 0.0]
+    assert list(np.argsort(cosines(centroids, vector))) == list(np.argsort(expected))
+    assert cosines([], vector).shape == (0,)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -54,6 +54,16 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine of two vectors (0 when either is zero)."""
     na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
     return float(a @ b) / (na * nb) if na and nb else 0.0
+
+
+def cosines(vectors: Sequence[np.ndarray | None], v: np.ndarray) -> np.ndarray:
+    """The cosine of each of ``vectors`` with ``v`` in one matrix product (0 for None or a zero vector)."""
+    if not vectors:
+        return np.zeros(0, dtype=np.float32)
+    zero = np.zeros_like(v)
+    matrix = np.stack([zero if x is None else x for x in vectors])
+    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(v)
+    return np.divide(matrix @ v, norms, out=np.zeros(len(vectors), dtype=norms.dtype), where=norms > 0)
 
 
 class UseEmbedder:
