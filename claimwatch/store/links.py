@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
@@ -41,9 +41,14 @@ class StoredMember:
     article: ArticleInfo
 
 
-#: the columns of an :class:`ArticleInfo`, in its order (with ``outlets`` outer-joined)
-_INFO_COLUMNS = (ArticleRow.id, ArticleRow.content_hash, ArticleRow.published_at, ArticleRow.url, OutletRow.name,
-                 ArticleRow.copy_of)
+#: the columns of an :class:`ArticleInfo` (with ``outlets`` outer-joined), read back by :func:`_info_of`
+_INFO_COLUMNS = (ArticleRow.id.label("article_id"), ArticleRow.content_hash, ArticleRow.published_at, ArticleRow.url,
+                 OutletRow.name.label("outlet_name"), ArticleRow.copy_of)
+
+
+def _info_of(row: Any) -> ArticleInfo:
+    """The :class:`ArticleInfo` of a result row holding :data:`_INFO_COLUMNS`."""
+    return ArticleInfo(row.article_id, row.content_hash, row.published_at, row.url, row.outlet_name, row.copy_of)
 
 
 def _info(row: ArticleRow) -> ArticleInfo:
@@ -65,7 +70,9 @@ def unsigned_articles(session: Session, limit: int = 500) -> list[tuple[ArticleI
 def save_signature(session: Session, article_id: int, minhash: bytes, bands: Sequence[int]) -> None:
     session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(minhash=minhash))
     session.execute(delete(ArticleBandRow).where(ArticleBandRow.article_id == article_id))
-    session.add_all([ArticleBandRow(article_id=article_id, band=b, key=k) for b, k in enumerate(bands)])
+    if bands:
+        session.execute(insert(ArticleBandRow), [{"article_id": article_id, "band": b, "key": k}
+                                                 for b, k in enumerate(bands)])
 
 
 def band_neighbours(session: Session, article_id: int, bands: Sequence[int]) -> list[tuple[ArticleInfo, bytes]]:
@@ -75,8 +82,9 @@ def band_neighbours(session: Session, article_id: int, bands: Sequence[int]) -> 
         return []
     shared = or_(*(and_(ArticleBandRow.band == band, ArticleBandRow.key == key) for band, key in enumerate(bands)))
     ids = select(ArticleBandRow.article_id).where(shared, ArticleBandRow.article_id != article_id)
-    rows = session.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
-    return [(_info(r), r.minhash) for r in rows if r.minhash is not None]
+    query = (select(*_INFO_COLUMNS, ArticleRow.minhash).outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+             .where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
+    return [(_info_of(row), row.minhash) for row in session.execute(query)]
 
 
 def set_copy(session: Session, article_id: int, original: int | None, similarity: float | None) -> None:
@@ -114,15 +122,16 @@ def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tup
     out: dict[str, list[tuple[StoredMember, float]]] = {sid: [] for sid in story_ids}
     if not story_ids:
         return out
-    query = (select(StoryClaimRow.story_id, StoryClaimRow.score, ClaimRow.id, ClaimRow.idx, ClaimRow.data,
-                    *_INFO_COLUMNS)
+    query = (select(StoryClaimRow.story_id, StoryClaimRow.score, ClaimRow.id.label("claim_id"), ClaimRow.idx,
+                    ClaimRow.data, *_INFO_COLUMNS)
              .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
              .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
              .outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
              .where(StoryClaimRow.story_id.in_(list(story_ids)))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
-    for story_id, score, claim_id, idx, data, *info in session.execute(query):
-        out[story_id].append((StoredMember(claim_id, idx, from_dict(Claim, data), ArticleInfo(*info)), score))
+    for row in session.execute(query):
+        member = StoredMember(row.claim_id, row.idx, from_dict(Claim, row.data), _info_of(row))
+        out[row.story_id].append((member, row.score))
     return out
 
 
