@@ -160,8 +160,10 @@ def _link_batch(session: Session, pending: list[db.StoredMember], context: Conte
     for (m, f), (_, story) in zip(linkable, linker.link(f for _, f in linkable), strict=True):
         members.setdefault(story.id, {})[f.key] = (m.claim_id, m.article.id)
         touched[story.id] = story
-    for story in touched.values():
-        _save(session, story, members.get(story.id, {}), embedder)
+    with session.no_autoflush:  # the stories go out in one flush, then their members in another
+        rows = [row for story in touched.values() for row in _save(session, story, members.get(story.id, {}))]
+    session.flush()
+    db.save_members(session, rows)
     db.mark_linked(session, [m.claim_id for m, _ in linkable], True)
     summary.linked += len(linkable)
     summary.stories_new += len(set(touched) - existing)
@@ -225,7 +227,8 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], embedder: Embedder) -> None:
+def _save(session: Session, story: Story, members: dict[str, tuple[int, int]]) -> list[dict[str, object]]:
+    """Write the story with its verdict; returns its members' ``story_claims`` values to write."""
     facts = [m.facts for m in story.members]
     reference = next((f for f in facts if stance_of(f) is Stance.CORROBORATES), facts[0])
     stances = [stance_of(f, reference) for f in facts]
@@ -245,10 +248,10 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], e
         "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
         "data": _verdict_data(v, members),
     })
-    db.save_members(session, [
-        {"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
-         "unit": unit_of(m.facts).key, "score": m.score, "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}}
-        for m, stance in zip(story.members, stances, strict=True) if (ids := members.get(m.facts.key)) is not None])
+    return [{"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
+             "unit": unit_of(m.facts).key, "score": m.score,
+             "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}}
+            for m, stance in zip(story.members, stances, strict=True) if (ids := members.get(m.facts.key)) is not None]
 
 
 def _verdict_data(v: Verdict, members: dict[str, tuple[int, int]]) -> dict[str, object]:
