@@ -14,9 +14,10 @@ import dataclasses
 import sys
 import types
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar, Union
 
 T = TypeVar("T")
@@ -87,64 +88,105 @@ def from_dict(cls: type[T], data: Any) -> T:
     return _convert(cls, data)  # type: ignore[no-any-return]
 
 
-def _record(cls: type, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise TypeError(f"{cls.__name__}: expected a dict, got {type(data).__name__}")
-    kwargs = {}
-    for name, hint in _serialisable_fields(cls):
-        if name in data:
-            kwargs[name] = _convert(hint, data[name])
-    return cls(**kwargs)
-
-
 def _convert(hint: Any, value: Any) -> Any:
+    return _converter(hint)(value)
+
+
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """The function that converts a JSON value to ``hint``: worked out once per type hint, so rebuilding many
+    records (a linking batch reads thousands of claims) does not inspect the same hints again for every value."""
+    try:
+        return _cached_converter(hint)
+    except TypeError:  # an unhashable hint
+        return _make_converter(hint)
+
+
+@cache
+def _cached_converter(hint: Any) -> Callable[[Any], Any]:
+    return _make_converter(hint)
+
+
+def _make_converter(hint: Any) -> Callable[[Any], Any]:
+    """Nested converters are made here too, except a record's fields (made on first use: records may nest)."""
     if hint is Any:
-        return value
+        return _same
     if _is_union(hint):
-        return _convert_union(hint, value)
-    if value is None:
-        return None
+        members = tuple(_converter(a) for a in typing.get_args(hint) if a is not type(None))
+        return partial(_convert_union, hint, members)
     origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (list, typing.List):  # noqa: UP006
+        return partial(_convert_list, _converter(args[0] if args else Any))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return partial(_convert_tuple, _converter(args[0]))
+    if origin is tuple:
+        return partial(_convert_fixed_tuple, tuple(_converter(a) for a in args))
+    if origin is dict:
+        key_t, val_t = args if args else (Any, Any)
+        return partial(_convert_dict, _converter(key_t), _converter(val_t))
     if origin is not None:
-        return _convert_generic(origin, typing.get_args(hint), value)
+        return _same
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return partial(_record, hint)
     if isinstance(hint, type):
-        return _convert_type(hint, value)
+        return partial(_convert_type, hint)
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def _convert_union(hint: Any, value: Any) -> Any:
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
+@cache
+def _field_converters(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    return tuple((name, _converter(hint)) for name, hint in _serialisable_fields(cls))
+
+
+def _record(cls: type, data: Any) -> Any:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__}: expected a dict, got {type(data).__name__}")
+    return cls(**{name: convert(data[name]) for name, convert in _field_converters(cls) if name in data})
+
+
+def _convert_union(hint: Any, members: tuple[Callable[[Any], Any], ...], value: Any) -> Any:
     if value is None:
         return None
     errors = []
-    for arg in args:
+    for convert in members:
         try:
-            return _convert(arg, value)
+            return convert(value)
         except (TypeError, ValueError) as exc:
             errors.append(str(exc))
     raise TypeError(f"no member of {hint} accepts {value!r}: {'; '.join(errors)}")
 
 
-def _convert_generic(origin: Any, args: tuple[Any, ...], value: Any) -> Any:
-    if origin in (list, typing.List):  # noqa: UP006
-        return [_convert(args[0] if args else Any, v) for v in value]
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v) for v in value)
-        if not args:
-            return tuple(value)
-        if len(args) != len(value):
-            raise ValueError(f"expected {len(args)} items, got {len(value)}")
-        return tuple(_convert(a, v) for a, v in zip(args, value, strict=True))
-    if origin is dict:
-        key_t, val_t = args if args else (Any, Any)
-        return {_convert(key_t, k): _convert(val_t, v) for k, v in value.items()}
-    return value
+def _convert_list(item: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else [item(v) for v in value]
+
+
+def _convert_tuple(item: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else tuple(item(v) for v in value)
+
+
+def _convert_fixed_tuple(items: tuple[Callable[[Any], Any], ...], value: Any) -> Any:
+    if value is None:
+        return None
+    if not items:
+        return tuple(value)
+    if len(items) != len(value):
+        raise ValueError(f"expected {len(items)} items, got {len(value)}")
+    return tuple(convert(v) for convert, v in zip(items, value, strict=True))
+
+
+def _convert_dict(key: Callable[[Any], Any], val: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else {key(k): val(v) for k, v in value.items()}
 
 
 def _convert_type(cls: type, value: Any) -> Any:
-    if dataclasses.is_dataclass(cls):
-        return _record(cls, value)
+    if value is None:
+        return None
     if issubclass(cls, Enum):
         return cls(value)
     if cls is datetime:

@@ -171,3 +171,17 @@ def test_unknown_keys_are_ignored_and_wrong_types_refused() -> None:
         from_dict(Span, {"start": "one", "end": 2, "text": "x"})
     with pytest.raises(ValueError):
         from_dict(Claim, {**to_dict(claim()), "status": "rumoured"})
+
+
+@dataclass
+class Node:
+    name: str
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+
+
+def test_a_record_that_contains_its_own_type_round_trips() -> None:
+    tree = Node("root", [Node("a", [Node("a1")]), Node("b")], parent=Node("above"))
+    assert from_dict(Node, json.loads(json.dumps(to_dict(tree)))) == tree
+    with pytest.raises(TypeError):
+        from_dict(Node, {"name": "x", "children": [{"name": 3}]})
