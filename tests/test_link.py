@@ -417,3 +417,45 @@ def test_cosines_of_many_stories_match_one_at_a_time() -> None:
     assert cosines(centroids, vector)[[5, 9]].tolist() == [0.0, 0.0]
     assert list(np.argsort(cosines(centroids, vector))) == list(np.argsort(expected))
     assert cosines([], vector).shape == (0,)
+
+
+def _strike_report(text: str, town: str, where: tuple[int, float, float], url: str) -> object:
+    from claimwatch.model import Article, Claim, DateRange, Event, Extraction, Place, PlaceMention, Precision
+
+    at = text.index(town)
+    geonameid, lat, lon = where
+    place = PlaceMention(Span.of(text, at, at + len(town)), Place(geonameid, town, "P", "PPL", "UA", "Kharkiv Oblast",
+                                                                  lat, lon), Precision.SETTLEMENT, confidence=1.0)
+    event = Event("Explosions/Remote violence", "Air/drone strike", Span.of(text, 2, 7), place=place,
+                  date=DateRange("2024-06-12", "2024-06-12", "day"))
+    claim = Claim(content=Span.of(text, 0, len(text)), kind=ClaimKind.OUTLET, status=Status.ASSERTED, events=[event])
+    article = Article(text=text, url=url, published=datetime(2024, 6, 12, 9, tzinfo=UTC))
+    return Extraction(article=article, claims=[claim], places=[place], pipeline_version="test")
+
+
+def test_linking_compares_contents_with_the_embedder_it_is_given(tmp_path: Path) -> None:
+    from claimwatch.link import link, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+
+    class Counting(HashingEmbedder):
+        def __init__(self) -> None:
+            super().__init__(256)
+            self.texts: list[str] = []
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            self.texts.extend(texts)
+            return super().embed(texts)
+
+    kharkiv, lozova = (706483, 49.98, 36.25), (702320, 48.89, 36.32)
+    reports = [_strike_report("A drone struck a school in Kharkiv.", "Kharkiv", kharkiv, "https://bbc.com/1"),
+               _strike_report("A drone hit a school in Kharkiv overnight.", "Kharkiv", kharkiv, "https://dw.com/2"),
+               _strike_report("A drone struck a depot in Lozova.", "Lozova", lozova, "https://apnews.com/3")]
+    embedder = Counting()
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        for report in reports:
+            store.save(report)  # type: ignore[arg-type]
+        summary = link(store, load_options(), embedder=embedder)
+        told = sorted(len(s.claims) for s in stories(store))
+    assert summary.linked == 3 and told == [1, 2]
+    assert sorted(embedder.texts) == sorted(r.claims[0].content.text for r in reports)  # type: ignore[attr-defined]

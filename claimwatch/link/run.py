@@ -81,8 +81,10 @@ class Context:
 
 
 def link(store: Store, options: Options, *, rebuild: bool = False,
-         on_step: Callable[[str, int], None] | None = None) -> LinkSummary:
-    """Link everything not yet linked in ``store``; returns what was done."""
+         on_step: Callable[[str, int], None] | None = None, embedder: Embedder | None = None) -> LinkSummary:
+    """Link everything not yet linked in ``store``; returns what was done. ``embedder`` compares claim contents
+    (default: :func:`~claimwatch.link.similarity.default_embedder`, whose model loads on first use, ~1.5 s): a
+    process that links again and again passes one to load it once."""
     summary = LinkSummary()
     context = Context(options)
     with Session(writer(store.engine)) as session, session.begin():
@@ -91,7 +93,8 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
     _mark_copies(store, context, summary)
     if on_step:
         on_step("copies", summary.copies)
-    embedder = default_embedder()
+    if embedder is None:
+        embedder = default_embedder()
     while True:
         with Session(writer(store.engine)) as session, session.begin():
             pending = db.unlinked_claims(session)
