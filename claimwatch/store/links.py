@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Executable, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
@@ -76,15 +77,22 @@ def save_signature(session: Session, article_id: int, minhash: bytes, bands: Seq
 
 
 def band_neighbours(session: Session, article_id: int, bands: Sequence[int]) -> list[tuple[ArticleInfo, bytes]]:
-    """Other signed articles sharing at least one LSH band key with ``bands``. One index lookup per band: a
-    row-value ``(band, key) IN (...)`` would scan the whole table on SQLite."""
+    """Other signed articles sharing at least one LSH band key with ``bands``."""
     if not bands:
         return []
-    shared = or_(*(and_(ArticleBandRow.band == band, ArticleBandRow.key == key) for band, key in enumerate(bands)))
-    ids = select(ArticleBandRow.article_id).where(shared, ArticleBandRow.article_id != article_id)
-    query = (select(*_INFO_COLUMNS, ArticleRow.minhash).outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
-             .where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
-    return [(_info_of(row), row.minhash) for row in session.execute(query)]
+    values = {"article_id": article_id, **{f"key{band}": key for band, key in enumerate(bands)}}
+    return [(_info_of(row), row.minhash) for row in session.execute(_band_query(len(bands)), values)]
+
+
+@cache
+def _band_query(bands: int) -> Executable:
+    """The query of :func:`band_neighbours` for ``bands`` bands, built once (building it took most of the time).
+    One index lookup per band: a row-value ``(band, key) IN (...)`` would scan the whole table on SQLite."""
+    shared = or_(*(and_(ArticleBandRow.band == band, ArticleBandRow.key == bindparam(f"key{band}"))
+                   for band in range(bands)))
+    ids = select(ArticleBandRow.article_id).where(shared, ArticleBandRow.article_id != bindparam("article_id"))
+    return (select(*_INFO_COLUMNS, ArticleRow.minhash).outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+            .where(ArticleRow.id.in_(ids), ArticleRow.minhash.is_not(None)))
 
 
 def set_copy(session: Session, article_id: int, original: int | None, similarity: float | None) -> None:
