@@ -311,3 +311,22 @@ def test_one_article_quoting_several_people_is_one_piece_of_evidence() -> None:
     assert v.independent == 1 and v.label is VerdictLabel.SINGLE_SOURCE
     other = _facts("2-0", kind=ClaimKind.INDIRECT, outlet="bbc", source="residents")
     assert verdict([*witnesses, other]).label is VerdictLabel.CORROBORATED
+
+
+@pytest.mark.model
+def test_linking_on_postgresql(pg_url: str) -> None:
+    """The same stories and verdicts on PostgreSQL as on SQLite (band lookups, JSONB, no BEGIN IMMEDIATE)."""
+    from claimwatch.ingest import ingest_paths
+    from claimwatch.link import link, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+
+    with Store(pg_url) as store:
+        options = load_options()
+        assert ingest_paths(store, [DEV], options).new == 13
+        summary = link(store, options)
+        assert summary.copies == 2
+        by_place = {s.place.name: s for s in stories(store) if s.place and s.family != "statement"}
+        assert by_place["Chasiv Yar"].verdict == "officially confirmed"
+        assert by_place["Sudzha"].verdict == "denied"
+        assert link(store, options).linked == 0
