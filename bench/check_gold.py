@@ -9,9 +9,10 @@ prints the problems found and the counts (posts, channels, claims by status, eve
 
 Checks: every span is ``[start, end]`` with ``0 <= start < end <= len(text)``; statuses, toponym kinds and event
 types are from the vocabulary in ``bench/data/ru_telegram_gold.md``; every toponym has a latitude and a
-longitude; the SHA-1 matches the text. For the Russian file the texts are read from
+longitude; the SHA-1 matches the text; the Russian file holds exactly the posts the selection rule
+(:func:`selection`) picks. For the Russian file the texts are read from
 ``DIR/ru_telegram/<file>`` (``--datasets``, else ``$CLAIMWATCH_DATASETS``, else ``../shared/datasets``); when
-that folder is absent only the structure is checked (offsets against nothing, no SHA-1). Exit code 1 when a
+that folder is absent only the structure is checked (offsets against nothing, no SHA-1, no selection). Exit code 1 when a
 problem is found.
 """
 
@@ -21,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -31,6 +33,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RU_GOLD = ROOT / "bench" / "data" / "ru_telegram_gold.jsonl"
 UK_GOLD = ROOT / "bench" / "data" / "uk_fiction_gold.jsonl"
+
+#: the selection rule of the Russian file (see ru_telegram_gold.md): a post is war-related when its text matches
+SELECT_RE = re.compile(r"(?<!\w)(Минобороны|ВСУ|СВО|ПВО|БПЛА|Генштаб\w*|обстрел\w*|беспилотник\w*|ракетн\w* удар\w*"
+                       r"|ВС РФ|штурмовик\w*|линии фронта|на фронте|ВС России|ВС Украины|Вооруж[её]нных сил)")
+N_CHANNELS = 10  #: the channels with the most war-related posts (ties: by file name)
+PER_CHANNEL = 6  #: the first war-related posts of each, by message_id
 
 STATUSES = frozenset({"asserted", "claimed", "hedged", "unconfirmed", "denied", "confirmed", "retracted"})
 KINDS = frozenset({"settlement", "region", "country", "water", "other"})
@@ -159,6 +167,25 @@ def check_ru(path: Path = RU_GOLD, corpus: Path | None = None) -> Report:
     return report
 
 
+def selection(corpus: Path, n_channels: int = N_CHANNELS, per_channel: int = PER_CHANNEL) -> list[tuple[str, int]]:
+    """(file, message_id) of the posts the selection rule picks from the ru_telegram folder ``corpus``."""
+    war: dict[str, list[int]] = {}
+    for path in sorted(corpus.glob("*_messages.json")):
+        posts = json.loads(path.read_text(encoding="utf-8"))
+        war[path.name] = sorted(int(p["message_id"]) for p in posts
+                                if isinstance(p.get("text"), str) and SELECT_RE.search(p["text"]))
+    channels = sorted(war, key=lambda name: (-len(war[name]), name))[:n_channels]
+    return [(name, mid) for name in sorted(channels) for mid in war[name][:per_channel]]
+
+
+def check_selection(path: Path, corpus: Path, report: Report) -> None:
+    """Report posts that the selection rule picks but the gold file lacks, and the other way round."""
+    picked = set(selection(corpus))
+    held = {(str(r.get("file")), int(r.get("message_id", -1))) for r in read_jsonl(path)}
+    report.problems += [f"{f}#{m}: selected by the rule but not annotated" for f, m in sorted(picked - held)]
+    report.problems += [f"{f}#{m}: annotated but not selected by the rule" for f, m in sorted(held - picked)]
+
+
 def corpus_folder(datasets: str | None) -> Path | None:
     base = Path(datasets or os.environ.get("CLAIMWATCH_DATASETS") or Path.cwd().parent / "shared" / "datasets")
     folder = base / "ru_telegram"
@@ -172,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = corpus_folder(args.datasets)
     reports = {"ru_telegram_gold": check_ru(RU_GOLD, corpus), "uk_fiction_gold": check_uk(UK_GOLD)}
+    if corpus is not None:
+        check_selection(RU_GOLD, corpus, reports["ru_telegram_gold"])
     result = {name: r.as_dict() for name, r in reports.items()}
     result["ru_telegram_gold"]["texts_checked"] = corpus is not None
     if args.json:

@@ -100,3 +100,17 @@ def test_ru_check_compares_offsets_and_sha1_with_the_corpus_post(tmp_path: Path)
     changed.write_text(json.dumps([{"message_id": 7, "text": TEXT[:20]}]), encoding="utf-8")
     problems = check_gold.check_ru(_write(tmp_path, good), corpus).problems
     assert any("sha1" in p for p in problems) and any("past the end" in p for p in problems)
+
+
+def test_selection_rule_takes_the_first_war_posts_of_the_busiest_channels(tmp_path: Path) -> None:
+    posts = {
+        "1_messages.json": [{"message_id": 5, "text": "Минобороны: сбит БПЛА"}, {"message_id": 2, "text": "ВСУшники"},
+                            {"message_id": 3, "text": "погода"}, {"message_id": 9, "text": None},
+                            {"message_id": 4, "text": "обстрелы Белгорода"}],
+        "2_messages.json": [{"message_id": 1, "text": "СВО"}, {"message_id": 8, "text": "ПВО сбили дрон"}],
+        "3_messages.json": [{"message_id": 1, "text": "фронтенд и ВСУ"}],
+    }
+    for name, items in posts.items():
+        (tmp_path / name).write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    assert check_gold.selection(tmp_path, n_channels=2, per_channel=2) == [
+        ("1_messages.json", 2), ("1_messages.json", 4), ("2_messages.json", 1), ("2_messages.json", 8)]
