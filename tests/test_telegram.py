@@ -388,6 +388,13 @@ def test_a_bold_headline_is_the_title_unless_it_is_all_there_is() -> None:
     assert long_lead.title is None
 
 
+def test_a_headline_stays_when_nothing_else_would_be_left(tmp_path: Path, options: Options) -> None:
+    text = [{"type": "bold", "text": "«Мы удержали позиции»"}, "\n\n© Пресс-служба бригады\n", {"type": "hashtag",
+                                                                                           "text": "#фронт"}]
+    [post] = articles(read(write(tmp_path / "result.json", single_chat([message(1, text)])), options)).values()
+    assert (post.title, post.text) == (None, "«Мы удержали позиции»")
+
+
 def test_removed_furniture_maps_back_to_the_raw_text(tmp_path: Path, options: Options) -> None:
     post = articles(read(write(tmp_path / "result.json", single_chat()), options))[101]
     assert post.raw_text is not None

@@ -212,6 +212,9 @@ def _post(message: Any, chat: Chat, username: str | None, origin: str, options: 
         return MEDIA_ONLY if media else NO_TEXT
     furniture = tgfurniture.furniture(body)
     cleaned = clean_mod.clean(body.text, furniture.cuts)
+    if not cleaned.text.strip() and furniture.title:  # the headline is all there is to read
+        furniture = furniture.without_title()
+        cleaned = clean_mod.clean(body.text, furniture.cuts)
     if not cleaned.text.strip():
         return FURNITURE_ONLY
     if len(cleaned.text) > options.max_chars:

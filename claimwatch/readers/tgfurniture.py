@@ -55,6 +55,10 @@ class Furniture:
     cuts: tuple[tuple[int, int, str], ...]  #: whole lines of the visible text, with the reason
     title: str | None = None  #: the bold headline, when the post opens with one
 
+    def without_title(self) -> Furniture:
+        """The same cuts but the headline's, for a post that nothing else would be left of."""
+        return Furniture(tuple(c for c in self.cuts if c[2] != "title"))
+
 
 @dataclass(frozen=True, slots=True)
 class _Line:
