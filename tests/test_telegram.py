@@ -89,6 +89,9 @@ def channel_messages() -> list[dict[str, Any]]:
                      "Підписуйтесь на канал Фронтові Зведення\nSubscribe to Frontline Digest", hour=15),
         message(108, [{"type": "mention", "text": "@svodki_fronta"}], hour=16, media_type="sticker",
                 file=FILE_NOT_INCLUDED, sticker_emoji="🔥"),
+        {k: v for k, v in message(110, "", hour=17).items() if k != "text"}
+        | {"text_entities": [{"type": "plain", "text": "Губернатор: "},
+                             {"type": "bold", "text": "ночью над городом сбиты два дрона"}, {"type": "plain", "text": "."}]},
     ]
 
 
@@ -136,7 +139,8 @@ def assert_offsets_hold(article: Article) -> None:
 def test_a_single_chat_export_becomes_one_article_per_post_with_text(tmp_path: Path, options: Options) -> None:
     items = read(write(tmp_path / "result.json", single_chat()), options)
     posts = articles(items)
-    assert sorted(posts) == [101, 104, 105, 106, 107]
+    assert sorted(posts) == [101, 104, 105, 106, 107, 110]
+    assert posts[110].text == "Губернатор: ночью над городом сбиты два дрона."  # from "text_entities"
     assert skipped(items) == {"service messages": 1, "media only": 1, "only furniture": 1}
     assert not [i for i in items if isinstance(i, ItemError)]
     assert count_items([tmp_path / "result.json"]) == len(channel_messages())
@@ -286,7 +290,9 @@ def test_json_is_recognised_by_content_whatever_the_file_is_called(tmp_path: Pat
     assert len(articles(read(folder / "scrape.dump", options))) == 2
     [note] = read(folder / "note.dump", options)
     assert isinstance(note, Article) and note.text.startswith("[Reuters]")
-    assert len(articles(read(folder, options))) == 5  # a folder walk reads .json (unknown suffixes are skipped)
+    walked = [a for a in read(folder, options) if isinstance(a, Article)]  # .json read, unknown suffixes skipped
+    alone = [a for a in read(folder / "svodki-2024-03.json", options) if isinstance(a, Article)]
+    assert [a.url for a in walked] == [a.url for a in alone] and len(alone) == 6
 
 
 # ----------------------------------------------------------------------------------------- bad input
@@ -431,15 +437,15 @@ def test_reingesting_a_newer_export_adds_new_posts_and_records_edits(tmp_path: P
     stub: Any = StubPipeline()
     with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
         first = ingest_paths(store, [older], options, pipeline=stub)
-        assert (first.new, first.updated, first.unchanged) == (5, 0, 0)
+        assert (first.new, first.updated, first.unchanged) == (6, 0, 0)
         assert first.skipped == {"service messages": 1, "media only": 1, "only furniture": 1}
         again = ingest_paths(store, [older], options, pipeline=stub)
-        assert (again.new, again.updated, again.unchanged) == (0, 0, 5)
+        assert (again.new, again.updated, again.unchanged) == (0, 0, 6)
         later = ingest_paths(store, [newer], options, pipeline=stub)
-        assert (later.new, later.updated, later.unchanged) == (1, 1, 4)
-        assert store.counts()["articles"] == 6
+        assert (later.new, later.updated, later.unchanged) == (1, 1, 5)
+        assert store.counts()["articles"] == 7
         stale = ingest_paths(store, [older], options, pipeline=stub)  # the older text never wins back
-        assert (stale.new, stale.updated, stale.unchanged) == (0, 0, 5) and store.counts()["articles"] == 6
+        assert (stale.new, stale.updated, stale.unchanged) == (0, 0, 6) and store.counts()["articles"] == 7
         post = next(e.article for e in store.iter_extractions() if e.article.url == f"tg://{CHANNEL_ID}/101")
         assert post.text == EDITED
         assert post.telegram and post.telegram.edited == datetime(2024, 3, 5, 12, 45, tzinfo=UTC)
@@ -461,7 +467,7 @@ def test_the_cli_says_what_was_skipped_and_refuses_a_bad_channel_map(tmp_path: P
     result = CliRunner().invoke(cli.app, ["--db", db, "ingest", str(path), "--no-link", "--channel-username",
                                           "svodki_fronta"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "5 new" in result.output
+    assert "6 new" in result.output
     assert "3 skipped (1 media only, 1 only furniture, 1 service messages)" in result.output
     with Store(db) as store:
         assert {e.article.url for e in store.iter_extractions()} >= {"https://t.me/svodki_fronta/101"}

@@ -247,16 +247,16 @@ def post_url(chat_id: int | None, title: str | None, username: str | None, messa
 
 
 def _text(message: dict[str, Any], markdown: bool) -> tgtext.MessageText:
-    value = message.get("text", message.get("message", ""))
+    value = message.get("text", message.get("message"))
+    if not markdown and value in (None, "") and isinstance(message.get("text_entities"), list):
+        value = message["text_entities"]  # the same text as an entity list, in newer Telegram Desktop exports
+    if value is None:
+        value = ""
     if markdown:
-        if value is None:
-            value = ""
         if not isinstance(value, str):
             raise _MessageError(f"\"text\" must be a string, got {type(value).__name__}")
         body = tgtext.from_markdown(value)
     else:
-        if not isinstance(value, (str, list)) and isinstance(message.get("text_entities"), list):
-            value = message["text_entities"]
         try:
             body = tgtext.from_export(value)
         except tgtext.TextError as exc:
