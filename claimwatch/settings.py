@@ -24,6 +24,8 @@ class Options:
     gazetteer_extra: str = ""
     gazetteer_path: str = ""
     disable: tuple[str, ...] = ()
+    channel_username: str = ""
+    channel_map: str = ""
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

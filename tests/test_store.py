@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from claimwatch.model import (
     ActorRef,
@@ -32,12 +33,13 @@ from claimwatch.model import (
     Source,
     Span,
     Status,
+    TelegramPost,
 )
 from claimwatch.readers.files import read_paths
 from claimwatch.store import Store, migrate
 from claimwatch.store import store as store_module
 from claimwatch.store.rows import outlet_of, outlet_values
-from claimwatch.store.schema import OutletRow
+from claimwatch.store.schema import ArticleRow, OutletRow
 
 TEXT = ("Russian forces took 35 sq. km near Pryiutne on Monday, the ministry said. "
         "“We took the village,” the commander said. “The enemy fled.” "
@@ -243,7 +245,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_recorded_migrations(store: Sto
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0004"
     store.save(make_extraction())
     with pytest.raises(Exception, match="FOREIGN KEY"), store.engine.begin() as conn:
         conn.execute(text("INSERT INTO place_mentions (article_id, idx, start, \"end\", text, role, data) "
@@ -338,8 +340,32 @@ def test_postgres_round_trip_idempotency_and_reviews(pg_url: str) -> None:
         assert [(c.article_id, c.index) for c in pg.query_claims(source="MINISTRY")] == [(article_id, 0), (article_id, 1)]
     engine = create_engine(pg_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0004"
         assert conn.execute(text("SELECT pg_typeof(data)::text FROM claims LIMIT 1")).scalar() == "jsonb"
         published = conn.execute(text("SELECT published_at FROM articles")).scalar()
         assert published == datetime(2024, 3, 5, 12, 30, tzinfo=UTC)
     engine.dispose()
+
+
+def test_an_edited_post_is_found_by_its_url_and_updated_in_place(store: Store) -> None:
+    """A post (identified by its URL) whose text changed replaces its stored text, keeping the old one; a web
+    article with the same URL and another text is still another article."""
+    def post(text: str, edited: datetime | None) -> Extraction:
+        extraction = make_extraction(text=text, url="https://t.me/fiction_channel/77")
+        extraction.article.telegram = TelegramPost(message_id=77, channel="Fiction", edited=edited)
+        return extraction
+
+    first = store.upsert(post(TEXT, None))
+    edited_text = TEXT + " The ministry later named two more villages."
+    second = store.upsert(post(edited_text, datetime(2024, 3, 5, 13, tzinfo=UTC)))
+    assert (first.outcome, second.outcome, second.article_id) == ("new", "updated", first.article_id)
+    stored = store.get_extraction(first.article_id)
+    assert stored.article.text == edited_text and stored.article.telegram is not None
+    assert stored.article.telegram.edited == datetime(2024, 3, 5, 13, tzinfo=UTC)
+    assert store.upsert(post(TEXT, None)).outcome == "unchanged"  # an older export read again
+    assert store.get_extraction(first.article_id).article.text == edited_text
+    with Session(store.engine) as session:
+        row = session.get(ArticleRow, first.article_id)
+        assert row is not None and row.meta is not None and [v["text"] for v in row.meta["versions"]] == [TEXT]
+    web = store.upsert(make_extraction(text=TEXT + " Updated.", url="https://t.me/fiction_channel/77"))
+    assert web.outcome == "new" and store.counts()["articles"] == 2

@@ -1,9 +1,10 @@
 """The linking stage over stored claims: copies, then stories, then verdicts, incrementally.
 
-Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach) and the
-outlets and actor registries; writes ``articles.copy_of``, stories with their verdicts and each claim's story,
-stance and independent unit. Runs after ``ingest`` (``claimwatch link``); each run only does what is new, and
-``rebuild`` starts over (story ids come out the same for the same claims in the same order).
+Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach, the origin
+channel of a forwarded Telegram post) and the outlets and actor registries; writes ``articles.copy_of``, stories
+with their verdicts and each claim's story, stance and independent unit. Runs after ``ingest`` (``claimwatch
+link``); each run only does what is new, and ``rebuild`` starts over (story ids come out the same for the same
+claims in the same order).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ..actors import ActorRegistry, load_registry
+from ..model import Outlet
 from ..outlets import OutletRegistry, load_outlets
 from ..settings import Options
 from ..store import Store
@@ -52,10 +54,17 @@ class Context:
         self.actors: ActorRegistry = load_registry(options.actors or None)
 
     def outlet(self, article: db.ArticleInfo) -> OutletInfo:
+        """Whose voice an article is: its outlet's, or for a forwarded post the origin channel's (a forward is
+        never independent evidence, also when the original is not in the store to be found as its copy)."""
+        if article.forwarded_from:
+            found = self.outlets.match(name=article.forwarded_from)
+            return OutletInfo(article.forwarded_from) if found is None else self._info(found)
         found = self.outlets.match(article.url, article.outlet)
-        if found is None:
-            return OutletInfo(article.outlet)
-        return OutletInfo(found.key, found.affiliation, found.side, found.actor)
+        return OutletInfo(article.outlet) if found is None else self._info(found)
+
+    @staticmethod
+    def _info(outlet: Outlet) -> OutletInfo:
+        return OutletInfo(outlet.key, outlet.affiliation, outlet.side, outlet.actor)
 
     def article_facts(self, members: list[db.StoredMember], roots: dict[int, db.ArticleInfo]
                       ) -> list[tuple[db.StoredMember, Facts | None]]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
 from ..serialize import from_dict
-from .rows import outlet_values
+from .rows import outlet_values, telegram_of
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
 
@@ -28,6 +28,7 @@ class ArticleInfo:
     url: str | None
     outlet: str | None  #: the stored outlet name
     copy_of: int | None
+    forwarded_from: str | None = None  #: a forwarded Telegram post: the channel (or person) it comes from
 
 
 @dataclass(slots=True)
@@ -39,8 +40,9 @@ class StoredMember:
 
 
 def _info(row: ArticleRow) -> ArticleInfo:
+    post = telegram_of(row)
     return ArticleInfo(row.id, row.content_hash, row.published_at, row.url,
-                       row.outlet.name if row.outlet else None, row.copy_of)
+                       row.outlet.name if row.outlet else None, row.copy_of, post.forwarded_from if post else None)
 
 
 # ---------------------------------------------------------------------------------------------- copies
