@@ -4,7 +4,7 @@ Holds what an input says of an article besides its text, keyed by kind: ``{"tele
 channel, message id, edit time, forward and reply, media, links; :class:`claimwatch.model.TelegramPost`), and
 ``"versions"``: earlier texts of an article that was edited at its source (content hash, text, edit time).
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0004"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
