@@ -24,6 +24,7 @@ class Options:
     gazetteer_extra: str = ""
     gazetteer_path: str = ""
     disable: tuple[str, ...] = ()
+    api_reads_need_token: bool = False
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
