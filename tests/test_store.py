@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -328,44 +323,6 @@ def test_missing_article_is_a_key_error(store: Store) -> None:
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A private PostgreSQL on 127.0.0.1 for this module (skipped when initdb or psycopg is missing)."""
-    pytest.importorskip("psycopg")
-    if not shutil.which("initdb") or not shutil.which("pg_ctl"):
-        pytest.skip("PostgreSQL server binaries not installed")
-    folder = Path(tempfile.mkdtemp(prefix="claimwatch-pg-"))
-    data = folder / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser")
-        as_user = ["runuser", "-u", "postgres", "--"]
-        folder.chmod(0o777)
-    port = _free_port()
-    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=60)
-    try:
-        run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        run("pg_ctl", "-D", str(data), "-w", "-l", str(data.parent / "log"), "-o",
-            f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-    except (subprocess.SubprocessError, OSError) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {exc}")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], check=False,
-                       capture_output=True,
-                       timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
-
 
 def test_postgres_round_trip_idempotency_and_reviews(postgres_url: str) -> None:
     with Store(postgres_url) as pg:
