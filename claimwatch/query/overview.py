@@ -99,7 +99,9 @@ def _event_feature(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict
     claim.story, claim.verdict = stories.get(row.id, (None, None))
     article = Article(text="", title=row.title, url=row.url, outlet=row.outlet, published=row.published_at,
                       id=row.article_id)
-    feature = event_feature(claim, article, from_dict(Event, row.event))
+    index = row.event_index
+    event = claim.events[index] if 0 <= index < len(claim.events) else from_dict(Event, row.event)
+    feature = event_feature(claim, article, event)
     if feature is not None:
         feature["properties"].update({"claim_id": row.id, "claim_index": row.idx, "event_index": row.event_index})
     return feature
