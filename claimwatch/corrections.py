@@ -9,6 +9,7 @@ reapplies it whenever the article is extracted again. Stories are corrected in :
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from .model import Span
 from .records import actor_of, place_mention_of, source_of
 from .serialize import to_dict
 from .store.schema import ArticleRow, ClaimRow
+from .text.safe import has_controls
 
 if TYPE_CHECKING:
     from .store import Store
@@ -38,17 +40,36 @@ def check_field(field: str) -> str:
 
 def check_note(who: str, why: str | None) -> tuple[str, str]:
     """The analyst's name and reason, both required and printable (``why`` up to 2,000 characters)."""
-    if not who or not who.strip() or not who.isprintable() or len(who) > 200:
+    if not who or not who.strip() or has_controls(who) or len(who) > 200:
         raise ValueError("a correction needs the analyst's name (printable, at most 200 characters)")
     if why is None or not why.strip():
         raise ValueError("a correction needs a reason (why)")
-    if len(why) > MAX_WHY or not why.replace("\n", " ").isprintable():
+    if len(why) > MAX_WHY or has_controls(why, lines=True):
         raise ValueError(f"why must be printable text of at most {MAX_WHY} characters")
     return who.strip(), why.strip()
 
 
+def check_value(value: Any, depth: int = 0) -> Any:
+    """``value`` when it is plain JSON of printable text (at most 1,000 characters a string, 5 levels deep)."""
+    if depth > 5:
+        raise ValueError("the value is nested too deeply")
+    if isinstance(value, str) and (len(value) > 1000 or has_controls(value, lines=True)):
+        raise ValueError("text in a value must be printable, at most 1,000 characters")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers in a value must be finite")
+    if isinstance(value, list):
+        for item in value:
+            check_value(item, depth + 1)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_value(key, depth + 1)
+            check_value(item, depth + 1)
+    return value
+
+
 def stored_value(field: str, value: Any, text: str) -> Any:
     """``value`` (published shape) as the review stores it (the serialized record); spans checked in ``text``."""
+    check_value(value)
     if value is None:
         return None
     last = field.rsplit(".", 1)[-1]

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 from workbench_data import BELGOROD, KHARKIV, Fact, fill
 
+from claimwatch.query.filters import encode_cursor
 from claimwatch.records import claim_dict
 from claimwatch.settings import Options, load_options
 from claimwatch.store import Store
@@ -460,6 +461,10 @@ HOSTILE = [
     "/api/stories/..%2F..%2Fetc", "/api/stories/" + "s" * 40, "/api/articles/-3", "/api/map?layer=tiles",
     "/api/map?limit=6000", "/api/map?bbox=,,,", "/api/timeline?until=yesterday", "/api/places?limit=0",
     "/api/nowhere",
+    *(f"/api/{route}?cursor={encode_cursor(kind, value, last)}" for route, kind, value, last in [
+        ("claims", "claims", None, "abc"), ("claims", "claims", None, 2**70), ("claims", "claims", None, True),
+        ("claims", "claims", "9999-12-31T23:59:59-14:00", 5), ("claims", "claims", "yesterday", 5),
+        ("stories", "stories", None, "s\x00x"), ("stories", "stories", None, 7), ("map", "events", 5, 5)]),
 ]
 
 
@@ -482,6 +487,12 @@ def test_sql_in_a_value_is_only_a_value(client: TestClient, synthetic: Any, valu
     assert store.counts()["claims"] == len(facts)
 
 
+def test_the_last_representable_day_is_a_day_like_any_other(client: TestClient) -> None:
+    for url in ("/api/claims?until=9999-12-31", "/api/claims?since=0001-01-01", "/api/timeline?until=9999-12-31",
+                "/api/stories?until=9999-12-31", "/api/map?until=9999-12-31&dates=event"):
+        assert client.get(url).status_code == 200, url
+
+
 def test_bodies_that_are_too_large_or_too_deep_are_refused(writable: Any) -> None:
     store, _, _, client = writable
     headers = {**_auth(create_token(store, "erin")), "content-type": "application/json"}
@@ -489,6 +500,12 @@ def test_bodies_that_are_too_large_or_too_deep_are_refused(writable: Any) -> Non
     big = client.patch("/api/claims/1", content=b" " * 70_000, headers=headers)
     assert big.status_code == 413 and big.json()["error"]
     assert client.patch("/api/claims/1", content=b"{", headers=headers).status_code == 422
+    place = client.get("/api/articles/1").json()["places"][0]
+    for value in ({**place, "lat": float("nan")}, {**place, "name": "Kharkiv\x00"}, [[[[[[["deep"]]]]]]]):
+        body = json.dumps({"field": "events.0.place", "value": value, "why": "x"}).encode()
+        response = client.patch("/api/claims/1", content=body, headers=headers)
+        assert response.status_code == 400 and response.json()["error"], value
+    assert store.counts()["reviews"] == 0
 
 
 def test_security_headers_on_every_kind_of_response(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -612,6 +629,19 @@ def test_postgres_answers_as_sqlite(postgres_url: str, db_url: str) -> None:
             assert len({c["id"] for c in walked}) == 3 * N
     for u, lite, pg in zip(SAME_ON_BOTH, *answers, strict=True):
         assert lite == pg, u
+
+
+def test_postgres_refuses_hostile_inputs_with_4xx(postgres_url: str) -> None:
+    with Store(postgres_url) as store:
+        if not store.counts()["claims"]:
+            fill(store, 3)
+        client = TestClient(create_app(load_options(), store))
+        for url in [*HOSTILE, "/api/claims?outlet=%00", "/api/claims?q=a%00b"]:
+            response = client.get(url)
+            assert 400 <= response.status_code < 500, (url, response.status_code, response.text)
+        token = create_token(store, "pg-hostile")
+        body = {"field": "events.0.type", "value": "Battles\x00", "why": "x"}
+        assert client.patch("/api/claims/1", json=body, headers=_auth(token)).status_code == 400
 
 
 # ------------------------------------------------------------------------------------ the examples (model)

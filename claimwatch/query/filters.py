@@ -15,12 +15,14 @@ import base64
 import binascii
 import json
 import math
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, Literal
 
 from ..model import ClaimKind, Status
+from ..text.safe import has_controls
 
 #: page size when none is asked for, and the most one page may hold
 DEFAULT_LIMIT = 50
@@ -147,7 +149,7 @@ def _inert(text: str) -> str:
 def _text(name: str, value: str, limit: int) -> str:
     if len(value) > limit:
         raise FilterError(name, f"longer than {limit} characters")
-    if not value.isprintable():
+    if has_controls(value):
         raise FilterError(name, "contains control characters")
     return value
 
@@ -208,8 +210,12 @@ def encode_cursor(kind: str, value: str | None, last: int | str) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str, kind: str) -> tuple[str | None, Any]:
-    """``(sort value, id)`` out of a cursor of ``kind``; :class:`FilterError` for anything else."""
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def decode_cursor(cursor: str, kind: str, key: type = int) -> tuple[str | None, Any]:
+    """``(sort value, id)`` out of a cursor of ``kind`` whose ids are of type ``key`` (int, or str for story
+    ids); :class:`FilterError` for anything else."""
     if len(cursor) > MAX_CURSOR or not cursor.isascii():
         raise FilterError("cursor", "not a cursor of this list")
     try:
@@ -221,6 +227,8 @@ def decode_cursor(cursor: str, kind: str) -> tuple[str | None, Any]:
     _, value, last = data
     if value is not None and not isinstance(value, str):
         raise FilterError("cursor", "not a cursor of this list")
-    if isinstance(last, bool) or not isinstance(last, int | str) or (isinstance(last, str) and len(last) > 64):
+    if key is int and (isinstance(last, bool) or not isinstance(last, int) or not 0 <= last < 2**62):
+        raise FilterError("cursor", "not a cursor of this list")
+    if key is str and not (isinstance(last, str) and _KEY.fullmatch(last)):
         raise FilterError("cursor", "not a cursor of this list")
     return value, last

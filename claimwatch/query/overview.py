@@ -114,7 +114,7 @@ def _story_features(store: Store, f: Filters, cursor: str | None, limit: int
                       *story_filters(f, store.engine.dialect.name, place_scope(session, f))]
         query = select(StoryRow).where(*conditions)
         if cursor:
-            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "map-stories"))
+            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "map-stories", str))
         rows = list(session.scalars(query.order_by(*newest_first(StoryRow.first_seen, StoryRow.id))
                                     .limit(limit + 1)))
     page = rows[:limit]

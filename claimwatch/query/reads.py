@@ -65,9 +65,9 @@ def newest_first(time: Any, key: Any) -> tuple[Any, ...]:
     return time.is_(None), time.desc(), key.desc()
 
 
-def after(time: Any, key: Any, cursor: str, kind: str) -> ColumnElement[bool]:
+def after(time: Any, key: Any, cursor: str, kind: str, key_type: type = int) -> ColumnElement[bool]:
     """Rows that come after the cursor's row in :func:`newest_first` order."""
-    value, last = decode_cursor(cursor, kind)
+    value, last = decode_cursor(cursor, kind, key_type)
     if value is None:
         return and_(time.is_(None), key < last)
     instant = _instant(value)
@@ -81,9 +81,9 @@ def cursor_of(kind: str, time: datetime | None, key: int | str) -> str:
 def _instant(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise FilterError("cursor", "not a cursor of this list") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 # ---------------------------------------------------------------------------------------------- claims
@@ -160,7 +160,7 @@ def stories(store: Store, filters: Filters | None = None, cursor: str | None = N
     with Session(store.engine) as session:
         query = select(StoryRow).where(*story_filters(f, store.engine.dialect.name, place_scope(session, f)))
         if cursor:
-            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "stories"))
+            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "stories", str))
         rows = list(session.scalars(query.order_by(*newest_first(StoryRow.first_seen, StoryRow.id))
                                     .limit(limit + 1)))
         page = rows[:limit]

@@ -159,7 +159,7 @@ def published_between(first: Any, last: Any, f: Filters) -> list[ColumnElement[b
     out: list[ColumnElement[bool]] = []
     if f.since:
         out.append(last >= _midnight(f.since))
-    if f.until:
+    if f.until and f.until < date.max:
         out.append(first < _midnight(f.until + timedelta(days=1)))
     return out
 
