@@ -20,7 +20,9 @@ so a record looks the same wherever it is read::
                "stance", "copy_of", "unit", "content": span, "published"}], "history": [{"date", "verdict"}],
                "first_seen", "last_seen"}
 
-A mention the gazetteer did not resolve has the same place keys, its place fields null. Offsets point into the
+A mention the gazetteer did not resolve has the same place keys, its place fields null. ``span_of``,
+``source_of``, ``actor_of`` and ``place_mention_of`` read a span, source, actor or place back from its published
+shape (an analyst's correction arrives in it), raising ValueError for anything else. Offsets point into the
 stored article text. These are presentation choices (which fields, flattened how), kept out of ``model.py``;
 :mod:`claimwatch.serialize` is the other conversion, every field, for storing and rebuilding records.
 """
