@@ -163,10 +163,11 @@ def test_pages_visit_every_claim_once_newest_first_without_offset(client: TestCl
     dated = [p for p in published if p is not None]
     assert dated == sorted(dated, reverse=True) and published[len(dated):] == [None] * (len(published) - len(dated))
     pages = [(s, p) for s, p in statements if s.startswith("SELECT claims.id") and "ORDER BY" in s]
-    assert len(pages) == math.ceil(len(facts) / 4)
+    dated = [(s, p) for s, p in pages if "published_at IS NOT NULL" in s]
+    assert len(dated) == math.ceil(sum(1 for f in facts if f.published) / 4)
     # SQLAlchemy writes SQLite's LIMIT as "LIMIT ? OFFSET ?": the offset is always 0, the cursor does the paging
-    assert all(s.rstrip().endswith("LIMIT ? OFFSET ?") and p[-2:] == (5, 0) for s, p in pages)
-    assert all("articles.published_at < ?" in s for s, _ in pages[1:]) and "published_at < ?" not in pages[0][0]
+    assert all(s.rstrip().endswith("LIMIT ? OFFSET ?") and p[-1] == 0 for s, p in pages)
+    assert all("articles.published_at < ?" in s for s, _ in dated[1:]) and "published_at < ?" not in dated[0][0]
 
 
 def test_a_claim_is_its_export_record_with_its_ids(client: TestClient, synthetic: Any) -> None:

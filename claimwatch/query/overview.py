@@ -27,7 +27,7 @@ from ..serialize import from_dict
 from ..store.links import claim_stories
 from ..store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
 from .filters import FilterError, Filters
-from .reads import after, check_limit, claim_columns, cursor_of, newest_first, story_filters
+from .reads import Keyset, check_limit, claim_columns, cursor_of, in_order, page_keys, story_filters
 from .sql import (
     claim_and_event_filters,
     claim_filters,
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from ..store import Store
 
 Layer = Literal["events", "stories"]
+EVENTS = Keyset("events", ArticleRow.published_at, EventRow.id)
+MAP_STORIES = Keyset("map-stories", StoryRow.first_seen, StoryRow.id, str)
 #: features per map page when none is asked for, and the most one page may hold
 MAP_LIMIT = 1000
 MAX_MAP_LIMIT = 5000
@@ -72,24 +74,20 @@ def _event_features(store: Store, f: Filters, cursor: str | None, limit: int
                       *event_filters(located_events(), f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
         if f.dates == "published":
             conditions += published_between(ArticleRow.published_at, ArticleRow.published_at, f)
-        query = (select(EventRow.id.label("event_id"), EventRow.idx.label("event_index"),
-                        EventRow.data.label("event"), *claim_columns())
-                 .select_from(EventRow.__table__.join(claims_from(), ClaimRow.id == EventRow.claim_id))
-                 .where(*conditions))
-        if cursor:
-            query = query.where(after(ArticleRow.published_at, EventRow.id, cursor, "events"))
-        rows = session.execute(query.order_by(*newest_first(ArticleRow.published_at, EventRow.id))
-                               .limit(limit + 1)).all()
-        page = rows[:limit]
+        located = EventRow.__table__.join(claims_from(), ClaimRow.id == EventRow.claim_id)
+        keys, more = page_keys(session, select(EventRow.id).select_from(located).where(*conditions), EVENTS,
+                               cursor, limit)
+        rows = session.execute(select(EventRow.id.label("event_id"), EventRow.idx.label("event_index"),
+                                      EventRow.data.label("event"), *claim_columns())
+                               .select_from(located).where(EventRow.id.in_([k for k, _ in keys])))
+        page = in_order(rows, keys, lambda r: r.event_id)
         stories = claim_stories(session, sorted({r.id for r in page}))
     features = []
     for row in page:
         feature = _event_feature(row, stories)
         if feature is not None:
             features.append(feature)
-    last = page[-1] if page else None
-    following = cursor_of("events", last.published_at, last.event_id) if last and len(rows) > limit else None
-    return features, following
+    return features, cursor_of(EVENTS.kind, keys[-1][1], keys[-1][0]) if more else None
 
 
 def _event_feature(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[str, Any] | None:
@@ -112,15 +110,10 @@ def _story_features(store: Store, f: Filters, cursor: str | None, limit: int
     with Session(store.engine) as session:
         conditions = [StoryRow.lat.is_not(None), StoryRow.lon.is_not(None),
                       *story_filters(f, store.engine.dialect.name, place_scope(session, f))]
-        query = select(StoryRow).where(*conditions)
-        if cursor:
-            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "map-stories", str))
-        rows = list(session.scalars(query.order_by(*newest_first(StoryRow.first_seen, StoryRow.id))
-                                    .limit(limit + 1)))
-    page = rows[:limit]
-    last = page[-1] if page else None
-    following = cursor_of("map-stories", last.first_seen, last.id) if last and len(rows) > limit else None
-    return [story_feature(r) for r in page], following
+        keys, more = page_keys(session, select(StoryRow.id).where(*conditions), MAP_STORIES, cursor, limit)
+        rows = session.scalars(select(StoryRow).where(StoryRow.id.in_([k for k, _ in keys])))
+        features = [story_feature(r) for r in in_order(rows, keys, lambda r: r.id)]
+    return features, cursor_of(MAP_STORIES.kind, keys[-1][1], keys[-1][0]) if more else None
 
 
 def story_feature(row: StoryRow) -> dict[str, Any]:

@@ -2,14 +2,15 @@
 
 Reads the store through :mod:`.sql`'s predicates; writes the published shapes of :mod:`claimwatch.records`
 (a claim is exactly its ``claim_dict`` with its database ``id`` and its ``index`` in the article added first).
-Lists are newest first and paged by keyset: a page ends with the opaque cursor of its last row's sort key,
-``(publication time, claim id)`` for claims and ``(first seen, story id)`` for stories, and the next page is the
-rows after that key (no OFFSET, so a page costs the same however deep it is, and rows stored meanwhile never
-shift a page). Rows without a publication time come last.
+Lists are newest first and paged by keyset (:func:`page_rows`): a page ends with the opaque cursor of its last
+row's sort key, ``(publication time, claim id)`` for claims and ``(first seen, story id)`` for stories, and the
+next page is the rows after that key (no OFFSET, so a page costs the same however deep it is, and rows stored
+meanwhile never shift a page). Rows without a publication time come last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -60,18 +61,48 @@ def check_limit(limit: int, maximum: int = MAX_LIMIT) -> int:
 # ---------------------------------------------------------------------------------------------- keyset
 
 
-def newest_first(time: Any, key: Any) -> tuple[Any, ...]:
-    """The list order: publication time, newest first, undated last; then ``key`` descending."""
-    return time.is_(None), time.desc(), key.desc()
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """How a list is ordered: by ``time`` (newest first), then ``key`` (descending); rows without a time last."""
+
+    kind: str  #: the name a cursor of this list carries
+    time: Any
+    key: Any
+    key_type: type = int
 
 
-def after(time: Any, key: Any, cursor: str, kind: str, key_type: type = int) -> ColumnElement[bool]:
-    """Rows that come after the cursor's row in :func:`newest_first` order."""
-    value, last = decode_cursor(cursor, kind, key_type)
-    if value is None:
-        return and_(time.is_(None), key < last)
-    instant = _instant(value)
-    return or_(time < instant, and_(time == instant, key < last), time.is_(None))
+def page_keys(session: Session, query: Any, order: Keyset, cursor: str | None, limit: int
+              ) -> tuple[list[tuple[Any, Any]], bool]:
+    """The ``(key, time)`` of at most ``limit`` rows of ``query`` after ``cursor`` in ``order``, and whether more
+    follow; the caller then loads those rows by key.
+
+    Dated rows and undated ones are two range queries (``time < t OR (time = t AND key < k)``, then
+    ``time IS NULL AND key < k``) that select only the sort key, so the database walks its index in order and
+    leaves after ``limit`` rows: the position in the list never costs a scan of what came before it, and the
+    planner is not tempted to sort every row to fetch wide ones.
+    """
+    value, last = decode_cursor(cursor, order.kind, order.key_type) if cursor else (None, None)
+    keys = query.with_only_columns(order.key, order.time)
+    rows: list[tuple[Any, Any]] = []
+    if cursor is None or value is not None:
+        dated = keys.where(order.time.is_not(None))
+        if value is not None:
+            moment = _instant(value)
+            dated = dated.where(or_(order.time < moment, and_(order.time == moment, order.key < last)))
+        rows = [tuple(r) for r in session.execute(dated.order_by(order.time.desc(), order.key.desc())
+                                                  .limit(limit + 1))]
+    if len(rows) <= limit:
+        undated = keys.where(order.time.is_(None))
+        if last is not None and value is None:
+            undated = undated.where(order.key < last)
+        rows += [tuple(r) for r in session.execute(undated.order_by(order.key.desc()).limit(limit + 1 - len(rows)))]
+    return rows[:limit], len(rows) > limit
+
+
+def in_order(rows: Any, keys: list[tuple[Any, Any]], key: Callable[[Any], Any]) -> list[Any]:
+    """``rows`` (loaded by key) in the order of ``keys``."""
+    by_key = {key(r): r for r in rows}
+    return [by_key[k] for k, _ in keys if k in by_key]
 
 
 def cursor_of(kind: str, time: datetime | None, key: int | str) -> str:
@@ -84,6 +115,10 @@ def _instant(value: str) -> datetime:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise FilterError("cursor", "not a cursor of this list") from None
+
+
+CLAIMS = Keyset("claims", ArticleRow.published_at, ClaimRow.id)
+STORIES_ORDER = Keyset("stories", StoryRow.first_seen, StoryRow.id, str)
 
 
 # ---------------------------------------------------------------------------------------------- claims
@@ -110,18 +145,14 @@ def claims(store: Store, filters: Filters | None = None, cursor: str | None = No
     f = filters or Filters()
     check_limit(limit)
     with Session(store.engine) as session:
-        query = (select(*claim_columns()).select_from(claims_from())
+        query = (select(ClaimRow.id).select_from(claims_from())
                  .where(*claim_and_event_filters(f, store.engine.dialect.name, place_scope(session, f))))
-        if cursor:
-            query = query.where(after(ArticleRow.published_at, ClaimRow.id, cursor, "claims"))
-        rows = session.execute(query.order_by(*newest_first(ArticleRow.published_at, ClaimRow.id))
-                               .limit(limit + 1)).all()
-        page = rows[:limit]
-        stories = claim_stories(session, [r.id for r in page])
-        items = [claim_record(r, stories) for r in page]
-    last = page[-1] if page else None
-    following = cursor_of("claims", last.published_at, last.id) if last is not None and len(rows) > limit else None
-    return Page(items, following)
+        keys, more = page_keys(session, query, CLAIMS, cursor, limit)
+        ids = [k for k, _ in keys]
+        rows = session.execute(select(*claim_columns()).select_from(claims_from()).where(ClaimRow.id.in_(ids)))
+        stories = claim_stories(session, ids)
+        items = [claim_record(r, stories) for r in in_order(rows, keys, lambda r: r.id)]
+    return Page(items, cursor_of(CLAIMS.kind, keys[-1][1], keys[-1][0]) if more else None)
 
 
 def claim(store: Store, claim_id: int) -> dict[str, Any] | None:
@@ -158,17 +189,12 @@ def stories(store: Store, filters: Filters | None = None, cursor: str | None = N
     f = filters or Filters()
     check_limit(limit)
     with Session(store.engine) as session:
-        query = select(StoryRow).where(*story_filters(f, store.engine.dialect.name, place_scope(session, f)))
-        if cursor:
-            query = query.where(after(StoryRow.first_seen, StoryRow.id, cursor, "stories", str))
-        rows = list(session.scalars(query.order_by(*newest_first(StoryRow.first_seen, StoryRow.id))
-                                    .limit(limit + 1)))
-        page = rows[:limit]
+        query = select(StoryRow.id).where(*story_filters(f, store.engine.dialect.name, place_scope(session, f)))
+        keys, more = page_keys(session, query, STORIES_ORDER, cursor, limit)
+        rows = session.scalars(select(StoryRow).where(StoryRow.id.in_([k for k, _ in keys])))
         look = outlet_lookup(outlets)
-        items = [story_dict(story_record(session, row, look)) for row in page]
-    last = page[-1] if page else None
-    following = cursor_of("stories", last.first_seen, last.id) if last is not None and len(rows) > limit else None
-    return Page(items, following)
+        items = [story_dict(story_record(session, row, look)) for row in in_order(rows, keys, lambda r: r.id)]
+    return Page(items, cursor_of(STORIES_ORDER.kind, keys[-1][1], keys[-1][0]) if more else None)
 
 
 def story(store: Store, story_id: str, outlets: OutletRegistry | None = None) -> dict[str, Any] | None:
