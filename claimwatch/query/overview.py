@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..export.geojson import event_feature
@@ -149,41 +149,31 @@ def timeline(store: Store, filters: Filters | None = None) -> dict[str, Any]:
         scope = place_scope(session, f)
         matching = select(ClaimRow.id).select_from(claims_from()).where(*claim_and_event_filters(f, dialect, scope))
         total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-        on_events = event_filters(located_events(), f, scope)
-        if f.dates == "event":
-            day = func.substr(EventRow.date_start, 1, 10)
-            source = claims_from().join(EventRow.__table__, EventRow.claim_id == ClaimRow.id)
-            dated = [EventRow.date_start >= "0", func.length(EventRow.date_start) >= 10, *on_events]
-        else:
-            day = _utc_day(ArticleRow.published_at, dialect)
-            source = claims_from()
-            dated = [ArticleRow.published_at.is_not(None)]
+        day, source, typed, dated = _days_of(f, dialect, event_filters(located_events(), f, scope))
         base = [ClaimRow.id.in_(matching), *dated]
-        claims_per_day = session.execute(select(day, func.count(ClaimRow.id.distinct())).select_from(source)
-                                         .where(*base).group_by(day)).all()
-        events = EventRow.__table__ if f.dates == "event" else None
-        by_type = session.execute(_per_day_by(day, EventRow.type, source, base, events, on_events)).all()
+        per_day = session.execute(select(day, func.count(ClaimRow.id.distinct())).select_from(source)
+                                  .where(*base).group_by(day)).all()
+        by_type = session.execute(select(day, EventRow.type, func.count(ClaimRow.id.distinct())).select_from(typed)
+                                  .where(*base).group_by(day, EventRow.type)).all()
         side = side_of(StoryClaimRow.unit)
         with_side = source.outerjoin(StoryClaimRow.__table__, StoryClaimRow.claim_id == ClaimRow.id)
         by_side = session.execute(select(day, side, func.count(ClaimRow.id.distinct())).select_from(with_side)
                                   .where(*base).group_by(day, side)).all()
-        dated_claims = session.scalar(select(func.count(ClaimRow.id.distinct())).select_from(source).where(*base))
-    return {"dates": f.dates, "claims": total, "undated": total - (dated_claims or 0),
-            "days": _days(claims_per_day, by_type, by_side)}
+        on_a_day = session.scalar(select(func.count(ClaimRow.id.distinct())).select_from(source).where(*base))
+    return {"dates": f.dates, "claims": total, "undated": total - (on_a_day or 0),
+            "days": _days(per_day, by_type, by_side)}
 
 
-def _per_day_by(day: Any, column: Any, source: Any, base: list[Any], events: Any, on_events: list[Any]) -> Any:
-    """Claims per (day, event type): over the joined events (event dates), else over a claim's passing events."""
-    if events is None:
-        source = source.outerjoin(EventRow.__table__, (EventRow.claim_id == ClaimRow.id) & _all(on_events))
-    return select(day, column, func.count(ClaimRow.id.distinct())).select_from(source).where(*base).group_by(
-        day, column)
-
-
-def _all(conditions: list[Any]) -> Any:
-    from sqlalchemy import and_, true
-
-    return and_(true(), *conditions)
+def _days_of(f: Filters, dialect: str, on_events: list[Any]) -> tuple[Any, Any, Any, list[Any]]:
+    """How the timeline finds a claim's day: the day expression, the FROM clause it reads (claims with their
+    dated events for event dates), the same with the events whose type counts, and what makes a row dated."""
+    if f.dates == "event":
+        source = claims_from().join(EventRow.__table__, EventRow.claim_id == ClaimRow.id)
+        dated = [EventRow.date_start >= "0", func.length(EventRow.date_start) >= 10, *on_events]
+        return func.substr(EventRow.date_start, 1, 10), source, source, dated
+    source = claims_from()
+    typed = source.outerjoin(EventRow.__table__, and_(EventRow.claim_id == ClaimRow.id, *on_events))
+    return _utc_day(ArticleRow.published_at, dialect), source, typed, [ArticleRow.published_at.is_not(None)]
 
 
 def _utc_day(column: Any, dialect: str) -> Any:
