@@ -67,6 +67,69 @@ def serve(
         uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
 
 
+# -- query --------------------------------------------------------------------------------------------
+
+QUERY_KINDS = ("claims", "stories", "places", "map", "timeline")
+
+
+@app.command("query")
+def query_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=", ".join(QUERY_KINDS))],
+    where: Annotated[list[str] | None, typer.Option("--where", "-w", metavar="NAME=VALUE",
+                                                    help="a filter, as the API's query parameters "
+                                                         "(status=denied, q=village, bbox=W,S,E,N…)")] = None,
+    limit: Annotated[str | None, typer.Option("--limit", metavar="N", help="page size")] = None,
+    cursor: Annotated[str | None, typer.Option("--cursor", metavar="C", help="the `next` of the last page")] = None,
+    layer: Annotated[str, typer.Option("--layer", help="map: events or stories")] = "events",
+    db: DbOpt = None,
+) -> None:
+    """Print what GET /api/KIND returns for the same filters, as JSON (the same library functions)."""
+    from . import query
+    from .outlets import load_outlets
+
+    state = _state(ctx, db)
+    try:
+        if kind not in QUERY_KINDS:
+            raise query.FilterError("KIND", f"one of {', '.join(QUERY_KINDS)}")
+        filters = query.parse_filters(_pairs(where or []))
+        with _opened(state) as store:
+            result = _run_query(store, kind, filters, limit, cursor, layer, load_outlets(state.options.outlets or None))
+    except query.FilterError as exc:
+        state.err.print(f"[red]error:[/] {_safe(str(exc))}")
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
+def _pairs(where: list[str]) -> list[tuple[str, str]]:
+    from .query import FilterError
+
+    out = []
+    for item in where:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise FilterError(name, "expected NAME=VALUE")
+        out.append((name.strip(), value))
+    return out
+
+
+def _run_query(store: Any, kind: str, filters: Any, limit: str | None, cursor: str | None, layer: str,
+               outlets: Any) -> Any:
+    from . import query
+
+    if kind == "map":
+        size = query.parse_limit(limit, query.MAP_LIMIT, query.MAX_MAP_LIMIT)
+        return query.map_features(store, filters, layer=layer, cursor=cursor, limit=size)
+    if kind == "timeline":
+        return query.timeline(store, filters)
+    if kind == "places":
+        return {"items": query.places(store, filters, query.parse_limit(limit))}
+    lister = query.claims if kind == "claims" else query.stories
+    extra = {"outlets": outlets} if kind == "stories" else {}
+    page = lister(store, filters, cursor, query.parse_limit(limit), **extra)
+    return {"items": page.items, "next": page.next}
+
+
 # -- tokens -------------------------------------------------------------------------------------------
 
 @token_app.command("create")

@@ -589,6 +589,28 @@ def test_token_and_review_commands(tmp_path: Path) -> None:
     assert runner.invoke(app, ["--db", url, "token", "revoke", "fay"]).exit_code == 1
 
 
+@pytest.mark.parametrize("args", [["claims", "-w", "status=denied", "-w", "country=RU", "--limit", "4"],
+                                  ["stories", "--where", "side=ukraine"], ["timeline", "-w", "dates=event"],
+                                  ["places", "-w", "q=lighthouse"], ["map", "--layer", "stories", "--limit", "2"]])
+def test_the_query_command_prints_what_the_api_returns(tmp_path: Path, args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from claimwatch.cli import app
+
+    url = f"sqlite:///{tmp_path / 'query.db'}"
+    with Store(url) as store:
+        fill(store, 6)
+        client = TestClient(create_app(load_options(), store))
+        params = [a.split("=", 1) for a in args[2::2] if "=" in a]
+        extra = {a: b for a, b in zip(args[1::2], args[2::2], strict=False) if a in ("--limit", "--layer")}
+        query = "&".join([f"{k}={quote(v)}" for k, v in params] + [f"{k[2:]}={v}" for k, v in extra.items()])
+        expected_body = client.get(f"/api/{args[0]}?{query}").json()
+    printed = CliRunner().invoke(app, ["--db", url, "query", *args])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout) == expected_body
+    assert CliRunner().invoke(app, ["--db", url, "query", "claims", "-w", "limit=5"]).exit_code == 2
+
+
 def test_serve_stays_on_loopback_unless_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
     from typer.testing import CliRunner
