@@ -615,7 +615,8 @@ def doctor(ctx: typer.Context, db: DbOpt = None) -> None:
     state.out.print("[green]all required checks passed[/]")
 
 
-from . import cli_link  # noqa: F401 - registers link, stories and story on ``app``
+# registers link, stories, story and rate (cli_link); serve, token and review (cli_web) on ``app``
+from . import cli_link, cli_web  # noqa: F401
 
 
 def main() -> None:

@@ -55,8 +55,15 @@ def _is_bytes(hint: Any) -> bool:
     return _is_union(hint) and bytes in typing.get_args(hint)
 
 
+@cache
 def _is_union(hint: Any) -> bool:
     return typing.get_origin(hint) in (Union, types.UnionType)
+
+
+@cache
+def _generic(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``(origin, args)`` of a type hint (cached: rebuilding records asks for them per field and per value)."""
+    return typing.get_origin(hint), typing.get_args(hint)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -104,16 +111,16 @@ def _convert(hint: Any, value: Any) -> Any:
         return _convert_union(hint, value)
     if value is None:
         return None
-    origin = typing.get_origin(hint)
+    origin, args = _generic(hint)
     if origin is not None:
-        return _convert_generic(origin, typing.get_args(hint), value)
+        return _convert_generic(origin, args, value)
     if isinstance(hint, type):
         return _convert_type(hint, value)
     return value
 
 
 def _convert_union(hint: Any, value: Any) -> Any:
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    args = [a for a in _generic(hint)[1] if a is not type(None)]
     if value is None:
         return None
     errors = []

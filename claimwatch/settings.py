@@ -26,6 +26,7 @@ class Options:
     disable: tuple[str, ...] = ()
     channel_username: str = ""
     channel_map: str = ""
+    api_reads_need_token: bool = False
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

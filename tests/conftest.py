@@ -1,4 +1,5 @@
-"""Shared fixtures: options, the spaCy pipeline (loaded once per session), example paths, scratch databases.
+"""Shared fixtures: options, the spaCy pipeline (loaded once per session), example paths, scratch databases,
+a private PostgreSQL server (module scope; skipped when its binaries are missing).
 
 Tests never touch the network or ``/work/shared/datasets``; fixtures are short fictional texts.
 
@@ -96,6 +97,8 @@ def db_url(tmp_path: Path) -> str:
     """A fresh SQLite database URL in the test's temporary folder."""
     return f"sqlite:///{tmp_path / 'cw.db'}"
 
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -75,20 +75,24 @@ def _feature(mention: PlaceMention, properties: dict[str, Any]) -> dict[str, Any
             "properties": properties}
 
 
+def event_feature(claim: Claim, article: Article, event: Event) -> dict[str, Any] | None:
+    """The Feature of one event of ``claim`` (None when its place is not located)."""
+    if event.place is None or not _located(event.place):
+        return None
+    props = {**_event_properties(event), **_claim_properties(claim, article), "place": place_dict(event.place)}
+    props["evidence"] = {"trigger": _offsets(event.trigger), "content": _offsets(claim.content),
+                         "place": _offsets(event.place.span),
+                         "source": _offsets(claim.source.span) if claim.source else None}
+    return _feature(event.place, props)
+
+
 def event_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
     """One Feature per event with a located place."""
-    article = extraction.article
     for claim in extraction.claims:
         for event in claim.events:
-            if not _located(event.place):
-                continue
-            assert event.place is not None
-            props = {**_event_properties(event), **_claim_properties(claim, article),
-                     "place": place_dict(event.place)}
-            props["evidence"] = {"trigger": _offsets(event.trigger), "content": _offsets(claim.content),
-                                 "place": _offsets(event.place.span),
-                                 "source": _offsets(claim.source.span) if claim.source else None}
-            yield _feature(event.place, props)
+            feature = event_feature(claim, extraction.article, event)
+            if feature is not None:
+                yield feature
 
 
 def claim_features(extraction: Extraction) -> Iterator[dict[str, Any]]:

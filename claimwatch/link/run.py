@@ -241,7 +241,7 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], e
     v = verdict(facts, stances)
     where = story.where
     published = [f.published for f in facts if f.published is not None]
-    db.save_story(session, {
+    db.save_story(session, db.with_override({
         "id": story.id, "family": story.family, "event_type": story.event_type, "sub_type": story.sub_type,
         "geonameid": where.geonameid if where else None, "place_name": where.name if where else None,
         "admin1": where.admin1 if where else None, "country": where.country if where else None,
@@ -253,7 +253,7 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]], e
         "first_seen": min(published) if published else None, "last_seen": max(published) if published else None,
         "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
         "data": _verdict_data(v, members),
-    })
+    }, db.verdict_override(session, story.id)))
     for m, stance in zip(story.members, stances, strict=True):
         ids = members.get(m.facts.key)
         if ids is None:

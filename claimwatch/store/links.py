@@ -250,3 +250,26 @@ def story_reviews(session: Session, story_id: str | None = None) -> list[StoryRe
     if story_id is not None:
         query = query.where(StoryReviewRow.story_id == story_id)
     return list(session.scalars(query))
+
+
+def verdict_override(session: Session, story_id: str) -> StoryReviewRow | None:
+    """The latest analyst's verdict for ``story_id`` (None: never set, or cleared by a null verdict)."""
+    latest = session.scalars(select(StoryReviewRow).where(StoryReviewRow.story_id == story_id,
+                                                          StoryReviewRow.field == "verdict")
+                             .order_by(StoryReviewRow.id.desc()).limit(1)).first()
+    return latest if latest is not None and latest.value is not None else None
+
+
+def with_override(values: dict[str, Any], review: StoryReviewRow | None) -> dict[str, Any]:
+    """A story row's ``values`` (verdict and data as linking computed them) with an analyst's verdict in place
+    of the computed one; ``data["computed"]`` keeps linking's verdict and reason, ``data["override"]`` the
+    analyst's. Without a review: the computed values as they are."""
+    data = dict(values.get("data") or {})
+    computed = data.pop("computed", None) or {"verdict": values.get("verdict"), "why": data.get("why")}
+    data.pop("override", None)
+    if review is None:
+        return {**values, "verdict": computed["verdict"], "data": {**data, "why": computed["why"]}}
+    at = review.at.isoformat() if review.at else None
+    data.update(computed=computed, override={"verdict": review.value, "who": review.who, "at": at, "why": review.why},
+                why=f"set by {review.who}: {review.why or 'no reason given'}")
+    return {**values, "verdict": review.value, "data": data}

@@ -126,6 +126,10 @@ def event_values(event: Event) -> dict[str, Any]:
         "geonameid": place.geonameid if place else None,
         "lat": place.lat if place else None,
         "lon": place.lon if place else None,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "actor1": event.actor1.actor_id if event.actor1 else None,
+        "actor2": event.actor2.actor_id if event.actor2 else None,
         "data": to_dict(event),
     }
 
