@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .about import supersedes
 from .model import Article, Extraction, ItemError, Skipped
-from .pipeline import Pipeline
+from .pipeline import Pipeline, batches
 from .readers.files import read_paths
 from .settings import Options
 from .store import Store
@@ -86,7 +86,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
             else:
                 yield item
 
-    for batch in _batches(pending(), options.batch_size):
+    for batch in batches(pending(), options.batch_size):
         for result in _extract(pipeline, batch):
             report(*(("error", result) if isinstance(result, ItemError) else _save(store, result, force)))
     return summary
@@ -100,17 +100,6 @@ def _guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article
         log.warning("reading stopped early: %s: %s", type(exc).__name__, exc)
         log.debug("reader failure", exc_info=exc)
         yield ItemError("(reader)", f"reading stopped early: {type(exc).__name__}: {printable(str(exc))[:200]}")
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _extract(pipeline: Pipeline, batch: list[Article]) -> Iterator[Extraction | ItemError]:

@@ -151,7 +151,7 @@ class Pipeline:
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
         """Batched extraction (the parse takes each batch of one language in one go), results in input order;
         an article that fails in some stage yields an ItemError naming it, and the rest go on."""
-        for batch in _batches(articles, self.options.batch_size):
+        for batch in batches(articles, self.options.batch_size):
             prepared = [self._prepare(a) for a in batch]
             failed: dict[int, ItemError] = {}
             by_language: dict[str, list[Analysis]] = {}
@@ -221,7 +221,8 @@ def _language_code(value: str | None) -> str:
     return code if code.isalpha() and len(code) in (2, 3) else ""
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read lazily."""
     batch: list[Article] = []
     for item in items:
         batch.append(item)
