@@ -20,11 +20,13 @@ from . import nlp as nlp_mod
 from .about import pipeline_version
 from .actors import ActorRegistry, load_registry
 from .extract.attribution import AttributionStage
+from .extract.attribution.slavic import SlavicAttributionStage
 from .extract.events import EventsStage, TerritoryStage
 from .extract.status import StatusStage
 from .geo import Geoparser, GeoStage
 from .model import Article, Extraction, ItemError
 from .nlp.parse import ParseStage
+from .nlp.slavic import SlavicParseStage
 from .settings import Options, load_options
 from .stage import Analysis, PipelineError, Stage, check, unknown_names, without
 
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
+
+#: languages with their own parse and attribution stages (:mod:`claimwatch.nlp.slavic`)
+SLAVIC = ("ru", "uk")
 
 
 class Pipeline:
@@ -79,6 +84,11 @@ class Pipeline:
 
     def default_stages(self, language: str) -> list[Stage]:
         """The stages a language gets unless the caller gave its own list."""
+        actors = lambda: self.actors
+        if language in SLAVIC:
+            return [SlavicParseStage(language, self.options.batch_size), SlavicAttributionStage(language),
+                    StatusStage(language), EventsStage(actors), GeoStage(lambda: self.geoparser),
+                    TerritoryStage(actors)]
         if language == "en":
             parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
                                                  "entity rules", self.options.batch_size)
@@ -86,7 +96,6 @@ class Pipeline:
             parse = ParseStage(lambda: self.parser_for(language), f"spaCy tokenizer and sentence splitter "
                                                                   f"({language}); no tagger or parser yet",
                                self.options.batch_size)
-        actors = lambda: self.actors
         return [parse, AttributionStage(), StatusStage(), EventsStage(actors),
                 GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
 

@@ -57,6 +57,7 @@ _FEATS = (("Case", {"nomn": "Nom", "gent": "Gen", "gen2": "Gen", "datv": "Dat", 
           ("Tense", {"past": "Past", "pres": "Pres", "futr": "Fut"}),
           ("Aspect", {"perf": "Perf", "impf": "Imp"}),
           ("Voice", {"pssv": "Pass"}))
+_VERB_FORMS = {"INFN": "Inf", "PRTF": "Part", "PRTS": "Part", "GRND": "Conv", "VERB": "Fin"}
 _ENT_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 
 
@@ -110,6 +111,9 @@ class Morphology:
         elif pos == "CCONJ" and fold(word) in _SUBORDINATORS:
             pos = "SCONJ"
         feats = "|".join(f"{name}={values[g]}" for name, values in _FEATS for g in grammemes if g in values)
+        form = _VERB_FORMS.get(str(tag.POS))
+        if form:
+            feats = f"{feats}|VerbForm={form}" if feats else f"VerbForm={form}"
         return Reading(pos, fold(best.normal_form) if pos not in ("PUNCT", "SYM") else word, feats)
 
     def lemmas(self, word: str) -> tuple[str, ...]:
