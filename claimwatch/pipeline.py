@@ -22,6 +22,7 @@ from .actors import ActorRegistry, load_registry
 from .extract.attribution import AttributionStage
 from .extract.attribution.slavic import SlavicAttributionStage
 from .extract.events import EventsStage, TerritoryStage
+from .extract.events.slavic import SlavicEventsStage
 from .extract.status import StatusStage
 from .geo import Geoparser, GeoStage
 from .model import Article, Extraction, ItemError
@@ -87,7 +88,7 @@ class Pipeline:
         actors = lambda: self.actors
         if language in SLAVIC:
             return [SlavicParseStage(language, self.options.batch_size), SlavicAttributionStage(language),
-                    StatusStage(language), EventsStage(actors), GeoStage(lambda: self.geoparser),
+                    StatusStage(language), SlavicEventsStage(language, actors), GeoStage(lambda: self.geoparser),
                     TerritoryStage(actors)]
         if language == "en":
             parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
