@@ -122,19 +122,31 @@ class Morphology:
         got = self._lemmas.get(word)
         if got is None:
             parses = self._analyzer.parse(word)
-            ordered = sorted(parses, key=lambda p: ("Geox" not in p.tag, -p.score))
+            ordered = sorted(parses, key=lambda p: ("Geox" not in p.tag.grammemes, -p.score))
             got = tuple(dict.fromkeys(fold(p.normal_form) for p in ordered))
             if len(self._lemmas) >= _CACHE_MAX:
                 self._lemmas.clear()
             self._lemmas[word] = got
         return got
 
+    def tags(self, word: str) -> tuple[frozenset[str], ...]:
+        """The grammemes of every reading of ``word``, best first."""
+        return tuple(frozenset(p.tag.grammemes) for p in self._analyzer.parse(word))
+
+    def has(self, word: str, grammeme: str) -> bool:
+        """Whether the best noun reading of ``word`` has ``grammeme`` ("masc", "femn"...)."""
+        for p in self._analyzer.parse(word):
+            if p.tag.POS == "NOUN":
+                return grammeme in p.tag.grammemes
+        return False
+
     def inflect(self, word: str, grammemes: frozenset[str]) -> str | None:
         """``word`` put into the form ``grammemes`` names ({"nomn", "femn", "sing"}), or None."""
-        for p in self._analyzer.parse(word):
-            got = p.inflect(set(grammemes))
-            if got is not None:
-                return str(got.word)
+        for wanted in (set(grammemes), set(grammemes) - {"sing"}):  # Ukrainian feminines carry no "sing"
+            for p in self._analyzer.parse(word):
+                got = p.inflect(wanted)
+                if got is not None:
+                    return str(got.word)
         return None
 
 
