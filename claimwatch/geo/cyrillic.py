@@ -189,6 +189,8 @@ def _level_list(doc: Doc, i: int, morph: Morphology) -> list[Found]:
 
 def _street(doc: Doc, i: int) -> Found | None:
     """A name next to a street word: the whole is a facility, not the town the name is taken from."""
+    if doc[i].pos_ in ("ADP", "CCONJ", "SCONJ", "PRON", "PART", "ADV"):
+        return None
     if i + 1 < len(doc) and (_lemma(doc[i + 1]) in STREETS or fold(doc[i + 1].text).rstrip(".") in STREETS):
         return _found(doc, i, i + 2, (), facility=True)
     if i > 0 and (_lemma(doc[i - 1]) in STREETS or fold(doc[i - 1].text) in STREETS):
