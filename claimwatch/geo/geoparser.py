@@ -87,7 +87,7 @@ class Geoparser:
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
         """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""
         keys: list[tuple[str, ...]] | None = None
-        if doc.lang_ in CYRILLIC:
+        if doc.lang_ in CYRILLIC and doc.has_annotation("POS"):  # a doc of claimwatch.nlp.slavic
             cyrillic = self.detect_cyrillic(doc)
             found, keys = [f.toponym for f in cyrillic], [f.keys for f in cyrillic]
         else:

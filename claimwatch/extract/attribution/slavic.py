@@ -112,7 +112,7 @@ def _trailer(text: str, sent: _Sentence, lists: WordLists) -> _Found | None:
     """"…, — Минобороны." / "…, — заявил X.": a dash near the end of the sentence's line, after a comma, a closing
     quotation mark, a full stop or markdown, with a short source after it."""
     for k in range(len(sent) - 1, 0, -1):
-        if sent.words[k] not in _DASHES or len(sent) - k - 1 > _MAX_TRAILER:
+        if sent.words[k] not in _DASHES or _visible(sent, k + 1) > _MAX_TRAILER:
             continue
         before = sent.tokens[k - 1].text
         if not (before in (",", ".", "»", "”", "\"", "!", "?") or set(before) <= {"*", "_"}):
@@ -268,6 +268,19 @@ def _line_start(text: str, pos: int) -> int:
     return pos
 
 
+def _visible(sent: _Sentence, k: int) -> int:
+    """Tokens from ``k`` to the sentence end, a markdown link's target ("](https://…)") not counted."""
+    count, j = 0, k
+    while j < len(sent):
+        if sent.tokens[j].text == "]" and j + 1 < len(sent) and sent.tokens[j + 1].text == "(":
+            close = next((m for m in range(j + 2, len(sent)) if sent.tokens[m].text == ")"), len(sent) - 1)
+            j = close + 1
+            continue
+        count += 1
+        j += 1
+    return count
+
+
 def _skip_link_open(sent: _Sentence, k: int) -> int:
     while k < len(sent) and (sent.tokens[k].text == _LINK_OPEN or set(sent.tokens[k].text) <= {"*", "_"}):
         k += 1
@@ -323,7 +336,7 @@ def _name_like(sent: _Sentence, k: int, end: int) -> bool:
         return False
     if any(t.pos_ == "VERB" and "VerbForm=Fin" in str(t.morph) for t in toks):
         return False
-    return any(t.pos_ in ("NOUN", "PROPN", "PRON", "X") or t.text[:1].isupper() for t in toks)
+    return any(t.pos_ in ("NOUN", "PROPN", "PRON", "X", "ADJ") or t.text[:1].isupper() for t in toks)
 
 
 def _is_pronoun(text: str, span: tuple[int, int], lists: WordLists) -> bool:
