@@ -146,12 +146,15 @@ def _plausible(doc: Doc, start: int, end: int, entries: list[Entry], morph: Morp
     sentence start, and never a person's name."""
     word = doc[start].text
     tags = morph.tags(word)
+    before = fold(doc[start - 1].text) if start > 0 else ""
+    listed = before in _JOINERS and start > 1 and doc[start - 2].text[:1].isupper()
+    if before in PLACE_PREPOSITIONS or listed:
+        return True  # "в Киеве", "у Києві та Харкові": the Ukrainian dictionary reads them as people
     if end - start == 1 and tags and tags[0] & _PERSON and not any("Geox" in t for t in tags):
         return False
     if end - start == 1 and doc[start].ent_type_ == "PERSON":
         return False
-    before = fold(doc[start - 1].text) if start > 0 else ""
-    if any("Geox" in t for t in tags) or before in PLACE_PREPOSITIONS or end - start > 1:
+    if any("Geox" in t for t in tags) or end - start > 1:
         return True
     if doc[start].is_sent_start:
         return any(e.kind in ("country", "region") for e in entries)
@@ -166,12 +169,15 @@ def _level_list(doc: Doc, i: int, morph: Morphology) -> list[Found]:
     """"Сумской, Черниговской и Киевской областями", "Запорожском направлении", "Черном море": adjectives
     joined by commas and conjunctions before a level word; one mention per adjective, keyed by the adjective
     in the level word's gender and the level word's nominative."""
+    def adjective(k: int) -> bool:
+        return doc[k].pos_ == "ADJ" or doc[k].is_alpha and any("ADJF" in t for t in morph.tags(doc[k].text))
+
     adjectives: list[int] = []
     j = i
-    while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text[:1].isupper():
+    while j < len(doc) and doc[j].text[:1].isupper() and adjective(j):
         adjectives.append(j)
         j += 1
-        if j < len(doc) and fold(doc[j].text) in _JOINERS and j + 1 < len(doc) and doc[j + 1].pos_ == "ADJ":
+        if j < len(doc) and fold(doc[j].text) in _JOINERS and j + 1 < len(doc) and adjective(j + 1):
             j += 1
     if not adjectives or j >= len(doc):
         return []

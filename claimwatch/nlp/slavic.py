@@ -111,7 +111,7 @@ class Morphology:
         elif pos == "CCONJ" and fold(word) in _SUBORDINATORS:
             pos = "SCONJ"
         feats = "|".join(f"{name}={values[g]}" for name, values in _FEATS for g in grammemes if g in values)
-        form = _VERB_FORMS.get(str(tag.POS))
+        form = "Part" if "Impe" in grammemes else _VERB_FORMS.get(str(tag.POS))  # "оголошено": impersonal
         if form:
             feats = f"{feats}|VerbForm={form}" if feats else f"VerbForm={form}"
         return Reading(pos, fold(best.normal_form) if pos not in ("PUNCT", "SYM") else word, feats)

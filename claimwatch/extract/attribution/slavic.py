@@ -434,6 +434,9 @@ def _subject(sent: _Sentence, k: int, lists: WordLists) -> tuple[int, int] | Non
         j += 1
     if j >= k or not _name_like(sent, j, k):
         return None
+    if j > 0 and sent.tokens[j - 1].pos_ == "ADP" and not (
+            sent.words[j - 1] in ("в", "во", "у") and "Number=Plur" in str(verb.morph)):
+        return None  # "На фронте сообщил": a place, no speaker; "В Кремле заявили": the Kremlin
     return sent.start(j), sent.end(k - 1)
 
 
