@@ -3,7 +3,7 @@ characters per second.
 
     python bench/languages.py [--n 2000] [--en 80] [--datasets DIR]
 
-Russian: the first ``--n`` non-empty posts (``text``, ``date``) of ``DIR/ru_telegram/*.json`` (real channel posts;
+Russian: ``--n`` non-empty posts (``text``, ``date``) spread evenly over ``DIR/ru_telegram/*.json`` (real channel posts;
 read for timing only, nothing is stored). Ukrainian: the fictional posts of ``tests/test_uk.py``'s style below,
 repeated to ``--n``. English: ``--en`` PolNeAR texts from ``DIR/polnear`` when present, else the bundled examples
 repeated. Each language runs once after a warm-up batch (models loaded, gazetteer open), through
@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's claimwatch, not an installed one
 DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
 
 UK_POSTS = [
@@ -42,7 +44,8 @@ def russian(datasets: Path, n: int) -> list[tuple[str, datetime | None]]:
         for m in json.loads(Path(path).read_text(encoding="utf-8")):
             if m.get("text"):
                 posts.append((m["text"], datetime.fromisoformat(m["date"]) if m.get("date") else None))
-    return posts[:n]
+    step = max(1, len(posts) // n)
+    return posts[::step][:n]  # spread over every channel, not the first one's posts
 
 
 def english(datasets: Path, n: int) -> list[str]:
