@@ -110,7 +110,15 @@ def find_claims(doc: Doc, language: str) -> list[Claim]:
 
 def _trailer(text: str, sent: _Sentence, lists: WordLists) -> _Found | None:
     """"…, — Минобороны." / "…, — заявил X.": a dash near the end of the sentence's line, after a comma, a closing
-    quotation mark, a full stop or markdown, with a short source after it."""
+    quotation mark, a full stop or markdown, with a short source after it. "…областью. — Минобороны": the
+    segmenter made the dash a sentence of its own; the content is the line before it."""
+    if sent.words[0] in _DASHES and len(sent) > 1 and _visible(sent, 1) <= _MAX_TRAILER:
+        line = text.rfind("\n", 0, sent.start(0)) + 1
+        end = _source_end(sent, _skip_link_open(sent, 1))
+        first = _skip_link_open(sent, 1)
+        if line < sent.start(0) and text[line:sent.start(0)].strip() and end > first and \
+                _name_like(sent, first, end) and sent.lemmas[first] not in lists.speech_verbs:
+            return _Found((sent.start(0), sent.end(0)), (line, sent.start(0)), (sent.start(first), sent.end(end - 1)))
     for k in range(len(sent) - 1, 0, -1):
         if sent.words[k] not in _DASHES or _visible(sent, k + 1) > _MAX_TRAILER:
             continue
