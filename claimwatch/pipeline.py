@@ -2,8 +2,10 @@
 
 Reads an :class:`~claimwatch.model.Article` (already cleaned); writes an :class:`~claimwatch.model.Extraction`.
 A :class:`Pipeline` holds, per language, an ordered list of stages (:mod:`claimwatch.stage`): English is
-parse → attribution → status → events → geo → territory; other languages swap the parse for a tokenizer and
-sentence splitter, so the rule-based parts of the later stages still run. The lists are checked when the
+parse → attribution → status → events → geo → territory; Russian and Ukrainian have their own parse, attribution
+and events stages (:mod:`.nlp.slavic`, :mod:`.extract.attribution.slavic`, :mod:`.extract.events.slavic`) and
+the shared status, geo and territory stages; other languages swap the parse for a tokenizer and sentence splitter,
+so the rule-based parts of the later stages still run. The lists are checked when the
 pipeline is built, and ``Options.disable`` switches stages off. The CLI, the API, the evaluators and the
 distributed runner all call these functions.
 """
@@ -74,7 +76,8 @@ class Pipeline:
         return Geoparser(self.options)
 
     def parser_for(self, language: str) -> Language:
-        """The English pipeline for English; a tokenizer and sentence splitter for other languages."""
+        """The English pipeline for English; a tokenizer and sentence splitter for other languages (Russian and
+        Ukrainian use :func:`claimwatch.nlp.slavic.parser` instead)."""
         if language == "en":
             return self.nlp
         nlp = nlp_mod.tokenizer_only(language)
