@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from claimwatch.evaluate.posts import _jaccard, _Tally, read
-from claimwatch.model import Article, Claim, ClaimKind, Event, Extraction, Place, PlaceMention, Source, Span, Status
+from claimwatch.model import (
+    Article,
+    Claim,
+    ClaimKind,
+    Event,
+    Extraction,
+    Place,
+    PlaceMention,
+    Source,
+    Span,
+    Status,
+)
 
 TEXT = "Силы ПВО сбили 12 беспилотников над Курской областью, — Минобороны. В Судже повреждены дома."
 
