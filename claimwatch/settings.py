@@ -25,6 +25,9 @@ class Options:
     gazetteer_path: str = ""
     disable: tuple[str, ...] = ()
     api_reads_need_token: bool = False
+    tile_url: str = ""
+    public: bool = False
+    public_grid_km: float = 10.0
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""
