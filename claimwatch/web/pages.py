@@ -31,7 +31,7 @@ from .security import CONTENT_SECURITY_POLICY
 #: claims (or stories) per list page
 PAGE_SIZE = 50
 #: what a page's own parameters are (everything else in the query string is a filter)
-OWN = ("cursor", "limit", "layer", "colour", "by")
+OWN = ("cursor", "limit", "layer", "colour", "by", "public")
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,7 +119,7 @@ def map_page(request: Request, filters: PageFilters) -> Response:
     headers = {"content-security-policy": map_policy(tile_url)} if tile_url else None
     layer = "stories" if request.query_params.get("layer") == "stories" else "events"
     return page(request, "map.html", headers=headers, tile_url=tile_url, layer=layer,
-                public=options.public, active=active_filters(filters))
+                public=options.public, grid_km=options.public_grid_km, active=active_filters(filters))
 
 
 def map_policy(tile_url: str) -> str:
