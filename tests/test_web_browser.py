@@ -132,6 +132,7 @@ def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, 
     page.locator(".pt").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
+    popup.locator("p", has_text="“").first.wait_for()  # the claim's words, fetched when the popup opens
     links = [popup.locator("a").nth(i).get_attribute("href") for i in range(popup.locator("a").count())]
     assert links and all(re.fullmatch(r"/(articles/\d+#claim-\d+|stories/[\w-]+)", h or "") for h in links)
 

@@ -84,6 +84,26 @@ def test_filters_narrow_the_lists_as_the_api_does(client: TestClient) -> None:
     assert re.findall(r'data-story-id="([\w-]+)"', client.get("/stories?verdict=contested").text) == stories
 
 
+@pytest.mark.parametrize("query", ["", "status=denied", "country=RU", "verdict=contested", "q=Kharkiv",
+                                   "since=2024-03-02&until=2024-03-04", "dates=event&since=2024-03-03",
+                                   "bbox=36,49,37,50.3", "side=russia"])
+def test_map_points_are_the_api_map_events(client: TestClient, query: str) -> None:
+    features = client.get(f"/api/map?{query}&limit=5000").json()["features"]
+    answer = client.get(f"/map/points.json?{query}").json()
+    rows = [dict(zip(answer["fields"], row, strict=True)) for row in answer["points"]]
+    assert not answer["truncated"]
+    assert [(r["claim"], r["event"]) for r in rows] == [
+        (f["properties"]["claim_id"], f["properties"]["event_index"]) for f in features]
+    for row, feature in zip(rows, features, strict=True):
+        props = feature["properties"]
+        assert [row["lon"], row["lat"]] == feature["geometry"]["coordinates"]
+        assert (row["status"], row["type"], row["story"], row["verdict"], row["date"]) == (
+            props["claim_status"], props["event_type"], props["story"], props["verdict"], props["date_start"])
+        assert (row["article"], row["index"]) == (props["article_id"], props["claim_index"])
+    assert client.get("/map/points.json?status=bogus").status_code == 400
+    assert client.get("/map/points.json?status=bogus").headers["content-type"] == "application/json"
+
+
 def test_story_and_article_pages(client: TestClient) -> None:
     story = client.get("/api/stories?limit=1").json()["items"][0]
     page = client.get(f"/stories/{story['id']}").text

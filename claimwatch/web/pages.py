@@ -18,8 +18,8 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -73,9 +73,9 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def wants_page(request: Request) -> bool:
-    """Whether an error on this request should be a page rather than JSON (anything outside /api and /static)."""
+    """Whether an error on this request should be a page rather than JSON (not under /api or /static, not .json)."""
     path = request.url.path
-    return not (path.startswith(("/api", "/static")) or path == "/openapi.json")
+    return not (path.startswith(("/api", "/static")) or path.endswith(".json"))
 
 
 def choices() -> dict[str, list[str]]:
@@ -120,6 +120,16 @@ def map_page(request: Request, filters: PageFilters) -> Response:
     layer = "stories" if request.query_params.get("layer") == "stories" else "events"
     return page(request, "map.html", headers=headers, tile_url=tile_url, layer=layer,
                 public=options.public, grid_km=options.public_grid_km, active=active_filters(filters))
+
+
+@router.get("/map/points.json", dependencies=Readable)
+def map_points(request: Request, filters: PageFilters) -> Response:
+    """The map page's markers: located events as short rows (:func:`claimwatch.query.points.map_points`)."""
+    from ..query.points import map_points
+
+    if request.app.state.options.public:  # the public map draws the API's coarsened features instead
+        raise HTTPException(404, "the public map reads /api/map")
+    return JSONResponse(map_points(request.app.state.store, filters))
 
 
 def map_policy(tile_url: str) -> str:

@@ -31,6 +31,7 @@
   }
   var markers = L.layerGroup().addTo(map);
   var points = [];
+  var truncated = false;
 
   function loadOutlines() {
     return fetch(el.dataset.outlines, { credentials: "same-origin" }).then(function (r) {
@@ -48,27 +49,72 @@
     }).catch(function () { /* the map still works without outlines */ });
   }
 
+  function add(p) {
+    points.push({ lat: p.lat, lon: p.lon, p: p,
+                  colour: colourBy === "status" ? C.status(p.claim_status) : C.verdict(p.verdict) });
+  }
+
+  /* the full GeoJSON of the API, page by page: the stories layer, and the public (coarsened) view */
   function loadPage(cursor) {
     var params = filterParams();
     params.set("layer", layerName);
     params.set("limit", "5000");
     if (cursor) { params.set("cursor", cursor); }
-    return fetch(el.dataset.api + "?" + params.toString(), { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) {
-        return r.json().then(function (body) { throw new Error(body && body.error ? body.error : "HTTP " + r.status); });
-      }
-      return r.json();
-    }).then(function (collection) {
+    return getJSON(el.dataset.api + "?" + params.toString()).then(function (collection) {
       collection.features.forEach(function (f) {
         var c = f.geometry && f.geometry.coordinates;
         if (!c || typeof c[0] !== "number" || typeof c[1] !== "number") { return; }
         var p = f.properties || {};
-        points.push({ lat: c[1], lon: c[0], p: p,
-                      colour: colourBy === "status" ? C.status(p.claim_status) : C.verdict(p.verdict) });
+        p.lon = c[0];
+        p.lat = c[1];
+        add(p);
       });
       if (collection.next && points.length < MAX_POINTS) { return loadPage(collection.next); }
       return null;
     });
+  }
+
+  /* located events as short rows (one request, no claim text): details are fetched when a popup opens */
+  function loadPoints() {
+    return getJSON(el.dataset.points + "?" + filterParams().toString()).then(function (answer) {
+      var at = {};
+      answer.fields.forEach(function (name, i) { at[name] = i; });
+      answer.points.forEach(function (row) {
+        if (typeof row[at.lat] !== "number" || typeof row[at.lon] !== "number") { return; }
+        add({ lat: row[at.lat], lon: row[at.lon], claim_id: row[at.claim], article_id: row[at.article],
+              claim_index: row[at.index], event_index: row[at.event], claim_status: row[at.status],
+              event_type: row[at.type], place: { name: row[at.place] }, date_start: row[at.date],
+              story: row[at.story], verdict: row[at.verdict] });
+      });
+      truncated = answer.truncated;
+    });
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          throw new Error(body && body.error ? body.error : "HTTP " + r.status);
+        });
+      }
+      return r.json();
+    });
+  }
+
+  /* the claim behind an event point: its words, source and outlet, filled into an open popup */
+  function details(p, into) {
+    if (p.content !== undefined || !Number.isInteger(p.claim_id)) { return; }
+    var line = text("p", "Loading the claim…", "muted");
+    into.appendChild(line);
+    getJSON("/api/claims/" + p.claim_id).then(function (claim) {
+      p.content = claim.content ? claim.content.text : "";
+      p.source = claim.source ? claim.source.text : null;
+      p.outlet = claim.article ? claim.article.outlet : null;
+      line.className = "";
+      line.textContent = "“" + short(p.content, 220) + "”";
+      line.parentNode.insertBefore(text("p", [p.source, p.outlet].filter(Boolean).join(" — "), "muted"),
+                                   line.nextSibling);
+    }).catch(function () { line.textContent = "The claim could not be loaded."; });
   }
 
   function text(tag, value, className) {
@@ -109,8 +155,12 @@
       box.appendChild(text("h3", [p.event_type, p.sub_type].filter(Boolean).join(": ") || "Event"));
       box.appendChild(text("p", [p.place && p.place.name, p.date_start].filter(Boolean).join(" · ")));
       box.appendChild(text("p", "Status: " + (p.claim_status || "?") + (p.verdict ? "; story: " + p.verdict : "")));
-      box.appendChild(text("p", "“" + short(p.content, 220) + "”"));
-      box.appendChild(text("p", [p.source, p.outlet].filter(Boolean).join(" — "), "muted"));
+      if (p.content !== undefined) {
+        box.appendChild(text("p", "“" + short(p.content, 220) + "”"));
+        box.appendChild(text("p", [p.source, p.outlet].filter(Boolean).join(" — "), "muted"));
+      } else {
+        details(p, box);
+      }
       if (Number.isInteger(p.article_id) && Number.isInteger(p.claim_index)) {
         links.appendChild(link("/articles/" + p.article_id + "#claim-" + p.claim_index, "Article"));
         links.appendChild(document.createTextNode(" "));
@@ -196,6 +246,7 @@
     });
     el.dataset.markers = String(drawn);
     el.dataset.clusters = String(grouped);
+    el.dispatchEvent(new Event("redrawn"));
   }
 
   function legend() {
@@ -209,13 +260,14 @@
   }
 
   legend();
-  loadOutlines().then(function () { return loadPage(null); }).then(function () {
+  var usePoints = layerName === "events" && el.dataset.points && el.dataset.public !== "1";
+  Promise.all([loadOutlines(), usePoints ? loadPoints() : loadPage(null)]).then(function () {
     el.dataset.features = String(points.length);
     if (points.length) {
       var bounds = L.latLngBounds(points.map(function (p) { return [p.lat, p.lon]; }));
       map.fitBounds(bounds.pad(0.15), { maxZoom: 9 });
       say("Showing " + points.length + " located " + (layerName === "stories" ? "stories" : "events") +
-          (points.length >= MAX_POINTS ? " (the first " + MAX_POINTS + ")" : "") + ".");
+          (truncated || points.length >= MAX_POINTS ? " (the newest " + points.length + ")" : "") + ".");
     } else {
       say(filterParams().toString() ? "Nothing located passes these filters: remove a filter or widen the dates."
                                     : "Nothing located yet: run claimwatch ingest examples/ (and claimwatch link), then reload.");
