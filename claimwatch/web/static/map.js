@@ -221,7 +221,7 @@
     if (samePlace || map.getZoom() >= map.getMaxZoom()) {
       marker.bindPopup(function () { return clusterPopup(group); }, { maxHeight: 300 });
     } else {
-      marker.on("click keypress", function () { map.fitBounds(bounds.pad(0.3), { maxZoom: map.getZoom() + 3 }); });
+      marker.on("click", function () { map.fitBounds(bounds.pad(0.3), { maxZoom: map.getZoom() + 3 }); });
     }
     return marker;
   }
