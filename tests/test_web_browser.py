@@ -296,3 +296,29 @@ def test_hostile_article_text_title_and_address_run_nothing(workbench: Workbench
     assert page.locator("h1").inner_text() == HOSTILE["title"]
     assert page.locator(".inert-url").inner_text() == HOSTILE["url"]
     assert "<img src=x" in page.locator("#article-text").inner_text()
+
+
+def test_pages_work_from_the_keyboard_with_labelled_controls(workbench: Workbench, page: Any) -> None:
+    claim = workbench.api("/api/claims", limit=1)["items"][0]
+    story = workbench.walk("/api/stories", limit=100)[0]
+    for url in ["/", "/timeline", "/claims", "/stories", "/search", f"/stories/{story['id']}",
+                f"/articles/{claim['article']['id']}"]:
+        page.goto(workbench.base + url)
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+            .filter(c => !(c.id && document.querySelector(`label[for="${c.id}"]`))).map(c => c.name)""")
+        assert unlabelled == [], (url, unlabelled)
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent") == "Skip to content", url
+        outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("", "none"), url  # a visible focus style
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == "main", url
+    page.goto(workbench.base + "/claims")
+    page.focus("#f-status")
+    page.keyboard.press("End")  # the last status, from the keyboard alone
+    chosen = page.input_value("#f-status")
+    assert chosen == "retracted"
+    page.focus("#f-q")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"status={chosen}" in page.url
