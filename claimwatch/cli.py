@@ -450,12 +450,18 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
     limit: LimitOpt = None, db: DbOpt = None,
+    public: Annotated[bool, typer.Option("--public", help="for sharing (geojson formats): coordinates snapped to a "
+                                         "grid, persons in sources replaced by their role")] = False,
+    grid_km: Annotated[float | None, typer.Option("--grid-km", metavar="KM", help="grid of --public, in km "
+                                                  "[default: option public_grid_km, 10]")] = None,
 ) -> None:
     """Write stored claims (and what they carry) in an exchange format."""
     from .export import writer
 
     _check_filters(status, kind)
     state = _state(ctx, db)
+    if public or grid_km is not None:
+        _make_public(state, fmt, grid_km)
     if fmt == "claimreview":
         from .cli_link import export_claim_reviews
 
@@ -476,6 +482,20 @@ def export(
             with out.open("w", encoding="utf-8", newline="") as fh:
                 n = write(extractions, fh, state.options)
     state.err.print(f"wrote {n} {fmt} records" + (f" to {escape(str(out))}" if out else ""))
+
+
+def _make_public(state: State, fmt: str, grid_km: float | None) -> None:
+    """``--public``: only for the GeoJSON formats; the grid checked before anything is read."""
+    from .export.public import check_grid
+
+    if fmt not in ("geojson", "geojson-claims"):
+        raise typer.BadParameter("--public and --grid-km apply to --format geojson and geojson-claims",
+                                 param_hint="--public")
+    try:
+        size = check_grid(state.options.public_grid_km if grid_km is None else grid_km)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--grid-km") from None
+    state.options = state.options.with_(public=True, public_grid_km=size)
 
 
 # -- eval ---------------------------------------------------------------------------------------------

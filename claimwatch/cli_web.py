@@ -44,7 +44,7 @@ def serve(
                                           "(option api_reads_need_token)")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Serve the HTTP API (the analyst's workbench) with uvicorn; see README "HTTP API"."""
+    """Serve the analyst's workbench (pages and HTTP API) with uvicorn; see README "HTTP API", "Workbench pages"."""
     import uvicorn
 
     from .web import create_app
@@ -62,8 +62,9 @@ def serve(
                         "read every stored article and claim (--private makes reads need a token)")
     with _opened(state) as store:
         web_app = create_app(options, store, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
-        state.err.print(f"serving {escape(state.options.db_url)} on http://{escape(host)}:{port}/api "
-                        f"(reads {'need a token' if options.api_reads_need_token else 'public'}, writes need a token)")
+        pages = "pages off" if options.api_reads_need_token else f"pages at http://{escape(host)}:{port}/"
+        state.err.print(f"serving {escape(state.options.db_url)} on http://{escape(host)}:{port}/api ({pages}; "
+                        f"reads {'need a token' if options.api_reads_need_token else 'public'}, writes need a token)")
         uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
 
 

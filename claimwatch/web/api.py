@@ -67,7 +67,7 @@ def filters_of(*own: str) -> Callable[..., Filters]:
 
 
 PagedFilters = Annotated[Filters, Depends(filters_of("cursor", "limit"))]
-MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer"))]
+MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer", "public"))]
 PlaceFilters = Annotated[Filters, Depends(filters_of("limit"))]
 TimelineFilters = Annotated[Filters, Depends(filters_of())]
 Writer = Annotated[str, Depends(token_holder)]
@@ -164,10 +164,24 @@ def list_places(request: Request, filters: PlaceFilters, limit: Limit = None) ->
 def get_map(request: Request, filters: MapFilters, cursor: Cursor = None,
             layer: Annotated[Literal["events", "stories"], Query(description="events or stories")] = "events",
             limit: Annotated[str | None, Query(description="features per page, 1 to 5000 (default 1000)")] = None,
+            public: Annotated[bool, Query(description="for sharing: coordinates snapped to a grid, persons in "
+                                          "sources replaced by their role (always, with the option public)")] = False,
             ) -> JSONResponse:
     size = parse_limit(limit, query.MAP_LIMIT, query.MAX_MAP_LIMIT)
     collection = query.map_features(request.app.state.store, filters, layer=layer, cursor=cursor, limit=size)
+    if public or request.app.state.options.public:
+        collection = _public(request, collection)
     return JSONResponse(collection, media_type="application/geo+json")
+
+
+def _public(request: Request, collection: dict[str, Any]) -> dict[str, Any]:
+    """``collection`` made public (:mod:`claimwatch.export.public`); what that needs is built once per app."""
+    from ..export.public import public_collection, publicity
+
+    state = request.app.state
+    if getattr(state, "publicity", None) is None:
+        state.publicity = publicity(state.options)
+    return public_collection(collection, state.publicity)
 
 
 @router.get("/timeline", summary="Claims per day, by event type and by side")

@@ -17,14 +17,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ..about import __version__
 from ..query import FilterError
 from ..settings import Options
 from ..store import Store, StoreUnavailable
-from . import api
+from . import api, pages
 from .security import SecurityMiddleware
 
 #: the largest request body accepted (a correction is a few hundred bytes)
@@ -57,6 +57,7 @@ def create_app(options: Options, store: Store | None = None, *,
     _errors(app)
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts, max_body=MAX_BODY)
     app.include_router(api.router)
+    pages.mount_pages(app)
     return app
 
 
@@ -65,16 +66,23 @@ def error(status: int, message: str, detail: Any = None, headers: dict[str, str]
 
 
 def _errors(app: FastAPI) -> None:
-    async def bad_filter(_: Request, exc: Exception) -> JSONResponse:
+    async def bad_filter(request: Request, exc: Exception) -> Response:
+        if pages.wants_page(request):
+            return pages.error_page(request, 400, str(exc))
         return error(400, str(exc), {"parameter": getattr(exc, "parameter", None)})
 
-    async def invalid(_: Request, exc: Exception) -> JSONResponse:
+    async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
+        if pages.wants_page(request):
+            return pages.error_page(request, 404, "There is no page here.")
         detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
         return error(422, "the request does not have the expected shape", detail)
 
-    async def http(_: Request, exc: Exception) -> JSONResponse:
+    async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        if pages.wants_page(request) and exc.status_code in (404, 405):
+            return pages.error_page(request, exc.status_code, "There is no page here." if exc.status_code == 404
+                                    else "This page cannot be used that way.")
         return error(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
 
     async def unavailable(_: Request, exc: Exception) -> JSONResponse:
@@ -84,3 +92,5 @@ def _errors(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http)
     app.add_exception_handler(StoreUnavailable, unavailable)
+    for kind, handler in pages.handlers().items():
+        app.add_exception_handler(kind, handler)
