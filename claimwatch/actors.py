@@ -30,6 +30,8 @@ _STATE = {"state force", "government"}
 _QUOTES = set("«»\"“”„‘’`'")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LEADING = {"the", "a", "an", "this", "these", "those", "that"}
+#: the shared endings plus the "-ия"/"-ие" noun endings, so that "управления" and "управление" meet
+_ENDINGS = tuple(sorted({*ENDINGS, "ия", "ию", "ии", "ием", "иям", "иями", "иях"}, key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ def normalise(word: str) -> str:
     """Lower-case, unify apostrophes and ё, and strip Ukrainian/Russian endings from Cyrillic words."""
     w = word.lower().replace("’", "'").replace("ё", "е")
     if len(w) > 3 and _CYRILLIC.search(w):
-        for end in ENDINGS:
+        for end in _ENDINGS:
             if w.endswith(end) and len(w) - len(end) >= 3:
                 return w[: -len(end)]
     return w

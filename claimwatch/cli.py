@@ -237,12 +237,17 @@ def _progress(console: Console) -> Progress:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson",
-                                                readable=False)],
+    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson, Telegram "
+                                                "exports (.json)", readable=False)],
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
     disable: DisableOpt = None,
     no_link: Annotated[bool, typer.Option("--no-link", help="do not link the new claims into stories")] = False,
+    channel_username: Annotated[str | None, typer.Option(
+        "--channel-username", metavar="NAME", help="public username of the channel of a single-channel Telegram "
+        "export: posts get https://t.me/NAME/<id> URLs")] = None,
+    channel_map: Annotated[Path | None, typer.Option(
+        "--channel-map", metavar="FILE", help="Telegram channel usernames by chat id or title (YAML or JSON)")] = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), then link the new
@@ -256,7 +261,9 @@ def ingest(
     from .store import StoreUnavailable
 
     state = _state(ctx, db)
-    options = state.options.with_(batch_size=batch_size, disable=_names(disable))
+    options = state.options.with_(batch_size=batch_size, disable=_names(disable), channel_username=channel_username,
+                                  channel_map=str(channel_map) if channel_map else None)
+    _check_channels(options)
     pipeline = _pipeline(state, options)
     store = _open_store(state)
     with store:
@@ -275,6 +282,20 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _check_channels(options: Options) -> None:
+    """A bad channel username or channel map is a usage error before anything is read (exit 2)."""
+    from .readers.tgchannels import ChannelMapError, load_channel_map, username_of
+
+    checks: tuple[tuple[str, str, Any], ...] = (("--channel-username", options.channel_username, username_of),
+                                                ("--channel-map", options.channel_map, load_channel_map))
+    for flag, value, check in checks:
+        try:
+            if value:
+                check(value)
+        except ChannelMapError as exc:
+            raise typer.BadParameter(str(exc), param_hint=flag) from None
+
+
 def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
             total: int) -> IngestSummary:
     """``ingest_paths`` with a progress bar; a database that fails part way is reported with what was done."""
@@ -288,7 +309,7 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
         def on_item(outcome: str, item: object) -> None:
             summary.add(outcome, item)
             errors = progress.tasks[task].fields["errors"] + (outcome == "error")
-            progress.update(task, advance=1, errors=errors)
+            progress.update(task, advance=getattr(item, "count", 1) if outcome == "skipped" else 1, errors=errors)
 
         try:
             return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
@@ -302,6 +323,9 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
 def _print_summary(console: Console, summary: Any) -> None:
     console.print(f"[bold]{summary.new}[/] new, [bold]{summary.updated}[/] updated, "
                   f"[bold]{summary.unchanged}[/] unchanged, [bold red]{len(summary.errors)}[/] errors")
+    if summary.skipped:
+        why = ", ".join(f"{n} {escape(reason)}" for reason, n in sorted(summary.skipped.items()))
+        console.print(f"[bold]{sum(summary.skipped.values())}[/] skipped ({why})")
     if not summary.errors:
         return
     table = Table(title="errors (also stored in ingest_errors)", title_justify="left")
@@ -426,12 +450,18 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
     limit: LimitOpt = None, db: DbOpt = None,
+    public: Annotated[bool, typer.Option("--public", help="for sharing (geojson formats): coordinates snapped to a "
+                                         "grid, persons in sources replaced by their role")] = False,
+    grid_km: Annotated[float | None, typer.Option("--grid-km", metavar="KM", help="grid of --public, in km "
+                                                  "[default: option public_grid_km, 10]")] = None,
 ) -> None:
     """Write stored claims (and what they carry) in an exchange format."""
     from .export import writer
 
     _check_filters(status, kind)
     state = _state(ctx, db)
+    if public or grid_km is not None:
+        _make_public(state, fmt, grid_km)
     if fmt == "claimreview":
         from .cli_link import export_claim_reviews
 
@@ -452,6 +482,20 @@ def export(
             with out.open("w", encoding="utf-8", newline="") as fh:
                 n = write(extractions, fh, state.options)
     state.err.print(f"wrote {n} {fmt} records" + (f" to {escape(str(out))}" if out else ""))
+
+
+def _make_public(state: State, fmt: str, grid_km: float | None) -> None:
+    """``--public``: only for the GeoJSON formats; the grid checked before anything is read."""
+    from .export.public import check_grid
+
+    if fmt not in ("geojson", "geojson-claims"):
+        raise typer.BadParameter("--public and --grid-km apply to --format geojson and geojson-claims",
+                                 param_hint="--public")
+    try:
+        size = check_grid(state.options.public_grid_km if grid_km is None else grid_km)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--grid-km") from None
+    state.options = state.options.with_(public=True, public_grid_km=size)
 
 
 # -- eval ---------------------------------------------------------------------------------------------
@@ -591,7 +635,8 @@ def doctor(ctx: typer.Context, db: DbOpt = None) -> None:
     state.out.print("[green]all required checks passed[/]")
 
 
-from . import cli_link  # noqa: F401 - registers link, stories and story on ``app``
+# registers link, stories, story and rate (cli_link); serve, token and review (cli_web) on ``app``
+from . import cli_link, cli_web  # noqa: F401
 
 
 def main() -> None:

@@ -101,6 +101,33 @@ def check_lingua(options: Options) -> CheckResult:
     return CheckResult(name, True, "Ukrainian and Russian samples identified")
 
 
+_SLAVIC_SAMPLES = (("ru", "Как сообщило Минобороны России, средства ПВО сбили 12 беспилотников над Курской областью."),
+                   ("uk", "Як повідомив Генштаб ЗСУ, сили ППО збили 12 безпілотників над Київщиною."))
+
+
+def check_slavic_models(options: Options) -> Iterator[CheckResult]:
+    """The Russian and Ukrainian parse loads and reads a sample (pymorphy3 dictionaries, razdel, tokenize-uk,
+    natasha's bundled slovnet/navec models)."""
+    from .nlp.slavic import parser
+
+    for language, sample in _SLAVIC_SAMPLES:
+        name = f"{language} parse ({'natasha, pymorphy3, razdel' if language == 'ru' else 'tokenize-uk, pymorphy3'})"
+        if language not in options.languages:
+            yield CheckResult(name, True, "not in use (languages option)", required=False)
+            continue
+        try:
+            doc = parser(language)(sample)
+        except Exception as exc:  # noqa: BLE001 - MissingResource, or any broken install, is a finding
+            yield CheckResult(name, False, str(exc).splitlines()[0], "pip install 'claimwatch' (pins the ru/uk "
+                              "packages: natasha, pymorphy3 and its ru/uk dictionaries, razdel, tokenize-uk)")
+            continue
+        verbs = [t.lemma_ for t in doc if t.pos_ == "VERB"]
+        parsed = any(t.dep_ not in ("", "dep", "ROOT") for t in doc)
+        detail = f"loads; lemmas {', '.join(verbs)}" + ("; syntax parsed" if parsed else "")
+        yield CheckResult(name, bool(verbs) and (parsed or language != "ru"), detail,
+                          "" if verbs else "reinstall the pymorphy3 dictionaries")
+
+
 def check_database(options: Options) -> CheckResult:
     """The database URL opens and its schema revision (read only: nothing is created or migrated)."""
     from sqlalchemy import create_engine
@@ -149,6 +176,7 @@ CHECKS: tuple[Check, ...] = (
     check_python,
     check_pins,
     check_spacy_model,
+    check_slavic_models,
     check_lingua,
     check_database,
     check_gazetteer,

@@ -2,8 +2,9 @@
 
 Reads paths (via :mod:`claimwatch.readers`), runs :class:`~claimwatch.pipeline.Pipeline` over the articles not
 yet stored with the current pipeline version, saves each extraction in its own transaction and records every
-per-item error in the store. Writes an :class:`IngestSummary`; ``on_item`` sees each outcome as it happens (the
-CLI's progress bar).
+per-item error in the store. Writes an :class:`IngestSummary` (with what was skipped on purpose, by reason:
+a Telegram export's service messages, media-only posts); ``on_item`` sees each outcome as it happens (the CLI's
+progress bar).
 
 Nothing already read is ever lost to a later failure: the readers turn every bad item into an ItemError (and
 should a reader still raise, what it yielded before is processed and the failure is one more error); articles
@@ -23,8 +24,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import SQLAlchemyError
 
 from .about import supersedes
-from .model import Article, Extraction, ItemError
-from .pipeline import Pipeline
+from .model import Article, Extraction, ItemError, Skipped
+from .pipeline import Pipeline, batches
 from .readers.files import read_paths
 from .settings import Options
 from .store import Store
@@ -32,8 +33,8 @@ from .text.safe import printable
 
 log = logging.getLogger(__name__)
 
-#: ``new`` | ``updated`` | ``unchanged`` | ``error``
-OnItem = Callable[[str, Article | Extraction | ItemError], None]
+#: ``new`` | ``updated`` | ``unchanged`` | ``error`` | ``skipped``
+OnItem = Callable[[str, Article | Extraction | ItemError | Skipped], None]
 
 
 @dataclass
@@ -43,10 +44,13 @@ class IngestSummary:
     updated: int = 0
     unchanged: int = 0
     errors: list[ItemError] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  #: items passed over on purpose, by reason
 
     def add(self, outcome: str, item: object) -> None:
         if outcome == "error" and isinstance(item, ItemError):
             self.errors.append(item)
+        elif outcome == "skipped" and isinstance(item, Skipped):
+            self.skipped[item.reason] = self.skipped.get(item.reason, 0) + item.count
         elif outcome in ("new", "updated", "unchanged"):
             setattr(self, outcome, getattr(self, outcome) + 1)
 
@@ -58,7 +62,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     pipeline = pipeline or Pipeline(options)
     summary = IngestSummary()
 
-    def report(outcome: str, item: Article | Extraction | ItemError) -> None:
+    def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
         if isinstance(item, ItemError):
             _record(store, item)
         summary.add(outcome, item)
@@ -70,6 +74,9 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
             if isinstance(item, ItemError):
                 report("error", item)
                 continue
+            if isinstance(item, Skipped):
+                report("skipped", item)
+                continue
             summary.read += 1
             stored = _stored_version(store, item)
             if isinstance(stored, ItemError):
@@ -79,13 +86,13 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
             else:
                 yield item
 
-    for batch in _batches(pending(), options.batch_size):
+    for batch in batches(pending(), options.batch_size):
         for result in _extract(pipeline, batch):
             report(*(("error", result) if isinstance(result, ItemError) else _save(store, result, force)))
     return summary
 
 
-def _guarded(items: Iterator[Article | ItemError]) -> Iterator[Article | ItemError]:
+def _guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article | ItemError | Skipped]:
     """``items`` until they end, or until the reader raises: then one ItemError says so (what was read stays)."""
     try:
         yield from items
@@ -93,17 +100,6 @@ def _guarded(items: Iterator[Article | ItemError]) -> Iterator[Article | ItemErr
         log.warning("reading stopped early: %s: %s", type(exc).__name__, exc)
         log.debug("reader failure", exc_info=exc)
         yield ItemError("(reader)", f"reading stopped early: {type(exc).__name__}: {printable(str(exc))[:200]}")
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _extract(pipeline: Pipeline, batch: list[Article]) -> Iterator[Extraction | ItemError]:

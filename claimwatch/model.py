@@ -112,6 +112,39 @@ def content_hash(text: str, url: str | None = None) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink of the input (a Telegram text link, a URL in the text): ``span`` is its text in ``Article.text``."""
+
+    span: Span
+    url: str
+
+
+@dataclass(slots=True)
+class TelegramPost:
+    """What a Telegram export says of a post besides its text: where it is, edits, forwards, replies, media.
+
+    Stored in ``articles.meta``; ``Article.url`` is the post's identity (``https://t.me/<username>/<id>`` when the
+    channel's public username is known, else ``tg://<chat id>/<message id>``).
+    """
+
+    message_id: int
+    chat_id: int | None = None  #: the channel's id without the ``-100`` prefix of the Bot API
+    channel: str | None = None  #: the channel's title
+    username: str | None = None  #: the channel's public username, when known
+    edited: datetime | None = None  #: UTC instant of the last edit
+    forwarded_from: str | None = None  #: name of the channel (or person) the post was forwarded from
+    forwarded_from_id: str | None = None  #: its id as the export writes it ("channel1234567890")
+    reply_to: int | None = None  #: id of the message this post replies to
+    author: str | None = None  #: the post's signature, when the channel signs posts
+    media: tuple[str, ...] = ()  #: attachments noted by the export: photo, video_file, poll, ...
+    links: tuple[Link, ...] = ()  #: text links and URLs that are in ``Article.text``
+
+    @property
+    def forward(self) -> bool:
+        return bool(self.forwarded_from or self.forwarded_from_id)
+
+
 @dataclass(slots=True)
 class Article:
     """One news item as analysed. ``text`` is what every span points into."""
@@ -130,11 +163,18 @@ class Article:
     origin: str | None = None  #: file path (and line number for JSONL) it came from
     segments: tuple[Segment, ...] = ()  #: how ``text`` maps onto ``raw_text``
     removed: tuple[tuple[int, int, str], ...] = ()  #: furniture cut from ``raw_text``: (start, end, why)
+    telegram: TelegramPost | None = None  #: a Telegram post: its channel, edits, forward and reply, links
     id: int | None = None  #: database id once stored
 
     @property
     def content_hash(self) -> str:
         return content_hash(self.text, self.url)
+
+    @property
+    def identified_by_url(self) -> bool:
+        """Whether ``url`` alone says which item this is, whatever its text (a Telegram post: an edit changes the
+        text, not the post); such an article is found again by its URL when its text has changed."""
+        return self.telegram is not None and bool(self.url)
 
     def span(self, start: int, end: int) -> Span:
         return Span.of(self.text, start, end)
@@ -307,6 +347,15 @@ class ItemError:
     origin: str
     message: str
     stage: str = "ingest"
+
+
+@dataclass(slots=True)
+class Skipped:
+    """Input items passed over on purpose, not errors (a channel's service messages, media-only posts)."""
+
+    origin: str
+    reason: str  #: what they are: "service messages", "media only", ...
+    count: int = 1
 
 
 @dataclass(slots=True)

@@ -2,8 +2,10 @@
 
 Reads an :class:`~claimwatch.model.Article` (already cleaned); writes an :class:`~claimwatch.model.Extraction`.
 A :class:`Pipeline` holds, per language, an ordered list of stages (:mod:`claimwatch.stage`): English is
-parse → attribution → status → events → geo → territory; other languages swap the parse for a tokenizer and
-sentence splitter, so the rule-based parts of the later stages still run. The lists are checked when the
+parse → attribution → status → events → geo → territory; Russian and Ukrainian have their own parse, attribution
+and events stages (:mod:`.nlp.slavic`, :mod:`.extract.attribution.slavic`, :mod:`.extract.events.slavic`) and
+the shared status, geo and territory stages; other languages swap the parse for a tokenizer and sentence splitter,
+so the rule-based parts of the later stages still run. The lists are checked when the
 pipeline is built, and ``Options.disable`` switches stages off. The CLI, the API, the evaluators and the
 distributed runner all call these functions.
 """
@@ -20,11 +22,14 @@ from . import nlp as nlp_mod
 from .about import pipeline_version
 from .actors import ActorRegistry, load_registry
 from .extract.attribution import AttributionStage
+from .extract.attribution.slavic import SlavicAttributionStage
 from .extract.events import EventsStage, TerritoryStage
+from .extract.events.slavic import SlavicEventsStage
 from .extract.status import StatusStage
 from .geo import Geoparser, GeoStage
 from .model import Article, Extraction, ItemError
 from .nlp.parse import ParseStage
+from .nlp.slavic import SlavicParseStage
 from .settings import Options, load_options
 from .stage import Analysis, PipelineError, Stage, check, unknown_names, without
 
@@ -33,6 +38,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
+
+#: languages with their own parse and attribution stages (:mod:`claimwatch.nlp.slavic`)
+SLAVIC = ("ru", "uk")
 
 
 class Pipeline:
@@ -68,7 +76,8 @@ class Pipeline:
         return Geoparser(self.options)
 
     def parser_for(self, language: str) -> Language:
-        """The English pipeline for English; a tokenizer and sentence splitter for other languages."""
+        """The English pipeline for English; a tokenizer and sentence splitter for other languages (Russian and
+        Ukrainian use :func:`claimwatch.nlp.slavic.parser` instead)."""
         if language == "en":
             return self.nlp
         nlp = nlp_mod.tokenizer_only(language)
@@ -79,6 +88,11 @@ class Pipeline:
 
     def default_stages(self, language: str) -> list[Stage]:
         """The stages a language gets unless the caller gave its own list."""
+        actors = lambda: self.actors
+        if language in SLAVIC:
+            return [SlavicParseStage(language, self.options.batch_size), SlavicAttributionStage(language),
+                    StatusStage(language), SlavicEventsStage(language, actors), GeoStage(lambda: self.geoparser),
+                    TerritoryStage(actors)]
         if language == "en":
             parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
                                                  "entity rules", self.options.batch_size)
@@ -86,7 +100,6 @@ class Pipeline:
             parse = ParseStage(lambda: self.parser_for(language), f"spaCy tokenizer and sentence splitter "
                                                                   f"({language}); no tagger or parser yet",
                                self.options.batch_size)
-        actors = lambda: self.actors
         return [parse, AttributionStage(), StatusStage(), EventsStage(actors),
                 GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
 
@@ -151,7 +164,7 @@ class Pipeline:
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction | ItemError]:
         """Batched extraction (the parse takes each batch of one language in one go), results in input order;
         an article that fails in some stage yields an ItemError naming it, and the rest go on."""
-        for batch in _batches(articles, self.options.batch_size):
+        for batch in batches(articles, self.options.batch_size):
             prepared = [self._prepare(a) for a in batch]
             failed: dict[int, ItemError] = {}
             by_language: dict[str, list[Analysis]] = {}
@@ -221,7 +234,8 @@ def _language_code(value: str | None) -> str:
     return code if code.isalpha() and len(code) in (2, 3) else ""
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read lazily."""
     batch: list[Article] = []
     for item in items:
         batch.append(item)

@@ -20,7 +20,9 @@ so a record looks the same wherever it is read::
                "stance", "copy_of", "unit", "content": span, "published"}], "history": [{"date", "verdict"}],
                "first_seen", "last_seen"}
 
-A mention the gazetteer did not resolve has the same place keys, its place fields null. Offsets point into the
+A mention the gazetteer did not resolve has the same place keys, its place fields null. ``span_of``,
+``source_of``, ``actor_of`` and ``place_mention_of`` read a span, source, actor or place back from its published
+shape (an analyst's correction arrives in it), raising ValueError for anything else. Offsets point into the
 stored article text. These are presentation choices (which fields, flattened how), kept out of ``model.py``;
 :mod:`claimwatch.serialize` is the other conversion, every field, for storing and rebuilding records.
 """
@@ -186,3 +188,66 @@ def story_dict(story: StoryRecord) -> dict[str, Any]:
         "first_seen": story.first_seen.isoformat() if story.first_seen else None,
         "last_seen": story.last_seen.isoformat() if story.last_seen else None,
     }
+
+
+# ------------------------------------------------------------------------------------ reading them back
+
+
+def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], optional: bool = True) -> Any:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        raise ValueError(f"{name!r} must be {' or '.join(k.__name__ for k in kinds)}")
+    return value
+
+
+def _record(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} must be an object")  # noqa: TRY004 - a bad value, reported as one
+    return data
+
+
+def span_of(data: Any, what: str = "span") -> Span:
+    """A :class:`Span` from ``{"text", "start", "end"}``."""
+    data = _record(data, what)
+    return Span(_field(data, "start", int, False), _field(data, "end", int, False), _field(data, "text", str, False))
+
+
+def source_of(data: Any) -> Source:
+    """A :class:`Source` from its published shape (``source_dict``)."""
+    data = _record(data, "source")
+    entity = data.get("entity")
+    return Source(span_of(data, "source"), span_of(entity, "entity") if entity is not None else None,
+                  _field(data, "actor", str))
+
+
+def actor_of(data: Any) -> ActorRef:
+    """An :class:`ActorRef` from its published shape (``actor_dict``; no span when ``start`` is null)."""
+    data = _record(data, "actor")
+    span = span_of(data, "actor") if data.get("start") is not None else None
+    return ActorRef(_field(data, "name", str, False), span, _field(data, "actor_id", str), _field(data, "side", str),
+                    _field(data, "kind", str))
+
+
+def place_mention_of(data: Any) -> PlaceMention:
+    """A :class:`PlaceMention` from its published shape (``place_dict``; unresolved when ``name`` is null)."""
+    from .model import Precision, Role
+
+    data = _record(data, "place")
+    place = None
+    if data.get("name") is not None:
+        feature = _record(data.get("feature") or {}, "feature")
+        place = Place(_field(data, "geonameid", int), _field(data, "name", str), _field(feature, "class", str),
+                      _field(feature, "code", str), _field(data, "country", str), _field(data, "admin1", str),
+                      _number(data, "lat"), _number(data, "lon"))
+    precision = _field(data, "precision", str)
+    return PlaceMention(span_of(data, "place"), place, Precision(precision) if precision else None,
+                        Role(_field(data, "role", str) or Role.LOCATION.value),
+                        float(_number(data, "confidence") or 0.0))
+
+
+def _number(data: dict[str, Any], name: str) -> float | None:
+    value = _field(data, name, (int, float))
+    return None if value is None else float(value)

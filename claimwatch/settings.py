@@ -24,6 +24,12 @@ class Options:
     gazetteer_extra: str = ""
     gazetteer_path: str = ""
     disable: tuple[str, ...] = ()
+    channel_username: str = ""
+    channel_map: str = ""
+    api_reads_need_token: bool = False
+    tile_url: str = ""
+    public: bool = False
+    public_grid_km: float = 10.0
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

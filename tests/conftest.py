@@ -1,4 +1,5 @@
-"""Shared fixtures: options, the spaCy pipeline (loaded once per session), example paths, scratch databases.
+"""Shared fixtures: options, the spaCy pipeline (loaded once per session), example paths, scratch databases,
+a private PostgreSQL server (module scope; skipped when its binaries are missing).
 
 Tests never touch the network or ``/work/shared/datasets``; fixtures are short fictional texts.
 
@@ -10,6 +11,11 @@ temporary directory, never in the user's home.
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +96,58 @@ def examples_dir() -> Path:
 def db_url(tmp_path: Path) -> str:
     """A fresh SQLite database URL in the test's temporary folder."""
     return f"sqlite:///{tmp_path / 'cw.db'}"
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private PostgreSQL on 127.0.0.1 for the test session (skipped when initdb or psycopg is missing)."""
+    pytest.importorskip("psycopg")
+    if not shutil.which("initdb") or not shutil.which("pg_ctl"):
+        pytest.skip("PostgreSQL server binaries not installed")
+    folder = Path(tempfile.mkdtemp(prefix="claimwatch-pg-"))
+    data = folder / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        folder.chmod(0o777)
+    port = _free_port()
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=60)
+    try:
+        run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+        run("pg_ctl", "-D", str(data), "-w", "-l", str(data.parent / "log"), "-o",
+            f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    except (subprocess.SubprocessError, OSError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"could not start PostgreSQL: {exc}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], check=False,
+                       capture_output=True,
+                       timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(postgres_url: str) -> str:
+    """A fresh, empty database on the session's private PostgreSQL server, for one test."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"cw_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"

@@ -57,3 +57,15 @@ def test_the_evaluation_gate_is_documented_with_its_floors() -> None:
         for f in entry.floors:
             cells = f"| `{f.figure}` | {f.measured:.4f} | {f.floor:.2f} |"
             assert any(r.startswith(f"| {entry.name} |") and r.endswith(cells) for r in rows), (entry.name, f)
+
+
+def test_every_api_route_and_filter_is_in_the_readme() -> None:
+    from claimwatch.query import FILTER_NAMES
+    from claimwatch.settings import load_options
+    from claimwatch.web import create_app
+
+    paths = create_app(load_options(db="sqlite://")).openapi()["paths"]
+    routes = [f"{method.upper()} {path}" for path, operations in paths.items() for method in operations]
+    assert len(routes) >= 10 and all(r.split()[1].startswith("/api/") for r in routes)
+    assert [r for r in routes if f"`{r}`" not in README] == []
+    assert [name for name in FILTER_NAMES if f"`{name}`" not in README] == []

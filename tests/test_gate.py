@@ -102,6 +102,9 @@ def _empty_result(task: str, gold_spans: bool) -> dict[str, Any]:
         return attribution.Scorer().result()
     if task == "events":
         return events.score(["ATTACK"], ["ATTACK"])
+    if task == "posts":
+        return {"task": "posts", "claims": {"p": 0.0, "r": 0.0, "f1": 0.0}, "sources": 0.0, "event_types": 0.0,
+                "toponyms_acc161": 0.0}
     if task == "stance":
         return {"task": "stance", "fnc_score": 0.0, "per_class_f1": {"agree": 0.0, "disagree": 0.0}}
     if task == "stories":

@@ -459,3 +459,22 @@ def test_linking_compares_contents_with_the_embedder_it_is_given(tmp_path: Path)
         told = sorted(len(s.claims) for s in stories(store))
     assert summary.linked == 3 and told == [1, 2]
     assert sorted(embedder.texts) == sorted(r.claims[0].content.text for r in reports)  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_linking_on_postgresql(pg_url: str) -> None:
+    """The same stories and verdicts on PostgreSQL as on SQLite (band lookups, JSONB, no BEGIN IMMEDIATE)."""
+    from claimwatch.ingest import ingest_paths
+    from claimwatch.link import link, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+
+    with Store(pg_url) as store:
+        options = load_options()
+        assert ingest_paths(store, [DEV], options).new == 13
+        summary = link(store, options)
+        assert summary.copies == 2
+        by_place = {s.place.name: s for s in stories(store) if s.place and s.family != "statement"}
+        assert by_place["Chasiv Yar"].verdict == "officially confirmed"
+        assert by_place["Sudzha"].verdict == "denied"
+        assert link(store, options).linked == 0

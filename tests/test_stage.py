@@ -59,7 +59,8 @@ def test_every_language_has_a_checked_list_in_order() -> None:
         stages = pipeline.stages(language)
         assert [s.name for s in stages] == ["parse", "attribution", "status", "events", "geo", "territory"]
         check(stages)
-    assert "tokenizer" in pipeline.stages("ru")[0].description
+    assert "natasha" in pipeline.stages("ru")[0].description
+    assert "tokenize-uk" in pipeline.stages("uk")[0].description
     assert "en_core_web_sm" in pipeline.stages("en")[0].description
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from claimwatch.model import (
     ActorRef,
@@ -37,12 +33,13 @@ from claimwatch.model import (
     Source,
     Span,
     Status,
+    TelegramPost,
 )
 from claimwatch.readers.files import read_paths
 from claimwatch.store import Store, migrate
 from claimwatch.store import store as store_module
 from claimwatch.store.rows import outlet_of, outlet_values
-from claimwatch.store.schema import OutletRow
+from claimwatch.store.schema import ArticleRow, OutletRow
 
 TEXT = ("Russian forces took 35 sq. km near Pryiutne on Monday, the ministry said. "
         "“We took the village,” the commander said. “The enemy fled.” "
@@ -248,7 +245,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_recorded_migrations(store: Sto
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0004"
     store.save(make_extraction())
     with pytest.raises(Exception, match="FOREIGN KEY"), store.engine.begin() as conn:
         conn.execute(text("INSERT INTO place_mentions (article_id, idx, start, \"end\", text, role, data) "
@@ -329,46 +326,8 @@ def test_missing_article_is_a_key_error(store: Store) -> None:
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A private PostgreSQL on 127.0.0.1 for this module (skipped when initdb or psycopg is missing)."""
-    pytest.importorskip("psycopg")
-    if not shutil.which("initdb") or not shutil.which("pg_ctl"):
-        pytest.skip("PostgreSQL server binaries not installed")
-    folder = Path(tempfile.mkdtemp(prefix="claimwatch-pg-"))
-    data = folder / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser")
-        as_user = ["runuser", "-u", "postgres", "--"]
-        folder.chmod(0o777)
-    port = _free_port()
-    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=60)
-    try:
-        run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        run("pg_ctl", "-D", str(data), "-w", "-l", str(data.parent / "log"), "-o",
-            f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-    except (subprocess.SubprocessError, OSError) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {exc}")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], check=False,
-                       capture_output=True,
-                       timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_postgres_round_trip_idempotency_and_reviews(postgres_url: str) -> None:
-    with Store(postgres_url) as pg:
+def test_postgres_round_trip_idempotency_and_reviews(pg_url: str) -> None:
+    with Store(pg_url) as pg:
         original = make_extraction(version="cw-1.0.0")
         expected = copy.deepcopy(original)
         article_id = pg.save(original)
@@ -379,10 +338,34 @@ def test_postgres_round_trip_idempotency_and_reviews(postgres_url: str) -> None:
         assert pg.upsert(make_extraction(version="cw-2.0.0")).outcome == "updated"
         assert pg.get_extraction(article_id).claims[1].status is Status.CONFIRMED
         assert [(c.article_id, c.index) for c in pg.query_claims(source="MINISTRY")] == [(article_id, 0), (article_id, 1)]
-    engine = create_engine(postgres_url)
+    engine = create_engine(pg_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0004"
         assert conn.execute(text("SELECT pg_typeof(data)::text FROM claims LIMIT 1")).scalar() == "jsonb"
         published = conn.execute(text("SELECT published_at FROM articles")).scalar()
         assert published == datetime(2024, 3, 5, 12, 30, tzinfo=UTC)
     engine.dispose()
+
+
+def test_an_edited_post_is_found_by_its_url_and_updated_in_place(store: Store) -> None:
+    """A post (identified by its URL) whose text changed replaces its stored text, keeping the old one; a web
+    article with the same URL and another text is still another article."""
+    def post(text: str, edited: datetime | None) -> Extraction:
+        extraction = make_extraction(text=text, url="https://t.me/fiction_channel/77")
+        extraction.article.telegram = TelegramPost(message_id=77, channel="Fiction", edited=edited)
+        return extraction
+
+    first = store.upsert(post(TEXT, None))
+    edited_text = TEXT + " The ministry later named two more villages."
+    second = store.upsert(post(edited_text, datetime(2024, 3, 5, 13, tzinfo=UTC)))
+    assert (first.outcome, second.outcome, second.article_id) == ("new", "updated", first.article_id)
+    stored = store.get_extraction(first.article_id)
+    assert stored.article.text == edited_text and stored.article.telegram is not None
+    assert stored.article.telegram.edited == datetime(2024, 3, 5, 13, tzinfo=UTC)
+    assert store.upsert(post(TEXT, None)).outcome == "unchanged"  # an older export read again
+    assert store.get_extraction(first.article_id).article.text == edited_text
+    with Session(store.engine) as session:
+        row = session.get(ArticleRow, first.article_id)
+        assert row is not None and row.meta is not None and [v["text"] for v in row.meta["versions"]] == [TEXT]
+    web = store.upsert(make_extraction(text=TEXT + " Updated.", url="https://t.me/fiction_channel/77"))
+    assert web.outcome == "new" and store.counts()["articles"] == 2

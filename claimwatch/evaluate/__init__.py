@@ -15,7 +15,7 @@ from typing import Any
 
 from ..settings import Options
 
-TASKS = ("attribution", "events", "geo", "stance", "stories")
+TASKS = ("attribution", "events", "geo", "posts", "stance", "stories")
 
 
 class EvaluationError(ValueError):

@@ -22,7 +22,8 @@ import os
 import re
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -259,6 +260,7 @@ def _changed_detail(entry: Entry, found: str, n_files: int) -> str:
 def check_entry(entry: Entry, datasets: Path, options: Options | None = None) -> EntryCheck:
     """Fingerprint, then score, one entry (see the module docstring for the outcomes)."""
     started = time.perf_counter()
+    datasets_root = datasets
     datasets = REPO if entry.root == "repo" else datasets
     corpus = datasets / entry.path
     if not corpus.exists():
@@ -270,13 +272,29 @@ def check_entry(entry: Entry, datasets: Path, options: Options | None = None) ->
                           time.perf_counter() - started, found,
                           _changed_detail(entry, found, len(hashed_files(datasets, entry.hash))))
     try:
-        result = run(entry.task, entry.format, corpus, options, gold_spans=entry.gold_spans)
+        with _datasets_env(datasets_root):
+            result = run(entry.task, entry.format, corpus, options, gold_spans=entry.gold_spans)
         figures = tuple(_compared(f, figure_value(result, f.figure)) for f in entry.floors)
     except EvaluationError as exc:
         return EntryCheck(entry, Outcome.ERROR, _unscored(entry, Outcome.ERROR), time.perf_counter() - started,
                           found, str(exc))
     outcome = Outcome.BELOW if any(f.outcome is Outcome.BELOW for f in figures) else Outcome.OK
     return EntryCheck(entry, outcome, figures, time.perf_counter() - started, found)
+
+
+@contextmanager
+def _datasets_env(datasets: Path) -> Iterator[None]:
+    """``$CLAIMWATCH_DATASETS`` pointing at ``datasets`` while an entry is scored: a corpus kept in the repository
+    may name texts that stay in the datasets folder (the Telegram gold names posts, the posts stay in shared/)."""
+    before = os.environ.get("CLAIMWATCH_DATASETS")
+    os.environ["CLAIMWATCH_DATASETS"] = str(datasets)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("CLAIMWATCH_DATASETS", None)
+        else:
+            os.environ["CLAIMWATCH_DATASETS"] = before
 
 
 def check(datasets: str | Path | None = None, floors: str | Path | None = None, only: str | None = None,

@@ -10,6 +10,9 @@ events). Feature properties are what an analyst filters on::
             role, confidence},
     evidence: {trigger, content, place, source}
 
+With the option ``public`` (``claimwatch export --format geojson --public [--grid-km 10]``) coordinates are
+snapped to a grid and persons' names in sources replaced by their role (:mod:`.public`).
+
 ``place`` is the place dict of every export (:func:`claimwatch.records.place_dict`). Coordinates are
 ``[lon, lat]`` (RFC 7946); every ``evidence`` entry is ``[start, end]`` in the stored article text. Events and
 claims without a located place are left out.
@@ -75,20 +78,24 @@ def _feature(mention: PlaceMention, properties: dict[str, Any]) -> dict[str, Any
             "properties": properties}
 
 
+def event_feature(claim: Claim, article: Article, event: Event) -> dict[str, Any] | None:
+    """The Feature of one event of ``claim`` (None when its place is not located)."""
+    if event.place is None or not _located(event.place):
+        return None
+    props = {**_event_properties(event), **_claim_properties(claim, article), "place": place_dict(event.place)}
+    props["evidence"] = {"trigger": _offsets(event.trigger), "content": _offsets(claim.content),
+                         "place": _offsets(event.place.span),
+                         "source": _offsets(claim.source.span) if claim.source else None}
+    return _feature(event.place, props)
+
+
 def event_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
     """One Feature per event with a located place."""
-    article = extraction.article
     for claim in extraction.claims:
         for event in claim.events:
-            if not _located(event.place):
-                continue
-            assert event.place is not None
-            props = {**_event_properties(event), **_claim_properties(claim, article),
-                     "place": place_dict(event.place)}
-            props["evidence"] = {"trigger": _offsets(event.trigger), "content": _offsets(claim.content),
-                                 "place": _offsets(event.place.span),
-                                 "source": _offsets(claim.source.span) if claim.source else None}
-            yield _feature(event.place, props)
+            feature = event_feature(claim, extraction.article, event)
+            if feature is not None:
+                yield feature
 
 
 def claim_features(extraction: Extraction) -> Iterator[dict[str, Any]]:
@@ -119,11 +126,20 @@ def _write(features: Iterable[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
+def _shared(features: Iterable[dict[str, Any]], options: Options | None) -> Iterable[dict[str, Any]]:
+    """``features`` as they may be published: made public (:mod:`.public`) when ``options.public`` is set."""
+    if options is None or not options.public:
+        return features
+    from .public import public_features, publicity
+
+    return public_features(features, publicity(options))
+
+
 def write(extractions: Iterable[Extraction], out: TextIO, options: Options | None = None) -> int:
     """A FeatureCollection with one Feature per located event; returns the number of Features."""
-    return _write((f for x in extractions for f in event_features(x)), out)
+    return _write(_shared((f for x in extractions for f in event_features(x)), options), out)
 
 
 def write_claims(extractions: Iterable[Extraction], out: TextIO, options: Options | None = None) -> int:
     """A FeatureCollection with one Feature per claim that has a located event."""
-    return _write((f for x in extractions for f in claim_features(x)), out)
+    return _write(_shared((f for x in extractions for f in claim_features(x)), options), out)

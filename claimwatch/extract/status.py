@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..model import Claim, ClaimKind, Polarity, Span, Status
 from ..stage import Analysis, Stage
 from ..text.sentences import doc_text, sentence_index
+from ..text.wordlists import LANGUAGES, WordLists, fold, phrase_at, wordlists
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -270,6 +271,95 @@ def _target_claim(doc: Doc, c: Claim, claims: list[Claim], content_text: str,
     return target
 
 
+# ------------------------------------------------------------------------------------ Russian and Ukrainian
+
+
+def assign_slavic(doc: Doc, claims: list[Claim], language: str) -> None:
+    """Set the status of every claim of a Russian or Ukrainian ``doc`` (in place), with the language's word
+    lists (:mod:`claimwatch.text.wordlists`): hedges ("якобы", "по предварительным данным", "нібито"), sentences
+    saying something is not confirmed ("не подтверждено", "підтвердження немає"), denials (a cue such as
+    "опроверг"/"спростував", or a short content calling something a fake) and confirmations by another source.
+    An impersonal report ("сообщается") stays ``claimed``: the wording hedges nothing by itself."""
+    lists = wordlists(language)
+    for c in claims:
+        c.status = Status.ASSERTED if c.kind is ClaimKind.OUTLET else Status.CLAIMED
+        for span in _claim_region(c):
+            for ev in _phrases_in(doc, span.start, span.end, lists.hedges):
+                _mark(c, Status.HEDGED, ev)
+    for c in claims:
+        _slavic_denial(doc, c, claims, lists)
+    for sent in sentence_index(doc).sents:
+        for ev in _phrases_in(doc, sent.start_char, sent.end_char, lists.no_confirmation):
+            _slavic_unconfirmed(doc, sent, ev, claims)
+    for c in claims:
+        _slavic_confirmation(doc, c, claims, lists)
+
+
+def _phrases_in(doc: Doc, start: int, end: int, phrases: tuple[tuple[str, ...], ...]) -> list[Span]:
+    """Every occurrence of one of ``phrases`` (folded word tuples) in the characters ``[start, end)``."""
+    sp = doc.char_span(start, end, alignment_mode="contract")
+    if sp is None:
+        return []
+    toks = [t for t in sp if not t.is_space]
+    words = [fold(t.text) for t in toks]
+    text = doc_text(doc)
+    out = []
+    i = 0
+    while i < len(toks):
+        p = phrase_at(words, i, phrases)
+        if p is None:
+            i += 1
+            continue
+        last = toks[i + len(p) - 1]
+        out.append(Span.of(text, toks[i].idx, last.idx + len(last.text)))
+        i += len(p)
+    return out
+
+
+def _slavic_denial(doc: Doc, c: Claim, claims: list[Claim], lists: WordLists) -> None:
+    if c.cue is None:
+        return
+    cue_lemmas = {t.lemma_ for t in _tokens(doc, c.cue)}
+    content = [t for p in c.parts for t in _tokens(doc, p)]
+    by_cue = bool(cue_lemmas & lists.denial_verbs)
+    by_content = len(content) <= 25 and any(t.lemma_ in lists.denial_words for t in content)
+    if not (by_cue or by_content):
+        return
+    c.polarity = Polarity.NEGATIVE
+    if by_cue:
+        _mark(c, Status.DENIED, c.cue)
+    target = _target_claim(doc, c, claims, " ".join(p.text for p in c.parts))
+    if target is not None:
+        _mark(target, Status.DENIED, c.cue)
+
+
+def _slavic_unconfirmed(doc: Doc, sent, evidence: Span, claims: list[Claim]) -> None:  # type: ignore[no-untyped-def]
+    """The claim the sentence belongs to is unconfirmed; a sentence of its own qualifies the earlier claim that
+    shares most content words with it, else the nearest earlier attributed one."""
+    own = [c for c in claims if any(p.contains(evidence) for p in c.parts) and c.kind is not ClaimKind.OUTLET]
+    if own:
+        for c in own:
+            _mark(c, Status.UNCONFIRMED, evidence)
+        return
+    keys = _keys(doc, sent.start_char, sent.end_char) - _keys(doc, evidence.start, evidence.end)
+    earlier = [c for c in claims if c.content.end <= sent.start_char]
+    target = _best_overlap(doc, earlier, keys, before=sent.start_char) if keys else None
+    target = target or _nearest_before(earlier, sent.start_char)
+    if target is not None:
+        _mark(target, Status.UNCONFIRMED, evidence)
+
+
+def _slavic_confirmation(doc: Doc, c: Claim, claims: list[Claim], lists: WordLists) -> None:
+    if c.cue is None or c.source is None:
+        return
+    if not ({t.lemma_ for t in _tokens(doc, c.cue)} & lists.confirm_verbs):
+        return
+    target = _target_claim(doc, c, claims, " ".join(p.text for p in c.parts), require_overlap=True)
+    if target is not None and target.source is not None and \
+            target.source.name.lower() != c.source.name.lower() and target.status is Status.CLAIMED:
+        _mark(target, Status.CONFIRMED, c.cue)
+
+
 class StatusStage(Stage):
     """The epistemic status of each claim: asserted, claimed, hedged, unconfirmed, denied, confirmed."""
 
@@ -277,5 +367,11 @@ class StatusStage(Stage):
     requires = ("doc", "claims")
     assigns = ("claims.status", "claims.status_evidence", "claims.polarity")
 
+    def __init__(self, language: str = "en") -> None:
+        self.language = language  #: ru/uk use their word lists; every other language the English rules
+
     def __call__(self, analysis: Analysis) -> None:
-        assign(analysis.parsed, analysis.extraction.claims)
+        if self.language in LANGUAGES:
+            assign_slavic(analysis.parsed, analysis.extraction.claims, self.language)
+        else:
+            assign(analysis.parsed, analysis.extraction.claims)

@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 
 def assemble(extra: str | Path | None = None) -> list[PlaceRow]:
-    """Every place of the index: continents, countries, regions, districts, populated places, user places."""
+    """Every place of the index: continents, countries, regions, districts, populated places, the bundled seas,
+    rivers and directions, user places."""
     synthetic = itertools.count(-1, -1)
     countries = sources.read_countries(synthetic)
     continents = sources.read_continents()
@@ -27,7 +28,8 @@ def assemble(extra: str | Path | None = None) -> list[PlaceRow]:
     _place_regions(subs)
     _english_region_names(subs, cities)
     _place_countries(countries, subs.members)
-    rows: list[PlaceRow] = [*continents.values(), *countries.values(), *subs.rows.values(), *cities.values()]
+    rows: list[PlaceRow] = [*continents.values(), *countries.values(), *subs.rows.values(), *cities.values(),
+                            *sources.read_features()]
     by_id = {r.id: r for r in rows}
     if extra:
         for row in sources.read_extra(extra):

@@ -23,6 +23,9 @@ FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highw
 #: streets are often named after other towns ("Kyivska Street" in Kharkiv): never resolved by their stem
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "highway",
                            "hwy", "freeway", "square", "drive", "parkway", "terrace", "plaza"})
+_CYRILLIC_STREETS = frozenset(norm(w) for w in """улица улице улицу улицы улицей ул проспект проспекте проспекта
+    переулок переулке площадь площади бульвар бульваре шоссе набережная набережной вулиця вулиці вулицю вулицею вул
+    провулок провулку площа площі узвіз узвозі""".split())
 _OF_PREFIX = re.compile(r"^(?:the\s+)?(?:university|state university|college|port|bank|city|republic|state|"
                         r"province|region|county|district|governor|mayor|people|government|gulf|bay|sea|lake)"
                         r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
@@ -36,11 +39,18 @@ class Candidate:
     partial: bool = False  #: only part of the name matched ("Kyiv railway station" -> Kyiv)
 
 
-def candidates(gazetteer: Gazetteer, surface: str) -> list[Candidate]:
-    """All candidates for ``surface``, each place once (its most literal way of being reached)."""
+def candidates(gazetteer: Gazetteer, surface: str, keys: tuple[str, ...] = ()) -> list[Candidate]:
+    """All candidates for ``surface``, each place once (its most literal way of being reached). ``keys``:
+    normalised names to try first (the nominative forms of an inflected Cyrillic mention, "киеве" -> "киев")."""
     found: dict[int, Candidate] = {}
+    for key in keys:
+        _add(found, _from_query(gazetteer, Query(key)))
+        if found:
+            return list(found.values())[:_MAX_CANDIDATES]
     if not any(ch.isupper() for ch in surface):
         return []  # toponyms are proper names: "the city", "streets" are not looked up
+    if not surface.isascii() and _CYRILLIC_STREETS & set(norm(surface).split()):
+        return []  # "Каспийская улица" is named after a town, and is not it
     for q in queries(surface):
         _add(found, _from_query(gazetteer, q))
         if found:

@@ -17,6 +17,8 @@ from ..stage import Analysis, Stage
 from ..text.intervals import StartIndex
 from ..text.sentences import sentence_index
 from .candidates import inflected_queries
+from .cyrillic import Found
+from .cyrillic import detect as detect_cyrillic
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..settings import Options
+
+#: languages whose documents come from :mod:`claimwatch.nlp.slavic` and get :mod:`.cyrillic` detection
+CYRILLIC = ("ru", "uk")
+
 
 class Geoparser:
     """Detects and resolves toponyms; one per process is enough (the index opens once, on first use)."""
@@ -72,11 +78,22 @@ class Geoparser:
         """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""
         return bool(inflected_queries(self.gazetteer, key))
 
+    def detect_cyrillic(self, doc: Doc) -> list[Found]:
+        """Toponyms of a Russian or Ukrainian ``doc`` with the nominative keys to resolve them by."""
+        from ..nlp.slavic import morphology
+
+        return detect_cyrillic(doc, morphology(doc.lang_), self.gazetteer.lookup)
+
     def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
         """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""
-        found = self.detect(doc)
-        resolved = self.resolve_spans(article.text, [(t.start, t.end) for t in found],
-                                      fallback=[t.facility for t in found])
+        keys: list[tuple[str, ...]] | None = None
+        if doc.lang_ in CYRILLIC and doc.has_annotation("POS"):  # a doc of claimwatch.nlp.slavic
+            cyrillic = self.detect_cyrillic(doc)
+            found, keys = [f.toponym for f in cyrillic], [f.keys for f in cyrillic]
+        else:
+            found = self.detect(doc)
+        resolved = resolve(self.gazetteer, article.text, [(t.start, t.end) for t in found],
+                           fallback=[t.facility for t in found], keys=keys)
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
         locations = StartIndex([m for m, t, r in zip(mentions, found, resolved)
                                 if t.role == "location" and m.place is not None and not r.approximate],

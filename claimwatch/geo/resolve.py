@@ -102,13 +102,16 @@ class _Mention:
 
 
 def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
-            fallback: bool | Sequence[bool] = True, rounds: int = 2, prior: Prior | None = None) -> list[Resolution]:
+            fallback: bool | Sequence[bool] = True, rounds: int = 2, prior: Prior | None = None,
+            keys: Sequence[tuple[str, ...]] | None = None) -> list[Resolution]:
     """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article.
 
     ``fallback`` (for all spans, or per span): whether a mention the gazetteer cannot place may take the
-    nearest resolved settlement as an approximate location (streets, buildings).
+    nearest resolved settlement as an approximate location (streets, buildings). ``keys`` (per span): normalised
+    names to look up before the surface form (the lemmas of an inflected Cyrillic mention).
     """
-    mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e])) for s, e in spans]
+    extra = list(keys) if keys is not None else [()] * len(spans)
+    mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e], k)) for (s, e), k in zip(spans, extra)]
     _link_qualifiers(text, mentions)
     for m in mentions:
         m.base = [_prior(c) + _namesake(c, m.cands) + (prior.score(c.entry) if prior else 0.0) for c in m.cands]

@@ -203,6 +203,17 @@ def place_centre(points: list[tuple[float, float, int]] | None) -> Centre | None
     return centre_of(points) if points else None
 
 
+def read_features() -> Iterator[PlaceRow]:
+    """Seas, rivers, historical regions and front directions of the bundled ``features.tsv`` (places GeoNames'
+    populated-place data has no entry for), named by their Russian and Ukrainian names only."""
+    for cols in _bundled("features.tsv"):
+        row = PlaceRow(int(cols[0]), cols[1], cols[2], cols[3], cols[4].strip(), lat=float(cols[5]),
+                       lon=float(cols[6]))
+        for name in cols[7].split(","):
+            row.add_name(name, PRIMARY)
+        yield row
+
+
 def read_extra(path: str | Path) -> Iterator[PlaceRow]:
     """User places in GeoNames' ``geoname`` table layout (tab-separated, 19 columns, no header).
 

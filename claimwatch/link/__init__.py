@@ -38,7 +38,7 @@ def stories(store: Store, *, verdict: str | None = None, family: str | None = No
     from ..store import links as db
 
     with Session(store.engine) as session:
-        return [db.story_record(session, row, _outlet_of(outlets))
+        return [db.story_record(session, row, outlet_lookup(outlets))
                 for row in db.iter_stories(session, verdict=verdict, family=family, limit=limit,
                                            min_claims=min_claims)]
 
@@ -50,10 +50,12 @@ def story(store: Store, story_id: str, outlets: OutletRegistry | None = None) ->
 
     with Session(store.engine) as session:
         row = session.get(StoryRow, story_id)
-        return db.story_record(session, row, _outlet_of(outlets)) if row is not None else None
+        return db.story_record(session, row, outlet_lookup(outlets)) if row is not None else None
 
 
-def _outlet_of(outlets: OutletRegistry | None):  # type: ignore[no-untyped-def]
+def outlet_lookup(outlets: OutletRegistry | None):  # type: ignore[no-untyped-def]
+    """``look(url, name) -> (outlet name, affiliation)`` from the outlets registry (None without one): what
+    :func:`claimwatch.store.links.story_record` takes to name each claim's outlet."""
     if outlets is None:
         return None
 
@@ -101,7 +103,7 @@ def claim_reviews(store: Store, outlets: OutletRegistry | None = None) -> list[d
             row = session.get(StoryRow, story_id)
             if row is None:
                 continue
-            record = db.story_record(session, row, _outlet_of(outlets))
+            record = db.story_record(session, row, outlet_lookup(outlets))
             urls = {a.id: a.url for a in session.query(ArticleRow).filter(
                 ArticleRow.id.in_([c.article_id for c in record.claims]))}
             out.append(claim_review(record, review.value, review.who, review.at, urls))

@@ -209,10 +209,12 @@ def _lookup(actors: object | None, actor_id: str | None) -> object | None:
 
 
 def with_article_context(facts: list[Facts]) -> list[Facts]:
-    """One article's facts, each event without a place of its own given the place of the article's first
+    """One article's facts: a claimant named in short ("The General Staff") takes the registry identity of the
+    fuller name the same article resolved ("the General Staff of Ukraine's Armed Forces"); each event without a place of its own given the place of the article's first
     located event of the same family ("Three people were injured" in a report of a strike on Nikopol), and a
     default date window narrowed to that event's when it has its own day. An article rarely reports two
     events of one family in one place."""
+    _share_claimants(facts)
     located = [f for f in facts if f.where is not None and f.family != "statement"]
     for f in facts:
         if f.family == "statement":
@@ -227,3 +229,14 @@ def with_article_context(facts: list[Facts]) -> list[Facts]:
         if default and lead.start is not None and lead.end is not None and lead.end - lead.start < DEFAULT_WINDOW:
             f.start, f.end = lead.start, lead.end
     return facts
+
+
+def _share_claimants(facts: list[Facts]) -> None:
+    resolved = [f for f in facts if f.source and f.source_actor]
+    for f in facts:
+        if f.source_actor or not f.source:
+            continue
+        short = f.source.casefold().removeprefix("the ").strip()
+        match = next((r for r in resolved if short and short in r.source.casefold()), None)  # type: ignore[union-attr]
+        if match is not None:
+            f.source_actor, f.source_side, f.source_kind = match.source_actor, match.source_side, match.source_kind

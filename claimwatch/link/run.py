@@ -1,9 +1,10 @@
 """The linking stage over stored claims: copies, then stories, then verdicts, incrementally.
 
-Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach) and the
-outlets and actor registries; writes ``articles.copy_of``, stories with their verdicts and each claim's story,
-stance and independent unit. Runs after ``ingest`` (``claimwatch link``); each run only does what is new, and
-``rebuild`` starts over (story ids come out the same for the same claims in the same order).
+Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach, the origin
+channel of a forwarded Telegram post) and the outlets and actor registries; writes ``articles.copy_of``, stories
+with their verdicts and each claim's story, stance and independent unit. Runs after ``ingest`` (``claimwatch
+link``); each run only does what is new, and ``rebuild`` starts over (story ids come out the same for the same
+claims in the same order).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ..actors import ActorRegistry, load_registry
+from ..model import Outlet
 from ..outlets import OutletRegistry, load_outlets
 from ..settings import Options
 from ..store import Store
@@ -52,10 +54,17 @@ class Context:
         self.actors: ActorRegistry = load_registry(options.actors or None)
 
     def outlet(self, article: db.ArticleInfo) -> OutletInfo:
+        """Whose voice an article is: its outlet's, or for a forwarded post the origin channel's (a forward is
+        never independent evidence, also when the original is not in the store to be found as its copy)."""
+        if article.forwarded_from:
+            found = self.outlets.match(name=article.forwarded_from)
+            return OutletInfo(article.forwarded_from) if found is None else self._info(found)
         found = self.outlets.match(article.url, article.outlet)
-        if found is None:
-            return OutletInfo(article.outlet)
-        return OutletInfo(found.key, found.affiliation, found.side, found.actor)
+        return OutletInfo(article.outlet) if found is None else self._info(found)
+
+    @staticmethod
+    def _info(outlet: Outlet) -> OutletInfo:
+        return OutletInfo(outlet.key, outlet.affiliation, outlet.side, outlet.actor)
 
     def article_facts(self, members: list[db.StoredMember], roots: dict[int, db.ArticleInfo]
                       ) -> list[tuple[db.StoredMember, Facts | None]]:
@@ -238,7 +247,7 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]]) -
     v = verdict(facts, stances)
     where = story.where
     published = [f.published for f in facts if f.published is not None]
-    db.save_story(session, {
+    db.save_story(session, db.with_override({
         "id": story.id, "family": story.family, "event_type": story.event_type, "sub_type": story.sub_type,
         "geonameid": where.geonameid if where else None, "place_name": where.name if where else None,
         "admin1": where.admin1 if where else None, "country": where.country if where else None,
@@ -250,7 +259,7 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]]) -
         "first_seen": min(published) if published else None, "last_seen": max(published) if published else None,
         "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
         "data": _verdict_data(v, members),
-    })
+    }, db.verdict_override(session, story.id)))
     return [{"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
              "unit": unit_of(m.facts).key, "score": m.score,
              "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}}

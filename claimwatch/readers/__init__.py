@@ -2,6 +2,9 @@
 
 - :mod:`.files`: paths, folders, plain text with a header, JSONL (``read_paths``, ``count_items``)
 - :mod:`.html`: a web page's main text and metadata (trafilatura)
+- :mod:`.telegram`: Telegram channel exports (three layouts) to posts; :mod:`.tgtext` a message's visible text
+  (entity lists, Telethon markdown), :mod:`.tgfurniture` its furniture lines and headline, :mod:`.tgchannels`
+  channel usernames
 - :mod:`.decode`: bytes to text, refusing what is not text
 - :mod:`.pubtime`: publication-time strings to UTC instants
 

@@ -1,11 +1,14 @@
 """Reading files: inputs on disk to cleaned :class:`~claimwatch.model.Article` records.
 
 Reads paths: plain-text files (with an optional ``Title:/URL:/Outlet:/Published:/Language:`` header block),
-folders of inputs (recursive), JSONL/NDJSON (one article per line) and HTML pages (main text via trafilatura).
+folders of inputs (recursive), JSONL/NDJSON (one article per line), HTML pages (main text via trafilatura) and
+Telegram exports (``.json``, or JSON under another suffix, recognised by content: :mod:`.telegram`).
 Writes, lazily, one :class:`Article` per input item (raw bytes and their SHA-256 kept, text decoded, page
 furniture removed by :mod:`claimwatch.clean` with offsets mapped back, publication time as a UTC instant plus
-the string it came from) or one :class:`ItemError` per bad item. A bad item never stops the batch: every file
-and every JSONL line is read under its own guard, so even an unexpected exception (a nesting bomb's
+the string it came from), one :class:`ItemError` per bad item, and :class:`Skipped` counts of what a Telegram
+export holds that is not a post to read (service messages, media-only posts). A bad item never stops the batch:
+every file, JSONL line and Telegram message is read under its own guard, so even an unexpected exception (a
+nesting bomb's
 ``RecursionError``, a ``MemoryError``, a bug) becomes that item's error. Nothing is read unboundedly: files
 over ``max_bytes`` are refused before reading, JSONL lines over it are skipped without being held in memory,
 pipes, devices and sockets are refused, compressed data is never decompressed. Origins (file names) are
@@ -29,19 +32,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import clean as clean_mod
-from ..model import Article, ItemError
+from ..model import Article, ItemError, Skipped
 from ..settings import Options
 from ..text.safe import printable, scrub_surrogates
-from . import html
+from . import html, telegram
 from .decode import DecodeError, decode_report, looks_binary
 from .pubtime import from_timestamp, parse_published
+from .tgchannels import ChannelMapError
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+JSON_SUFFIXES = frozenset({".json"})
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
 
 #: Header keys of plain-text files and the Article field each fills.
 HEADER_KEYS = {"title": "title", "url": "url", "outlet": "outlet", "published": "published",
@@ -52,6 +57,11 @@ _HEADER_KEY = re.compile(r"(?P<key>[A-Za-z]+)[ \t]*:")
 #: A line that may be a dateline: short, at most nine words, with a year in it.
 _DATELINE = re.compile(r"^(?=.{6,80}$)(?=(?:\S+\s+){0,8}\S+$)(?=.*(?<!\d)(?:19|20)\d\d(?!\d)).*$")
 _JSON_FIELDS = ("title", "url", "outlet", "language")
+_NOT_TELEGRAM = ("JSON that is not a Telegram export: a .json file is read as a Telegram Desktop export (\"messages\" "
+                 "or \"chats\": {\"list\": ...} at its root) or a list of channel messages (\"message_id\", "
+                 "\"text\", \"date\", \"channel\"); articles go in .jsonl, one JSON object per line")
+#: what a read yields: an article, a bad item, or a count of items passed over on purpose
+Item = Article | ItemError | Skipped
 
 
 class ItemFailure(Exception):
@@ -68,13 +78,14 @@ class _Meta:
     language: str | None = None
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]], options: Options) -> Iterator[Article | ItemError]:
-    """Every article under ``paths`` in a stable order, or an :class:`ItemError` for each bad item."""
+def read_paths(paths: Iterable[str | os.PathLike[str]], options: Options) -> Iterator[Item]:
+    """Every article under ``paths`` in a stable order, an :class:`ItemError` for each bad item, and the
+    :class:`Skipped` counts of Telegram exports."""
     for path in paths:
         yield from _read_path(Path(path), options)
 
 
-def _read_path(path: Path, options: Options) -> Iterator[Article | ItemError]:
+def _read_path(path: Path, options: Options) -> Iterator[Item]:
     origin = printable(str(path))
     try:
         mode = path.stat().st_mode
@@ -120,10 +131,13 @@ def _listing_errors(problems: list[OSError], report: bool) -> Iterator[ItemError
 
 
 def kind_of(path: Path, head: bytes) -> str:
-    """``text``, ``html`` or ``jsonl``: by suffix, else by sniffing the first bytes."""
+    """``text``, ``html``, ``jsonl`` or ``json``: by suffix, else by sniffing the first bytes (``json`` for a file
+    of another suffix that starts like JSON: it is read as text unless it is a Telegram export)."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in JSON_SUFFIXES:
+        return "json"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in TEXT_SUFFIXES:
@@ -131,10 +145,12 @@ def kind_of(path: Path, head: bytes) -> str:
     start = head.lstrip()[:200].lower()
     if start.startswith((b"<!doctype html", b"<html")) or b"<html" in start:
         return "html"
+    if start.removeprefix(b"\xef\xbb\xbf").startswith((b"{", b"[")):
+        return "json"
     return "text"
 
 
-def _read_file(path: Path, options: Options) -> Iterator[Article | ItemError]:
+def _read_file(path: Path, options: Options) -> Iterator[Item]:
     """The items of one file; whatever goes wrong costs this file (or, in JSONL, this line) only."""
     origin = printable(str(path))
     try:
@@ -154,7 +170,7 @@ def _unexpected(origin: str, exc: Exception) -> ItemError:
     return ItemError(origin, f"cannot be read: {detail}")
 
 
-def _file_items(path: Path, origin: str, options: Options) -> Iterator[Article | ItemError]:
+def _file_items(path: Path, origin: str, options: Options) -> Iterator[Item]:
     with _open_regular(path) as fh:
         info = os.fstat(fh.fileno())
         head = fh.read(512)
@@ -169,7 +185,46 @@ def _file_items(path: Path, origin: str, options: Options) -> Iterator[Article |
         data = head + fh.read(options.max_bytes + 1 - len(head))
     if len(data) > options.max_bytes:
         raise ItemFailure(f"file is over the limit of {options.max_bytes:,} bytes (max_bytes)")
+    if kind == "json":
+        yield from _json_items(data, origin, options, sniffed=path.suffix.lower() not in JSON_SUFFIXES)
+        return
     yield (_html_article if kind == "html" else _text_article)(data, origin, options)
+
+
+def _json_items(data: bytes, origin: str, options: Options, sniffed: bool) -> Iterator[Item]:
+    """The posts of a Telegram export. A file whose suffix did not say JSON (``sniffed``) and that is not a
+    Telegram export is read as text, as it was before JSON was sniffed."""
+    document = _json_document(data, strict=not sniffed)
+    if telegram.layout(document) is None:
+        if sniffed:
+            yield _text_article(data, origin, options)
+            return
+        raise ItemFailure(_NOT_TELEGRAM)
+    try:
+        yield from telegram.read_document(document, origin, options)
+    except telegram.ExportError as exc:
+        raise ItemFailure(f"broken Telegram export: {exc}") from exc
+    except ChannelMapError as exc:
+        raise ItemFailure(str(exc)) from exc
+
+
+def _json_document(data: bytes, strict: bool) -> Any:
+    """``data`` parsed as JSON; with ``strict``, malformed JSON is an :class:`ItemFailure`, else it is None."""
+    try:
+        if not data.strip():
+            raise ItemFailure("empty file")
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 JSON ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        problem = f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except RecursionError:
+        problem = "malformed JSON: nested too deeply"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        problem = f"malformed JSON: {printable(str(exc))[:200]}"
+    if strict:
+        raise ItemFailure(problem)
+    return None
 
 
 def _open_regular(path: Path) -> BinaryIO:
@@ -386,8 +441,9 @@ def _json_meta(record: dict[str, Any]) -> _Meta:
 
 
 def count_items(paths: Iterable[str | os.PathLike[str]], max_bytes: int = 20_000_000) -> int:
-    """How many items :func:`read_paths` will yield for ``paths`` (files, plus non-blank JSONL lines), cheaply
-    (an estimate where a folder cannot be listed; never reads a pipe or device)."""
+    """How many items :func:`read_paths` will yield for ``paths`` (files, plus non-blank JSONL lines, plus the
+    messages of Telegram exports, skipped ones included), cheaply (an estimate where a folder cannot be listed;
+    never reads a pipe or device)."""
     total = 0
     for path in map(Path, paths):
         try:
@@ -399,10 +455,15 @@ def count_items(paths: Iterable[str | os.PathLike[str]], max_bytes: int = 20_000
 
 
 def _count_file(path: Path, max_bytes: int) -> int:
-    if path.suffix.lower() not in JSONL_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in JSONL_SUFFIXES | JSON_SUFFIXES:
         return 1
     try:
         with _open_regular(path) as fh:
+            if suffix in JSON_SUFFIXES:
+                data = fh.read(max_bytes + 1)
+                document = None if len(data) > max_bytes else _json_document(data, strict=False)
+                return max(1, telegram.count_messages(document)) if telegram.layout(document) else 1
             return max(1, sum(1 for _, line in _lines(fh, max_bytes) if isinstance(line, int) or line.strip()))
     except (OSError, ItemFailure):
         return 1

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
 from ..serialize import from_dict
-from .rows import outlet_values
+from .rows import outlet_values, telegram_of
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
 #: most ids in one ``IN (...)`` list
@@ -32,6 +32,7 @@ class ArticleInfo:
     url: str | None
     outlet: str | None  #: the stored outlet name
     copy_of: int | None
+    forwarded_from: str | None = None  #: a forwarded Telegram post: the channel (or person) it comes from
 
 
 @dataclass(slots=True)
@@ -42,19 +43,23 @@ class StoredMember:
     article: ArticleInfo
 
 
-#: the columns of an :class:`ArticleInfo` (with ``outlets`` outer-joined), read back by :func:`_info_of`
+#: the columns of an :class:`ArticleInfo` (with ``outlets`` outer-joined), read back by :func:`_info_of`; of
+#: ``articles.meta`` only the one field (it may hold an edited article's earlier texts)
 _INFO_COLUMNS = (ArticleRow.id.label("article_id"), ArticleRow.content_hash, ArticleRow.published_at, ArticleRow.url,
-                 OutletRow.name.label("outlet_name"), ArticleRow.copy_of)
+                 OutletRow.name.label("outlet_name"), ArticleRow.copy_of,
+                 ArticleRow.meta[("telegram", "forwarded_from")].as_string().label("forwarded_from"))
 
 
 def _info_of(row: Any) -> ArticleInfo:
-    """The :class:`ArticleInfo` of a result row holding :data:`_INFO_COLUMNS`."""
-    return ArticleInfo(row.article_id, row.content_hash, row.published_at, row.url, row.outlet_name, row.copy_of)
+    """The :class:`ArticleInfo` of a result row holding :data:`_INFO_COLUMNS` (the same as :func:`_info`)."""
+    return ArticleInfo(row.article_id, row.content_hash, row.published_at, row.url, row.outlet_name, row.copy_of,
+                       row.forwarded_from)
 
 
 def _info(row: ArticleRow) -> ArticleInfo:
+    post = telegram_of(row)
     return ArticleInfo(row.id, row.content_hash, row.published_at, row.url,
-                       row.outlet.name if row.outlet else None, row.copy_of)
+                       row.outlet.name if row.outlet else None, row.copy_of, post.forwarded_from if post else None)
 
 
 # ---------------------------------------------------------------------------------------------- copies
@@ -164,6 +169,11 @@ def save_story(session: Session, values: dict[str, Any]) -> None:
             setattr(row, name, value)
 
 
+def save_member(session: Session, values: dict[str, Any]) -> None:
+    """Write one story member (see :func:`save_members`, which writes many with one lookup)."""
+    save_members(session, [values])
+
+
 def save_members(session: Session, members: Sequence[dict[str, Any]]) -> None:
     """Write story members (``story_claims`` values): the stored ones updated, the others added. One query finds
     the stored ones (a lookup per member cost a round trip each: 2 s of an incremental link at 100,000 claims)."""
@@ -179,6 +189,11 @@ def save_members(session: Session, members: Sequence[dict[str, Any]]) -> None:
             continue
         for name, value in values.items():
             setattr(row, name, value)
+
+
+def move_members(session: Session, story_id: str, into: str) -> None:
+    """Every member of story ``story_id`` becomes a member of story ``into``."""
+    session.execute(update(StoryClaimRow).where(StoryClaimRow.story_id == story_id).values(story_id=into))
 
 
 def forget_links(session: Session) -> None:
@@ -287,3 +302,26 @@ def story_reviews(session: Session, story_id: str | None = None) -> list[StoryRe
     if story_id is not None:
         query = query.where(StoryReviewRow.story_id == story_id)
     return list(session.scalars(query))
+
+
+def verdict_override(session: Session, story_id: str) -> StoryReviewRow | None:
+    """The latest analyst's verdict for ``story_id`` (None: never set, or cleared by a null verdict)."""
+    latest = session.scalars(select(StoryReviewRow).where(StoryReviewRow.story_id == story_id,
+                                                          StoryReviewRow.field == "verdict")
+                             .order_by(StoryReviewRow.id.desc()).limit(1)).first()
+    return latest if latest is not None and latest.value is not None else None
+
+
+def with_override(values: dict[str, Any], review: StoryReviewRow | None) -> dict[str, Any]:
+    """A story row's ``values`` (verdict and data as linking computed them) with an analyst's verdict in place
+    of the computed one; ``data["computed"]`` keeps linking's verdict and reason, ``data["override"]`` the
+    analyst's. Without a review: the computed values as they are."""
+    data = dict(values.get("data") or {})
+    computed = data.pop("computed", None) or {"verdict": values.get("verdict"), "why": data.get("why")}
+    data.pop("override", None)
+    if review is None:
+        return {**values, "verdict": computed["verdict"], "data": {**data, "why": computed["why"]}}
+    at = review.at.isoformat() if review.at else None
+    data.update(computed=computed, override={"verdict": review.value, "who": review.who, "at": at, "why": review.why},
+                why=f"set by {review.who}: {review.why or 'no reason given'}")
+    return {**values, "verdict": review.value, "data": data}

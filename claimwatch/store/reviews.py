@@ -53,11 +53,16 @@ def apply(claim: Claim, field: str, value: Any) -> Claim:
     target: Any = data
     parts = field.split(".")
     for part in parts[:-1]:
-        target = target[int(part)] if isinstance(target, list) else target[part]
+        try:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        except (IndexError, KeyError, TypeError, ValueError):
+            raise ValueError(f"a claim has no field {field!r}") from None
         if target is None:
             raise ValueError(f"cannot set {field!r}: {part!r} is empty on this claim")
     last = parts[-1]
     if isinstance(target, list):
+        if not last.isdigit() or int(last) >= len(target):
+            raise ValueError(f"a claim has no field {field!r}")
         target[int(last)] = value
     elif isinstance(target, dict) and last in target:
         target[last] = value

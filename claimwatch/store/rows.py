@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span
+from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span, TelegramPost
 from ..records import place_dict
 from ..serialize import from_dict, to_dict
 from .reviews import claim_key
@@ -38,7 +38,20 @@ def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
         "removed": [list(r) for r in article.removed],
         "origin": article.origin,
         "pipeline_version": pipeline_version,
+        "meta": {"telegram": to_dict(article.telegram)} if article.telegram is not None else None,
     }
+
+
+def with_versions(meta: dict[str, Any] | None, stored: ArticleRow, edited: bool) -> dict[str, Any] | None:
+    """``meta`` of an article about to replace ``stored``, keeping the earlier texts the stored one kept; when
+    ``edited`` (a new text of the same item), the stored text joins them (content hash, text, edit time)."""
+    previous = list((stored.meta or {}).get("versions", []))
+    if edited:
+        post = (stored.meta or {}).get("telegram") or {}
+        previous.append({"content_hash": stored.content_hash, "text": stored.text, "edited": post.get("edited")})
+    if not previous:
+        return meta
+    return {**(meta or {}), "versions": previous}
 
 
 def article_of(row: ArticleRow) -> Article:
@@ -57,8 +70,15 @@ def article_of(row: ArticleRow) -> Article:
         origin=row.origin,
         segments=tuple(Segment(*s) for s in row.segments or ()),
         removed=tuple((int(s), int(e), str(why)) for s, e, why in row.removed or ()),
+        telegram=telegram_of(row),
         id=row.id,
     )
+
+
+def telegram_of(row: ArticleRow) -> TelegramPost | None:
+    """The Telegram post record stored in ``row.meta`` (None for other articles)."""
+    post = (row.meta or {}).get("telegram")
+    return from_dict(TelegramPost, post) if post else None
 
 
 def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:
@@ -106,6 +126,10 @@ def event_values(event: Event) -> dict[str, Any]:
         "geonameid": place.geonameid if place else None,
         "lat": place.lat if place else None,
         "lon": place.lon if place else None,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "actor1": event.actor1.actor_id if event.actor1 else None,
+        "actor2": event.actor2.actor_id if event.actor2 else None,
         "data": to_dict(event),
     }
 

@@ -100,6 +100,8 @@ class ArticleRow(Base):
     copy_of: Mapped[int | None] = mapped_column(Integer, index=True)  #: first article of its copy chain
     copy_similarity: Mapped[float | None] = mapped_column(Float)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: source-specific metadata: {"telegram": TelegramPost as a dict, "versions": [earlier texts]} (migration 0004)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     outlet: Mapped[OutletRow | None] = relationship(lazy="joined")
 
@@ -118,7 +120,7 @@ class ClaimRow(Base):
     entity_text: Mapped[str | None] = mapped_column(Text)
     entity_start: Mapped[int | None] = mapped_column(Integer)
     entity_end: Mapped[int | None] = mapped_column(Integer)
-    actor: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str | None] = mapped_column(String(200), index=True)
     cue_text: Mapped[str | None] = mapped_column(Text)
     cue_start: Mapped[int | None] = mapped_column(Integer)
     cue_end: Mapped[int | None] = mapped_column(Integer)
@@ -136,6 +138,7 @@ class ClaimRow(Base):
 
 class EventRow(Base):
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -149,9 +152,13 @@ class EventRow(Base):
     negated: Mapped[bool] = mapped_column(Boolean, default=False)
     hypothetical: Mapped[bool] = mapped_column(Boolean, default=False)
     place_name: Mapped[str | None] = mapped_column(Text)
-    geonameid: Mapped[int | None] = mapped_column(Integer)
+    geonameid: Mapped[int | None] = mapped_column(Integer, index=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    admin1: Mapped[str | None] = mapped_column(String(100))  #: of the place (its own name for a region)
+    country: Mapped[str | None] = mapped_column(String(8))
+    actor1: Mapped[str | None] = mapped_column(String(200), index=True)  #: actor registry id
+    actor2: Mapped[str | None] = mapped_column(String(200), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
 
@@ -216,7 +223,9 @@ class StoryRow(Base):
     """Claims of different articles about one event, and the verdict they add up to."""
 
     __tablename__ = "stories"
-    __table_args__ = (Index("ix_stories_dates", "family", "date_start", "date_end"),)
+    __table_args__ = (Index("ix_stories_dates", "family", "date_start", "date_end"),
+                      Index("ix_stories_lat_lon", "lat", "lon"), Index("ix_stories_country_admin1", "country", "admin1"),
+                      Index("ix_stories_first_seen", "first_seen", "id"))
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     family: Mapped[str] = mapped_column(String(32))
@@ -266,3 +275,16 @@ class StoryReviewRow(Base):
     who: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     why: Mapped[str | None] = mapped_column(Text)
+
+
+class TokenRow(Base):
+    """A bearer token of the HTTP API: its holder's name, its public prefix and a salted hash of its secret."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    hash: Mapped[str] = mapped_column(String(300))  #: "scrypt$n$r$p$salt$digest" (hex) of the secret
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

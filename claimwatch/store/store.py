@@ -6,7 +6,9 @@ commit each DDL statement on its own, so a crash mid-migration left a half-made 
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout instead of failing. Each article is
 saved in one transaction: a failure rolls back that article only. Saving is idempotent by content hash, also
 across processes (an article another writer stored first is ``unchanged``); a different pipeline version
-replaces the machine output of an article and reapplies analysts' reviews.
+replaces the machine output of an article and reapplies analysts' reviews. An article that its URL identifies (a
+Telegram post: :attr:`Article.identified_by_url`) and whose text changed (an edit) is found by that URL and
+updated in place, its earlier text kept in ``meta.versions``; an older text than the stored one never replaces it.
 
 A database that cannot be used at all (read-only, damaged, not a database, disk full) raises
 :class:`StoreUnavailable` with what is wrong and what to do; per-article problems stay per-article.
@@ -25,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..about import supersedes
-from ..model import Claim, Extraction, ItemError, Outlet, Review
+from ..model import Article, Claim, Extraction, ItemError, Outlet, Review
 from ..text.safe import printable
 from . import migrate, reviews
 from .engine import make_engine, writer
@@ -42,8 +44,11 @@ from .rows import (
     place_of,
     place_values,
     review_of,
+    telegram_of,
+    with_versions,
 )
 from .schema import (
+    ArticleBandRow,
     ArticleRow,
     ClaimRow,
     EventRow,
@@ -134,17 +139,33 @@ class Store:
 
     def _upsert(self, extraction: Extraction, replace: bool) -> SaveResult:
         version = extraction.pipeline_version
+        article = extraction.article
         with Session(self._writer) as session, session.begin():
             row = session.scalars(select(ArticleRow).where(
-                ArticleRow.content_hash == extraction.article.content_hash)).one_or_none()
-            if row is not None and not self._should_replace(row, version, replace):
-                extraction.article.id = row.id
+                ArticleRow.content_hash == article.content_hash)).one_or_none()
+            edited = row is None and article.identified_by_url
+            if edited:
+                row = find_by_url(session, article)
+                edited = row is not None
+            if row is not None and not (self._is_newer(article, row) if edited else
+                                        self._should_replace(row, version, replace)):
+                article.id = row.id
                 return SaveResult(row.id, "unchanged")
             outcome: Outcome = "new" if row is None else "updated"
-            row = self._write_article(session, row, extraction)
+            row = self._write_article(session, row, extraction, edited)
             self._write_output(session, row.id, extraction)
-            extraction.article.id = row.id
+            article.id = row.id
             return SaveResult(row.id, outcome)
+
+    @staticmethod
+    def _is_newer(article: Article, row: ArticleRow) -> bool:
+        """Whether ``article``, another text of the item stored as ``row``, may replace it: not when the stored
+        one was edited later (an older export read after a newer one)."""
+        stored = telegram_of(row)
+        if stored is None or stored.edited is None:
+            return True
+        edited = article.telegram.edited if article.telegram is not None else None
+        return edited is not None and edited >= stored.edited
 
     @staticmethod
     def _should_replace(row: ArticleRow, version: str, replace: bool) -> bool:
@@ -153,7 +174,10 @@ class Store:
         stored = row.pipeline_version or ""
         return supersedes(version, stored)
 
-    def _write_article(self, session: Session, row: ArticleRow | None, extraction: Extraction) -> ArticleRow:
+    def _write_article(self, session: Session, row: ArticleRow | None, extraction: Extraction,
+                       edited: bool = False) -> ArticleRow:
+        """Insert or update the article row; an ``edited`` row (new text) also loses its copy signature, so that
+        linking signs it again."""
         values = article_values(extraction.article, extraction.pipeline_version)
         values["outlet_id"] = self._outlet_id(session, extraction.article.outlet)
         values["extracted_at"] = utcnow()
@@ -161,6 +185,10 @@ class Store:
             row = ArticleRow(**values)
             session.add(row)
         else:
+            values["meta"] = with_versions(values["meta"], row, edited)
+            if edited:
+                values.update(minhash=None, copy_of=None, copy_similarity=None)
+                session.execute(delete(ArticleBandRow).where(ArticleBandRow.article_id == row.id))
             for name, value in values.items():
                 setattr(row, name, value)
             for table in (EventRow, ClaimRow, PlaceMentionRow):
@@ -356,6 +384,15 @@ class Store:
                   "place_mentions": PlaceMentionRow, "ingest_errors": IngestErrorRow, "reviews": ReviewRow}
         with Session(self.engine) as session:
             return {name: session.scalar(select(func.count()).select_from(t)) or 0 for name, t in tables.items()}
+
+
+def find_by_url(session: Session, article: Article) -> ArticleRow | None:
+    """The stored article with ``article``'s URL and publication instant (an indexed lookup: the publication time
+    of a post never changes when it is edited, its text does)."""
+    at = ArticleRow.published_at
+    query = select(ArticleRow).where(at.is_(None) if article.published is None else at == article.published,
+                                     ArticleRow.url == article.url).order_by(ArticleRow.id)
+    return session.scalars(query).first()
 
 
 def _claim_query(*, article: int | None, source: str | None, status: str | None, kind: str | None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: A lone surrogate that ``os.fsdecode`` made of an undecodable byte of a file name.
 _ESCAPED_BYTE = range(0xDC80, 0xDD00)
 
@@ -16,6 +18,12 @@ _ESCAPED_BYTE = range(0xDC80, 0xDD00)
 def scrub_surrogates(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD (same length, so offsets hold)."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def has_controls(text: str, *, lines: bool = False) -> bool:
+    """Whether ``text`` holds a control character (tab and newline allowed when ``lines``) or a lone surrogate:
+    what no name or filter value should, and what PostgreSQL refuses to store (NUL)."""
+    return bool((_CONTROL_BUT_LINES if lines else _CONTROL).search(text))
 
 
 def printable(text: str) -> str:

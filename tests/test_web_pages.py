@@ -1,0 +1,199 @@
+"""The workbench's pages without a browser (FastAPI's TestClient over the synthetic store): every page renders
+with the strict headers, lists page with the API's cursors, hostile values stay text, error pages escape what
+they echo, the map's tile server widens only the image policy; and the pieces the pages are built from
+(:mod:`claimwatch.web.render`)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from workbench_data import fill
+
+from claimwatch.settings import load_options
+from claimwatch.store import Store
+from claimwatch.web import create_app
+from claimwatch.web.render import marked_text, page_url, pieces, safe_url
+from claimwatch.web.security import CONTENT_SECURITY_POLICY
+
+PAGES = ["/", "/timeline", "/claims", "/stories", "/search", "/search?q=Kharkiv", "/claims?status=denied",
+         "/stories?verdict=contested", "/timeline?since=2024-03-02&until=2024-03-04"]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'cw.db'}") as store:
+        fill(store, 12)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def client(synthetic: Store) -> TestClient:
+    return TestClient(create_app(load_options(), synthetic))
+
+
+def test_every_page_renders_with_the_strict_headers(client: TestClient) -> None:
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text[:300])
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert response.headers["x-frame-options"] == "DENY"
+        assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)", response.text), url  # no inline script
+        assert " style=" not in response.text and "<style" not in response.text, url  # nor inline style
+
+
+def test_assets_are_served_from_the_package_and_leaflet(client: TestClient) -> None:
+    for path in ["/static/app.css", "/static/map.js", "/static/timeline.js", "/static/review.js",
+                 "/static/article.js", "/static/colours.js", "/static/outlines.geojson",
+                 "/static/leaflet/leaflet.js", "/static/leaflet/leaflet.css"]:
+        response = client.get(path)
+        assert response.status_code == 200 and response.content, path
+        assert "content-security-policy" in response.headers
+    outlines = client.get("/static/outlines.geojson").json()
+    names = {f["properties"]["name"] for f in outlines["features"]}
+    assert {"Ukraine", "Russia", "Poland", "Belarus"} <= names
+
+
+def _claim_ids(text: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr class="claim" data-claim-id="(\d+)"', text)]
+
+
+def test_lists_page_with_the_api_cursor(client: TestClient) -> None:
+    expected = [c["id"] for c in client.get("/api/claims?limit=500").json()["items"]]
+    seen: list[int] = []
+    url: str | None = "/claims?limit=7"
+    while url:
+        response = client.get(url)
+        seen += _claim_ids(response.text)
+        found = re.search(r'<a rel="next" class="next" href="([^"]+)"', response.text)
+        url = html.unescape(found.group(1)) if found else None
+    assert seen == expected and len(seen) > 7
+
+
+def test_filters_narrow_the_lists_as_the_api_does(client: TestClient) -> None:
+    for query in ["status=denied", "country=RU", "q=Kharkiv", "since=2024-03-02&until=2024-03-04"]:
+        api = [c["id"] for c in client.get(f"/api/claims?{query}&limit=500").json()["items"]]
+        assert _claim_ids(client.get(f"/claims?{query}&limit=500").text) == api
+        assert _claim_ids(client.get(f"/timeline?{query}&limit=500").text) == api
+    stories = [s["id"] for s in client.get("/api/stories?verdict=contested").json()["items"]]
+    assert re.findall(r'data-story-id="([\w-]+)"', client.get("/stories?verdict=contested").text) == stories
+
+
+@pytest.mark.parametrize("query", ["", "status=denied", "country=RU", "verdict=contested", "q=Kharkiv",
+                                   "since=2024-03-02&until=2024-03-04", "dates=event&since=2024-03-03",
+                                   "bbox=36,49,37,50.3", "side=russia"])
+def test_map_points_are_the_api_map_events(client: TestClient, query: str) -> None:
+    features = client.get(f"/api/map?{query}&limit=5000").json()["features"]
+    answer = client.get(f"/map/points.json?{query}").json()
+    rows = [dict(zip(answer["fields"], row, strict=True)) for row in answer["points"]]
+    assert not answer["truncated"]
+    assert [(r["claim"], r["event"]) for r in rows] == [
+        (f["properties"]["claim_id"], f["properties"]["event_index"]) for f in features]
+    for row, feature in zip(rows, features, strict=True):
+        props = feature["properties"]
+        assert [row["lon"], row["lat"]] == feature["geometry"]["coordinates"]
+        assert (row["status"], row["type"], row["story"], row["verdict"], row["date"]) == (
+            props["claim_status"], props["event_type"], props["story"], props["verdict"], props["date_start"])
+        assert (row["article"], row["index"]) == (props["article_id"], props["claim_index"])
+    assert client.get("/map/points.json?status=bogus").status_code == 400
+    assert client.get("/map/points.json?status=bogus").headers["content-type"] == "application/json"
+
+
+def test_story_and_article_pages(client: TestClient) -> None:
+    story = client.get("/api/stories?limit=1").json()["items"][0]
+    page = client.get(f"/stories/{story['id']}").text
+    for member in story["claims"]:
+        assert f'href="/articles/{member["article"]}#claim-{member["claim"]}"' in page
+    assert page.count('class="story-claim') == len(story["claims"])
+    article = client.get(f"/api/articles/{story['claims'][0]['article']}").json()
+    page = client.get(f"/articles/{article['article']['id']}").text
+    for claim in article["claims"]:
+        assert f'id="claim-{claim["index"]}"' in page and f'data-target="/api/claims/{claim["id"]}"' in page
+    assert 'class="hl hl-content"' in page
+
+
+def test_errors_are_pages_that_escape_what_they_echo(client: TestClient) -> None:
+    response = client.get("/claims?status=<script>alert(1)</script>")
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert "<script>alert" not in response.text and "&lt;script&gt;alert" in response.text
+    response = client.get("/claims?<img src=x onerror=alert(1)>=1")
+    assert response.status_code == 400 and "<img src=x" not in response.text
+    for url in ["/stories/nope", "/articles/99999", "/articles/abc", "/nothing/<b>here</b>"]:
+        response = client.get(url)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/html"), url
+        assert "<b>here" not in response.text
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert client.get("/api/stories/nope").headers["content-type"] == "application/json"
+
+
+def test_an_empty_store_says_what_to_do(tmp_path: Any) -> None:
+    with Store(f"sqlite:///{tmp_path / 'empty.db'}") as store:
+        client = TestClient(create_app(load_options(), store))
+        assert "run <code>claimwatch ingest examples/</code>" in client.get("/claims").text
+        assert "claimwatch ingest examples/" in client.get("/stories").text
+
+
+def test_pages_are_off_when_reads_need_a_token(synthetic: Store) -> None:
+    client = TestClient(create_app(load_options(api_reads_need_token=True), synthetic))
+    for url in ["/", "/claims", "/stories"]:
+        response = client.get(url)
+        assert response.status_code == 403 and "api_reads_need_token" in response.text
+    assert client.get("/api/claims").status_code == 401
+
+
+def test_a_tile_server_widens_only_the_map_pages_image_policy(synthetic: Store) -> None:
+    url = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    client = TestClient(create_app(load_options(tile_url=url), synthetic))
+    policy = client.get("/").headers["content-security-policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org;" in policy
+    assert policy.replace(" https://*.tiles.example.org", "") == CONTENT_SECURITY_POLICY
+    assert client.get("/claims").headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert f'data-tile-url="{url}"' in client.get("/").text
+    hostile = TestClient(create_app(load_options(tile_url="javascript:alert(1)//{z}"), synthetic))
+    response = hostile.get("/")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert 'data-tile-url=""' in response.text
+
+
+# ----------------------------------------------------------------------------------------- render helpers
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
+                                 "java\nscript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
+                                 "//example.org/x", "/relative", "http://", "https://exa mple.org", None, 42,
+                                 "https://example.org/\x00"])
+def test_only_http_urls_become_links(url: Any) -> None:
+    assert safe_url(url) is None
+
+
+def test_http_urls_are_kept() -> None:
+    assert safe_url("https://example.org/a?b=1#c") == "https://example.org/a?b=1#c"
+    assert safe_url(" HTTP://Example.org/ ") == "HTTP://Example.org/"
+
+
+def test_marked_text_escapes_every_piece_and_nests_overlaps() -> None:
+    text = 'A <script>x()</script> said "<img onerror=y()>" & more'
+    said = text.index("said")
+    marks = [{"kind": "source", "start": 0, "end": 22, "claim": 0},
+             {"kind": "cue", "start": said, "end": said + 4, "claim": 0},
+             {"kind": "content", "start": said + 5, "end": len(text), "claim": 0},
+             {"kind": "place", "start": said + 6, "end": said + 10, "claim": None},
+             {"kind": "content", "start": -3, "end": 4, "claim": 1},  # out of the text: ignored
+             {"kind": "content", "start": 5, "end": 999, "claim": 1},
+             {"kind": "bogus", "start": 0, "end": 3, "claim": 1}]
+    out = str(marked_text(text, marks))
+    assert "<script" not in out and "<img" not in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+    assert out.count('id="claim-0"') == 1 and 'id="claim-1"' not in out
+    assert re.search(r'<span class="hl hl-content hl-place" data-claims="0">&lt;img</span>', out)
+    assert pieces(len(text), marks)[0].kinds == frozenset({"source"})
+
+
+def test_page_url_drops_empty_values_and_applies_changes() -> None:
+    assert page_url("/claims", {"status": "denied", "q": "", "cursor": "abc"}, cursor=None) == "/claims?status=denied"
+    assert page_url("/claims", {"q": "a&b=c"}, cursor="x") == "/claims?q=a%26b%3Dc&cursor=x"
