@@ -478,3 +478,31 @@ def test_linking_on_postgresql(pg_url: str) -> None:
         assert by_place["Chasiv Yar"].verdict == "officially confirmed"
         assert by_place["Sudzha"].verdict == "denied"
         assert link(store, options).linked == 0
+
+
+def test_stored_members_and_candidate_copies_know_a_forwarded_posts_origin(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from claimwatch.model import Article, Claim, Extraction, TelegramPost
+    from claimwatch.store import Store
+    from claimwatch.store import links as db
+    from claimwatch.store.schema import ClaimRow
+
+    text = "Russian assault units took control of the village, the channel said."
+    claim = Claim(content=Span.of(text, 0, 49), kind=ClaimKind.OUTLET, status=Status.ASSERTED)
+    posts = [Article(text=text, url="https://t.me/dva_majors/5", telegram=TelegramPost(5, forwarded_from="Rybar")),
+             Article(text=text + " More.", url="https://bbc.com/1")]
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store, Session(store.engine) as session:
+        ids = [store.save(Extraction(article=a, claims=[claim], pipeline_version="test")) for a in posts]
+        claim_ids = list(session.scalars(select(ClaimRow.id).order_by(ClaimRow.article_id)))
+        db.save_story(session, {"id": "s1", "family": "territory", "data": {}})
+        session.flush()
+        db.save_members(session, [{"claim_id": c, "story_id": "s1", "article_id": a, "stance": "reports",
+                                   "unit": "x", "score": 1.0, "data": {}} for c, a in zip(claim_ids, ids, strict=True)])
+        for article_id in ids:
+            db.save_signature(session, article_id, b"sig", list(range(copies.BANDS)))
+        session.flush()
+        whole = db.articles_by_id(session, ids)  # read from whole rows
+        assert whole[ids[0]].forwarded_from == "Rybar" and whole[ids[1]].forwarded_from is None
+        assert [m.article for m, _ in db.members_of(session, ["s1"])["s1"]] == [whole[i] for i in ids]
+        assert [info for info, _ in db.band_neighbours(session, ids[1], list(range(copies.BANDS)))] == [whole[ids[0]]]
