@@ -248,6 +248,9 @@ def ingest(
         "export: posts get https://t.me/NAME/<id> URLs")] = None,
     channel_map: Annotated[Path | None, typer.Option(
         "--channel-map", metavar="FILE", help="Telegram channel usernames by chat id or title (YAML or JSON)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="processes that extract, "
+                                                "each with its own models (1: all in this process) [default: "
+                                                "one per core]")] = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), then link the new
@@ -259,6 +262,7 @@ def ingest(
     """
     from .readers.files import count_items
     from .store import StoreUnavailable
+    from .workers import default_workers
 
     state = _state(ctx, db)
     options = state.options.with_(batch_size=batch_size, disable=_names(disable), channel_username=channel_username,
@@ -271,7 +275,8 @@ def ingest(
             store.check_writable()
         except StoreUnavailable as exc:
             _store_failed(state, exc)
-        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes))
+        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
+                          workers or default_workers())
         _print_summary(state.out, summary)
         if not no_link and summary.read:
             from .cli_link import run_link
@@ -297,10 +302,12 @@ def _check_channels(options: Options) -> None:
 
 
 def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
-            total: int) -> IngestSummary:
-    """``ingest_paths`` with a progress bar; a database that fails part way is reported with what was done."""
+            total: int, workers: int) -> IngestSummary:
+    """``ingest_paths`` with a progress bar; a database that fails part way, or worker processes that cannot
+    run, are reported with what was done."""
     from .ingest import IngestSummary, ingest_paths
     from .store import StoreUnavailable
+    from .workers import WorkerError
 
     summary = IngestSummary()
     with _progress(state.err) as progress:
@@ -312,8 +319,9 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
             progress.update(task, advance=getattr(item, "count", 1) if outcome == "skipped" else 1, errors=errors)
 
         try:
-            return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
-        except StoreUnavailable as exc:
+            return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
+                                workers=workers)
+        except (StoreUnavailable, WorkerError) as exc:
             progress.stop()
             _print_summary(state.out, summary)
             _store_failed(state, exc)
