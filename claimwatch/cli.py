@@ -453,28 +453,33 @@ def _highlighted(extraction: Any) -> Text:
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, geojson-claims, claimreview")]
-    = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, "
+                                     "geojson-claims, claimreview, parquet")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]; a folder "
+                                             "for parquet")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
     limit: LimitOpt = None, db: DbOpt = None,
 ) -> None:
-    """Write stored claims (and what they carry) in an exchange format."""
-    from .export import writer
+    """Write stored claims (and what they carry) in an exchange format; parquet writes claims.parquet,
+    events.parquet and places.parquet into the folder --out names."""
+    from .export import FOLDER_FORMATS, writer
 
     _check_filters(status, kind)
     state = _state(ctx, db)
+    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
+                               "limit": limit}
     if fmt == "claimreview":
         from .cli_link import export_claim_reviews
 
         export_claim_reviews(state, out)
         return
+    if fmt in FOLDER_FORMATS:
+        _export_folder(state, fmt, out, filters)
+        return
     try:
         write = writer(fmt)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
-    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
-                               "limit": limit}
     with _opened(state) as store:
         extractions = store.iter_extractions(**filters)
         if out is None:
@@ -484,6 +489,24 @@ def export(
             with out.open("w", encoding="utf-8", newline="") as fh:
                 n = write(extractions, fh, state.options)
     state.err.print(f"wrote {n} {fmt} records" + (f" to {escape(str(out))}" if out else ""))
+
+
+def _export_folder(state: State, fmt: str, out: Path | None, filters: dict[str, Any]) -> None:
+    """A format that writes several files into the folder ``out``; a missing optional extra is exit 1."""
+    from .export import MissingExtra, folder_writer
+
+    if out is None:
+        raise typer.BadParameter(f"{fmt} writes several files: give the folder with --out DIR", param_hint="--out")
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(f"{out} is a file; {fmt} needs a folder", param_hint="--out")
+    with _opened(state) as store:
+        try:
+            counts = folder_writer(fmt)(store.iter_extractions(**filters), out, state.options)
+        except MissingExtra as exc:
+            state.err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+    written = ", ".join(f"{n} rows to {name}" for name, n in counts.items())
+    state.err.print(f"wrote {written} in {escape(str(out))}")
 
 
 # -- eval ---------------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_export_to_stdout_with_filters(ingested: str) -> None:
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert 0 < len(lines) <= 3 and all(json.loads(line)["status"] == "denied" for line in lines)
-    bad = cw("--db", ingested, "export", "--format", "parquet")
+    bad = cw("--db", ingested, "export", "--format", "xml")
     assert bad.exit_code == 2 and "unknown export format" in bad.output
 
 
