@@ -10,8 +10,9 @@ Each worker holds one batch at a time, so what a worker held when it died is kno
 out-of-memory killer, ``os._exit``) costs nothing but a replacement process when it happens during a batch of
 several articles (they are extracted again one by one), and one ItemError when it happens during a single
 article. Workers start as batches need them, with the ``spawn`` start method (no state is inherited from the
-parent: no open database, no threads), ignore Ctrl-C (the parent stops them), and send their log records to
-the parent, which handles them as its own.
+parent: no open database, no threads), ignore Ctrl-C (the parent stops them; a worker whose parent is gone
+exits when it next reads from or writes to its pipe), and send their log records to the parent, which handles
+them as its own.
 """
 
 from __future__ import annotations
@@ -146,8 +147,9 @@ class _Worker:
 
     def __init__(self, context: Any, pipeline_bytes: bytes, level: int) -> None:
         self.conn, theirs = context.Pipe()
+        # not a daemon: a worker may start a process of its own (the gazetteer index is built in one)
         self.process: BaseProcess = context.Process(target=_serve, args=(theirs, pipeline_bytes, level),
-                                                    name="claimwatch-extract", daemon=True)
+                                                    name="claimwatch-extract")
         self.process.start()
         theirs.close()
         self.batch: list[Article] | None = None
