@@ -89,6 +89,15 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _is_worker(pid: int) -> bool:
+    """A process started by multiprocessing's spawn (a worker), not its resource tracker."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return False
+    return b"multiprocessing.spawn" in command
+
+
 def _peak_rss_mb(pid: int) -> float | None:
     """The process's peak resident set (VmHWM) in MB; None once it is gone."""
     try:
@@ -113,7 +122,7 @@ def run_ingest(jsonl: Path, db: Path, workers: int, articles: int, link: bool) -
                                 env={**os.environ, "COLUMNS": "120"})
         peaks: dict[int, float] = {}
         while proc.poll() is None:
-            for pid in [proc.pid, *_descendants(proc.pid)]:
+            for pid in [proc.pid, *(p for p in _descendants(proc.pid) if _is_worker(p))]:
                 rss = _peak_rss_mb(pid)
                 if rss is not None:
                     peaks[pid] = max(peaks.get(pid, 0.0), rss)

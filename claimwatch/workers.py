@@ -202,7 +202,7 @@ class ExtractionPool:
         self.close()
 
     def close(self) -> None:
-        """Stop every worker (those busy are killed after :data:`STOP_TIMEOUT_S`)."""
+        """Stop every worker: idle ones are told to, busy ones (the caller gave up on their batch) are killed."""
         workers, self._workers = self._workers, []
         for worker in workers:
             worker.stop()
@@ -219,9 +219,12 @@ class ExtractionPool:
                 return
             waiting: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
             ready = set(wait(waiting))
+            arrived: list[Extraction | ItemError] = []
             for worker in busy:
                 if worker.conn in ready or worker.process.sentinel in ready:
-                    yield from self._collect(worker, retry)
+                    arrived.extend(self._collect(worker, retry))
+            exhausted = self._dispatch(todo, retry, exhausted)  # the next batch goes out before these are stored
+            yield from arrived
 
     def _dispatch(self, todo: Iterator[list[Article]], retry: deque[list[Article]], exhausted: bool) -> bool:
         """Give a batch to every idle worker, starting workers while there are fewer than ``size``; returns
@@ -241,9 +244,10 @@ class ExtractionPool:
                 self._workers.append(idle)
             idle.give(batch)
 
-    def _collect(self, worker: _Worker, retry: deque[list[Article]]) -> Iterator[Extraction | ItemError]:
+    def _collect(self, worker: _Worker, retry: deque[list[Article]]) -> list[Extraction | ItemError]:
         """Handle what ``worker`` sent (log records, readiness, results); a dead worker's batch is retried or
         becomes an error, and the worker is dropped (a new one starts when a batch needs it)."""
+        results: list[Extraction | ItemError] = []
         gone = False
         try:
             while worker.batch is not None and worker.conn.poll():
@@ -256,13 +260,14 @@ class ExtractionPool:
                     raise WorkerError(f"a worker process could not start: {payload}")
                 elif kind == "done":
                     worker.batch = None
-                    yield from payload
+                    results.extend(payload)
         except (EOFError, OSError):
             gone = True  # the pipe closed: the process has ended or is ending
         if worker.batch is not None and (gone or not worker.process.is_alive()):
-            yield from self._lost(worker, retry)
+            results.extend(self._lost(worker, retry))
+        return results
 
-    def _lost(self, worker: _Worker, retry: deque[list[Article]]) -> Iterator[ItemError]:
+    def _lost(self, worker: _Worker, retry: deque[list[Article]]) -> list[ItemError]:
         batch, worker.batch = worker.batch or [], None
         worker.process.join(STOP_TIMEOUT_S)
         worker.stop()  # kills it if its pipe closed and it is somehow still there
@@ -278,10 +283,10 @@ class ExtractionPool:
             log.warning("a worker process %s while extracting %d articles; extracting them again one by one",
                         how, len(batch))
             retry.extend([a] for a in batch)
-            return
+            return []
         for article in batch:
             log.warning("a worker process %s while extracting %s", how, printable(article.origin or "?"))
-            yield _error(article, f"extraction failed: the worker process {how} while extracting it")
+        return [_error(a, f"extraction failed: the worker process {how} while extracting it") for a in batch]
 
 
 def _death(code: int | None) -> str:
