@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 # gold corpora for the evaluation gate (development copies; absent ones are skipped)
 DATASETS ?= ../shared/datasets
 
-.PHONY: install demo test lint gate bench eval clean
+.PHONY: install demo test lint gate bench scale eval clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -38,6 +38,10 @@ gate: install
 
 bench: install
 	$(PY) bench/throughput.py
+
+# claimwatch ingest end to end with 1 and 2 worker processes on 500 PolNeAR texts (docs/scale.md)
+scale: install
+	$(PY) bench/scale.py --n 500 --workers 1,2
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

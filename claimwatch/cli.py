@@ -248,6 +248,9 @@ def ingest(
         "export: posts get https://t.me/NAME/<id> URLs")] = None,
     channel_map: Annotated[Path | None, typer.Option(
         "--channel-map", metavar="FILE", help="Telegram channel usernames by chat id or title (YAML or JSON)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="processes that extract, "
+                                                "each with its own models (1: all in this process) [default: "
+                                                "one per core]")] = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), then link the new
@@ -259,6 +262,7 @@ def ingest(
     """
     from .readers.files import count_items
     from .store import StoreUnavailable
+    from .workers import default_workers
 
     state = _state(ctx, db)
     options = state.options.with_(batch_size=batch_size, disable=_names(disable), channel_username=channel_username,
@@ -271,7 +275,8 @@ def ingest(
             store.check_writable()
         except StoreUnavailable as exc:
             _store_failed(state, exc)
-        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes))
+        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
+                          workers or default_workers())
         _print_summary(state.out, summary)
         if not no_link and summary.read:
             from .cli_link import run_link
@@ -297,10 +302,12 @@ def _check_channels(options: Options) -> None:
 
 
 def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
-            total: int) -> IngestSummary:
-    """``ingest_paths`` with a progress bar; a database that fails part way is reported with what was done."""
+            total: int, workers: int) -> IngestSummary:
+    """``ingest_paths`` with a progress bar; a database that fails part way, or worker processes that cannot
+    run, are reported with what was done."""
     from .ingest import IngestSummary, ingest_paths
     from .store import StoreUnavailable
+    from .workers import WorkerError
 
     summary = IngestSummary()
     with _progress(state.err) as progress:
@@ -312,8 +319,9 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
             progress.update(task, advance=getattr(item, "count", 1) if outcome == "skipped" else 1, errors=errors)
 
         try:
-            return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item)
-        except StoreUnavailable as exc:
+            return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
+                                workers=workers)
+        except (StoreUnavailable, WorkerError) as exc:
             progress.stop()
             _print_summary(state.out, summary)
             _store_failed(state, exc)
@@ -445,9 +453,10 @@ def _highlighted(extraction: Any) -> Text:
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, geojson-claims, claimreview")]
-    = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl, acled-csv, places, geojson, "
+                                     "geojson-claims, claimreview, parquet")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="[default: stdout]; a folder "
+                                             "for parquet")] = None,
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
     limit: LimitOpt = None, db: DbOpt = None,
     public: Annotated[bool, typer.Option("--public", help="for sharing (geojson formats): coordinates snapped to a "
@@ -455,24 +464,28 @@ def export(
     grid_km: Annotated[float | None, typer.Option("--grid-km", metavar="KM", help="grid of --public, in km "
                                                   "[default: option public_grid_km, 10]")] = None,
 ) -> None:
-    """Write stored claims (and what they carry) in an exchange format."""
-    from .export import writer
+    """Write stored claims (and what they carry) in an exchange format; parquet writes claims.parquet,
+    events.parquet and places.parquet into the folder --out names."""
+    from .export import FOLDER_FORMATS, writer
 
     _check_filters(status, kind)
     state = _state(ctx, db)
     if public or grid_km is not None:
         _make_public(state, fmt, grid_km)
+    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
+                               "limit": limit}
     if fmt == "claimreview":
         from .cli_link import export_claim_reviews
 
         export_claim_reviews(state, out)
         return
+    if fmt in FOLDER_FORMATS:
+        _export_folder(state, fmt, out, filters)
+        return
     try:
         write = writer(fmt)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
-    filters: dict[str, Any] = {"article": article, "source": source, "status": status, "kind": kind,
-                               "limit": limit}
     with _opened(state) as store:
         extractions = store.iter_extractions(**filters)
         if out is None:
@@ -496,6 +509,24 @@ def _make_public(state: State, fmt: str, grid_km: float | None) -> None:
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--grid-km") from None
     state.options = state.options.with_(public=True, public_grid_km=size)
+
+
+def _export_folder(state: State, fmt: str, out: Path | None, filters: dict[str, Any]) -> None:
+    """A format that writes several files into the folder ``out``; a missing optional extra is exit 1."""
+    from .export import MissingExtra, folder_writer
+
+    if out is None:
+        raise typer.BadParameter(f"{fmt} writes several files: give the folder with --out DIR", param_hint="--out")
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(f"{out} is a file; {fmt} needs a folder", param_hint="--out")
+    with _opened(state) as store:
+        try:
+            counts = folder_writer(fmt)(store.iter_extractions(**filters), out, state.options)
+        except MissingExtra as exc:
+            state.err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+    written = ", ".join(f"{n} rows to {name}" for name, n in counts.items())
+    state.err.print(f"wrote {written} in {escape(str(out))}")
 
 
 # -- eval ---------------------------------------------------------------------------------------------

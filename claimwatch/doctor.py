@@ -171,6 +171,16 @@ def _open_database(name: str, url: str, create_engine: Callable[..., Any]) -> Ch
     return CheckResult(name, True, f"{url}: opens; schema {state}")
 
 
+def check_parquet(options: Options) -> CheckResult:
+    """The optional Parquet export (``export --format parquet``) needs pyarrow: a warning when it is missing."""
+    try:
+        version = metadata.version("pyarrow")
+    except metadata.PackageNotFoundError:
+        return CheckResult("Parquet export (optional)", False, "pyarrow is not installed",
+                           "pip install 'claimwatch[parquet]'", required=False)
+    return CheckResult("Parquet export (optional)", True, f"pyarrow {version}", required=False)
+
+
 #: Every check ``doctor`` runs, in order. Stages add theirs here (one line each).
 CHECKS: tuple[Check, ...] = (
     check_python,
@@ -180,6 +190,7 @@ CHECKS: tuple[Check, ...] = (
     check_lingua,
     check_database,
     check_gazetteer,
+    check_parquet,
 )
 
 

@@ -12,6 +12,11 @@ go to the pipeline one batch at a time, and if ``extract_many`` raises part way 
 it has not answered for are extracted one by one, so only the article that fails again costs an error. The one
 exception that stops the batch is :class:`~claimwatch.store.StoreUnavailable` (the database cannot be written
 at all), which the caller reports.
+
+With ``workers`` > 1 the batches are extracted in that many worker processes (:mod:`claimwatch.workers`, each
+with its own copy of the pipeline) while this process reads, skips what is stored and stores the results as they
+arrive, still one transaction per article; a worker that dies costs its articles a retry one by one, and only an
+article that kills a worker again costs an error.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,11 +37,14 @@ from .readers.files import read_paths
 from .settings import Options
 from .store import Store
 from .text.safe import printable
+from .workers import ExtractionPool, Extractor, extract_batch
 
 log = logging.getLogger(__name__)
 
 #: ``new`` | ``updated`` | ``unchanged`` | ``error`` | ``skipped``
 OnItem = Callable[[str, Article | Extraction | ItemError | Skipped], None]
+#: Batches of articles in, one result per article out.
+Extract = Callable[[Iterable[list[Article]]], Iterator[Extraction | ItemError]]
 
 
 @dataclass
@@ -56,10 +66,17 @@ class IngestSummary:
 
 
 def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, *, force: bool = False,
-                 pipeline: Pipeline | None = None, on_item: OnItem | None = None) -> IngestSummary:
+                 pipeline: Pipeline | None = None, on_item: OnItem | None = None,
+                 workers: int = 1) -> IngestSummary:
     """Ingest ``paths`` into ``store``; articles already stored with this pipeline version are skipped
-    unless ``force`` (then they are extracted again and replaced)."""
+    unless ``force`` (then they are extracted again and replaced).
+
+    ``workers`` > 1 extracts in that many processes, each with a copy of ``pipeline`` (default:
+    ``Pipeline(options)``; one that cannot be pickled raises ValueError before anything is read); results are
+    then stored in order of arrival, not input order. Input that makes a single batch is extracted in this
+    process all the same: a worker would only add its start-up."""
     pipeline = pipeline or Pipeline(options)
+    pool = ExtractionPool(pipeline, workers) if workers > 1 else None  # starts no process yet
     summary = IngestSummary()
 
     def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
@@ -86,10 +103,22 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
             else:
                 yield item
 
-    for batch in batches(pending(), options.batch_size):
-        for result in _extract(pipeline, batch):
+    pending_batches = batches(pending(), options.batch_size)
+    head = list(islice(pending_batches, 2))
+    with _extractor(pipeline, pool if len(head) > 1 else None) as extract:
+        for result in extract(chain(head, pending_batches)):
             report(*(("error", result) if isinstance(result, ItemError) else _save(store, result, force)))
     return summary
+
+
+@contextmanager
+def _extractor(pipeline: Extractor, pool: ExtractionPool | None) -> Iterator[Extract]:
+    """Extraction in this process, or in ``pool``'s worker processes (stopped on the way out)."""
+    if pool is None:
+        yield lambda batches: (result for batch in batches for result in extract_batch(pipeline, batch))
+        return
+    with pool:
+        yield pool.results
 
 
 def _guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article | ItemError | Skipped]:
@@ -102,30 +131,6 @@ def _guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article
         yield ItemError("(reader)", f"reading stopped early: {type(exc).__name__}: {printable(str(exc))[:200]}")
 
 
-def _extract(pipeline: Pipeline, batch: list[Article]) -> Iterator[Extraction | ItemError]:
-    """One result per article of ``batch``, in order, even when ``extract_many`` raises part way."""
-    done = 0
-    try:
-        for result in pipeline.extract_many(batch):
-            done += 1
-            yield result
-    except Exception as exc:  # noqa: BLE001 - the rest of the batch is retried article by article
-        log.warning("extraction of a batch stopped after %d of %d articles (%s: %s); going on one by one",
-                    done, len(batch), type(exc).__name__, exc)
-        for article in batch[done:]:
-            yield _extract_one(pipeline, article)
-
-
-def _extract_one(pipeline: Pipeline, article: Article) -> Extraction | ItemError:
-    try:
-        results = list(pipeline.extract_many([article]))
-        if len(results) == 1:
-            return results[0]
-        problem = f"the pipeline gave {len(results)} results for one article"
-    except Exception as exc:  # one article's failure is that article's error
-        log.debug("extraction failed for %s", article.origin, exc_info=exc)
-        problem = f"{type(exc).__name__}: {printable(str(exc))[:200]}"
-    return ItemError(article.origin or article.title or "?", f"extraction failed: {problem}", stage="extract")
 
 
 def _stored_version(store: Store, article: Article) -> str | None | ItemError:

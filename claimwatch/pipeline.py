@@ -57,6 +57,11 @@ class Pipeline:
         for language in dict.fromkeys([*self.options.languages, *self._custom]):
             self._list(language)
 
+    def __reduce__(self) -> tuple[type[Pipeline], tuple[Options, dict[str, list[Stage]] | None]]:
+        """Pickled as what builds it (options and custom stage lists), never its loaded models: a copy sent to a
+        worker process (:mod:`claimwatch.workers`) loads its own, once, when first used."""
+        return type(self), (self.options, self._custom or None)
+
     # ------------------------------------------------------------------------------------------ resources
 
     @cached_property

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -106,18 +107,33 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: Set (to anything but "" or "0") where PostgreSQL must be tested (.ci/run sets it): a server that cannot be
+#: found or started then fails the tests that need it instead of skipping them.
+REQUIRE_POSTGRES = "CLAIMWATCH_TEST_POSTGRES"
+
+
+def _no_postgres(why: str) -> NoReturn:
+    if os.environ.get(REQUIRE_POSTGRES, "") not in ("", "0"):
+        pytest.fail(f"{why}, and ${REQUIRE_POSTGRES} says PostgreSQL must be tested", pytrace=False)
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A private PostgreSQL on 127.0.0.1 for the test session (skipped when initdb or psycopg is missing)."""
-    pytest.importorskip("psycopg")
+    """A private PostgreSQL on 127.0.0.1 for the test session (skipped when initdb or psycopg is missing, unless
+    ``$CLAIMWATCH_TEST_POSTGRES`` is set: then that fails)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _no_postgres("psycopg is not installed")
     if not shutil.which("initdb") or not shutil.which("pg_ctl"):
-        pytest.skip("PostgreSQL server binaries not installed")
+        _no_postgres("PostgreSQL server binaries (initdb, pg_ctl) are not on PATH")
     folder = Path(tempfile.mkdtemp(prefix="claimwatch-pg-"))
     data = folder / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
         if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser")
+            _no_postgres("running as root without runuser")
         as_user = ["runuser", "-u", "postgres", "--"]
         folder.chmod(0o777)
     port = _free_port()
@@ -128,7 +144,7 @@ def postgres_url() -> Iterator[str]:
             f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
     except (subprocess.SubprocessError, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {exc}")
+        _no_postgres(f"could not start PostgreSQL: {exc}")
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -151,3 +167,11 @@ def pg_url(postgres_url: str) -> str:
         conn.execute(text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """A fresh database of each backend in turn: SQLite, then PostgreSQL (a test using it runs once for each)."""
+    if request.param == "sqlite":
+        return db_url
+    return str(request.getfixturevalue("pg_url"))

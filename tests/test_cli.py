@@ -65,6 +65,40 @@ def test_reingest_adds_nothing(ingested: str, examples_dir: Path) -> None:
     assert counts(ingested) == before
 
 
+def _json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.model
+def test_round_trip_on_each_backend_with_two_workers(any_db_url: str, examples_dir: Path, tmp_path: Path) -> None:
+    """ingest (two worker processes), claims --json, export (JSONL and Parquet), link, stories: the same on
+    SQLite and on PostgreSQL."""
+    url = any_db_url
+    done = cw("--db", url, "ingest", "--no-link", "--workers", "2", "--batch-size", "5", str(examples_dir))
+    assert done.exit_code == 0 and "13 new, 0 updated, 0 unchanged, 0 errors" in done.output, done.output
+    claims = _json_lines(cw("--db", url, "claims", "--json").output)
+    assert len(claims) == counts(url)["claims"] >= 13 and all(c["story"] is None for c in claims)
+    out = tmp_path / "claims.jsonl"
+    assert cw("--db", url, "export", "--out", str(out)).exit_code == 0
+    assert _json_lines(out.read_text(encoding="utf-8")) == claims
+
+    linked = cw("--db", url, "link")
+    assert linked.exit_code == 0 and "linked:" in linked.output, linked.output
+    stories = _json_lines(cw("--db", url, "stories", "--json").output)
+    story_ids = {c["story"] for c in _json_lines(cw("--db", url, "claims", "--json").output)} - {None}
+    assert stories and {s["id"] for s in stories} <= story_ids
+    articles = {c["article"]["id"] for c in claims}
+    assert {m["article"] for s in stories for m in s["claims"]} <= articles
+
+    folder = tmp_path / "parquet"
+    assert cw("--db", url, "export", "--format", "parquet", "--out", str(folder)).exit_code == 0
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(folder / "claims.parquet").to_pylist()
+    assert len(table) == len(claims) and {r["story"] for r in table} - {None} == story_ids
+    again = cw("--db", url, "ingest", "--workers", "2", str(examples_dir))
+    assert "0 new, 0 updated, 13 unchanged, 0 errors" in again.output, again.output
+
+
 def test_force_extracts_again_in_place(ingested: str, examples_dir: Path) -> None:
     before = counts(ingested)
     result = cw("--db", ingested, "ingest", "--force", "--batch-size", "2", str(examples_dir / "06_denial.txt"))
@@ -152,7 +186,7 @@ def test_export_to_stdout_with_filters(ingested: str) -> None:
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert 0 < len(lines) <= 3 and all(json.loads(line)["status"] == "denied" for line in lines)
-    bad = cw("--db", ingested, "export", "--format", "parquet")
+    bad = cw("--db", ingested, "export", "--format", "xml")
     assert bad.exit_code == 2 and "unknown export format" in bad.output
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from claimwatch.evaluate import TASKS
-from claimwatch.export import FORMATS
+from claimwatch.export import FOLDER_FORMATS, FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EVALUATION = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize("name", sorted([*FORMATS, *FOLDER_FORMATS]))
 def test_every_export_format_is_in_the_readme(name: str) -> None:
     assert f"`{name}`" in README
 

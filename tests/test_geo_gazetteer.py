@@ -133,3 +133,35 @@ def test_demonym_names_are_loaded_once() -> None:
     first = fresh.demonym_names()
     assert "russian" in first and fresh.demonym_names() is first  # no second scan of the names table
     fresh.close()
+
+
+def test_processes_that_find_the_index_missing_at_once_build_it_once(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers of ``ingest --workers N`` all find a missing index on their first article: the first builds
+    it under a lock, the others wait and then open what it built."""
+    import multiprocessing
+    import threading
+
+    from claimwatch.geo import gazetteer
+
+    def no_build(*_: object) -> None:
+        raise AssertionError("built again although another process had built the index")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_build)
+    path = tmp_path / "index.sqlite"
+    failures: list[BaseException] = []
+
+    def open_missing() -> None:
+        try:
+            gazetteer._build_in_child(path, None)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            failures.append(exc)
+
+    with gazetteer._build_lock(path):  # this test is the process that builds
+        waiter = threading.Thread(target=open_missing)
+        waiter.start()
+        waiter.join(timeout=0.5)
+        assert waiter.is_alive()  # waits for the lock
+        path.write_bytes(b"built")
+    waiter.join(timeout=30)
+    assert not waiter.is_alive() and failures == []

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from claimwatch.cli import app
 from claimwatch.ingest import ingest_paths
 from claimwatch.readers.files import count_items
-from claimwatch.store import Store, StoreUnavailable
+from claimwatch.store import Store, StoreUnavailable, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 FEW = ("03_no_confirmation.txt", "06_denial.txt", "10_wire_roundup.jsonl")
@@ -106,9 +106,12 @@ def schema_of_a_new_store(tmp_path: Path) -> set[str]:
 
 
 @pytest.mark.model
-def test_two_ingests_into_one_new_database_store_everything_once(tmp_path: Path, examples_dir: Path) -> None:
+def test_two_ingests_into_one_new_database_store_everything_once(tmp_path: Path, examples_dir: Path,
+                                                                 any_db_url: str) -> None:
+    """Two processes ingest the same inputs into one database that does not exist yet (SQLite) or is empty
+    (PostgreSQL): the schema is made once, every article stored once, nobody fails on the other's rows."""
     inputs = few_examples(examples_dir, tmp_path / "in")
-    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    url = any_db_url
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "250"}
     procs = [subprocess.Popen([sys.executable, "-m", "claimwatch", "--db", url, "ingest", str(inputs)], cwd=ROOT,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -116,15 +119,38 @@ def test_two_ingests_into_one_new_database_store_everything_once(tmp_path: Path,
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     for out in outputs:
-        assert "UNIQUE" not in out and "Traceback" not in out and " 0 errors" in out, out
+        assert "UNIQUE" not in out and "duplicate key" not in out and "Traceback" not in out, out
+        assert " 0 errors" in out, out
     with Store(url) as store:
         counts = store.counts()
         hashes = [e.article.content_hash for e in store.iter_extractions()]
     assert counts["articles"] == count_items([inputs]) == len(set(hashes)) and counts["ingest_errors"] == 0
 
 
-def test_concurrent_writers_of_the_same_articles_wait_instead_of_failing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cw.db'}"
+def test_stores_opened_at_the_same_moment_make_the_schema_once(any_db_url: str) -> None:
+    failures: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            Store(any_db_url).close()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_store, daemon=True) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "opening stores at once hangs"
+    assert failures == []
+    with Store(any_db_url) as store, store.engine.connect() as conn:
+        assert [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")] == [migrate.head()]
+
+
+def test_concurrent_writers_of_the_same_articles_wait_instead_of_failing(any_db_url: str) -> None:
+    url = any_db_url
     Store(url).close()
     extractions = [make_extraction(url=f"https://wire.example/{i}", outlet=f"Wire {i % 3}") for i in range(30)]
     outcomes: list[str] = []

@@ -17,6 +17,8 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -291,16 +293,34 @@ def _prefixed() -> str:
 
 
 def _build_in_child(path: Path, extra: str | None) -> None:
-    """Build in a separate process so the build's peak memory never stays with a long-lived worker."""
+    """Build in a separate process so the build's peak memory never stays with a long-lived worker; processes
+    that find the index missing at the same moment (the workers of ``ingest --workers N``) build it once."""
     import multiprocessing
 
-    log.warning("gazetteer index missing: building %s (once, under a minute)", path)
-    proc = multiprocessing.get_context("spawn").Process(target=build, args=(path, extra))
-    proc.start()
-    proc.join()
+    with _build_lock(path):
+        if path.exists():  # another process built it while this one waited
+            return
+        log.warning("gazetteer index missing: building %s (once, under a minute)", path)
+        proc = multiprocessing.get_context("spawn").Process(target=build, args=(path, extra))
+        proc.start()
+        proc.join()
     if proc.exitcode != 0 or not path.exists():
         raise RuntimeError(f"building the gazetteer index at {path} failed (exit {proc.exitcode}); "
                            "run `claimwatch gazetteer build --force` to see why")
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file beside ``path`` (released when the holder exits; none where fcntl is not)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: concurrent first builds each build (the file is replaced atomically)
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
 
 
 __all__ = ["BuildStats", "Entry", "Gazetteer", "build", "data_version", "default_path"]

@@ -5,8 +5,9 @@ a database has. :func:`upgrade` brings a database to the newest revision; it is 
 
 Upgrading is atomic and serialised: every pending migration runs in one transaction (on SQLite, DDL included:
 see :mod:`.engine`), so a crash or ``kill -9`` part way leaves the database as it was before, and it runs under
-the write lock (``BEGIN IMMEDIATE``), re-reading the revision once the lock is held, so two processes that open a
-new database at the same moment create its schema once.
+the write lock (``BEGIN IMMEDIATE``; on PostgreSQL a transaction-scoped advisory lock, :data:`PG_LOCK`),
+re-reading the revision once the lock is held, so two processes that open a new database at the same moment
+create its schema once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import Connection, Engine
 from .engine import writer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Key of the PostgreSQL advisory lock migrations run under (any constant; held until the transaction ends).
+PG_LOCK = 0x636C61696D  # "claim"
 
 
 def config():  # type: ignore[no-untyped-def]
@@ -54,6 +57,8 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
         if at == head():
             return at
     with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already holds the write lock
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
         if target == "head" and current(connection) == head():  # another process migrated meanwhile
             return current(connection)
         cfg = config()
