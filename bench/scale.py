@@ -5,9 +5,10 @@
 Builds one JSONL file of ``--n`` PolNeAR texts (``../shared/datasets/polnear/*/text/*.txt``, sorted by path; title,
 outlet and date from ``metadata.tsv``), then for each worker count runs ``python -m claimwatch --db
 sqlite:///DB ingest FILE --workers N`` in a fresh database (a subprocess, its models loaded from cold, linking
-included unless ``--no-link``) and reports, per run: wall time, articles per hour, the peak RSS of the main
-process and of each worker process (``VmHWM`` polled from ``/proc``), the database size, and the load average
-of the machine before and after (other work on a shared machine slows every figure). The last lines give the
+included unless ``--no-link``) and reports, per run: wall time, articles per hour, the CPU time of the main
+process and of the workers, the peak RSS of the main process and of each worker process (``VmHWM`` polled from
+``/proc``), the database size, and the load average of the machine before and after (other work on a shared
+machine slows every figure: CPU seconds far below cores x wall time mean the cores were busy elsewhere). The last lines give the
 speed-up of each run over the first.
 
 Reads the PolNeAR texts; writes the JSONL file and the databases under ``--out`` (a temporary folder unless
@@ -42,6 +43,8 @@ class Run:
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     output: str
+    main_cpu_s: float = 0.0  #: CPU seconds of the main process (last seen: its final moments are missed)
+    worker_cpu_s: float = 0.0  #: CPU seconds of the worker processes, together
 
     @property
     def per_hour(self) -> float:
@@ -98,6 +101,15 @@ def _is_worker(pid: int) -> bool:
     return b"multiprocessing.spawn" in command
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time the process has used so far; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_rss_mb(pid: int) -> float | None:
     """The process's peak resident set (VmHWM) in MB; None once it is gone."""
     try:
@@ -121,28 +133,32 @@ def run_ingest(jsonl: Path, db: Path, workers: int, articles: int, link: bool) -
         proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, "COLUMNS": "120"})
         peaks: dict[int, float] = {}
+        cpu: dict[int, float] = {}
         while proc.poll() is None:
             for pid in [proc.pid, *(p for p in _descendants(proc.pid) if _is_worker(p))]:
-                rss = _peak_rss_mb(pid)
+                rss, used = _peak_rss_mb(pid), _cpu_seconds(pid)
                 if rss is not None:
                     peaks[pid] = max(peaks.get(pid, 0.0), rss)
+                if used is not None:
+                    cpu[pid] = used
             time.sleep(0.25)
         seconds = time.perf_counter() - started
         log.seek(0)
         output = log.read()
     if proc.returncode != 0:
         raise SystemExit(f"ingest with {workers} worker(s) failed ({proc.returncode}):\n{output[-3000:]}")
-    main_rss = peaks.pop(proc.pid, 0.0)
+    main_rss, main_cpu = peaks.pop(proc.pid, 0.0), cpu.pop(proc.pid, 0.0)
     return Run(workers, seconds, articles, main_rss, sorted(peaks.values(), reverse=True),
-               db.stat().st_size / 1e6, load_before, os.getloadavg(), output)
+               db.stat().st_size / 1e6, load_before, os.getloadavg(), output, main_cpu, sum(cpu.values()))
 
 
 def report(run: Run) -> str:
     workers = ", ".join(f"{r:.0f}" for r in run.worker_rss_mb) or "none (extraction in the main process)"
     load = lambda avg: "/".join(f"{x:.2f}" for x in avg)
-    return (f"workers={run.workers}: {run.seconds:.1f} s, {run.per_hour:,.0f} articles/hour; peak RSS main "
-            f"{run.main_rss_mb:.0f} MB, worker processes [{workers}] MB; DB {run.db_mb:.1f} MB; load average "
-            f"before {load(run.load_before)}, after {load(run.load_after)}")
+    return (f"workers={run.workers}: {run.seconds:.1f} s, {run.per_hour:,.0f} articles/hour; CPU main "
+            f"{run.main_cpu_s:.0f} s, workers {run.worker_cpu_s:.0f} s; peak RSS main {run.main_rss_mb:.0f} MB, "
+            f"worker processes [{workers}] MB; DB {run.db_mb:.1f} MB; load average before "
+            f"{load(run.load_before)}, after {load(run.load_after)}")
 
 
 def main() -> int:
