@@ -108,11 +108,27 @@ def _logging(verbose: int, console: Console) -> None:
         logger.addHandler(RichHandler(console=console, show_path=False, level=logging.DEBUG))
 
 
+def _store_retrying(url: str, tries: int = 3) -> Store:
+    """``Store(url)``, tried again when another process held the new file's lock while creating it."""
+    import time
+
+    from .store import Store
+
+    for attempt in range(tries):
+        try:
+            return Store(url)
+        except Exception as exc:
+            if attempt + 1 == tries or "locked" not in str(exc):
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _open_store(state: State) -> Store:
-    from .store import Store, StoreUnavailable
+    from .store import StoreUnavailable
 
     try:
-        return Store(state.options.db_url)
+        return _store_retrying(state.options.db_url)
     except StoreUnavailable as exc:
         _store_failed(state, exc)
     except Exception as exc:
