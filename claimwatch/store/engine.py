@@ -18,6 +18,8 @@ Reads a database URL; writes an ``Engine``. For SQLite:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +77,28 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy begins transactions (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _journal_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _journal_wal(cursor: Any) -> None:
+    """Switch the file to WAL, waiting while another connection holds the lock that needs.
+
+    Turning a new file to WAL takes an exclusive lock, and SQLite answers "database is locked" at once instead
+    of calling the busy handler when a second process opens the same new file at that moment (seen as one of two
+    concurrent first ingests failing). A file already in WAL answers without a lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_begin(connection: Connection) -> None:
