@@ -220,6 +220,50 @@ def test_classify_best_type(nlp, text: str, sub_type: str) -> None:
     assert best.type == ACLED_TYPES.get(sub_type) or sub_type in {s for subs in EXTENSIONS.values() for s in subs}
 
 
+@pytest.mark.parametrize(("text", "sub_type"), [
+    # written for the generalisation work of issue 11: one sentence per rule, none from an evaluation corpus
+    ("Masked men snatched the headmaster outside his school; his whereabouts are unknown.",
+     "Abduction/forced disappearance"),
+    ("The rebel forces captured three villages on the road to the lake.", "Non-state actor overtakes territory"),
+    ("Volunteers of the legion said they had liberated the hamlet from government forces.",
+     "Non-state actor overtakes territory"),
+    ("Army units retook the bridge that the militants had seized in May.", "Government regains territory"),
+    ("The garrison withdrew from the town without a fight.", "Non-violent transfer of territory"),
+    ("Villagers beat two suspected thieves to death with sticks.", "Mob violence"),
+    ("Youths from the two neighbourhoods clashed with clubs and iron bars.", "Mob violence"),
+    ("A car exploded outside the cafe, killing the commander of a volunteer battalion.",
+     "Remote explosive/landmine/IED"),
+    ("Unknown people set fire to the recruitment office overnight.", "Looting/property destruction"),
+    ("The group installed a command post in the old cinema.", "Headquarters or base established"),
+    ("Sappers cleared 120 mines from the school's football pitch.", "Disrupted weapons use"),
+    ("A woman wearing an explosive vest detonated it at the bus station.", "Suicide bomb"),
+])
+def test_classify_patterns_beyond_the_lexicon_corpus(nlp, text: str, sub_type: str) -> None:
+    best = events.best(events.classify(nlp(text)[:]))
+    assert best is not None and best.sub_type == sub_type, (text, best)
+
+
+@pytest.mark.parametrize("text", [
+    "Analysts say the army is losing control of the northern districts.",
+    "The mayor called on the occupying army to leave the region at once.",
+])
+def test_no_territory_change_or_expulsion_in_calls_and_trends(nlp, text: str) -> None:
+    subs = {t.sub_type for t in events.classify(nlp(text)[:])}
+    assert not subs & {"Non-state actor overtakes territory", "Government regains territory",
+                       "Non-violent transfer of territory", "Diplomatic expulsion"}, subs
+
+
+def test_one_member_is_not_a_quantity(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, 'Partisans set fire to a relay cabinet near the station, one member said.')
+    assert all(q.value != 1 for ev in all_events(claims) for q in ev.quantities)
+
+
+def test_day_and_month_kept_without_a_publication_date(nlp, registry) -> None:
+    _, claims = analyse(nlp, registry, "On August 9 the battalion shelled the bridge, the commander said.",
+                        published=None)
+    assert date(all_events(claims)[0]) == ("--08-09", "--08-09", "day")
+
+
 def test_classify_finds_nothing_in_an_opinion(nlp) -> None:
     assert events.classify(nlp("The minister believes the economy is improving.")[:]) == []
 

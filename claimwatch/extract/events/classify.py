@@ -139,6 +139,8 @@ def _resolve(m: Match, scope: R.Scope, sent_starts: list[int]) -> Typed | None:
         score += 0.3
     elif dep == "compound":
         score -= 0.2
+    elif dep == "relcl":  # background in a relative clause ("the airport that militants had seized")
+        score -= 0.6
     return Typed(event_type_of(sub), sub, m.start, m.end, round(score, 3), m.name)
 
 

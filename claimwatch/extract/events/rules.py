@@ -150,7 +150,7 @@ def _kind(scope: Scope, toks: list[Token]) -> str | None:
         if got:
             return got
     non, state = scope.in_tokens("nonstate_actor", toks), scope.in_tokens("state_actor", toks)
-    if non > state:
+    if non > state or (non and non == state):  # "rebel forces", "opposition troops": the modifier decides
         return "nonstate"
     if state:
         return "state"
@@ -231,8 +231,19 @@ def chemical(m: Match, s: Scope) -> Resolved | None:
     return "Chemical weapon", m.weight
 
 
+def _by_crowd(s: Scope, m: Match) -> bool:
+    """The actors are a crowd of unarmed people (residents, youths, fans), not an armed group or a state force."""
+    head = head_of(s.doc, m)
+    actors = subjects(head)
+    if not actors and head.dep_ == "acl":  # a misparse: "Youths from the villages clashed" with no subject
+        actors = list(s.doc[s.sent_range(m.start)[0]:m.start])
+    return bool(actors) and s.in_tokens("crowd", actors) > 0 and _kind(s, actors) is None
+
+
 def battle(m: Match, s: Scope) -> Resolved | None:
     w = m.weight
+    if _by_crowd(s, m):
+        return "Mob violence", w + 0.5
     if s.fam_in_sent("protest", m) or s.fam_in_sent("riot", m):
         w *= 0.6
     return "Armed clash", w
@@ -245,6 +256,8 @@ _CIVILIAN_DEFAULT = {"gunman", "gunmen", "massacre", "stab", "stabbing", "behead
 
 
 def attack(m: Match, s: Scope) -> Resolved | None:
+    if _by_crowd(s, m):
+        return "Mob violence", m.weight + 0.5
     target = _target(s, m)
     if target is None:
         target = "civilian" if _word(s, m) in _CIVILIAN_DEFAULT or s.doc[m.start].lower_ in _CIVILIAN_DEFAULT \
@@ -309,6 +322,10 @@ def _has_place(s: Scope, toks: list[Token]) -> bool:
 def territory(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     word = _word(s, m)
+    if head.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children):
+        return None  # "is losing control", "are advancing": under way, no place has changed hands yet
+    if head.dep_ == "amod":
+        return None  # "the occupying army", "an abandoned factory" describe, they report no change
     objs = objects(head)
     direct = direct_objects(head)
     if direct and not _has_place(s, direct) and (s.in_tokens("weapon", direct) or s.in_tokens("person", direct)
@@ -324,7 +341,8 @@ def territory(m: Match, s: Scope) -> Resolved | None:
         text = s.sent(m.start).text.lower()
         here = s.sent_range(m.start)
         others = [f for f in s.families if f.name == "territory" and f is not m and s.sent_range(f.start) == here]
-        if not (others or "control" in text or "hands" in text):
+        calm = s.sctx("nonviolent_transfer", m) > 1  # "withdrew … without a fight", "… under the deal"
+        if not (others or "control" in text or "hands" in text or calm):
             return None
         return "Non-violent transfer of territory", m.weight
     if s.sctx("nonviolent_transfer", m) and not _hostile(s, m):
@@ -332,9 +350,29 @@ def territory(m: Match, s: Scope) -> Resolved | None:
     return _captor_sub_type(s, m, head, word), m.weight + (0.5 if placed else 0.0)
 
 
+def _speaker_subject(head: Token, captor: list[Token]) -> list[Token]:
+    """For a pronoun captor ("the Legion said they had liberated"), the subject of the verb of saying above."""
+    if not captor or any(t.pos_ != "PRON" for t in captor):
+        return captor
+    tok = head
+    while tok.dep_ in ("ccomp", "conj", "xcomp") and tok.head is not tok:
+        tok = tok.head
+        above = _own_subject(tok)
+        if above and any(t.pos_ != "PRON" for t in above):
+            return above
+    return captor
+
+
+def _taken_from(s: Scope, head: Token) -> str | None:
+    """The captor's kind told by whom a place was taken from ("liberated it from government forces")."""
+    source = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "from"
+              for p in c.children if p.dep_ == "pobj" for t in p.subtree]
+    return {"state": "nonstate", "nonstate": "state"}.get(_kind(s, source) or "")
+
+
 def _captor_sub_type(s: Scope, m: Match, head: Token, word: str) -> str:
-    captor = subjects(head)
-    kind = _kind(s, captor)
+    captor = _speaker_subject(head, subjects(head))
+    kind = _taken_from(s, head) or _kind(s, captor)
     if word in _LOSER:
         to = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "to"
               for p in c.children if p.dep_ == "pobj" for t in p.subtree]

@@ -86,12 +86,14 @@ def property_(m: Match, s: Scope) -> Resolved | None:
     return "Looting/property destruction", w
 
 
-_HQ_VERBS = {"establish", "set up", "build", "construct", "open", "install", "erect", "fortify", "dig in",
-             "entrench"}
+_HQ_VERBS = {"establish", "set up", "build", "construct", "open", "install", "instal", "installed", "erect",
+             "fortify", "dig in", "entrench"}
 
 
 def hq(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
+    if word.startswith("turn ") and word.endswith(" into"):
+        word = "establish"  # "turned the factory into a base"
     if word not in _HQ_VERBS:
         prev = s.doc[m.start - 1].lower_ if m.start > 0 else ""
         return ("Headquarters or base established", m.weight + 1.0) if prev == "new" and m.weight >= 2.5 else None
@@ -205,8 +207,14 @@ _MOBILISE = {"mobilisation", "mobilization", "mobilise", "mobilize", "conscripti
              "call - up", "draft", "draftee", "reservist", "reservists", "military registration", "summons"}
 
 
+_UNIT_NOUNS = {"battalion", "brigade", "corps", "unit", "units", "formation", "regiment", "office", "centre",
+               "center", "station", "point"}
+
+
 def recruit(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
+    if m.end < len(s.doc) and s.doc[m.end].lower_ in _UNIT_NOUNS and word not in ("call up", "call - up"):
+        return None  # "a volunteer battalion", "the recruitment office" name a unit or a building, not a call
     if word in ("volunteer", "volunteers") and not (s.near("person", m, 3, 3) or s.fam_in_sent("recruit", m)):
         return None
     return ("Mobilisation" if word in _MOBILISE else "Recruitment call"), m.weight
