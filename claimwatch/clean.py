@@ -36,6 +36,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("share", (rf"^(?:(?:please )?follow us|join us|join our|subscribe to|subscribe on|find us)\b"
                   rf"(?:.{{0,80}}\b(?:{_NETWORKS}|channel|page|account|feed|updates|news)\b).{{0,40}}$")),
         ("share", r"^(?:subscribe|follow)(?: now)?\W*$"),
+        ("share", (rf"^(?:(?:stay|keep) (?:updated|up to date|informed|tuned|connected|in touch)|for (?:the latest|more|"
+                  rf"breaking)\b).{{0,120}}\b(?:follow(?:ing)? us|subscrib\w*|join(?:ing)? (?:us|our))\b"
+                  rf".{{0,80}}\b(?:{_NETWORKS}|channel|page|account|feed)\b.{{0,40}}$")),
         ("related", (r"^(?:read also|also read|read more|see also|more on (?:this|the topic)|related(?: articles?| "
                     r"news| stories)?|recommended|you (?:may|might) also like|more news)\s*(?::|\||-|–|—|>>|»).*$")),
         ("related", (r"^(?:read also|also read|read more|see also|related(?: articles?| news| stories)?|"
@@ -44,6 +47,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                    r"(?:photo|photos|photograph|video|image|picture|footage|illustration)s?"
                    r"(?: credit| courtesy| source)?\s*(?::|/|\||—|–|©|by\b|courtesy\b).{0,120})$")),
         ("credit", r"^.{0,80}\b(?:getty images|afp via getty|reuters/|ap photo|epa-efe|shutterstock)\b.{0,80}$"),
+        # "Ivan Petrenko / Example Wire", "Olena Koval /": a name and a slash, the credit of a photo above
+        ("credit", r"^(?:[A-ZА-ЯІЇЄҐ][\w'’.-]+\s+){1,3}[A-ZА-ЯІЇЄҐ][\w'’.-]+\s*/\s*(?:[A-ZА-ЯІЇЄҐ][\w&'’. -]{0,40})?$"),
         ("credit", (r"^(?:\(?\s*)?(?:reporting|writing|editing|additional reporting|translated|translation)"
                    r" by\b.{0,150}$")),
         ("tags", r"^(?:tags?|topics?|keywords|filed under|categories)\s*:.*$"),
@@ -123,7 +128,25 @@ def _classify(raw: str, lines: list[_Line], cuts: list[tuple[int, int, str]]) ->
         if body.strip():
             pending_link = reason == "related" and bool(_BARE_RELATED.match(body.strip()))
         reasons.append(reason)
+    _tag_line(raw, lines, reasons)
     return reasons
+
+
+_TAG_ITEM = re.compile(r"^[\w'’ -]{2,40}$")
+
+
+def _tag_line(raw: str, lines: list[_Line], reasons: list[str | None]) -> None:
+    """The article's last kept line when it is a list of topics and places ("War in Ukraine, Rivnopil, Kharkiv
+    region"): three or more short comma-separated items with no sentence punctuation and no verb-like length."""
+    for k in range(len(lines) - 1, -1, -1):
+        body = raw[lines[k].start:lines[k].end].strip()
+        if not body or reasons[k] is not None:
+            continue
+        items = [i.strip() for i in body.split(",")]
+        if (len(items) >= 3 and len(body) <= 150 and all(_TAG_ITEM.match(i) and len(i.split()) <= 4 for i in items)
+                and sum(i[:1].isupper() for i in items) >= len(items) - 1):
+            reasons[k] = "tags"
+        return
 
 
 def _pieces(raw: str, lines: list[_Line], reasons: list[str | None]) -> Iterator[tuple[int, int]]:

@@ -88,6 +88,8 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     """Source and content of a candidate cue, with the scorer's features."""
     text = doc_text(doc)
     head = cue.head
+    if head.lemma_.lower() == "call" and head.i + 1 < len(doc) and doc[head.i + 1].lower_ in _REFLEXIVES:
+        return None  # "men calling themselves the X" name themselves, they do not say anything
     if cue.kind == "according":
         source, rule, content = _according(doc, cue)
     else:
@@ -145,6 +147,9 @@ def _source(head: Token) -> Token | None:
     for _ in range(4):
         if tok is None:
             break
+        post = _postposed(tok)
+        if post is not None:
+            return post
         subj = next((c for c in tok.children if c.dep_ in _SUBJ and not _expletive(c)), None)
         if subj is not None:
             return subj
@@ -161,7 +166,42 @@ def _source(head: Token) -> Token | None:
     return _fallback_source(head)
 
 
+_REFLEXIVES = frozenset({"themselves", "itself", "himself", "herself", "ourselves", "yourselves"})
 _POST_VERBAL = ("dobj", "attr", "npadvmod", "appos", "oprd", "dative")
+_POSTPOSED_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "npadvmod", "appos", "dative", "oprd"})
+
+
+def _postposed(head: Token) -> Token | None:
+    """The subject after an inverted cue that the parser made an object or another clause's subject:
+    '..., said the men calling themselves ...', '"...," stated one member', 'Compatriots, announced the
+    commander, ...' (a bare noun phrase cut off by a comma before the cue is an address, not the source)."""
+    doc, i = head.doc, head.i
+    if i < 1 or head.lemma_.lower() not in cues.SPEECH or head.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    prev = doc[i - 1]
+    if not (prev.text == "," or (prev.is_quote and i >= 2 and doc[i - 2].text in (",", "!", "?"))):
+        return None
+    if any(c.dep_ in _SUBJ and c.i < i and not _vocative(c, head) for c in head.children):
+        return None
+    j = i + 1
+    while j < len(doc) and j <= i + 4 and doc[j].pos_ in ("DET", "NUM", "ADJ"):
+        j += 1
+    if j >= len(doc) or doc[j].pos_ not in ("NOUN", "PROPN") or doc[j].dep_ not in _POSTPOSED_DEPS:
+        return None
+    while j + 1 < len(doc) and doc[j].dep_ == "compound" and doc[j + 1].pos_ in ("NOUN", "PROPN"):
+        j += 1
+    return doc[j]
+
+
+def _vocative(subj: Token, head: Token) -> bool:
+    """'Compatriots, announced …': a subject opening its sentence, cut off from the cue by a comma."""
+    doc = subj.doc
+    last = subj.right_edge
+    while last.i > subj.i and last.is_punct:
+        last = doc[last.i - 1]
+    comma = last.i + 1
+    opens = subj.left_edge.is_sent_start or (subj.left_edge.i > 0 and doc[subj.left_edge.i - 1].is_quote)
+    return opens and comma + 1 == head.i and doc[comma].text == ","
 
 
 def _fallback_source(head: Token) -> Token | None:
@@ -209,6 +249,10 @@ def _participle_holes(tok: Token) -> list[tuple[int, int]]:
 
 def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
     head = cue.head
+    if _postposed(head) is not None:  # the words after the cue are its source: the content is around it
+        inverted = _inverted(cue)
+        if inverted:
+            return "inverted", inverted
     if head.lemma_.lower() in ("say", "speak", "write", "talk") and cue.end < len(doc) \
             and doc[cue.end].lower_ in ("of", "about") and doc[cue.end].head.i == head.i:
         pobj = next((c for c in doc[cue.end].children if c.dep_ in ("pobj", "pcomp")), None)
@@ -398,6 +442,10 @@ def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
                 last = doc[last.i - 1]
             return source.left_edge.idx, last.idx + len(last)
     s, e = _char_span(source, doc, trailing_comma=True)
+    calling = source.head
+    if source.dep_ == "nsubj" and calling.tag_ == "VBG" and calling.i == source.i + 1 and calling.i > cue_head.i:
+        # "said the men calling themselves the "Steppe Wolves"": the description belongs to the source
+        e = _named_end(doc, subtree_chars(calling))
     if source.dep_ in _SUBJ:
         for other in source.head.children:
             if other is not source and other.dep_ in _SUBJ and other.i < source.head.i:
@@ -412,6 +460,21 @@ def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _named_end(doc: Doc, span: tuple[int, int]) -> int:
+    """End of ``span`` without trailing commas and spaces, keeping the closing mark of a quoted name in it."""
+    text = doc_text(doc)
+    s, e = span
+    while e > s and text[e - 1] in " ,\t\n":
+        e -= 1
+    inside = text[s:e]
+    if inside.count('"') % 2 or inside.count("“") > inside.count("”"):
+        while e < len(text) and text[e] in " ,":
+            e += 1
+        if e < len(text) and text[e] in "\"”":
+            e += 1
+    return e
 
 
 _SOURCE_MEDIA = cues.MEDIUM_NOUNS | {"filing", "court", "release", "report", "book", "memo"}

@@ -91,7 +91,7 @@ def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -
         pos, mark = marks[j]
         if pos - start > _MAX_QUOTE:
             return None
-        if mark == closer or (closer == "“" and mark == "”"):
+        if mark == closer or (closer == "“" and mark == "”") or _mixed_closer(text, pos, mark, closer):
             if mark == '"' and pos + 1 < len(text) and text[pos + 1].isalnum():
                 return None  # looks like the next opening quote: this one was never closed
             return j
@@ -100,6 +100,16 @@ def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -
                 continue  # a quote re-opened at a new paragraph continues the same quotation
             return None
     return None
+
+
+def _mixed_closer(text: str, pos: int, mark: str, closer: str) -> bool:
+    """A straight mark closing a typographic quote, or the reverse (“…" and "…”, common in copy-edited wires),
+    when it stands where a closing mark stands: after a non-space, before a non-letter."""
+    if not ((mark == '"' and closer in ("”", "“")) or (mark == "”" and closer == '"')):
+        return False
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
 
 
 def _paragraph_reopen(text: str, pos: int) -> bool:
