@@ -213,7 +213,7 @@ def claim_and_event_filters(f: Filters, dialect: str, scope: PlaceScope | None) 
     event filters (when any is set)."""
     out = claim_filters(f, dialect) + verdict_filter(f)
     if f.dates == "published":
-        out += published_between(ArticleRow.published_at, ArticleRow.published_at, f)
+        out += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
     event = aliased(EventRow)
     on_event = event_filters(located_events(event), f, scope)
     if on_event:
@@ -247,6 +247,12 @@ def claims_from() -> Any:
     """``claims`` joined to its article and (outer) its outlet: the FROM clause claim filters expect."""
     return (ClaimRow.__table__.join(ArticleRow.__table__, ArticleRow.id == ClaimRow.article_id)
             .outerjoin(OutletRow.__table__, OutletRow.id == ArticleRow.outlet_id))
+
+
+def claims_source(f: Filters) -> Any:
+    """The FROM clause ``f``'s claim filters need: ``claims`` alone unless a filter reads the article or outlet
+    (so that a page walks the claims' own ``(published_at, id)`` index)."""
+    return claims_from() if f.outlet or f.language else ClaimRow.__table__
 
 
 def side_of(unit: Any) -> Any:

@@ -108,7 +108,9 @@ class ArticleRow(Base):
 
 class ClaimRow(Base):
     __tablename__ = "claims"
-    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),)
+    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),
+                      Index("ix_claims_published", "published_at", "id"),
+                      Index("ix_claims_status_published", "status", "published_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
@@ -134,6 +136,8 @@ class ClaimRow(Base):
     pipeline_version: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     linked: Mapped[bool | None] = mapped_column(Boolean)  #: None: linking has not looked at it yet
+    #: its article's publication time, copied here for the lists' keyset order and date filters (migration 0005)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):
@@ -160,6 +164,26 @@ class EventRow(Base):
     actor1: Mapped[str | None] = mapped_column(String(200), index=True)  #: actor registry id
     actor2: Mapped[str | None] = mapped_column(String(200), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class ClaimDayRow(Base):
+    """Claims per publication day, in all and per event type and side: the unfiltered timeline, pre-counted
+    (kept by :mod:`claimwatch.store.days`; ``""`` stands for none: undated, no event, no side)."""
+
+    __tablename__ = "claim_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(8), primary_key=True)  #: all, type, side
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claims: Mapped[int] = mapped_column(Integer)
+
+
+class ClaimDayDirtyRow(Base):
+    """A day whose counts in ``claim_days`` a write changed (the triggers of migration 0005 record it)."""
+
+    __tablename__ = "claim_days_dirty"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
 
 
 class PlaceMentionRow(Base):
