@@ -297,6 +297,44 @@ def test_map_pages_and_stories_layer(client: TestClient, synthetic: Any) -> None
     assert {"verdict", "event", "place", "date", "claims"} <= set(stories["features"][0]["properties"])
 
 
+@pytest.mark.parametrize("query", ["", "bbox=36,49,37,50.3", "since=2024-03-02&until=2024-03-06",
+                                   "status=denied&country=RU", "layer=stories", "layer=stories&bbox=36,49,37,50.3",
+                                   "bbox=170,-10,-170,10"])
+def test_clustered_map_counts_what_the_pages_list(client: TestClient, query: str) -> None:
+    """cluster=true: one bounded answer whose counts add up to the features the paged map lists for the same
+    filters, each point inside its own cell, the cells inside the box."""
+    from claimwatch.query import CLUSTER_CELLS
+
+    listed: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = client.get(f"/api/map?{query}&limit=5" + (f"&cursor={cursor}" if cursor else "")).json()
+        listed += page["features"]
+        if (cursor := page["next"]) is None:
+            break
+    response = client.get(f"/api/map?{query}&cluster=true")
+    assert response.status_code == 200, response.text
+    clusters = response.json()
+    _valid_geojson(clusters)
+    assert clusters["next"] is None and len(clusters["features"]) <= CLUSTER_CELLS ** 2
+    assert sum(f["properties"]["count"] for f in clusters["features"]) == len(listed)
+    for feature in clusters["features"]:
+        west, south, east, north = feature["properties"]["bbox"]
+        lon, lat = feature["geometry"]["coordinates"]
+        assert feature["properties"]["cluster"] is True and south - 1e-6 <= lat <= north + 1e-6
+        assert (west - 1e-6 <= lon <= east + 1e-6) if west <= east else (lon >= west - 1e-6 or lon <= east + 1e-6)
+        inside = [f for f in listed if south - 1e-6 <= f["geometry"]["coordinates"][1] <= north + 1e-6
+                  and west - 1e-6 <= f["geometry"]["coordinates"][0] <= east + 1e-6]
+        assert len(inside) >= feature["properties"]["count"]
+
+
+def test_clustered_map_refuses_bad_values(client: TestClient) -> None:
+    assert client.get("/api/map?cluster=maybe").status_code == 422
+    response = client.get("/api/map?cluster=true&bbox=1,2,3")
+    assert response.status_code == 400 and response.json()["detail"]["parameter"] == "bbox"
+    assert client.get("/api/map?cluster=true&layer=places").status_code == 422
+
+
 def _expected_timeline(facts: list[Fact], day_of: Callable[[Fact], str | None]) -> dict[str, Any]:
     days: dict[str, list[Fact]] = {}
     for f in facts:
@@ -310,8 +348,8 @@ def _expected_timeline(facts: list[Fact], day_of: Callable[[Fact], str | None]) 
     return out
 
 
-@pytest.mark.parametrize("query", ["", "status=denied", "outlet=Outlet A&event_type=Battles", "dates=event",
-                                   "dates=event&country=RU"])
+@pytest.mark.parametrize("query", ["", "since=2024-03-03&until=2024-03-07", "until=2024-03-04", "status=denied",
+                                   "outlet=Outlet A&event_type=Battles", "dates=event", "dates=event&country=RU"])
 def test_timeline_counts_add_up(client: TestClient, synthetic: Any, query: str) -> None:
     _, facts, _ = synthetic
     params = dict(p.split("=", 1) for p in query.split("&") if p)
@@ -335,6 +373,10 @@ def test_timeline_counts_add_up(client: TestClient, synthetic: Any, query: str) 
 def _passes(f: Fact, params: dict[str, str]) -> bool:
     checks = {"status": f.status, "outlet": f.outlet, "event_type": f.event_type,
               "country": f.place.country if f.place else None}
+    day = _day(f)
+    if ("since" in params or "until" in params) and (day is None or not (
+            params.get("since", "0000") <= day <= params.get("until", "9999"))):
+        return False
     return all(checks[k] == v.replace("%20", " ") for k, v in params.items() if k in checks)
 
 
