@@ -299,7 +299,7 @@ def test_map_pages_and_stories_layer(client: TestClient, synthetic: Any) -> None
 
 @pytest.mark.parametrize("query", ["", "bbox=36,49,37,50.3", "since=2024-03-02&until=2024-03-06",
                                    "status=denied&country=RU", "layer=stories", "layer=stories&bbox=36,49,37,50.3",
-                                   "bbox=170,-10,-170,10"])
+                                   "bbox=170,-10,-170,10", "bbox=30,45,40,52&since=2024-03-02&until=2024-03-06"])
 def test_clustered_map_counts_what_the_pages_list(client: TestClient, query: str) -> None:
     """cluster=true: one bounded answer whose counts add up to the features the paged map lists for the same
     filters, each point inside its own cell, the cells inside the box."""
@@ -326,6 +326,31 @@ def test_clustered_map_counts_what_the_pages_list(client: TestClient, query: str
         inside = [f for f in listed if south - 1e-6 <= f["geometry"]["coordinates"][1] <= north + 1e-6
                   and west - 1e-6 <= f["geometry"]["coordinates"][0] <= east + 1e-6]
         assert len(inside) >= feature["properties"]["count"]
+
+
+@pytest.mark.parametrize("q", ["kharkiv", "strike belgorod", "lighthouse", "nowhere"])
+def test_a_search_with_many_matches_walks_the_list_and_finds_the_same_pages(
+        client: TestClient, synthetic: Any, q: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past DENSE_MATCHES matches a search pages by walking the claims' date index (the id compared as an
+    expression): the same claims in the same order, page by page, as when every match is fetched and sorted."""
+    from claimwatch.query import sql
+
+    store = synthetic[0]
+    sparse = walk(client, f"/api/claims?q={q}", limit=3)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    monkeypatch.setattr(sql, "DENSE_MATCHES", 1)
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        dense = walk(client, f"/api/claims?q={q}", limit=3)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    assert [c["id"] for c in dense] == [c["id"] for c in sparse]
+    walked = [s for s in statements if s.startswith("SELECT claims.id") and "claims_fts" in s]
+    assert walked and all(("claims.id + ?" in s) == bool(sparse) for s in walked)
 
 
 def test_clustered_map_refuses_bad_values(client: TestClient) -> None:

@@ -101,8 +101,9 @@ def _located(session: Session, f: Filters, dialect: str, layer: str) -> tuple[An
                                                *story_filters(f, dialect, scope)])
     if layer != "events":
         raise FilterError("layer", "expected events or stories")
-    conditions = [EventRow.lat.is_not(None), EventRow.lon.is_not(None),
-                  *event_filters(located_events(), f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
+    located = located_events(EventRow, f)
+    conditions = [located.lat.is_not(None), located.lon.is_not(None),
+                  *event_filters(located, f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
     if f.dates == "published":
         conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
     return EventRow, EventRow.__table__.join(claims_source(f), ClaimRow.id == EventRow.claim_id), conditions
@@ -134,8 +135,9 @@ def _event_features(store: Store, f: Filters, cursor: str | None, limit: int
     dialect = store.engine.dialect.name
     with Session(store.engine) as session:
         scope = place_scope(session, f)
-        conditions = [EventRow.lat.is_not(None), EventRow.lon.is_not(None),
-                      *event_filters(located_events(), f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
+        cols = located_events(EventRow, f)
+        conditions = [cols.lat.is_not(None), cols.lon.is_not(None),
+                      *event_filters(cols, f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
         if f.dates == "published":
             conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
         located = EventRow.__table__.join(claims_from(), ClaimRow.id == EventRow.claim_id)

@@ -42,8 +42,9 @@ def map_points(store: Store, filters: Filters | None = None, limit: int = MAX_PO
         raise FilterError("limit", f"{limit} is outside 1..{MAX_POINTS}")
     f = filters or Filters()
     with Session(store.engine) as session:
-        conditions = [EventRow.lat.is_not(None), EventRow.lon.is_not(None),
-                      *event_filters(located_events(), f, place_scope(session, f)),
+        cols = located_events(EventRow, f)
+        conditions = [cols.lat.is_not(None), cols.lon.is_not(None),
+                      *event_filters(cols, f, place_scope(session, f)),
                       *claim_filters(f, store.engine.dialect.name), *verdict_filter(f)]
         if f.dates == "published":
             conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)

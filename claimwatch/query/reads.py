@@ -33,6 +33,7 @@ from .sql import (
     claim_filters,
     claims_from,
     claims_source,
+    dense_text,
     event_filters,
     has_claim_filters,
     place_filters,
@@ -146,9 +147,11 @@ def claims(store: Store, filters: Filters | None = None, cursor: str | None = No
     """Stored claims passing ``filters``, newest first, one page of at most ``limit`` after ``cursor``."""
     f = filters or Filters()
     check_limit(limit)
+    dialect = store.engine.dialect.name
     with Session(store.engine) as session:
+        dense = dense_text(session, f, dialect) if f.q else False
         query = (select(ClaimRow.id).select_from(claims_source(f))
-                 .where(*claim_and_event_filters(f, store.engine.dialect.name, place_scope(session, f))))
+                 .where(*claim_and_event_filters(f, dialect, place_scope(session, f), dense)))
         keys, more = page_keys(session, query, CLAIMS, cursor, limit)
         ids = [k for k, _ in keys]
         rows = session.execute(select(*claim_columns()).select_from(claims_from()).where(ClaimRow.id.in_(ids)))

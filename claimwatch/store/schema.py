@@ -142,7 +142,8 @@ class ClaimRow(Base):
 
 class EventRow(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"))
+    __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"),
+                      Index("ix_events_claim_located", "claim_id", "lat", "lon", "type"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)

@@ -3,7 +3,8 @@
 - ``claims.published_at``: the publication time of the claim's article (copied here from ``articles``; the store
   writes it with every claim), so that the lists' keyset order ``(published_at, id)`` and the common filters are
   one index range on ``claims`` instead of a join sorted at read time: indexes ``(published_at, id)`` and
-  ``(status, published_at, id)``;
+  ``(status, published_at, id)``; events by ``(claim_id, lat, lon, type)``, so that the map of a publication
+  window reads its events' positions from that index alone;
 - ``claim_days``: the timeline without filters, pre-counted: per publication day (UTC, ``""`` for undated claims)
   the claims in all (``dimension = "all"``), per event type (``"type"``, ``value`` the type, ``""`` for claims
   without an event) and per side they count for in their story (``"side"``, ``""``: none);
@@ -30,6 +31,7 @@ depends_on = None
 _INDEXES = (
     ("ix_claims_published", "claims", ["published_at", "id"]),
     ("ix_claims_status_published", "claims", ["status", "published_at", "id"]),
+    ("ix_events_claim_located", "events", ["claim_id", "lat", "lon", "type"]),
 )
 #: tables whose rows the counts depend on, how a row names its claim, and the columns the counts read
 _WATCHED = (("claims", "id", "published_at"), ("events", "claim_id", "claim_id, type"),
