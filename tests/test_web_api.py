@@ -660,7 +660,8 @@ def test_token_and_review_commands(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["claims", "-w", "status=denied", "-w", "country=RU", "--limit", "4"],
                                   ["stories", "--where", "side=ukraine"], ["timeline", "-w", "dates=event"],
-                                  ["places", "-w", "q=lighthouse"], ["map", "--layer", "stories", "--limit", "2"]])
+                                  ["places", "-w", "q=lighthouse"], ["map", "--layer", "stories", "--limit", "2"],
+                                  ["map", "-w", "bbox=30,45,40,52", "--cluster"]])
 def test_the_query_command_prints_what_the_api_returns(tmp_path: Path, args: list[str]) -> None:
     from typer.testing import CliRunner
 
@@ -672,7 +673,8 @@ def test_the_query_command_prints_what_the_api_returns(tmp_path: Path, args: lis
         client = TestClient(create_app(load_options(), store))
         params = [a.split("=", 1) for a in args[2::2] if "=" in a]
         extra = {a: b for a, b in zip(args[1::2], args[2::2], strict=False) if a in ("--limit", "--layer")}
-        query = "&".join([f"{k}={quote(v)}" for k, v in params] + [f"{k[2:]}={v}" for k, v in extra.items()])
+        query = "&".join([f"{k}={quote(v)}" for k, v in params] + [f"{k[2:]}={v}" for k, v in extra.items()]
+                         + (["cluster=true"] if "--cluster" in args else []))
         expected_body = client.get(f"/api/{args[0]}?{query}").json()
     printed = CliRunner().invoke(app, ["--db", url, "query", *args])
     assert printed.exit_code == 0, printed.output
