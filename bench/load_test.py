@@ -4,12 +4,15 @@
 
 Starts ``python -m claimwatch serve`` from this checkout as a subprocess on 127.0.0.1 (a free port), over the
 given store (``bench/generate_store.py`` builds one), waits until it answers, then runs ``--clients`` threads,
-each sending its next request as soon as the last one was answered (keep-alive connections), until every
-endpoint has been asked ``--requests`` times (or ``--duration`` seconds passed). The requests are varied and
+each sending its next request as soon as the last one was answered (keep-alive connections), one endpoint after
+the other, until each has been asked ``--requests`` times (or ``--duration`` seconds passed). The requests are
+varied and
 realistic per endpoint: first pages and deep keyset pages of claims with and without filters, the map of the
 whole of Ukraine for one month (clustered, and a raw page of 1,000 features), full-text search for common and
 rare words, the timeline and the stories list. Prints p50/p95/p99 in milliseconds and requests per second per
-endpoint, the answers that were not 200, and the machine's load average; then stops the server.
+endpoint, the server's CPU milliseconds per request (its process's user + system time over the endpoint's run:
+what a request costs whatever else the machine is doing, which latency on a shared machine does not say), the
+answers that were not 200, and the machine's load average; then stops the server.
 
 Reads the store only through HTTP (and the generator's vocabulary for search words); writes nothing.
 """
@@ -27,7 +30,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -183,27 +185,48 @@ def run(port: int, plan: list[tuple[str, str]], clients: int, duration: float | 
     return results, time.perf_counter() - started
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def report(results: list[Result], seconds: float) -> dict[str, dict[str, float]]:
-    by: dict[str, list[Result]] = defaultdict(list)
-    for r in results:
-        by[r.endpoint].append(r)
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One endpoint's run: its answers, how long it took, and the server's CPU seconds meanwhile."""
+
+    endpoint: str
+    results: list[Result]
+    seconds: float
+    cpu: float | None
+
+
+def figures_of(phase: Phase) -> dict[str, float]:
+    ms = [r.ms for r in phase.results]
+    cpu = phase.cpu * 1000 / len(ms) if phase.cpu is not None else float("nan")
+    return {"n": len(ms), "errors": sum(r.status != 200 for r in phase.results), "p50": statistics.median(ms),
+            "p95": percentile(ms, 95), "p99": percentile(ms, 99), "max": max(ms), "rps": len(ms) / phase.seconds,
+            "cpu_ms": cpu}
+
+
+def report(phases: list[Phase]) -> dict[str, dict[str, float]]:
     out = {}
-    print(f"{'endpoint':10} {'n':>5} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7}")
-    for endpoint in ENDPOINTS:
-        rows = by.get(endpoint, [])
-        if not rows:
+    print(f"{'endpoint':10} {'n':>5} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7} "
+          f"{'server CPU ms/req':>18}")
+    for phase in phases:
+        if not phase.results:
             continue
-        ms = [r.ms for r in rows]
-        figures = {"n": len(rows), "errors": sum(r.status != 200 for r in rows), "p50": statistics.median(ms),
-                   "p95": percentile(ms, 95), "p99": percentile(ms, 99), "max": max(ms), "rps": len(rows) / seconds}
-        out[endpoint] = figures
-        print(f"{endpoint:10} {figures['n']:5d} {figures['errors']:6d} {figures['p50']:8.1f} {figures['p95']:8.1f} "
-              f"{figures['p99']:8.1f} {figures['max']:8.1f} {figures['rps']:7.1f}")
+        f = out[phase.endpoint] = figures_of(phase)
+        print(f"{phase.endpoint:10} {f['n']:5.0f} {f['errors']:6.0f} {f['p50']:8.1f} {f['p95']:8.1f} {f['p99']:8.1f} "
+              f"{f['max']:8.1f} {f['rps']:7.1f} {f['cpu_ms']:18.1f}")
     return out
 
 
@@ -221,7 +244,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--requests", type=int, default=100, help="requests per endpoint")
-    parser.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    parser.add_argument("--duration", type=float, default=None, help="stop each endpoint's run after this many seconds")
     parser.add_argument("--warmup", type=int, default=5, help="unreported requests per endpoint first")
     parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
     parser.add_argument("--seed", type=int, default=1)
@@ -243,15 +266,19 @@ def main_with(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         words = rare_words()
         warm = [(e, requests_for(e, rng, first, last, words)) for e in endpoints for _ in range(args.warmup)]
         run(port, warm, args.clients, None)
-        plan = [(e, requests_for(e, rng, first, last, words)) for e in endpoints for _ in range(args.requests)]
-        rng.shuffle(plan)
         load_before = os.getloadavg()
-        results, seconds = run(port, plan, args.clients, args.duration)
+        phases = []
+        for endpoint in endpoints:
+            plan = [(endpoint, requests_for(endpoint, rng, first, last, words)) for _ in range(args.requests)]
+            cpu = cpu_seconds(server.pid)
+            results, seconds = run(port, plan, args.clients, args.duration)
+            after = cpu_seconds(server.pid)
+            phases.append(Phase(endpoint, results, seconds, None if cpu is None or after is None else after - cpu))
         load_after = os.getloadavg()
-        print(f"{args.db}: {len(results)} requests from {args.clients} clients in {seconds:.1f} s "
-              f"({len(results) / seconds:.1f} req/s); {os.cpu_count()} cores; load average (1 min) "
-              f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
-        figures = report(results, seconds)
+        total = sum(len(p.results) for p in phases)
+        print(f"{args.db}: {total} requests from {args.clients} clients in {sum(p.seconds for p in phases):.1f} s; "
+              f"{os.cpu_count()} cores; load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+        figures = report(phases)
         if args.json:
             Path(args.json).write_text(json.dumps({"figures": figures, "load": [load_before[0], load_after[0]],
                                                    "clients": args.clients, "seconds": seconds}, indent=1))

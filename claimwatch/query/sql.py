@@ -74,13 +74,15 @@ class Located:
 
 
 def located_events(row: Any = EventRow, f: Filters | None = None) -> Located:
-    """The columns of an event row. When ``f`` has a publication window, its coordinates are compared as
-    expressions (``lat + 0``) that no index serves, so that the database finds the events through the claims
-    published in the window (the claims' date index) instead of walking the coordinate index over a box as large
-    as a country: a month of the map costs that month's events, not every event in the box."""
-    lat, lon = (row.lat + 0, row.lon + 0) if f is not None and by_window(f) else (row.lat, row.lon)
-    return Located(row.type, row.sub_type, row.geonameid, row.admin1, row.country, lat, lon, row.date_start,
-                   row.date_end)
+    """The columns of an event row. When ``f`` has a publication window, its type, place and coordinates are
+    compared as expressions (``lat + 0``, ``type || ''``) that no index serves, so that the database finds the
+    events through the claims published in the window (the claims' date index) instead of walking an event index
+    over a box as large as a country or every event of a type: a month of the map costs that month's events."""
+    if f is None or not by_window(f):
+        return Located(row.type, row.sub_type, row.geonameid, row.admin1, row.country, row.lat, row.lon,
+                       row.date_start, row.date_end)
+    return Located(row.type + "", row.sub_type + "", row.geonameid + 0, row.admin1 + "", row.country + "",
+                   row.lat + 0, row.lon + 0, row.date_start, row.date_end)
 
 
 def by_window(f: Filters) -> bool:

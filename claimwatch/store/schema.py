@@ -250,7 +250,8 @@ class StoryRow(Base):
     __tablename__ = "stories"
     __table_args__ = (Index("ix_stories_dates", "family", "date_start", "date_end"),
                       Index("ix_stories_lat_lon", "lat", "lon"), Index("ix_stories_country_admin1", "country", "admin1"),
-                      Index("ix_stories_first_seen", "first_seen", "id"))
+                      Index("ix_stories_first_seen", "first_seen", "id"),
+                      Index("ix_stories_verdict_first_seen", "verdict", "first_seen", "id"))
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     family: Mapped[str] = mapped_column(String(32))

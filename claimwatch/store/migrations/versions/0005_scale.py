@@ -4,7 +4,8 @@
   writes it with every claim), so that the lists' keyset order ``(published_at, id)`` and the common filters are
   one index range on ``claims`` instead of a join sorted at read time: indexes ``(published_at, id)`` and
   ``(status, published_at, id)``; events by ``(claim_id, lat, lon, type)``, so that the map of a publication
-  window reads its events' positions from that index alone;
+  window reads its events' positions from that index alone; stories by ``(verdict, first_seen, id)`` (the stories
+  list of one verdict, in its keyset order);
 - ``claim_days``: the timeline without filters, pre-counted: per publication day (UTC, ``""`` for undated claims)
   the claims in all (``dimension = "all"``), per event type (``"type"``, ``value`` the type, ``""`` for claims
   without an event) and per side they count for in their story (``"side"``, ``""``: none);
@@ -32,6 +33,7 @@ _INDEXES = (
     ("ix_claims_published", "claims", ["published_at", "id"]),
     ("ix_claims_status_published", "claims", ["status", "published_at", "id"]),
     ("ix_events_claim_located", "events", ["claim_id", "lat", "lon", "type"]),
+    ("ix_stories_verdict_first_seen", "stories", ["verdict", "first_seen", "id"]),
 )
 #: tables whose rows the counts depend on, how a row names its claim, and the columns the counts read
 _WATCHED = (("claims", "id", "published_at"), ("events", "claim_id", "claim_id, type"),
