@@ -709,7 +709,10 @@ def test_serve_stays_on_loopback_unless_told(tmp_path: Path, monkeypatch: pytest
 SAME_ON_BOTH = ["/api/claims?limit=500", "/api/claims?q=pier%20lighthouse&limit=500", "/api/claims?place=706482",
                 "/api/claims?bbox=36,49,37,50.3&since=2024-03-02", "/api/claims?side=russia&status=claimed",
                 "/api/claims?dates=event&since=2024-03-04&until=2024-03-06", "/api/stories?limit=3",
-                "/api/timeline", "/api/timeline?dates=event", "/api/map?limit=9", "/api/places?country=RU"]
+                "/api/timeline", "/api/timeline?dates=event", "/api/map?limit=9", "/api/places?country=RU",
+                "/api/timeline?since=2024-03-03&until=2024-03-05", "/api/map?cluster=true&bbox=30,45,40,52",
+                "/api/map?cluster=true&layer=stories", "/api/map?bbox=30,45,40,52&since=2024-03-02&event_type=Battles",
+                "/api/claims?q=pier&since=2024-03-02"]
 
 
 def test_postgres_answers_as_sqlite(pg_url: str, db_url: str) -> None:
