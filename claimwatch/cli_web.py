@@ -83,6 +83,8 @@ def query_command(
     limit: Annotated[str | None, typer.Option("--limit", metavar="N", help="page size")] = None,
     cursor: Annotated[str | None, typer.Option("--cursor", metavar="C", help="the `next` of the last page")] = None,
     layer: Annotated[str, typer.Option("--layer", help="map: events or stories")] = "events",
+    cluster: Annotated[bool, typer.Option("--cluster", help="map: counts per grid cell over the bbox "
+                                          "(GET /api/map?cluster=true)")] = False,
     db: DbOpt = None,
 ) -> None:
     """Print what GET /api/KIND returns for the same filters, as JSON (the same library functions)."""
@@ -95,7 +97,8 @@ def query_command(
             raise query.FilterError("KIND", f"one of {', '.join(QUERY_KINDS)}")
         filters = query.parse_filters(_pairs(where or []))
         with _opened(state) as store:
-            result = _run_query(store, kind, filters, limit, cursor, layer, load_outlets(state.options.outlets or None))
+            result = _run_query(store, kind, filters, limit, cursor, layer, load_outlets(state.options.outlets or None),
+                                cluster)
     except query.FilterError as exc:
         state.err.print(f"[red]error:[/] {_safe(str(exc))}")
         raise typer.Exit(2) from exc
@@ -115,9 +118,11 @@ def _pairs(where: list[str]) -> list[tuple[str, str]]:
 
 
 def _run_query(store: Any, kind: str, filters: Any, limit: str | None, cursor: str | None, layer: str,
-               outlets: Any) -> Any:
+               outlets: Any, cluster: bool = False) -> Any:
     from . import query
 
+    if kind == "map" and cluster:
+        return query.map_clusters(store, filters, layer=layer)
     if kind == "map":
         size = query.parse_limit(limit, query.MAP_LIMIT, query.MAX_MAP_LIMIT)
         return query.map_features(store, filters, layer=layer, cursor=cursor, limit=size)

@@ -167,7 +167,9 @@ def test_pages_visit_every_claim_once_newest_first_without_offset(client: TestCl
     assert len(dated) == math.ceil(sum(1 for f in facts if f.published) / 4)
     # SQLAlchemy writes SQLite's LIMIT as "LIMIT ? OFFSET ?": the offset is always 0, the cursor does the paging
     assert all(s.rstrip().endswith("LIMIT ? OFFSET ?") and p[-1] == 0 for s, p in pages)
-    assert all("articles.published_at < ?" in s for s, _ in dated[1:]) and "published_at < ?" not in dated[0][0]
+    # keyset on the claims' own (published_at, id) index, as one row-value range; no join to articles for it
+    assert all("(claims.published_at, claims.id) < (?, ?)" in s for s, _ in dated[1:])
+    assert ") < (?, ?)" not in dated[0][0] and all("JOIN articles" not in s for s, _ in pages)
 
 
 def test_a_claim_is_its_export_record_with_its_ids(client: TestClient, synthetic: Any) -> None:
@@ -295,6 +297,69 @@ def test_map_pages_and_stories_layer(client: TestClient, synthetic: Any) -> None
     assert {"verdict", "event", "place", "date", "claims"} <= set(stories["features"][0]["properties"])
 
 
+@pytest.mark.parametrize("query", ["", "bbox=36,49,37,50.3", "since=2024-03-02&until=2024-03-06",
+                                   "status=denied&country=RU", "layer=stories", "layer=stories&bbox=36,49,37,50.3",
+                                   "bbox=170,-10,-170,10", "bbox=30,45,40,52&since=2024-03-02&until=2024-03-06"])
+def test_clustered_map_counts_what_the_pages_list(client: TestClient, query: str) -> None:
+    """cluster=true: one bounded answer whose counts add up to the features the paged map lists for the same
+    filters, each point inside its own cell, the cells inside the box."""
+    from claimwatch.query import CLUSTER_CELLS
+
+    listed: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = client.get(f"/api/map?{query}&limit=5" + (f"&cursor={cursor}" if cursor else "")).json()
+        listed += page["features"]
+        if (cursor := page["next"]) is None:
+            break
+    response = client.get(f"/api/map?{query}&cluster=true")
+    assert response.status_code == 200, response.text
+    clusters = response.json()
+    _valid_geojson(clusters)
+    assert clusters["next"] is None and len(clusters["features"]) <= CLUSTER_CELLS ** 2
+    assert sum(f["properties"]["count"] for f in clusters["features"]) == len(listed)
+    for feature in clusters["features"]:
+        west, south, east, north = feature["properties"]["bbox"]
+        lon, lat = feature["geometry"]["coordinates"]
+        assert feature["properties"]["cluster"] is True and south - 1e-6 <= lat <= north + 1e-6
+        assert (west - 1e-6 <= lon <= east + 1e-6) if west <= east else (lon >= west - 1e-6 or lon <= east + 1e-6)
+        inside = [f for f in listed if south - 1e-6 <= f["geometry"]["coordinates"][1] <= north + 1e-6
+                  and west - 1e-6 <= f["geometry"]["coordinates"][0] <= east + 1e-6]
+        assert len(inside) >= feature["properties"]["count"]
+
+
+@pytest.mark.parametrize("q", ["kharkiv", "strike belgorod", "lighthouse", "nowhere"])
+def test_a_search_with_many_matches_walks_the_list_and_finds_the_same_pages(
+        client: TestClient, synthetic: Any, q: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past DENSE_MATCHES matches a search pages by walking the claims' date index (the id compared as an
+    expression): the same claims in the same order, page by page, as when every match is fetched and sorted."""
+    from claimwatch.query import sql
+
+    store = synthetic[0]
+    sparse = walk(client, f"/api/claims?q={q}", limit=3)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    monkeypatch.setattr(sql, "DENSE_MATCHES", 1)
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        dense = walk(client, f"/api/claims?q={q}", limit=3)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    assert [c["id"] for c in dense] == [c["id"] for c in sparse]
+    walked = [s for s in statements if s.startswith("SELECT claims.id") and "claims_fts" in s]
+    assert walked and all(("claims.id + ?" in s) == bool(sparse) for s in walked)
+
+
+def test_clustered_map_refuses_bad_values(client: TestClient) -> None:
+    assert client.get("/api/map?cluster=maybe").status_code == 422
+    response = client.get("/api/map?cluster=true&bbox=1,2,3")
+    assert response.status_code == 400 and response.json()["detail"]["parameter"] == "bbox"
+    assert client.get("/api/map?cluster=true&layer=places").status_code == 422
+
+
 def _expected_timeline(facts: list[Fact], day_of: Callable[[Fact], str | None]) -> dict[str, Any]:
     days: dict[str, list[Fact]] = {}
     for f in facts:
@@ -308,8 +373,8 @@ def _expected_timeline(facts: list[Fact], day_of: Callable[[Fact], str | None]) 
     return out
 
 
-@pytest.mark.parametrize("query", ["", "status=denied", "outlet=Outlet A&event_type=Battles", "dates=event",
-                                   "dates=event&country=RU"])
+@pytest.mark.parametrize("query", ["", "since=2024-03-03&until=2024-03-07", "until=2024-03-04", "status=denied",
+                                   "outlet=Outlet A&event_type=Battles", "dates=event", "dates=event&country=RU"])
 def test_timeline_counts_add_up(client: TestClient, synthetic: Any, query: str) -> None:
     _, facts, _ = synthetic
     params = dict(p.split("=", 1) for p in query.split("&") if p)
@@ -333,6 +398,10 @@ def test_timeline_counts_add_up(client: TestClient, synthetic: Any, query: str) 
 def _passes(f: Fact, params: dict[str, str]) -> bool:
     checks = {"status": f.status, "outlet": f.outlet, "event_type": f.event_type,
               "country": f.place.country if f.place else None}
+    day = _day(f)
+    if ("since" in params or "until" in params) and (day is None or not (
+            params.get("since", "0000") <= day <= params.get("until", "9999"))):
+        return False
     return all(checks[k] == v.replace("%20", " ") for k, v in params.items() if k in checks)
 
 
@@ -591,7 +660,8 @@ def test_token_and_review_commands(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["claims", "-w", "status=denied", "-w", "country=RU", "--limit", "4"],
                                   ["stories", "--where", "side=ukraine"], ["timeline", "-w", "dates=event"],
-                                  ["places", "-w", "q=lighthouse"], ["map", "--layer", "stories", "--limit", "2"]])
+                                  ["places", "-w", "q=lighthouse"], ["map", "--layer", "stories", "--limit", "2"],
+                                  ["map", "-w", "bbox=30,45,40,52", "--cluster"]])
 def test_the_query_command_prints_what_the_api_returns(tmp_path: Path, args: list[str]) -> None:
     from typer.testing import CliRunner
 
@@ -603,7 +673,8 @@ def test_the_query_command_prints_what_the_api_returns(tmp_path: Path, args: lis
         client = TestClient(create_app(load_options(), store))
         params = [a.split("=", 1) for a in args[2::2] if "=" in a]
         extra = {a: b for a, b in zip(args[1::2], args[2::2], strict=False) if a in ("--limit", "--layer")}
-        query = "&".join([f"{k}={quote(v)}" for k, v in params] + [f"{k[2:]}={v}" for k, v in extra.items()])
+        query = "&".join([f"{k}={quote(v)}" for k, v in params] + [f"{k[2:]}={v}" for k, v in extra.items()]
+                         + (["cluster=true"] if "--cluster" in args else []))
         expected_body = client.get(f"/api/{args[0]}?{query}").json()
     printed = CliRunner().invoke(app, ["--db", url, "query", *args])
     assert printed.exit_code == 0, printed.output
@@ -638,7 +709,10 @@ def test_serve_stays_on_loopback_unless_told(tmp_path: Path, monkeypatch: pytest
 SAME_ON_BOTH = ["/api/claims?limit=500", "/api/claims?q=pier%20lighthouse&limit=500", "/api/claims?place=706482",
                 "/api/claims?bbox=36,49,37,50.3&since=2024-03-02", "/api/claims?side=russia&status=claimed",
                 "/api/claims?dates=event&since=2024-03-04&until=2024-03-06", "/api/stories?limit=3",
-                "/api/timeline", "/api/timeline?dates=event", "/api/map?limit=9", "/api/places?country=RU"]
+                "/api/timeline", "/api/timeline?dates=event", "/api/map?limit=9", "/api/places?country=RU",
+                "/api/timeline?since=2024-03-03&until=2024-03-05", "/api/map?cluster=true&bbox=30,45,40,52",
+                "/api/map?cluster=true&layer=stories", "/api/map?bbox=30,45,40,52&since=2024-03-02&event_type=Battles",
+                "/api/claims?q=pier&since=2024-03-02"]
 
 
 def test_postgres_answers_as_sqlite(pg_url: str, db_url: str) -> None:

@@ -7,7 +7,7 @@
 - :mod:`.filters`: the :class:`Filters` record, parsing from strings, limits, cursors
 - :mod:`.sql`: what each filter means in SQL (full text on SQLite and PostgreSQL)
 - :mod:`.reads`: ``claims``, ``claim``, ``stories``, ``story``, ``article``, ``places``
-- :mod:`.overview`: ``map_features`` (GeoJSON) and ``timeline``
+- :mod:`.overview`: ``map_features`` (GeoJSON), ``map_clusters`` (counts per grid cell) and ``timeline``
 """
 
 from .filters import (
@@ -21,9 +21,9 @@ from .filters import (
     parse_filters,
     parse_limit,
 )
-from .overview import MAP_LIMIT, MAX_MAP_LIMIT, map_features, timeline
+from .overview import CLUSTER_CELLS, MAP_LIMIT, MAX_MAP_LIMIT, map_clusters, map_features, timeline
 from .reads import Page, article, claim, claims, highlights, places, stories, story
 
-__all__ = ["DEFAULT_LIMIT", "FILTER_NAMES", "MAP_LIMIT", "MAX_LIMIT", "MAX_MAP_LIMIT", "BBox", "FilterError",
-           "Filters", "Page", "article", "claim", "claims", "highlights", "map_features", "parse_bbox", "parse_filters",
+__all__ = ["CLUSTER_CELLS", "DEFAULT_LIMIT", "FILTER_NAMES", "MAP_LIMIT", "MAX_LIMIT", "MAX_MAP_LIMIT", "BBox", "FilterError",
+           "Filters", "Page", "article", "claim", "claims", "highlights", "map_clusters", "map_features", "parse_bbox", "parse_filters",
            "parse_limit", "places", "stories", "story", "timeline"]

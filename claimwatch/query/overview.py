@@ -17,21 +17,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..export.geojson import event_feature
 from ..model import Claim, Event, Place
 from ..records import story_place_dict
 from ..serialize import from_dict
+from ..store.days import day_of, read_days
 from ..store.links import claim_stories
-from ..store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
-from .filters import FilterError, Filters
+from ..store.schema import ClaimRow, EventRow, StoryClaimRow, StoryRow
+from .filters import BBox, FilterError, Filters
 from .reads import Keyset, check_limit, claim_columns, cursor_of, in_order, page_keys, story_filters
 from .sql import (
     claim_and_event_filters,
     claim_filters,
     claims_from,
+    claims_source,
     event_filters,
     located_events,
     place_scope,
@@ -44,11 +46,14 @@ if TYPE_CHECKING:
     from ..store import Store
 
 Layer = Literal["events", "stories"]
-EVENTS = Keyset("events", ArticleRow.published_at, EventRow.id)
+EVENTS = Keyset("events", ClaimRow.published_at, EventRow.id)
 MAP_STORIES = Keyset("map-stories", StoryRow.first_seen, StoryRow.id, str)
 #: features per map page when none is asked for, and the most one page may hold
 MAP_LIMIT = 1000
 MAX_MAP_LIMIT = 5000
+#: a clustered map divides the longer side of its box into this many cells (so at most this squared features)
+CLUSTER_CELLS = 64
+_WORLD = BBox(-180.0, -90.0, 180.0, 90.0)
 
 
 def map_features(store: Store, filters: Filters | None = None, *, layer: str = "events", cursor: str | None = None,
@@ -65,17 +70,79 @@ def map_features(store: Store, filters: Filters | None = None, *, layer: str = "
     return {"type": "FeatureCollection", "features": features, "next": following}
 
 
+def map_clusters(store: Store, filters: Filters | None = None, *, layer: str = "events") -> dict[str, Any]:
+    """Located events (or stories) passing ``filters``, counted per cell of a grid over the filter's bounding box
+    (the world without one): a FeatureCollection of at most ``CLUSTER_CELLS`` squared Features, one per cell that
+    holds any, each a Point at the mean position of what it counts, with ``cluster: true``, ``count`` and the
+    cell's ``bbox`` ``[W, S, E, N]`` (to ask for its members with). Square cells of ``cell`` degrees: the longer
+    side of the box divided by :data:`CLUSTER_CELLS`. Whatever the extent, one answer stays bounded."""
+    f = filters or Filters()
+    box = f.bbox or _WORLD
+    width = box.east - box.west if box.west <= box.east else box.east + 360 - box.west
+    cell = max(width, box.north - box.south, 1e-6) / CLUSTER_CELLS
+    dialect = store.engine.dialect.name
+    with Session(store.engine) as session:
+        cols, source, conditions = _located(session, f, dialect, layer)
+        lon = cols.lon if box.west <= box.east else case((cols.lon < box.west, cols.lon + 360), else_=cols.lon)
+        row = _cell((cols.lat - box.south) / cell, dialect)
+        column = _cell((lon - box.west) / cell, dialect)
+        cells = session.execute(select(row, column, func.count(), func.avg(cols.lat), func.avg(cols.lon))
+                                .select_from(source).where(*conditions).group_by(row, column)).all()
+    features = [_cluster_feature(box, cell, r, c, n, lat, lon_) for r, c, n, lat, lon_ in cells]
+    features.sort(key=lambda feature: -feature["properties"]["count"])
+    return {"type": "FeatureCollection", "features": features, "next": None, "cell": cell}
+
+
+def _located(session: Session, f: Filters, dialect: str, layer: str) -> tuple[Any, Any, list[Any]]:
+    """The coordinate columns, FROM clause and conditions of the located events (or stories) passing ``f``."""
+    scope = place_scope(session, f)
+    if layer == "stories":
+        return (StoryRow, StoryRow.__table__, [StoryRow.lat.is_not(None), StoryRow.lon.is_not(None),
+                                               *story_filters(f, dialect, scope)])
+    if layer != "events":
+        raise FilterError("layer", "expected events or stories")
+    located = located_events(EventRow, f)
+    conditions = [located.lat.is_not(None), located.lon.is_not(None),
+                  *event_filters(located, f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
+    if f.dates == "published":
+        conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
+    return EventRow, EventRow.__table__.join(claims_source(f), ClaimRow.id == EventRow.claim_id), conditions
+
+
+def _cell(value: Any, dialect: str) -> Any:
+    """The whole number of cells in ``value`` (never negative here: rounding down is truncating)."""
+    return func.floor(value) if dialect == "postgresql" else cast(value, Integer)
+
+
+def _cluster_feature(box: BBox, cell: float, row: int, column: int, count: int, lat: float, lon: float
+                     ) -> dict[str, Any]:
+    west = box.west + int(column) * cell
+    east = west + cell
+    south = box.south + int(row) * cell
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(_wrap(lon), 6), round(lat, 6)]},
+            "properties": {"cluster": True, "count": count,
+                           "bbox": [round(_wrap(west), 6), round(south, 6), round(_wrap(east), 6),
+                                    round(min(south + cell, 90.0), 6)]}}
+
+
+def _wrap(lon: float) -> float:
+    """A longitude counted past 180 (in a box across the antimeridian) back in -180..180."""
+    return lon - 360 if lon > 180 else lon
+
+
 def _event_features(store: Store, f: Filters, cursor: str | None, limit: int
                     ) -> tuple[list[dict[str, Any]], str | None]:
     dialect = store.engine.dialect.name
     with Session(store.engine) as session:
         scope = place_scope(session, f)
-        conditions = [EventRow.lat.is_not(None), EventRow.lon.is_not(None),
-                      *event_filters(located_events(), f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
+        cols = located_events(EventRow, f)
+        conditions = [cols.lat.is_not(None), cols.lon.is_not(None),
+                      *event_filters(cols, f, scope), *claim_filters(f, dialect), *verdict_filter(f)]
         if f.dates == "published":
-            conditions += published_between(ArticleRow.published_at, ArticleRow.published_at, f)
+            conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
         located = EventRow.__table__.join(claims_from(), ClaimRow.id == EventRow.claim_id)
-        keys, more = page_keys(session, select(EventRow.id).select_from(located).where(*conditions), EVENTS,
+        keyed = EventRow.__table__.join(claims_source(f), ClaimRow.id == EventRow.claim_id)
+        keys, more = page_keys(session, select(EventRow.id).select_from(keyed).where(*conditions), EVENTS,
                                cursor, limit)
         rows = session.execute(select(EventRow.id.label("event_id"), EventRow.idx.label("event_index"),
                                       EventRow.data.label("event"), *claim_columns())
@@ -144,10 +211,12 @@ def timeline(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     (null: none, or not linked). ``undated`` claims pass the filters but fall on no day.
     """
     f = filters or Filters()
+    if f == Filters(since=f.since, until=f.until):
+        return _counted_timeline(store, f)
     dialect = store.engine.dialect.name
     with Session(store.engine) as session:
         scope = place_scope(session, f)
-        matching = select(ClaimRow.id).select_from(claims_from()).where(*claim_and_event_filters(f, dialect, scope))
+        matching = select(ClaimRow.id).select_from(claims_source(f)).where(*claim_and_event_filters(f, dialect, scope))
         total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
         day, source, typed, dated = _days_of(f, dialect, event_filters(located_events(), f, scope))
         base = [ClaimRow.id.in_(matching), *dated]
@@ -164,6 +233,19 @@ def timeline(store: Store, filters: Filters | None = None) -> dict[str, Any]:
             "days": _days(per_day, by_type, by_side)}
 
 
+def _counted_timeline(store: Store, f: Filters) -> dict[str, Any]:
+    """The timeline of publication days with no filter but ``since``/``until``, from the per-day counts
+    (:mod:`claimwatch.store.days`): the same answer as counting, without reading every claim."""
+    with store.engine.connect() as connection:
+        counts = read_days(connection, f.since, f.until)
+    per_day = [(c.day, c.claims) for c in counts if c.dimension == "all" and c.day]
+    by_type = [(c.day, c.value or None, c.claims) for c in counts if c.dimension == "type"]
+    by_side = [(c.day, c.value or None, c.claims) for c in counts if c.dimension == "side"]
+    total = sum(c.claims for c in counts if c.dimension == "all")
+    undated = sum(c.claims for c in counts if c.dimension == "all" and not c.day)
+    return {"dates": f.dates, "claims": total, "undated": undated, "days": _days(per_day, by_type, by_side)}
+
+
 def _days_of(f: Filters, dialect: str, on_events: list[Any]) -> tuple[Any, Any, Any, list[Any]]:
     """How the timeline finds a claim's day: the day expression, the FROM clause it reads (claims with their
     dated events for event dates), the same with the events whose type counts, and what makes a row dated."""
@@ -173,14 +255,7 @@ def _days_of(f: Filters, dialect: str, on_events: list[Any]) -> tuple[Any, Any, 
         return func.substr(EventRow.date_start, 1, 10), source, source, dated
     source = claims_from()
     typed = source.outerjoin(EventRow.__table__, and_(EventRow.claim_id == ClaimRow.id, *on_events))
-    return _utc_day(ArticleRow.published_at, dialect), source, typed, [ArticleRow.published_at.is_not(None)]
-
-
-def _utc_day(column: Any, dialect: str) -> Any:
-    """``YYYY-MM-DD`` of a stored UTC instant."""
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)  # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" (UTC)
+    return day_of(ClaimRow.published_at, dialect), source, typed, [ClaimRow.published_at.is_not(None)]
 
 
 def _days(claims_per_day: Sequence[Any], by_type: Sequence[Any], by_side: Sequence[Any]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
+from ..store.schema import ClaimRow, EventRow, StoryClaimRow, StoryRow
 from .filters import FilterError, Filters
 from .sql import (
     claim_filters,
@@ -42,11 +42,12 @@ def map_points(store: Store, filters: Filters | None = None, limit: int = MAX_PO
         raise FilterError("limit", f"{limit} is outside 1..{MAX_POINTS}")
     f = filters or Filters()
     with Session(store.engine) as session:
-        conditions = [EventRow.lat.is_not(None), EventRow.lon.is_not(None),
-                      *event_filters(located_events(), f, place_scope(session, f)),
+        cols = located_events(EventRow, f)
+        conditions = [cols.lat.is_not(None), cols.lon.is_not(None),
+                      *event_filters(cols, f, place_scope(session, f)),
                       *claim_filters(f, store.engine.dialect.name), *verdict_filter(f)]
         if f.dates == "published":
-            conditions += published_between(ArticleRow.published_at, ArticleRow.published_at, f)
+            conditions += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
         source = (EventRow.__table__.join(claims_from(), ClaimRow.id == EventRow.claim_id)
                   .outerjoin(StoryClaimRow.__table__, StoryClaimRow.claim_id == ClaimRow.id)
                   .outerjoin(StoryRow.__table__, StoryRow.id == StoryClaimRow.story_id))
@@ -55,6 +56,6 @@ def map_points(store: Store, filters: Filters | None = None, limit: int = MAX_PO
                    ClaimRow.status, EventRow.type, EventRow.place_name, EventRow.date_start, StoryRow.id,
                    StoryRow.verdict)
             .select_from(source).where(*conditions)
-            .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at.desc(), EventRow.id.desc())
+            .order_by(ClaimRow.published_at.is_(None), ClaimRow.published_at.desc(), EventRow.id.desc())
             .limit(limit + 1)).all()
     return {"fields": list(FIELDS), "points": [list(r) for r in rows[:limit]], "truncated": len(rows) > limit}

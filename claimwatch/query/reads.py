@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..model import Article, Claim, PlaceMention
@@ -32,6 +32,8 @@ from .sql import (
     claim_and_event_filters,
     claim_filters,
     claims_from,
+    claims_source,
+    dense_text,
     event_filters,
     has_claim_filters,
     place_filters,
@@ -76,7 +78,7 @@ def page_keys(session: Session, query: Any, order: Keyset, cursor: str | None, l
     """The ``(key, time)`` of at most ``limit`` rows of ``query`` after ``cursor`` in ``order``, and whether more
     follow; the caller then loads those rows by key.
 
-    Dated rows and undated ones are two range queries (``time < t OR (time = t AND key < k)``, then
+    Dated rows and undated ones are two range queries (the row value ``(time, key) < (t, k)``, then
     ``time IS NULL AND key < k``) that select only the sort key, so the database walks its index in order and
     leaves after ``limit`` rows: the position in the list never costs a scan of what came before it, and the
     planner is not tempted to sort every row to fetch wide ones.
@@ -88,7 +90,8 @@ def page_keys(session: Session, query: Any, order: Keyset, cursor: str | None, l
         dated = keys.where(order.time.is_not(None))
         if value is not None:
             moment = _instant(value)
-            dated = dated.where(or_(order.time < moment, and_(order.time == moment, order.key < last)))
+            after = tuple_(literal(moment, order.time.type), literal(last, order.key.type))
+            dated = dated.where(tuple_(order.time, order.key) < after)
         rows = [tuple(r) for r in session.execute(dated.order_by(order.time.desc(), order.key.desc())
                                                   .limit(limit + 1))]
     if len(rows) <= limit:
@@ -117,7 +120,7 @@ def _instant(value: str) -> datetime:
         raise FilterError("cursor", "not a cursor of this list") from None
 
 
-CLAIMS = Keyset("claims", ArticleRow.published_at, ClaimRow.id)
+CLAIMS = Keyset("claims", ClaimRow.published_at, ClaimRow.id)
 STORIES_ORDER = Keyset("stories", StoryRow.first_seen, StoryRow.id, str)
 
 
@@ -144,9 +147,11 @@ def claims(store: Store, filters: Filters | None = None, cursor: str | None = No
     """Stored claims passing ``filters``, newest first, one page of at most ``limit`` after ``cursor``."""
     f = filters or Filters()
     check_limit(limit)
+    dialect = store.engine.dialect.name
     with Session(store.engine) as session:
-        query = (select(ClaimRow.id).select_from(claims_from())
-                 .where(*claim_and_event_filters(f, store.engine.dialect.name, place_scope(session, f))))
+        dense = dense_text(session, f, dialect) if f.q else False
+        query = (select(ClaimRow.id).select_from(claims_source(f))
+                 .where(*claim_and_event_filters(f, dialect, place_scope(session, f), dense)))
         keys, more = page_keys(session, query, CLAIMS, cursor, limit)
         ids = [k for k, _ in keys]
         rows = session.execute(select(*claim_columns()).select_from(claims_from()).where(ClaimRow.id.in_(ids)))

@@ -73,9 +73,21 @@ class Located:
     date_end: Any
 
 
-def located_events(row: Any = EventRow) -> Located:
-    return Located(row.type, row.sub_type, row.geonameid, row.admin1, row.country, row.lat, row.lon,
-                   row.date_start, row.date_end)
+def located_events(row: Any = EventRow, f: Filters | None = None) -> Located:
+    """The columns of an event row. When ``f`` has a publication window, its type, place and coordinates are
+    compared as expressions (``lat + 0``, ``type || ''``) that no index serves, so that the database finds the
+    events through the claims published in the window (the claims' date index) instead of walking an event index
+    over a box as large as a country or every event of a type: a month of the map costs that month's events."""
+    if f is None or not by_window(f):
+        return Located(row.type, row.sub_type, row.geonameid, row.admin1, row.country, row.lat, row.lon,
+                       row.date_start, row.date_end)
+    return Located(row.type + "", row.sub_type + "", row.geonameid + 0, row.admin1 + "", row.country + "",
+                   row.lat + 0, row.lon + 0, row.date_start, row.date_end)
+
+
+def by_window(f: Filters) -> bool:
+    """Whether ``f`` narrows claims to a publication window."""
+    return f.dates == "published" and (f.since is not None or f.until is not None)
 
 
 STORIES = Located(StoryRow.event_type, StoryRow.sub_type, StoryRow.geonameid, StoryRow.admin1, StoryRow.country,
@@ -175,8 +187,9 @@ def has_claim_filters(f: Filters) -> bool:
     return any(v is not None for v in (f.status, f.kind, f.article, f.outlet, f.language, f.actor, f.side, f.q))
 
 
-def claim_filters(f: Filters, dialect: str) -> list[ColumnElement[bool]]:
-    """The filters on a claim itself, over ``claims`` joined to ``articles`` and (outer) ``outlets``."""
+def claim_filters(f: Filters, dialect: str, dense: bool = False) -> list[ColumnElement[bool]]:
+    """The filters on a claim itself, over ``claims`` joined to ``articles`` and (outer) ``outlets``; ``dense``:
+    see :func:`text_match`."""
     out: list[ColumnElement[bool]] = []
     if f.status:
         out.append(ClaimRow.status == f.status)
@@ -197,7 +210,7 @@ def claim_filters(f: Filters, dialect: str) -> list[ColumnElement[bool]]:
         member = aliased(StoryClaimRow)
         out.append(exists().where(member.claim_id == ClaimRow.id, member.unit == f"side:{f.side}"))
     if f.q is not None:
-        out.append(text_match(f.q, dialect))
+        out.append(text_match(f.q, dialect, dense))
     return out
 
 
@@ -208,12 +221,13 @@ def verdict_filter(f: Filters) -> list[ColumnElement[bool]]:
     return [exists().where(member.claim_id == ClaimRow.id, story.id == member.story_id, story.verdict == f.verdict)]
 
 
-def claim_and_event_filters(f: Filters, dialect: str, scope: PlaceScope | None) -> list[ColumnElement[bool]]:
+def claim_and_event_filters(f: Filters, dialect: str, scope: PlaceScope | None, dense: bool = False
+                            ) -> list[ColumnElement[bool]]:
     """Everything a claim must pass: its own filters, its story's verdict, its dates, and one event passing the
     event filters (when any is set)."""
-    out = claim_filters(f, dialect) + verdict_filter(f)
+    out = claim_filters(f, dialect, dense) + verdict_filter(f)
     if f.dates == "published":
-        out += published_between(ArticleRow.published_at, ArticleRow.published_at, f)
+        out += published_between(ClaimRow.published_at, ClaimRow.published_at, f)
     event = aliased(EventRow)
     on_event = event_filters(located_events(event), f, scope)
     if on_event:
@@ -226,8 +240,12 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query)[:MAX_WORDS]
 
 
-def text_match(query: str, dialect: str) -> ColumnElement[bool]:
-    """Claims whose content holds every word of ``query`` (none when it has no words)."""
+def text_match(query: str, dialect: str, dense: bool = False) -> ColumnElement[bool]:
+    """Claims whose content holds every word of ``query`` (none when it has no words).
+
+    On SQLite the matches are the full-text index's rowids. ``dense`` (many matches: :func:`dense_text`) compares
+    the claim id as an expression no index serves, so that a page walks the claims in list order and keeps the
+    matching ones (stopping after a page of them) instead of fetching and sorting every match."""
     found = words(query)
     if not found:
         return false()
@@ -239,14 +257,35 @@ def text_match(query: str, dialect: str) -> ColumnElement[bool]:
         expression = " AND ".join(f'content_text : "{w}"' for w in found)
         ids = text("SELECT rowid FROM claims_fts WHERE claims_fts MATCH :fts_query").bindparams(
             fts_query=expression).columns(ClaimRow.id)
-        return ClaimRow.id.in_(ids)
+        return (ClaimRow.id + 0).in_(ids) if dense else ClaimRow.id.in_(ids)
     return and_(*(ClaimRow.content_text.contains(w, autoescape=True) for w in found))
+
+
+#: a search with at least this many matches pages by walking the claims in order (see :func:`text_match`)
+DENSE_MATCHES = 2000
+
+
+def dense_text(session: Session, f: Filters, dialect: str) -> bool:
+    """Whether ``f.q`` matches at least :data:`DENSE_MATCHES` claims (SQLite; counted no further than that)."""
+    found = words(f.q or "")
+    if dialect != "sqlite" or not found:
+        return False
+    expression = " AND ".join(f'content_text : "{w}"' for w in found)
+    counted = text("SELECT count(*) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH :fts_query "
+                   "LIMIT :most)").bindparams(fts_query=expression, most=DENSE_MATCHES)
+    return (session.scalar(counted) or 0) >= DENSE_MATCHES
 
 
 def claims_from() -> Any:
     """``claims`` joined to its article and (outer) its outlet: the FROM clause claim filters expect."""
     return (ClaimRow.__table__.join(ArticleRow.__table__, ArticleRow.id == ClaimRow.article_id)
             .outerjoin(OutletRow.__table__, OutletRow.id == ArticleRow.outlet_id))
+
+
+def claims_source(f: Filters) -> Any:
+    """The FROM clause ``f``'s claim filters need: ``claims`` alone unless a filter reads the article or outlet
+    (so that a page walks the claims' own ``(published_at, id)`` index)."""
+    return claims_from() if f.outlet or f.language else ClaimRow.__table__
 
 
 def side_of(unit: Any) -> Any:

@@ -108,7 +108,9 @@ class ArticleRow(Base):
 
 class ClaimRow(Base):
     __tablename__ = "claims"
-    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),)
+    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),
+                      Index("ix_claims_published", "published_at", "id"),
+                      Index("ix_claims_status_published", "status", "published_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
@@ -134,11 +136,14 @@ class ClaimRow(Base):
     pipeline_version: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     linked: Mapped[bool | None] = mapped_column(Boolean)  #: None: linking has not looked at it yet
+    #: its article's publication time, copied here for the lists' keyset order and date filters (migration 0005)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"))
+    __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"),
+                      Index("ix_events_claim_located", "claim_id", "lat", "lon", "type"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
@@ -160,6 +165,26 @@ class EventRow(Base):
     actor1: Mapped[str | None] = mapped_column(String(200), index=True)  #: actor registry id
     actor2: Mapped[str | None] = mapped_column(String(200), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class ClaimDayRow(Base):
+    """Claims per publication day, in all and per event type and side: the unfiltered timeline, pre-counted
+    (kept by :mod:`claimwatch.store.days`; ``""`` stands for none: undated, no event, no side)."""
+
+    __tablename__ = "claim_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(8), primary_key=True)  #: all, type, side
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claims: Mapped[int] = mapped_column(Integer)
+
+
+class ClaimDayDirtyRow(Base):
+    """A day whose counts in ``claim_days`` a write changed (the triggers of migration 0005 record it)."""
+
+    __tablename__ = "claim_days_dirty"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
 
 
 class PlaceMentionRow(Base):
@@ -225,7 +250,8 @@ class StoryRow(Base):
     __tablename__ = "stories"
     __table_args__ = (Index("ix_stories_dates", "family", "date_start", "date_end"),
                       Index("ix_stories_lat_lon", "lat", "lon"), Index("ix_stories_country_admin1", "country", "admin1"),
-                      Index("ix_stories_first_seen", "first_seen", "id"))
+                      Index("ix_stories_first_seen", "first_seen", "id"),
+                      Index("ix_stories_verdict_first_seen", "verdict", "first_seen", "id"))
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     family: Mapped[str] = mapped_column(String(32))

@@ -30,6 +30,7 @@ from ..about import supersedes
 from ..model import Article, Claim, Extraction, ItemError, Outlet, Review
 from ..text.safe import printable
 from . import migrate, reviews
+from .days import refresh_days
 from .engine import make_engine, writer
 from .links import claim_stories
 from .rows import (
@@ -154,6 +155,7 @@ class Store:
             outcome: Outcome = "new" if row is None else "updated"
             row = self._write_article(session, row, extraction, edited)
             self._write_output(session, row.id, extraction)
+            refresh_days(session.connection())
             article.id = row.id
             return SaveResult(row.id, outcome)
 
@@ -216,7 +218,9 @@ class Store:
             session.execute(insert(PlaceMentionRow), places)
         if not claims:
             return
-        values = [{"article_id": article_id, "idx": i, **claim_values(c, version)} for i, c in enumerate(claims)]
+        published = extraction.article.published
+        values = [{"article_id": article_id, "idx": i, **claim_values(c, version), "published_at": published}
+                  for i, c in enumerate(claims)]
         ids = session.scalars(insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True), values).all()
         events = [{"claim_id": claim_id, "article_id": article_id, "idx": i, **event_values(e)}
                   for claim_id, claim in zip(ids, claims, strict=True) for i, e in enumerate(claim.events)]
@@ -262,6 +266,7 @@ class Store:
             session.add(review)
             self._rewrite_claim(session, row, corrected)
             session.flush()
+            refresh_days(session.connection())
             return review.id
 
     @staticmethod

@@ -67,7 +67,7 @@ def filters_of(*own: str) -> Callable[..., Filters]:
 
 
 PagedFilters = Annotated[Filters, Depends(filters_of("cursor", "limit"))]
-MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer", "public"))]
+MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer", "public", "cluster"))]
 PlaceFilters = Annotated[Filters, Depends(filters_of("limit"))]
 TimelineFilters = Annotated[Filters, Depends(filters_of())]
 Writer = Annotated[str, Depends(token_holder)]
@@ -166,9 +166,16 @@ def get_map(request: Request, filters: MapFilters, cursor: Cursor = None,
             limit: Annotated[str | None, Query(description="features per page, 1 to 5000 (default 1000)")] = None,
             public: Annotated[bool, Query(description="for sharing: coordinates snapped to a grid, persons in "
                                           "sources replaced by their role (always, with the option public)")] = False,
+            cluster: Annotated[bool, Query(description="counts per cell of a 64 x 64 grid over bbox (the world "
+                                           "without one) instead of single features: one bounded answer for any "
+                                           "extent; cursor and limit do not apply")] = False,
             ) -> JSONResponse:
     size = parse_limit(limit, query.MAP_LIMIT, query.MAX_MAP_LIMIT)
-    collection = query.map_features(request.app.state.store, filters, layer=layer, cursor=cursor, limit=size)
+    store = request.app.state.store
+    if cluster:
+        collection = query.map_clusters(store, filters, layer=layer)
+    else:
+        collection = query.map_features(store, filters, layer=layer, cursor=cursor, limit=size)
     if public or request.app.state.options.public:
         collection = _public(request, collection)
     return JSONResponse(collection, media_type="application/geo+json")
