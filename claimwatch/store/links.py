@@ -16,8 +16,7 @@ from sqlalchemy import Executable, and_, bindparam, delete, insert, or_, select,
 from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
-from ..serialize import from_dict
-from .rows import outlet_values, telegram_of
+from .rows import CLAIM_COLUMNS, claim_of, outlet_values, telegram_of
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
 #: most ids in one ``IN (...)`` list
@@ -114,7 +113,7 @@ def unlinked_claims(session: Session, limit: int = 2000) -> list[StoredMember]:
              .where(ClaimRow.linked.is_(None))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx)
              .limit(limit))
-    return [StoredMember(c.id, c.idx, from_dict(Claim, c.data), _info(a)) for c, a in session.execute(query)]
+    return [StoredMember(c.id, c.idx, claim_of(c), _info(a)) for c, a in session.execute(query)]
 
 
 def mark_linked(session: Session, claim_ids: Sequence[int], linked: bool) -> None:
@@ -136,14 +135,14 @@ def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tup
     if not story_ids:
         return out
     query = (select(StoryClaimRow.story_id, StoryClaimRow.score, ClaimRow.id.label("claim_id"), ClaimRow.idx,
-                    ClaimRow.data, *_INFO_COLUMNS)
+                    *(getattr(ClaimRow, c) for c in CLAIM_COLUMNS), *_INFO_COLUMNS)
              .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
              .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
              .outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
              .where(StoryClaimRow.story_id.in_(list(story_ids)))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
     for row in session.execute(query):
-        member = StoredMember(row.claim_id, row.idx, from_dict(Claim, row.data), _info_of(row))
+        member = StoredMember(row.claim_id, row.idx, claim_of(row), _info_of(row))
         out[row.story_id].append((member, row.score))
     return out
 

@@ -2,7 +2,8 @@
 
 The tables are created by the Alembic migrations in ``migrations/versions`` (hand-written, numbered); a test
 checks that these models and the migrated database agree. Columns hold what a SQL user (or Datasette) filters
-on; the ``data`` JSON columns hold the full serialized record, which is what the store rebuilds records from.
+on; the ``data`` JSON columns hold the rest of the record (what no column holds, fields at their defaults left
+out: see :mod:`.rows`), and the store rebuilds records from both.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ class ArticleRow(Base):
     published_offset: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
-    raw_text: Mapped[str | None] = mapped_column(Text)
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw_text: Mapped[str | None] = mapped_column(Text)  #: only when text, segments and raw_rest do not give it
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)  #: the input bytes, zlib-compressed (migration 0006)
+    #: what ``raw_text`` holds beyond the pieces ``text`` copies: [[raw_start, piece], ...] (None: see raw_text)
+    raw_rest: Mapped[list[Any] | None] = mapped_column(JSONType)
     raw_sha256: Mapped[str | None] = mapped_column(String(64))
     segments: Mapped[list[Any]] = mapped_column(JSONType)
     removed: Mapped[list[Any]] = mapped_column(JSONType)
@@ -159,7 +162,7 @@ class EventRow(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     actor1: Mapped[str | None] = mapped_column(String(200), index=True)  #: actor registry id
     actor2: Mapped[str | None] = mapped_column(String(200), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: the whole event is in its claim's ``data`` (``events[idx]``); these columns are what queries filter on
 
 
 class PlaceMentionRow(Base):
