@@ -18,11 +18,14 @@ from ..records import place_dict
 from ..serialize import from_dict, to_compact, to_dict
 from .packing import pack_raw, raw_rest, raw_text_of, unpack_raw
 from .reviews import claim_key
-from .schema import ArticleRow, EventRow, OutletRow, PlaceMentionRow, ReviewRow
+from .schema import ArticleRow, EventRow, OutletRow, ReviewRow
 
 #: ``place_mentions`` columns filled from the place dict as they are (``feature`` is joined, ``data`` added)
 _PLACE_COLUMNS = ("text", "start", "end", "geonameid", "name", "admin1", "country", "lat", "lon", "precision",
                   "role")
+#: place mention fields, and fields of its place, that ``place_mentions`` columns hold
+_PLACE_MENTION_COLUMN_FIELDS = ("span", "precision", "role")
+_PLACE_COLUMN_FIELDS = ("geonameid", "name", "country", "admin1", "lat", "lon")
 #: claim fields that ``claims`` columns hold (``story`` and ``verdict`` come from the story tables)
 _CLAIM_COLUMN_FIELDS = ("content", "kind", "status", "polarity", "confidence", "cue", "source", "story", "verdict")
 #: source fields that ``claims`` columns hold
@@ -180,19 +183,30 @@ def event_values(event: Event) -> dict[str, Any]:
 
 def place_values(mention: PlaceMention) -> dict[str, Any]:
     """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded): its place dict,
-    the feature as one string ("P.PPL")."""
+    the feature as one string ("P.PPL"), and in ``data`` what no column holds (feature class and code apart,
+    population, confidence)."""
     record = place_dict(mention)
     feature = ".".join(x for x in (record["feature"]["class"], record["feature"]["code"]) if x) or None
     data = to_compact(mention)
-    del data["span"]  # the start, end and text columns
+    for name in _PLACE_MENTION_COLUMN_FIELDS:
+        data.pop(name, None)
+    place = {k: v for k, v in (data.pop("place", None) or {}).items() if k not in _PLACE_COLUMN_FIELDS}
+    if place:
+        data["place"] = place
     return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": data}
 
 
-def place_of(row: PlaceMentionRow) -> PlaceMention:
+def place_of(row: Any) -> PlaceMention:
+    """The place mention of a ``place_mentions`` row (rebuilt from its columns and ``data``)."""
     data = row.data
-    if "span" not in data:
-        data = {**data, "span": {"start": row.start, "end": row.end, "text": row.text}}
-    return from_dict(PlaceMention, data)
+    if "span" in data:  # stored whole, before migration 0006
+        return from_dict(PlaceMention, data)
+    place = None
+    if row.name is not None:  # a resolved place always has a name
+        place = {**data.get("place", {}), "geonameid": row.geonameid, "name": row.name, "country": row.country,
+                 "admin1": row.admin1, "lat": row.lat, "lon": row.lon}
+    return from_dict(PlaceMention, {**data, "span": {"start": row.start, "end": row.end, "text": row.text},
+                                    "place": place, "precision": row.precision, "role": row.role})
 
 
 def outlet_values(outlet: Outlet) -> dict[str, Any]:

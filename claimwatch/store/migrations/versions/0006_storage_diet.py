@@ -7,7 +7,10 @@
   their defaults left out; the columns (spans, kind, status, polarity, confidence, source actor) give the rest;
 - ``events.data`` dropped: an event is ``events[idx]`` of its claim's ``data``; its row keeps the columns that
   queries filter on;
-- ``place_mentions.data``: without the span its ``start``, ``end`` and ``text`` columns hold.
+- ``place_mentions.data``: only what its columns do not hold (the span, place name, id, region, country and
+  coordinates, precision and role are columns);
+- on SQLite the full-text index of claims is updated only when a claim's texts change (it was rewritten by
+  every update of a claim row: linking marks each claim once), and its segments are merged once here.
 
 Existing rows are converted here, in batches, inside the migration's one transaction (a crash leaves the
 database as it was). SQLite gives the freed pages back to the file only on ``VACUUM`` (``sqlite3 DB VACUUM``,
@@ -30,7 +33,7 @@ from sqlalchemy.dialects import postgresql
 from claimwatch.model import Event, PlaceMention, Segment
 from claimwatch.serialize import from_dict, to_dict
 from claimwatch.store.packing import pack_raw, raw_rest, raw_text_of, unpack_raw
-from claimwatch.store.rows import claim_data, claim_of, place_values
+from claimwatch.store.rows import claim_data, claim_of, place_of, place_values
 
 revision = "0006"
 down_revision = "0004"
@@ -48,10 +51,28 @@ _CLAIM_COLUMNS = ("content_text", "content_start", "content_end", "kind", "statu
                   "entity_start", "entity_end", "actor")
 _CLAIMS = sa.table("claims", sa.column("id", sa.Integer), sa.column("data", JSON), sa.column("confidence", sa.Float),
                    *(sa.column(name) for name in _CLAIM_COLUMNS))
+_PLACE_COLUMNS = ("start", "end", "text", "geonameid", "name", "country", "admin1", "lat", "lon", "precision",
+                  "role")
 _PLACES = sa.table("place_mentions", sa.column("id", sa.Integer), sa.column("data", JSON),
-                   sa.column("start", sa.Integer), sa.column("end", sa.Integer), sa.column("text", sa.Text))
+                   *(sa.column(name) for name in _PLACE_COLUMNS))
 _EVENTS = sa.table("events", sa.column("id", sa.Integer), sa.column("claim_id", sa.Integer),
                    sa.column("idx", sa.Integer), sa.column("data", JSON))
+
+
+def _fts_update_trigger(columns: str) -> tuple[str, ...]:
+    """The SQLite trigger that keeps ``claims_fts`` in step with updates (of ``columns``: "" for any)."""
+    return ("DROP TRIGGER IF EXISTS claims_fts_update",
+            (f"CREATE TRIGGER claims_fts_update AFTER UPDATE {columns}ON claims BEGIN "
+            "INSERT INTO claims_fts(claims_fts, rowid, content_text, source_text, entity_text) "
+            "VALUES ('delete', old.id, old.content_text, old.source_text, old.entity_text); "
+            "INSERT INTO claims_fts(rowid, content_text, source_text, entity_text) "
+            "VALUES (new.id, new.content_text, new.source_text, new.entity_text); END"))
+
+
+def _sqlite(*statements: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in statements:
+            op.execute(statement)
 
 
 def _batches(table: sa.TableClause, *columns: str) -> Iterator[Sequence[Any]]:
@@ -99,21 +120,21 @@ def _slim_place(row: Any) -> dict[str, Any] | None:
 
 
 def _whole_place(row: Any) -> dict[str, Any] | None:
-    if "span" in row.data:
-        return None
-    data = {**row.data, "span": {"start": row.start, "end": row.end, "text": row.text}}
-    return {"data": to_dict(from_dict(PlaceMention, data))}
+    return None if "span" in row.data else {"data": to_dict(place_of(row))}
 
 
 def upgrade() -> None:
+    _sqlite(*_fts_update_trigger("OF content_text, source_text, entity_text "))
     op.add_column("articles", sa.Column("raw_rest", JSON))
     _convert(_ARTICLES, ("text", "raw", "raw_text", "segments"), _slim_article)
     _convert(_CLAIMS, ("data",), lambda r: {"data": claim_data(claim_of(r))} if "content" in r.data else None)
-    _convert(_PLACES, ("data", "start", "end", "text"), _slim_place)
+    _convert(_PLACES, ("data",), _slim_place)
     op.drop_column("events", "data")
+    _sqlite("INSERT INTO claims_fts(claims_fts) VALUES ('optimize')")
 
 
 def downgrade() -> None:
+    _sqlite(*_fts_update_trigger(""))
     _convert(_ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _whole_article)
     op.drop_column("articles", "raw_rest")
     op.add_column("events", sa.Column("data", JSON))
@@ -126,7 +147,7 @@ def downgrade() -> None:
                 _update(_CLAIMS, [{"row_id": r.id, "data": to_dict(claim)}])
     for rows in _batches(_EVENTS, "claim_id", "idx"):
         _update(_EVENTS, [{"row_id": r.id, "data": to_dict(_event(events, r.claim_id, r.idx))} for r in rows])
-    _convert(_PLACES, ("data", "start", "end", "text"), _whole_place)
+    _convert(_PLACES, ("data", *_PLACE_COLUMNS), _whole_place)
     with op.batch_alter_table("events") as batch:
         batch.alter_column("data", existing_type=JSON, nullable=False)
 
