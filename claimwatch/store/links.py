@@ -159,6 +159,36 @@ def stories_between(session: Session, families: Sequence[str], start: str | None
     return list(session.scalars(query))
 
 
+def story_ids_between(session: Session, families: Sequence[str], start: str | None, end: str | None) -> list[str]:
+    """The ids of :func:`stories_between`, in the same order (the same query, on the same index)."""
+    query = select(StoryRow.id).where(StoryRow.family.in_(list(families)))
+    if start is not None and end is not None:
+        query = query.where((StoryRow.date_start.is_(None)) | ((StoryRow.date_start <= end) &
+                                                              (StoryRow.date_end >= start)))
+    return list(session.scalars(query))
+
+
+def stories_by_id(session: Session, ids: Sequence[str]) -> dict[str, StoryRow]:
+    out: dict[str, StoryRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(StoryRow).where(StoryRow.id.in_(list(ids[start:start + _CHUNK])))
+        out.update((r.id, r) for r in session.scalars(query))
+    return out
+
+
+def save_stories(session: Session, stories: Sequence[dict[str, Any]]) -> None:
+    """Write story rows (``stories`` values): the stored ones updated, the others added; one query finds the
+    stored ones (:func:`save_story` looked each up on its own)."""
+    stored = stories_by_id(session, [values["id"] for values in stories])
+    for values in stories:
+        row = stored.get(values["id"])
+        if row is None:
+            session.add(StoryRow(**values))
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
 def save_story(session: Session, values: dict[str, Any]) -> None:
     row = session.get(StoryRow, values["id"])
     if row is None:
@@ -301,6 +331,16 @@ def story_reviews(session: Session, story_id: str | None = None) -> list[StoryRe
     if story_id is not None:
         query = query.where(StoryReviewRow.story_id == story_id)
     return list(session.scalars(query))
+
+
+def verdict_overrides(session: Session, story_ids: Sequence[str]) -> dict[str, StoryReviewRow]:
+    """:func:`verdict_override` of each of ``story_ids`` that has one, in one query per 500 stories."""
+    latest: dict[str, StoryReviewRow] = {}
+    for start in range(0, len(story_ids), _CHUNK):
+        query = (select(StoryReviewRow).where(StoryReviewRow.story_id.in_(list(story_ids[start:start + _CHUNK])),
+                                              StoryReviewRow.field == "verdict").order_by(StoryReviewRow.id))
+        latest.update((r.story_id, r) for r in session.scalars(query))  # the last one of each story stays
+    return {sid: r for sid, r in latest.items() if r.value is not None}
 
 
 def verdict_override(session: Session, story_id: str) -> StoryReviewRow | None:
