@@ -6,8 +6,8 @@ Reads one SQLite database (read-only; SQLite's ``dbstat`` table) and prints:
 
 - every table and index (the full-text index's shadow tables included) with its pages on disk, in bytes in all
   and per article, largest first;
-- the payload of each column of the big tables (``sum(length(column))``: what the values themselves take, before
-  row and page overhead), in all and per article;
+- the payload of each column of the big tables (:func:`columns`: what the values themselves take, before row and
+  page overhead), in all and per article;
 - the mean length of an article's text, and the file size projected to ``--articles`` articles (bytes per
   article times that count: every table here grows with the articles; the outlets and registries do not, and
   are counted in once).
@@ -47,11 +47,12 @@ def objects(connection: sqlite3.Connection) -> list[Part]:
 
 
 def columns(connection: sqlite3.Connection, table: str) -> list[Part]:
-    """The payload of each column of ``table`` (``sum(length(...))``; NULLs count nothing), largest first."""
+    """The payload of each column of ``table`` in bytes (``sum(length(CAST(... AS BLOB)))``: UTF-8 bytes of text,
+    bytes of blobs, numbers as their decimal text; NULLs count nothing), largest first."""
     names = [r[1] for r in connection.execute(f"PRAGMA table_info({table})")]
     if not names:
         return []
-    sums = connection.execute("SELECT " + ", ".join(f'coalesce(sum(length("{n}")), 0)' for n in names)
+    sums = connection.execute("SELECT " + ", ".join(f'coalesce(sum(length(CAST("{n}" AS BLOB))), 0)' for n in names)
                               + f" FROM {table}").fetchone()
     return sorted((Part(f"{table}.{n}", int(s)) for n, s in zip(names, sums, strict=True)),
                   key=lambda p: -p.bytes)
