@@ -1,8 +1,10 @@
 """Storage: what each byte of a claimwatch SQLite database is for, per article, and what 100,000 articles take.
 
     python bench/storage.py DB [--articles 100000]
+    python bench/storage.py DB --grow-from SOURCE --to 5000 [--before]
 
-Reads one SQLite database (read-only; SQLite's ``dbstat`` table) and prints:
+Reads one SQLite database (SQLite's ``dbstat`` table; it is vacuumed first, so that freed pages do not count)
+and prints:
 
 - every table and index (the full-text index's shadow tables included) with its pages on disk, in bytes in all
   and per article, largest first;
@@ -12,17 +14,23 @@ Reads one SQLite database (read-only; SQLite's ``dbstat`` table) and prints:
   article times that count: every table here grows with the articles; the outlets and registries do not, and
   are counted in once).
 
-Writes nothing.
+With ``--grow-from SOURCE`` it first fills DB (a new file) with the extractions stored in SOURCE, again and again
+under new URLs (the same content mix at any size; no extraction, no linking) until it holds ``--to`` articles
+(:func:`grow`). With ``--before`` it also reports a copy of DB taken back to the storage before migration 0006
+(``alembic downgrade 0004``, then ``VACUUM``; :func:`before`): what the same articles took before.
+Writes DB (vacuumed before it is measured; filled first with ``--grow-from``) and the copy (``--before``).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 #: tables whose columns are measured one by one
 COLUMN_TABLES = ("articles", "claims", "events", "place_mentions", "story_claims", "stories", "article_bands")
 #: tables whose size does not grow with the articles
@@ -90,14 +98,79 @@ def report(path: Path, target: int) -> str:
     return "\n".join(lines)
 
 
+def grow(target: Path, source: Path, articles: int) -> int:
+    """Store the extractions of ``source`` into the new database ``target`` until it holds ``articles`` (each
+    round under its own URLs); returns how many were stored."""
+    sys.path.insert(0, str(ROOT))
+    from claimwatch.store import Store
+
+    with Store(f"sqlite:///{source}") as store:
+        extractions = list(store.iter_extractions())
+    stored = 0
+    with Store(f"sqlite:///{target}") as store:
+        while stored < articles:
+            for extraction in extractions[:articles - stored]:
+                round_ = stored // len(extractions)
+                extraction.article.id = None
+                if round_:
+                    base = (extraction.article.url or f"https://storage.example/{extraction.article.origin}")
+                    extraction.article.url = f"{base.split('#')[0]}#copy-{round_}"
+                store.upsert(extraction)
+                stored += 1
+    return stored
+
+
+def before(path: Path) -> Path:
+    """A copy of ``path`` taken back to the storage of migration 0004 (whole records, uncompressed input), then
+    vacuumed."""
+    sys.path.insert(0, str(ROOT))
+    from alembic import command
+
+    from claimwatch.store import migrate
+    from claimwatch.store.engine import make_engine, writer
+
+    copy = path.with_name(path.stem + "-before-0006.db")
+    shutil.copyfile(path, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        with writer(engine).begin() as connection:
+            cfg = migrate.config()
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, "0004")
+    finally:
+        engine.dispose()
+    vacuum(copy)
+    return copy
+
+
+def vacuum(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("db", type=Path, help="a claimwatch SQLite database file")
     ap.add_argument("--articles", type=int, default=100_000, help="article count to project the size to")
+    ap.add_argument("--grow-from", type=Path, default=None, help="fill DB with this database's extractions")
+    ap.add_argument("--to", type=int, default=5000, help="articles to fill DB with (--grow-from)")
+    ap.add_argument("--before", action="store_true", help="also report DB as it was stored before migration 0006")
     args = ap.parse_args()
+    if args.grow_from is not None:
+        if args.db.exists():
+            raise SystemExit(f"{args.db} exists: --grow-from fills a new database")
+        print(f"stored {grow(args.db, args.grow_from, args.to):,} articles from {args.grow_from} in {args.db}")
     if not args.db.is_file():
         raise SystemExit(f"{args.db}: no such file")
+    vacuum(args.db)
     print(report(args.db, args.articles))
+    if args.before:
+        print()
+        print(report(before(args.db), args.articles))
     return 0
 
 

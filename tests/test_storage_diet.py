@@ -165,3 +165,19 @@ def test_reviews_made_before_the_diet_still_apply(db_url: str) -> None:
         newer = make_extraction(version="cw-2.0.0", outlet=None)
         store.save(newer)  # re-extraction: both reviews are applied again to the new output
         assert [c.status.value for c in store.get_extraction(1).claims[:2]] == ["confirmed", "denied"]
+
+
+def test_json_is_stored_compact_and_cyrillic_as_itself(db_url: str) -> None:
+    from claimwatch.model import Article, Claim, ClaimKind, Span, Status
+
+    sentence = "Кремль заявил о захвате села, сообщили источники."
+    evidence = Span.of(sentence, sentence.index("сообщили"), sentence.index("сообщили") + len("сообщили"))
+    claim = Claim(content=Span.of(sentence, 0, len(sentence) - 1), kind=ClaimKind.OUTLET, status=Status.CLAIMED,
+                  status_evidence=[evidence])
+    with Store(db_url) as store:
+        article_id = store.save(Extraction(article=Article(text=sentence), claims=[claim], pipeline_version="v"))
+        with store.engine.connect() as conn:
+            stored = conn.execute(text("SELECT data FROM claims")).scalar_one()
+        start, end = evidence.start, evidence.end
+        assert stored == f'{{"status_evidence":[{{"start":{start},"end":{end},"text":"сообщили"}}]}}'
+        assert store.get_extraction(article_id).claims == [claim]
