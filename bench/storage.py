@@ -121,19 +121,22 @@ def grow(target: Path, source: Path, articles: int) -> int:
 
 
 def before(path: Path) -> Path:
-    """A copy of ``path`` taken back to the storage of migration 0004 (whole records, uncompressed input), then
-    vacuumed."""
+    """A copy of ``path`` taken back to the storage of migration 0004 (whole records, uncompressed input, JSON
+    written as it was then: ``json.dumps`` defaults, non-ASCII escaped), then vacuumed."""
     sys.path.insert(0, str(ROOT))
     from alembic import command
+    from sqlalchemy import create_engine, event
 
+    from claimwatch.store import engine as engines
     from claimwatch.store import migrate
-    from claimwatch.store.engine import make_engine, writer
 
     copy = path.with_name(path.stem + "-before-0006.db")
     shutil.copyfile(path, copy)
-    engine = make_engine(f"sqlite:///{copy}")
+    engine = create_engine(f"sqlite:///{copy}")  # json.dumps as SQLAlchemy calls it by default
+    event.listen(engine, "connect", engines._sqlite_connect)
+    event.listen(engine, "begin", engines._sqlite_begin)
     try:
-        with writer(engine).begin() as connection:
+        with engines.writer(engine).begin() as connection:
             cfg = migrate.config()
             cfg.attributes["connection"] = connection
             command.downgrade(cfg, "0004")

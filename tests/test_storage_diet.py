@@ -181,3 +181,29 @@ def test_json_is_stored_compact_and_cyrillic_as_itself(db_url: str) -> None:
         start, end = evidence.start, evidence.end
         assert stored == f'{{"status_evidence":[{{"start":{start},"end":{end},"text":"сообщили"}}]}}'
         assert store.get_extraction(article_id).claims == [claim]
+
+
+def test_downgrading_writes_the_whole_records_back(db_url: str) -> None:
+    from alembic import command
+
+    from claimwatch.store.engine import writer
+
+    extraction = make_extraction()
+    extraction.article.raw_text = TEXT + "\n"
+    with Store(db_url) as store:
+        article_id = store.save(copy.deepcopy(extraction))
+        with writer(store.engine).begin() as connection:
+            cfg = migrate.config()
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, "0004")
+        with store.engine.connect() as conn:
+            raw, raw_text = conn.execute(text("SELECT raw, raw_text FROM articles")).one()
+            claims = [json.loads(d) for (d,) in conn.execute(text("SELECT data FROM claims ORDER BY idx"))]
+            events = [json.loads(d) for (d,) in conn.execute(text("SELECT data FROM events"))]
+    assert raw == extraction.article.raw and raw_text == TEXT + "\n"
+    assert claims == [to_dict(c) for c in extraction.claims]
+    assert events == [to_dict(extraction.claims[0].events[0])]
+    with Store(db_url) as store:  # and up again
+        expected = copy.deepcopy(extraction)
+        expected.article.id = article_id
+        assert store.get_extraction(article_id) == expected
