@@ -114,7 +114,8 @@ class ClaimRow(Base):
     __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claims_article_idx"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    #: no index of its own: the unique (article_id, idx) serves lookups by article (migration 0006)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     idx: Mapped[int] = mapped_column(Integer)  #: position of the claim in its article's extraction
     key: Mapped[str] = mapped_column(String(64))  #: stable identity for reviews: "content_start:content_end"
     source_text: Mapped[str | None] = mapped_column(Text)

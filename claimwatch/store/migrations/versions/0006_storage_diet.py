@@ -9,6 +9,7 @@
   queries filter on;
 - ``place_mentions.data``: only what its columns do not hold (the span, place name, id, region, country and
   coordinates, precision and role are columns);
+- ``ix_claims_article_id`` dropped: the unique index on ``(article_id, idx)`` serves every lookup by article;
 - on SQLite the full-text index of claims is updated only when a claim's texts change (it was rewritten by
   every update of a claim row: linking marks each claim once), and its segments are merged once here.
 
@@ -130,11 +131,13 @@ def upgrade() -> None:
     _convert(_CLAIMS, ("data",), lambda r: {"data": claim_data(claim_of(r))} if "content" in r.data else None)
     _convert(_PLACES, ("data",), _slim_place)
     op.drop_column("events", "data")
+    op.drop_index("ix_claims_article_id", "claims")
     _sqlite("INSERT INTO claims_fts(claims_fts) VALUES ('optimize')")
 
 
 def downgrade() -> None:
     _sqlite(*_fts_update_trigger(""))
+    op.create_index("ix_claims_article_id", "claims", ["article_id"])
     _convert(_ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _whole_article)
     op.drop_column("articles", "raw_rest")
     op.add_column("events", sa.Column("data", JSON))
