@@ -243,6 +243,7 @@ class Writer:
     articles: int
     store_s: float
     link_s: float
+    cpu_s: float = 0.0  #: CPU seconds of this process for both (a database server's own are not in it)
 
     @property
     def store_rate(self) -> float:
@@ -272,13 +273,13 @@ def writer_ceiling(source_db: Path, url: str, backend: str) -> Writer:
     embedder = default_embedder()
     embedder.embed(["warm up"])  # the encoder's load is not the writer's
     with Store(url) as target:
-        started = time.perf_counter()
+        cpu, started = time.process_time(), time.perf_counter()
         for extraction in extractions:
             target.upsert(extraction)
         stored = time.perf_counter()
         link(target, load_options(), embedder=embedder)
         linked = time.perf_counter()
-    return Writer(backend, len(extractions), stored - started, linked - stored)
+    return Writer(backend, len(extractions), stored - started, linked - stored, time.process_time() - cpu)
 
 
 def postgres() -> tuple[str, Callable[[], None]] | None:
@@ -328,9 +329,9 @@ def projection(runs: list[Run], writers: list[Writer], day: int = DAY) -> list[s
     for w in writers:
         lines.append(f"writer on {w.backend}: stores {w.store_rate:.1f} articles/s, stores and links "
                      f"{w.rate:.1f} articles/s ({w.articles} articles: store {w.store_s:.1f} s, link "
-                     f"{w.link_s:.1f} s) = {w.rate * 86_400:,.0f} articles a day; it is the bottleneck from "
-                     f"{w.rate / per_worker:.0f} workers on; a {day:,}-article day uses "
-                     f"{need / w.rate:.0%} of it")
+                     f"{w.link_s:.1f} s, {w.cpu_s:.1f} CPU s of this process) = {w.rate * 86_400:,.0f} articles "
+                     f"a day; it is the bottleneck from {w.rate / per_worker:.1f} workers on; a {day:,}-article day "
+                     f"uses {need / w.rate:.0%} of it")
     return lines
 
 

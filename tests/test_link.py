@@ -561,3 +561,31 @@ def test_stories_are_read_once_and_kept_until_a_batch_changes_them(tmp_path: Pat
     # the second call reads the Kharkiv story its first call made; the third reads only the Lozova story the
     # second made (the Kharkiv story, unchanged since, comes from the cache)
     assert len(read) == 3 and read[0] == [] and lozova_story not in read[1] and read[2] == [lozova_story]
+
+
+def test_a_story_another_process_changed_is_read_again(tmp_path: Path) -> None:
+    """Two ingests linking into one store, each with its own cache: the second one's new member of a story the
+    first had cached is not lost when the first links to that story again."""
+    from sqlalchemy import select
+
+    from claimwatch.link import link, run, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+    from claimwatch.store.schema import StoryRow
+
+    kharkiv, lozova = (706483, 49.98, 36.25), (702320, 48.89, 36.32)
+    reports = [_strike_report(f"A drone struck a school in Kharkiv{tail}.", "Kharkiv", kharkiv, f"https://n{i}.com/")
+               for i, tail in enumerate(("", " overnight", " at dawn"))]
+    elsewhere = _strike_report("A drone struck a depot in Lozova.", "Lozova", lozova, "https://apnews.com/3")
+    first, second, embedder = run.StoryCache(), run.StoryCache(), HashingEmbedder(256)
+    # the first founds the Kharkiv story, then reads it (unchanged: cached) while linking Lozova; the second adds
+    # to it; the first links the third Kharkiv report to it
+    order = ((reports[0], first), (elsewhere, first), (reports[1], second), (reports[2], first))
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        for report, cache in order:
+            store.save(report)  # type: ignore[arg-type]
+            link(store, load_options(), embedder=embedder, cache=cache)
+        told = sorted(len(s.claims) for s in stories(store))
+        with Session(store.engine) as session:
+            counted = sorted(session.scalars(select(StoryRow.claims)))  # what the verdict was computed over
+    assert told == [1, 3] and counted == [1, 3]

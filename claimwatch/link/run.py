@@ -8,8 +8,9 @@ link``), or during it, after each stored batch (the CLI's ``ingest``); each run 
 
 Stories loaded from the store are kept in a :class:`StoryCache` from one link batch to the next (and from one
 :func:`link` call to the next when the caller passes the same cache) until a batch changes them: a batch reads
-only the stories it has not seen or has changed, not every story its dates reach. The cache assumes this
-process is the only one linking meanwhile (another process's story edits are seen once the cache is dropped).
+only the stories it has not seen or has changed, not every story its dates reach. A story another process
+changed meanwhile (another ``ingest`` linking, a merge or split through the API) is read again: its claim count
+in the store is no longer the one it had when it was read.
 """
 
 from __future__ import annotations
@@ -100,10 +101,12 @@ class Context:
 
 class StoryCache:
     """Stories as loaded from the store (with their members' claim ids), by id, until a link batch changes them;
-    None for a stored story that has no linkable member left."""
+    None for a stored story that has no linkable member left; and each one's claim count in the store when it
+    was read (another process that changes a story changes that count)."""
 
     def __init__(self) -> None:
         self.stories: dict[str, tuple[Story, Members] | None] = {}
+        self.counts: dict[str, int] = {}
         self.context: Context | None = None
 
     def context_for(self, options: Options) -> Context:
@@ -124,6 +127,7 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
     cache = cache if cache is not None else StoryCache()
     if rebuild:
         cache.stories.clear()
+        cache.counts.clear()
     context = cache.context_for(options)
     with Session(writer(store.engine)) as session, session.begin():
         if rebuild:
@@ -203,6 +207,7 @@ def _link_batch(session: Session, pending: list[db.StoredMember], context: Conte
         touched[story.id] = story
     for story_id in touched:  # changed: read again from the store when a later batch reaches it
         cache.stories.pop(story_id, None)
+        cache.counts.pop(story_id, None)
     overrides = db.verdict_overrides(session, sorted(touched))
     saved = [_story_values(story, members.get(story.id, {}), overrides.get(story.id)) for story in touched.values()]
     with session.no_autoflush:  # the stories go out in one flush, then their members in another
@@ -225,9 +230,11 @@ def _load_index(session: Session, facts: list[Facts], context: Context, embedder
     days = [d for f in facts for d in (f.start, f.end) if d is not None]
     start = (min(days) - DATE_SLACK * 3).isoformat() if days else None
     end = (max(days) + DATE_SLACK * 3).isoformat() if days else None
-    ids = db.story_ids_between(session, sorted({f.family for f in facts}), start, end)
-    _read_stories(session, [i for i in ids if i not in cache.stories], context, embedder, cache)
-    for story_id in ids:
+    found = db.story_ids_between(session, sorted({f.family for f in facts}), start, end)
+    stale = [i for i, claims in found if i not in cache.stories or cache.counts.get(i) != claims]
+    _read_stories(session, stale, context, embedder, cache)
+    cache.counts.update(found)
+    for story_id, _ in found:
         loaded = cache.stories.get(story_id)
         if loaded is not None:
             index.put(loaded[0])
