@@ -39,9 +39,10 @@ gate: install
 bench: install
 	$(PY) bench/throughput.py
 
-# claimwatch ingest end to end with 1 and 2 worker processes on 500 PolNeAR texts (docs/scale.md)
+# claimwatch ingest end to end with 1 and 2 worker processes on 1,000 articles, half PolNeAR texts and half
+# Russian channel posts, with the writer's ceiling and the 250k-day projection (docs/scale.md)
 scale: install
-	$(PY) bench/scale.py --n 500 --workers 1,2
+	$(PY) bench/scale.py --n 1000 --workers 1,2 --writer
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,8 +269,8 @@ def ingest(
                                                 "one per core]")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Read articles, extract claims and store them (items already stored are skipped), then link the new
-    claims into stories (`claimwatch link`) unless --no-link.
+    """Read articles, extract claims and store them (items already stored are skipped), and link the new
+    claims into stories (`claimwatch link`) unless --no-link: each stored batch while the next is extracted.
 
     Exit code 0 when at least one article was read (even if others failed: their errors are listed and
     stored), 1 when nothing could be read at all or the database cannot be written (nothing is stored then),
@@ -291,13 +291,16 @@ def ingest(
             store.check_writable()
         except StoreUnavailable as exc:
             _store_failed(state, exc)
-        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
-                          workers or default_workers())
-        _print_summary(state.out, summary)
-        if not no_link and summary.read:
-            from .cli_link import run_link
+        linking = None
+        if not no_link:
+            from .cli_link import IngestLinking
 
-            run_link(state, store)
+            linking = IngestLinking(state, store)
+        summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
+                          workers or default_workers(), linking.step if linking else None)
+        _print_summary(state.out, summary)
+        if linking is not None and summary.read:
+            linking.finish()
     if summary.read == 0:
         state.err.print("[red]nothing could be read[/]" if summary.errors else "[red]no input articles found[/]")
         raise typer.Exit(1)
@@ -318,9 +321,9 @@ def _check_channels(options: Options) -> None:
 
 
 def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
-            total: int, workers: int) -> IngestSummary:
-    """``ingest_paths`` with a progress bar; a database that fails part way, or worker processes that cannot
-    run, are reported with what was done."""
+            total: int, workers: int, on_stored: Callable[[int], None] | None = None) -> IngestSummary:
+    """``ingest_paths`` with a progress bar (``on_stored`` after each batch of articles stored: linking); a
+    database that fails part way, or worker processes that cannot run, are reported with what was done."""
     from .ingest import IngestSummary, ingest_paths
     from .store import StoreUnavailable
     from .workers import WorkerError
@@ -336,7 +339,7 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
 
         try:
             return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
-                                workers=workers)
+                                workers=workers, on_stored=on_stored, stored_every=options.batch_size)
         except (StoreUnavailable, WorkerError) as exc:
             progress.stop()
             _print_summary(state.out, summary)

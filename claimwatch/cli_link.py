@@ -29,10 +29,54 @@ def run_link(state: State, store: Any, rebuild: bool = False) -> Any:
     except OutletError as exc:
         state.err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    _print_linked(state, summary)
+    return summary
+
+
+class IngestLinking:
+    """Linking during ``claimwatch ingest``: the claims of each stored batch are linked while the worker
+    processes extract the next (:func:`claimwatch.ingest.ingest_paths`'s ``on_stored``), with one sentence
+    encoder and one story cache for the whole run; :meth:`finish` links what is left and prints one line."""
+
+    def __init__(self, state: State, store: Any) -> None:
+        from .link import LinkSummary, StoryCache
+        from .outlets import OutletError
+
+        self.state, self.store = state, store
+        self.cache = StoryCache()
+        self.embedder: Any = None
+        self.done = LinkSummary()
+        self.touched: set[str] = set()
+        try:
+            self.cache.context_for(state.options)  # a broken outlets registry stops the command before any work
+        except OutletError as exc:
+            state.err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+
+    def step(self, stored: int = 0) -> None:
+        """Link every claim not linked yet (``stored``: articles stored since the last step, unused)."""
+        from .link import link as link_store
+        from .link.similarity import default_embedder
+
+        if self.embedder is None:
+            self.embedder = default_embedder()
+        summary = link_store(self.store, self.state.options, embedder=self.embedder, cache=self.cache)
+        for name in ("signed", "copies", "claims", "linked", "stories_new"):
+            setattr(self.done, name, getattr(self.done, name) + getattr(summary, name))
+        self.touched.update(summary.touched)
+
+    def finish(self) -> Any:
+        self.step()
+        self.done.stories_touched = len(self.touched)
+        self.done.touched = sorted(self.touched)
+        _print_linked(self.state, self.done)
+        return self.done
+
+
+def _print_linked(state: State, summary: Any) -> None:
     updated = summary.stories_touched - summary.stories_new
     state.out.print(f"linked: [bold]{summary.linked}[/] claims into stories ([bold]{summary.stories_new}[/] new, "
                     f"{updated} updated); {summary.copies} copies among {summary.signed} articles checked")
-    return summary
 
 
 @app.command()

@@ -17,6 +17,10 @@ With ``workers`` > 1 the batches are extracted in that many worker processes (:m
 with its own copy of the pipeline) while this process reads, skips what is stored and stores the results as they
 arrive, still one transaction per article; a worker that dies costs its articles a retry one by one, and only an
 article that kills a worker again costs an error.
+
+``on_stored`` is called after every ``stored_every`` articles stored (new or updated), while the workers go on
+extracting the next batches, and once more at the end for the rest: the CLI links the new claims then, so that
+linking overlaps extraction instead of following it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ log = logging.getLogger(__name__)
 
 #: ``new`` | ``updated`` | ``unchanged`` | ``error`` | ``skipped``
 OnItem = Callable[[str, Article | Extraction | ItemError | Skipped], None]
+#: Called with the number of articles stored (new or updated) since its last call.
+OnStored = Callable[[int], None]
 #: Batches of articles in, one result per article out.
 Extract = Callable[[Iterable[list[Article]]], Iterator[Extraction | ItemError]]
 
@@ -67,14 +73,15 @@ class IngestSummary:
 
 def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, *, force: bool = False,
                  pipeline: Pipeline | None = None, on_item: OnItem | None = None,
-                 workers: int = 1) -> IngestSummary:
+                 workers: int = 1, on_stored: OnStored | None = None, stored_every: int = 1) -> IngestSummary:
     """Ingest ``paths`` into ``store``; articles already stored with this pipeline version are skipped
     unless ``force`` (then they are extracted again and replaced).
 
     ``workers`` > 1 extracts in that many processes, each with a copy of ``pipeline`` (default:
     ``Pipeline(options)``; one that cannot be pickled raises ValueError before anything is read); results are
     then stored in order of arrival, not input order. Input that makes a single batch is extracted in this
-    process all the same: a worker would only add its start-up."""
+    process all the same: a worker would only add its start-up. ``on_stored(n)`` is called after every
+    ``stored_every`` articles stored, and at the end for those left (see the module's docstring)."""
     pipeline = pipeline or Pipeline(options)
     pool = ExtractionPool(pipeline, workers) if workers > 1 else None  # starts no process yet
     summary = IngestSummary()
@@ -105,9 +112,17 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
 
     pending_batches = batches(pending(), options.batch_size)
     head = list(islice(pending_batches, 2))
+    stored = 0
     with _extractor(pipeline, pool if len(head) > 1 else None) as extract:
         for result in extract(chain(head, pending_batches)):
-            report(*(("error", result) if isinstance(result, ItemError) else _save(store, result, force)))
+            outcome, item = ("error", result) if isinstance(result, ItemError) else _save(store, result, force)
+            report(outcome, item)
+            stored += outcome in ("new", "updated")
+            if on_stored is not None and stored >= max(1, stored_every):
+                on_stored(stored)
+                stored = 0
+    if on_stored is not None and stored:
+        on_stored(stored)
     return summary
 
 

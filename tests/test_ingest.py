@@ -101,3 +101,20 @@ def test_a_reader_that_raises_keeps_what_it_read(tmp_path: Path, options: Option
         assert summary.new == 3 and store.counts()["articles"] == 3
         [error] = summary.errors
         assert error.origin == "(reader)" and "RecursionError" in error.message
+
+
+def test_on_stored_runs_after_each_batch_stored_and_once_for_the_rest(tmp_path: Path, options: Options) -> None:
+    """What the CLI links while the next batch is extracted: every article stored is reported once, in steps of
+    ``stored_every``, each step seeing its articles in the store already; articles not stored count for nothing."""
+    folder = _inputs(tmp_path, [f"Report {i}: {TEXT}" for i in range(7)] + [f"POISON {TEXT}"])
+    steps: list[tuple[int, int]] = []
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        def on_stored(n: int) -> None:
+            steps.append((n, store.counts()["articles"]))
+
+        summary = ingest_paths(store, [folder], options.with_(batch_size=2), pipeline=StubPipeline(fail="POISON"),  # type: ignore[arg-type]
+                               on_stored=on_stored, stored_every=3)
+        assert summary.new == 7 and steps == [(3, 3), (3, 6), (1, 7)]
+        steps.clear()
+        ingest_paths(store, [folder], options, pipeline=StubPipeline(fail="POISON"), on_stored=on_stored)  # type: ignore[arg-type]
+        assert steps == []  # nothing new stored: no step

@@ -506,3 +506,86 @@ def test_stored_members_and_candidate_copies_know_a_forwarded_posts_origin(tmp_p
         assert whole[ids[0]].forwarded_from == "Rybar" and whole[ids[1]].forwarded_from is None
         assert [m.article for m, _ in db.members_of(session, ["s1"])["s1"]] == [whole[i] for i in ids]
         assert [info for info, _ in db.band_neighbours(session, ids[1], list(range(copies.BANDS)))] == [whole[ids[0]]]
+
+
+def test_two_claims_of_one_article_with_the_same_content_are_two_members(tmp_path: Path) -> None:
+    """Regression: two claims with one content span (two sources of one sentence) share a facts key; they made one
+    story member of two claims, whose ``story_claims`` rows collided (UNIQUE constraint failed)."""
+    import copy
+
+    from sqlalchemy import select
+
+    from claimwatch.link import link
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+    from claimwatch.store.schema import StoryClaimRow
+
+    report = _strike_report("A drone struck a school in Kharkiv.", "Kharkiv", (706483, 49.98, 36.25),
+                            "https://bbc.com/1")
+    report.claims.append(copy.deepcopy(report.claims[0]))  # type: ignore[attr-defined]
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        store.save(report)  # type: ignore[arg-type]
+        summary = link(store, load_options(), embedder=HashingEmbedder(64))
+        with Session(store.engine) as session:
+            members = list(session.execute(select(StoryClaimRow.claim_id, StoryClaimRow.story_id)))
+    assert summary.linked == 2 and len(members) == 2 and len({s for _, s in members}) == 1
+
+
+def test_stories_are_read_once_and_kept_until_a_batch_changes_them(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.link import link, run, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+
+    kharkiv, lozova = (706483, 49.98, 36.25), (702320, 48.89, 36.32)
+    reports = [_strike_report("A drone struck a school in Kharkiv.", "Kharkiv", kharkiv, "https://bbc.com/1"),
+               _strike_report("A drone struck a depot in Lozova.", "Lozova", lozova, "https://apnews.com/3"),
+               _strike_report("A drone hit a school in Kharkiv overnight.", "Kharkiv", kharkiv, "https://dw.com/2")]
+    read: list[list[str]] = []
+    original = run._read_stories
+
+    def counting(session, ids, context, embedder, cache):  # type: ignore[no-untyped-def]
+        read.append(sorted(ids))
+        original(session, ids, context, embedder, cache)
+
+    monkeypatch.setattr(run, "_read_stories", counting)
+    cache, embedder = run.StoryCache(), HashingEmbedder(256)
+    found = []
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        for report in reports:  # one link call per stored article, as ingest does, with one cache
+            store.save(report)  # type: ignore[arg-type]
+            link(store, load_options(), embedder=embedder, cache=cache)
+            found.append(sorted(len(s.claims) for s in stories(store)))
+        lozova_story = next(s.id for s in stories(store) if s.place and s.place.name == "Lozova")
+    assert found == [[1], [1, 1], [1, 2]]
+    # the second call reads the Kharkiv story its first call made; the third reads only the Lozova story the
+    # second made (the Kharkiv story, unchanged since, comes from the cache)
+    assert len(read) == 3 and read[0] == [] and lozova_story not in read[1] and read[2] == [lozova_story]
+
+
+def test_a_story_another_process_changed_is_read_again(tmp_path: Path) -> None:
+    """Two ingests linking into one store, each with its own cache: the second one's new member of a story the
+    first had cached is not lost when the first links to that story again."""
+    from sqlalchemy import select
+
+    from claimwatch.link import link, run, stories
+    from claimwatch.settings import load_options
+    from claimwatch.store import Store
+    from claimwatch.store.schema import StoryRow
+
+    kharkiv, lozova = (706483, 49.98, 36.25), (702320, 48.89, 36.32)
+    reports = [_strike_report(f"A drone struck a school in Kharkiv{tail}.", "Kharkiv", kharkiv, f"https://n{i}.com/")
+               for i, tail in enumerate(("", " overnight", " at dawn"))]
+    elsewhere = _strike_report("A drone struck a depot in Lozova.", "Lozova", lozova, "https://apnews.com/3")
+    first, second, embedder = run.StoryCache(), run.StoryCache(), HashingEmbedder(256)
+    # the first founds the Kharkiv story, then reads it (unchanged: cached) while linking Lozova; the second adds
+    # to it; the first links the third Kharkiv report to it
+    order = ((reports[0], first), (elsewhere, first), (reports[1], second), (reports[2], first))
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        for report, cache in order:
+            store.save(report)  # type: ignore[arg-type]
+            link(store, load_options(), embedder=embedder, cache=cache)
+        told = sorted(len(s.claims) for s in stories(store))
+        with Session(store.engine) as session:
+            counted = sorted(session.scalars(select(StoryRow.claims)))  # what the verdict was computed over
+    assert told == [1, 3] and counted == [1, 3]

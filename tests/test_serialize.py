@@ -29,7 +29,7 @@ from claimwatch.model import (
     Span,
     Status,
 )
-from claimwatch.serialize import from_dict, to_dict
+from claimwatch.serialize import from_dict, to_compact, to_dict
 
 TEXT = ("The ministry said its forces took 35 sq. km near Pryiutne on Monday. "
         "“We took the village,” the commander said. “The enemy fled.”")
@@ -104,6 +104,22 @@ RECORDS = [
 def test_round_trip_through_json(record: object) -> None:
     data = json.loads(json.dumps(to_dict(record)))
     assert from_dict(type(record), data) == record
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: type(r).__name__)
+def test_compact_form_rebuilds_the_same_record(record: object) -> None:
+    data = json.loads(json.dumps(to_compact(record)))
+    assert from_dict(type(record), data) == record
+
+
+def test_compact_form_leaves_out_only_fields_at_their_defaults() -> None:
+    bare = Claim(content=sp("The ministry"), kind=ClaimKind.OUTLET, status=Status.ASSERTED)
+    assert to_compact(bare) == {"content": to_dict(sp("The ministry")), "kind": "outlet", "status": "asserted"}
+    full = to_compact(claim())
+    assert full["confidence"] == 0.75 and full["polarity"] == "negative" and "story" not in full
+    # a required field that holds None stays: from_dict needs it
+    assert to_compact(DateRange(start=None, end=None, precision="unknown"))["start"] is None
+    assert to_compact(PlaceMention(span=sp("Pryiutne"), place=None))["place"] is None
 
 
 def test_enums_datetimes_and_tuples_are_plain_json() -> None:

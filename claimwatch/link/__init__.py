@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from ..model import StoryRecord
-from .run import LinkSummary, link
+from .run import LinkSummary, StoryCache, link
 from .stance import Stance, StanceResult, article_stance, claim_stance
 
 if TYPE_CHECKING:
@@ -110,5 +110,5 @@ def claim_reviews(store: Store, outlets: OutletRegistry | None = None) -> list[d
     return out
 
 
-__all__ = ["LinkSummary", "Stance", "StanceResult", "article_stance", "claim_reviews", "claim_stance", "link", "rate",
-           "stories", "story"]
+__all__ = ["LinkSummary", "Stance", "StanceResult", "StoryCache", "article_stance", "claim_reviews", "claim_stance",
+           "link", "rate", "stories", "story"]

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..store import links as db
 from ..store.engine import writer
 from ..store.schema import StoryRow
-from .run import Context, _save, _story_from
+from .run import Context, Members, _claim_of, _save, _story_from
 from .similarity import Embedder, default_embedder
 from .stories import Member, Story
 from .stories import story_id as derived_id
@@ -148,7 +148,7 @@ def _found_story(session: Session, moving: list[db.StoredMember], context: Conte
     vectors = embedder.embed([f.text for _, f in found])
     for (_, f), vector in zip(found, vectors, strict=True):
         story.add(Member(f, np.asarray(vector, dtype=np.float32)))
-    _write(session, story, {f.key: (m.claim_id, m.article.id) for m, f in found})
+    _write(session, story, {_claim_of(f): (m.claim_id, m.article.id) for m, f in found})
     return new_id
 
 
@@ -164,7 +164,7 @@ def _recompute(session: Session, row: StoryRow, context: Context, embedder: Embe
     _write(session, story, members)
 
 
-def _write(session: Session, story: Story, members: dict[str, tuple[int, int]]) -> None:
+def _write(session: Session, story: Story, members: Members) -> None:
     """Save ``story`` with its verdict, then its members' stances."""
     rows = _save(session, story, members)
     session.flush()  # the story row before the members that point at it

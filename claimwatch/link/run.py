@@ -3,8 +3,14 @@
 Reads the store (articles not yet signed, claims not yet linked, the stories their dates can reach, the origin
 channel of a forwarded Telegram post) and the outlets and actor registries; writes ``articles.copy_of``, stories
 with their verdicts and each claim's story, stance and independent unit. Runs after ``ingest`` (``claimwatch
-link``); each run only does what is new, and ``rebuild`` starts over (story ids come out the same for the same
-claims in the same order).
+link``), or during it, after each stored batch (the CLI's ``ingest``); each run only does what is new, and
+``rebuild`` starts over (story ids come out the same for the same claims in the same order).
+
+Stories loaded from the store are kept in a :class:`StoryCache` from one link batch to the next (and from one
+:func:`link` call to the next when the caller passes the same cache) until a batch changes them: a batch reads
+only the stories it has not seen or has changed, not every story its dates reach. A story another process
+changed meanwhile (another ``ingest`` linking, a merge or split through the API) is read again: its claim count
+in the store is no longer the one it had when it was read.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -25,7 +32,7 @@ from ..store import Store
 from ..store import links as db
 from ..store.engine import writer
 from ..store.reviews import claim_key
-from ..store.schema import StoryRow
+from ..store.schema import StoryReviewRow, StoryRow
 from . import copies
 from .facts import Facts, OutletInfo, Where, facts_of, with_article_context
 from .similarity import Embedder, default_embedder
@@ -33,6 +40,9 @@ from .stories import DATE_SLACK, Linker, Member, Story, StoryIndex
 from .verdict import Stance, Verdict, stance_of, unit_of, verdict
 
 log = logging.getLogger(__name__)
+
+#: the stored claims of a story's members: (article id, claim position) -> (claim id, article id)
+Members = dict[tuple[int | None, int], tuple[int, int]]
 
 @dataclass
 class LinkSummary:
@@ -89,13 +99,36 @@ class Context:
                         article.copy_of)
 
 
+class StoryCache:
+    """Stories as loaded from the store (with their members' claim ids), by id, until a link batch changes them;
+    None for a stored story that has no linkable member left; and each one's claim count in the store when it
+    was read (another process that changes a story changes that count)."""
+
+    def __init__(self) -> None:
+        self.stories: dict[str, tuple[Story, Members] | None] = {}
+        self.counts: dict[str, int] = {}
+        self.context: Context | None = None
+
+    def context_for(self, options: Options) -> Context:
+        """The registries, loaded once per cache."""
+        if self.context is None or self.context.options != options:
+            self.context = Context(options)
+        return self.context
+
+
 def link(store: Store, options: Options, *, rebuild: bool = False,
-         on_step: Callable[[str, int], None] | None = None, embedder: Embedder | None = None) -> LinkSummary:
+         on_step: Callable[[str, int], None] | None = None, embedder: Embedder | None = None,
+         cache: StoryCache | None = None) -> LinkSummary:
     """Link everything not yet linked in ``store``; returns what was done. ``embedder`` compares claim contents
     (default: :func:`~claimwatch.link.similarity.default_embedder`, whose model loads on first use, ~1.5 s): a
-    process that links again and again passes one to load it once."""
+    process that links again and again passes one to load it once, and one ``cache`` to read each stored story
+    once."""
     summary = LinkSummary()
-    context = Context(options)
+    cache = cache if cache is not None else StoryCache()
+    if rebuild:
+        cache.stories.clear()
+        cache.counts.clear()
+    context = cache.context_for(options)
     with Session(writer(store.engine)) as session, session.begin():
         if rebuild:
             db.forget_links(session)
@@ -109,7 +142,7 @@ def link(store: Store, options: Options, *, rebuild: bool = False,
             pending = db.unlinked_claims(session)
             if not pending:
                 break
-            _link_batch(session, pending, context, embedder, summary)
+            _link_batch(session, pending, context, embedder, summary, cache)
         if on_step:
             on_step("claims", summary.claims)
     return summary
@@ -157,7 +190,7 @@ def _before(a: db.ArticleInfo, b: db.ArticleInfo) -> bool:
 
 
 def _link_batch(session: Session, pending: list[db.StoredMember], context: Context, embedder: Embedder,
-                summary: LinkSummary) -> None:
+                summary: LinkSummary, cache: StoryCache) -> None:
     roots = db.articles_by_id(session, sorted({m.article.copy_of for m in pending if m.article.copy_of}))
     found = context.article_facts(pending, roots)
     summary.claims += len(found)
@@ -165,17 +198,22 @@ def _link_batch(session: Session, pending: list[db.StoredMember], context: Conte
     linkable = [(m, f) for m, f in found if f is not None]
     if not linkable:
         return
-    index, members = _load_index(session, [f for _, f in linkable], context, embedder)
+    index, members = _load_index(session, [f for _, f in linkable], context, embedder, cache)
     existing = set(index.stories)
     linker = Linker(index, embedder)
     touched: dict[str, Story] = {}
     for (m, f), (_, story) in zip(linkable, linker.link(f for _, f in linkable), strict=True):
-        members.setdefault(story.id, {})[f.key] = (m.claim_id, m.article.id)
+        members.setdefault(story.id, {})[_claim_of(f)] = (m.claim_id, m.article.id)
         touched[story.id] = story
+    for story_id in touched:  # changed: read again from the store when a later batch reaches it
+        cache.stories.pop(story_id, None)
+        cache.counts.pop(story_id, None)
+    overrides = db.verdict_overrides(session, sorted(touched))
+    saved = [_story_values(story, members.get(story.id, {}), overrides.get(story.id)) for story in touched.values()]
     with session.no_autoflush:  # the stories go out in one flush, then their members in another
-        rows = [row for story in touched.values() for row in _save(session, story, members.get(story.id, {}))]
+        db.save_stories(session, [values for values, _ in saved])
     session.flush()
-    db.save_members(session, rows)
+    db.save_members(session, [row for _, rows in saved for row in rows])
     db.mark_linked(session, [m.claim_id for m, _ in linkable], True)
     summary.linked += len(linkable)
     summary.stories_new += len(set(touched) - existing)
@@ -183,29 +221,41 @@ def _link_batch(session: Session, pending: list[db.StoredMember], context: Conte
     summary.touched.extend(sorted(touched))
 
 
-def _load_index(session: Session, facts: list[Facts], context: Context, embedder: Embedder
-                ) -> tuple[StoryIndex, dict[str, dict[str, tuple[int, int]]]]:
-    """The stored stories the new claims' dates can reach, with their members, as a :class:`StoryIndex`."""
+def _load_index(session: Session, facts: list[Facts], context: Context, embedder: Embedder, cache: StoryCache
+                ) -> tuple[StoryIndex, dict[str, Members]]:
+    """The stored stories the new claims' dates can reach, with their members, as a :class:`StoryIndex` (in the
+    order the store lists them); only those not in ``cache`` are read."""
     index = StoryIndex()
-    members: dict[str, dict[str, tuple[int, int]]] = {}
+    members: dict[str, Members] = {}
     days = [d for f in facts for d in (f.start, f.end) if d is not None]
     start = (min(days) - DATE_SLACK * 3).isoformat() if days else None
     end = (max(days) + DATE_SLACK * 3).isoformat() if days else None
-    rows = db.stories_between(session, sorted({f.family for f in facts}), start, end)
-    stored = db.members_of(session, [r.id for r in rows])
-    roots = db.articles_by_id(session, sorted({m.article.copy_of for ms in stored.values() for m, _ in ms
-                                               if m.article.copy_of}))
-    for row in rows:
-        loaded = _story_from(row, stored[row.id], context, roots, embedder)
+    found = db.story_ids_between(session, sorted({f.family for f in facts}), start, end)
+    stale = [i for i, claims in found if i not in cache.stories or cache.counts.get(i) != claims]
+    _read_stories(session, stale, context, embedder, cache)
+    cache.counts.update(found)
+    for story_id, _ in found:
+        loaded = cache.stories.get(story_id)
         if loaded is not None:
             index.put(loaded[0])
-            members[row.id] = loaded[1]
+            members[story_id] = dict(loaded[1])
     return index, members
+
+
+def _read_stories(session: Session, ids: list[str], context: Context, embedder: Embedder, cache: StoryCache
+                  ) -> None:
+    """Read stories ``ids`` from the store into ``cache``."""
+    rows = db.stories_by_id(session, ids)
+    stored = db.members_of(session, ids)
+    roots = db.articles_by_id(session, sorted({m.article.copy_of for ms in stored.values() for m, _ in ms
+                                               if m.article.copy_of}))
+    for story_id in ids:
+        cache.stories[story_id] = _story_from(rows[story_id], stored[story_id], context, roots, embedder)
 
 
 def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, float]], context: Context,
                 roots: dict[int, db.ArticleInfo], embedder: Embedder
-                ) -> tuple[Story, dict[str, tuple[int, int]]] | None:
+                ) -> tuple[Story, Members] | None:
     scores = {m.claim_id: score for m, score in stored}
     kept = [(m, f, scores[m.claim_id]) for m, f in context.article_facts([m for m, _ in stored], roots)
             if f is not None]
@@ -223,7 +273,7 @@ def _story_from(row: StoryRow, stored: list[tuple[db.StoredMember, float]], cont
         story.members.append(Member(f, np.zeros(0, dtype=np.float32), s))
     norm = float(np.linalg.norm(centroid))
     story.centroid = centroid / norm if norm else centroid
-    return story, {f.key: (m.claim_id, m.article.id) for m, f, _ in kept}
+    return story, {_claim_of(f): (m.claim_id, m.article.id) for m, f, _ in kept}
 
 
 def _vector(data: bytes | None, dim: int) -> np.ndarray | None:
@@ -239,15 +289,30 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _save(session: Session, story: Story, members: dict[str, tuple[int, int]]) -> list[dict[str, object]]:
+def _claim_of(facts: Facts) -> tuple[int | None, int]:
+    """Which stored claim ``facts`` were read from: (article id, claim position). Not ``facts.key``, which two
+    claims of one article with the same content span share (they made one story member of two claims)."""
+    return facts.article_id, facts.claim_index
+
+
+def _save(session: Session, story: Story, members: Members) -> list[dict[str, object]]:
     """Write the story with its verdict; returns its members' ``story_claims`` values to write."""
+    values, rows = _story_values(story, members, db.verdict_override(session, story.id))
+    db.save_story(session, values)
+    return rows
+
+
+def _story_values(story: Story, members: Members, override: StoryReviewRow | None
+                  ) -> tuple[dict[str, Any], list[dict[str, object]]]:
+    """The ``stories`` values of ``story`` with its verdict (an analyst's ``override`` in place of the computed
+    one), and its members' ``story_claims`` values."""
     facts = [m.facts for m in story.members]
     reference = next((f for f in facts if stance_of(f) is Stance.CORROBORATES), facts[0])
     stances = [stance_of(f, reference) for f in facts]
     v = verdict(facts, stances)
     where = story.where
     published = [f.published for f in facts if f.published is not None]
-    db.save_story(session, db.with_override({
+    values = db.with_override({
         "id": story.id, "family": story.family, "event_type": story.event_type, "sub_type": story.sub_type,
         "geonameid": where.geonameid if where else None, "place_name": where.name if where else None,
         "admin1": where.admin1 if where else None, "country": where.country if where else None,
@@ -259,20 +324,20 @@ def _save(session: Session, story: Story, members: dict[str, tuple[int, int]]) -
         "first_seen": min(published) if published else None, "last_seen": max(published) if published else None,
         "centroid": story.centroid.astype("<f2").tobytes() if story.centroid is not None else None,
         "data": _verdict_data(v, members),
-    }, db.verdict_override(session, story.id)))
-    return [{"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
+    }, override)
+    return values, [{"claim_id": ids[0], "story_id": story.id, "article_id": ids[1], "stance": stance.value,
              "unit": unit_of(m.facts).key, "score": m.score,
              "data": {"family": m.facts.family, "sub_type": m.facts.sub_type}}
-            for m, stance in zip(story.members, stances, strict=True) if (ids := members.get(m.facts.key)) is not None]
+            for m, stance in zip(story.members, stances, strict=True) if (ids := members.get(_claim_of(m.facts)))]
 
 
-def _verdict_data(v: Verdict, members: dict[str, tuple[int, int]]) -> dict[str, object]:
+def _verdict_data(v: Verdict, members: Members) -> dict[str, object]:
     def counts(group: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
         return [{"unit": c.unit.key, "side": c.unit.side, "official": c.unit.official,
-                 "claims": [members[f.key][0] for f in c.claims if f.key in members]} for c in group]
+                 "claims": [members[k][0] for f in c.claims if (k := _claim_of(f)) in members]} for c in group]
 
     return {"why": v.why, "history": [{"date": d, "verdict": label.value} for d, label in v.history],
             "supporting": counts(v.supporting), "opposing": counts(v.opposing), "reporting": counts(v.reporting),
-            "confirmed_by": [members[f.key][0] for f in v.confirmed_by if f.key in members],
-            "denied_by": [members[f.key][0] for f in v.denied_by if f.key in members]}
+            "confirmed_by": [members[k][0] for f in v.confirmed_by if (k := _claim_of(f)) in members],
+            "denied_by": [members[k][0] for f in v.denied_by if (k := _claim_of(f)) in members]}
 

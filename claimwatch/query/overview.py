@@ -21,13 +21,20 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..export.geojson import event_feature
-from ..model import Claim, Event, Place
+from ..model import Place
 from ..records import story_place_dict
+<<<<<<< HEAD
 from ..serialize import from_dict
 from ..store.days import day_of, read_days
 from ..store.links import claim_stories
 from ..store.schema import ClaimRow, EventRow, StoryClaimRow, StoryRow
 from .filters import BBox, FilterError, Filters
+=======
+from ..store.links import claim_stories
+from ..store.rows import claim_of
+from ..store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
+from .filters import FilterError, Filters
+>>>>>>> diet
 from .reads import Keyset, check_limit, claim_columns, cursor_of, in_order, page_keys, story_filters
 from .sql import (
     claim_and_event_filters,
@@ -145,7 +152,7 @@ def _event_features(store: Store, f: Filters, cursor: str | None, limit: int
         keys, more = page_keys(session, select(EventRow.id).select_from(keyed).where(*conditions), EVENTS,
                                cursor, limit)
         rows = session.execute(select(EventRow.id.label("event_id"), EventRow.idx.label("event_index"),
-                                      EventRow.data.label("event"), *claim_columns())
+                                      *claim_columns())
                                .select_from(located).where(EventRow.id.in_([k for k, _ in keys])))
         page = in_order(rows, keys, lambda r: r.event_id)
         stories = claim_stories(session, sorted({r.id for r in page}))
@@ -160,12 +167,14 @@ def _event_features(store: Store, f: Filters, cursor: str | None, limit: int
 def _event_feature(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[str, Any] | None:
     from ..model import Article
 
-    claim = from_dict(Claim, row.data)
+    claim = claim_of(row)
     claim.story, claim.verdict = stories.get(row.id, (None, None))
     article = Article(text="", title=row.title, url=row.url, outlet=row.outlet, published=row.published_at,
                       id=row.article_id)
     index = row.event_index
-    event = claim.events[index] if 0 <= index < len(claim.events) else from_dict(Event, row.event)
+    if not 0 <= index < len(claim.events):
+        return None
+    event = claim.events[index]
     feature = event_feature(claim, article, event)
     if feature is not None:
         feature["properties"].update({"claim_id": row.id, "claim_index": row.idx, "event_index": row.event_index})

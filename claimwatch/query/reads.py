@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..model import Article, Claim, PlaceMention
 from ..records import article_dict, claim_dict, place_dict, span_dict, story_dict
-from ..serialize import from_dict
 from ..store.links import claim_stories, story_record, story_reviews
-from ..store.rows import article_of, place_of
+from ..store.rows import CLAIM_COLUMNS, article_of, claim_of, place_of
 from ..store.schema import ArticleRow, ClaimRow, OutletRow, PlaceMentionRow, StoryClaimRow, StoryRow
 from .filters import DEFAULT_LIMIT, MAX_LIMIT, FilterError, Filters, decode_cursor, encode_cursor
 from .sql import (
@@ -129,13 +128,14 @@ STORIES_ORDER = Keyset("stories", StoryRow.first_seen, StoryRow.id, str)
 
 def claim_columns() -> tuple[Any, ...]:
     """What a claim record is built from (never the article's text or raw bytes)."""
-    return (ClaimRow.id, ClaimRow.idx, ClaimRow.article_id, ClaimRow.data, ClaimRow.pipeline_version,
+    return (ClaimRow.id, ClaimRow.idx, ClaimRow.article_id, *(getattr(ClaimRow, c) for c in CLAIM_COLUMNS),
+            ClaimRow.pipeline_version,
             ArticleRow.title, ArticleRow.url, ArticleRow.published_at, OutletRow.name.label("outlet"))
 
 
 def claim_record(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
     """``{"id", "index", **claim_dict}`` of a row selected with :func:`claim_columns`."""
-    claim = from_dict(Claim, row.data)
+    claim = claim_of(row)
     claim.story, claim.verdict = stories.get(row.id, (None, None))
     article = Article(text="", title=row.title, url=row.url, outlet=row.outlet, published=row.published_at,
                       id=row.article_id)
@@ -243,7 +243,7 @@ def article(store: Store, article_id: int) -> dict[str, Any] | None:
         records = [claim_record(r, in_stories) for r in rows]
         mentions = [place_of(p) for p in session.scalars(
             select(PlaceMentionRow).where(PlaceMentionRow.article_id == article_id).order_by(PlaceMentionRow.idx))]
-    claims_ = [from_dict(Claim, r.data) for r in rows]
+    claims_ = [claim_of(r) for r in rows]
     return {
         "article": {**article_dict(stored), "language": stored.language, "origin": stored.origin,
                     "published_raw": stored.published_raw, "text": stored.text},

@@ -12,12 +12,15 @@ Reads a database URL; writes an ``Engine``. For SQLite:
   row instead of failing on the UNIQUE constraint (a deferred transaction that upgrades to a write after
   another writer committed fails at once, whatever the busy timeout);
 - WAL journal, foreign keys, ``synchronous=NORMAL`` (durable across a crash of the process);
+- JSON columns are written compact: no spaces after separators, and text as UTF-8, not ``\\uXXXX`` escapes
+  (a Cyrillic letter took 6 bytes instead of 2; :func:`json_text`), on every backend (JSONB ignores it);
 - errors that make the whole database unusable (read-only, damaged, not a database, cannot open, disk full,
   I/O error) become :class:`StoreUnavailable` with what to do about it.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -51,15 +54,20 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be used at all: nothing more can be stored. The message says what to do."""
 
 
+def json_text(value: Any) -> str:
+    """How JSON columns are written: compact, non-ASCII text as itself."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (see the module docstring); a SQLite file's folder is created."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
+        return create_engine(url, json_serializer=json_text)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, json_serializer=json_text)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     event.listen(engine, "handle_error", _sqlite_fatal)

@@ -16,8 +16,7 @@ from sqlalchemy import Executable, and_, bindparam, delete, insert, or_, select,
 from sqlalchemy.orm import Session
 
 from ..model import Claim, Outlet, Place, Span, StoryClaim, StoryRecord
-from ..serialize import from_dict
-from .rows import outlet_values, telegram_of
+from .rows import CLAIM_COLUMNS, claim_of, outlet_values, telegram_of
 from .schema import ArticleBandRow, ArticleRow, ClaimRow, OutletRow, StoryClaimRow, StoryReviewRow, StoryRow
 
 #: most ids in one ``IN (...)`` list
@@ -114,7 +113,7 @@ def unlinked_claims(session: Session, limit: int = 2000) -> list[StoredMember]:
              .where(ClaimRow.linked.is_(None))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx)
              .limit(limit))
-    return [StoredMember(c.id, c.idx, from_dict(Claim, c.data), _info(a)) for c, a in session.execute(query)]
+    return [StoredMember(c.id, c.idx, claim_of(c), _info(a)) for c, a in session.execute(query)]
 
 
 def mark_linked(session: Session, claim_ids: Sequence[int], linked: bool) -> None:
@@ -136,14 +135,14 @@ def members_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[tup
     if not story_ids:
         return out
     query = (select(StoryClaimRow.story_id, StoryClaimRow.score, ClaimRow.id.label("claim_id"), ClaimRow.idx,
-                    ClaimRow.data, *_INFO_COLUMNS)
+                    *(getattr(ClaimRow, c) for c in CLAIM_COLUMNS), *_INFO_COLUMNS)
              .join(ClaimRow, ClaimRow.id == StoryClaimRow.claim_id)
              .join(ArticleRow, ArticleRow.id == StoryClaimRow.article_id)
              .outerjoin(OutletRow, OutletRow.id == ArticleRow.outlet_id)
              .where(StoryClaimRow.story_id.in_(list(story_ids)))
              .order_by(ArticleRow.published_at.is_(None), ArticleRow.published_at, ArticleRow.id, ClaimRow.idx))
     for row in session.execute(query):
-        member = StoredMember(row.claim_id, row.idx, from_dict(Claim, row.data), _info_of(row))
+        member = StoredMember(row.claim_id, row.idx, claim_of(row), _info_of(row))
         out[row.story_id].append((member, row.score))
     return out
 
@@ -158,6 +157,38 @@ def stories_between(session: Session, families: Sequence[str], start: str | None
         query = query.where((StoryRow.date_start.is_(None)) | ((StoryRow.date_start <= end) &
                                                               (StoryRow.date_end >= start)))
     return list(session.scalars(query))
+
+
+def story_ids_between(session: Session, families: Sequence[str], start: str | None, end: str | None
+                      ) -> list[tuple[str, int]]:
+    """The ids of :func:`stories_between` with each story's claim count, in the same order (the same query, on
+    the same index)."""
+    query = select(StoryRow.id, StoryRow.claims).where(StoryRow.family.in_(list(families)))
+    if start is not None and end is not None:
+        query = query.where((StoryRow.date_start.is_(None)) | ((StoryRow.date_start <= end) &
+                                                              (StoryRow.date_end >= start)))
+    return [(story_id, claims) for story_id, claims in session.execute(query)]
+
+
+def stories_by_id(session: Session, ids: Sequence[str]) -> dict[str, StoryRow]:
+    out: dict[str, StoryRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(StoryRow).where(StoryRow.id.in_(list(ids[start:start + _CHUNK])))
+        out.update((r.id, r) for r in session.scalars(query))
+    return out
+
+
+def save_stories(session: Session, stories: Sequence[dict[str, Any]]) -> None:
+    """Write story rows (``stories`` values): the stored ones updated, the others added; one query finds the
+    stored ones (:func:`save_story` looked each up on its own)."""
+    stored = stories_by_id(session, [values["id"] for values in stories])
+    for values in stories:
+        row = stored.get(values["id"])
+        if row is None:
+            session.add(StoryRow(**values))
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
 
 
 def save_story(session: Session, values: dict[str, Any]) -> None:
@@ -302,6 +333,16 @@ def story_reviews(session: Session, story_id: str | None = None) -> list[StoryRe
     if story_id is not None:
         query = query.where(StoryReviewRow.story_id == story_id)
     return list(session.scalars(query))
+
+
+def verdict_overrides(session: Session, story_ids: Sequence[str]) -> dict[str, StoryReviewRow]:
+    """:func:`verdict_override` of each of ``story_ids`` that has one, in one query per 500 stories."""
+    latest: dict[str, StoryReviewRow] = {}
+    for start in range(0, len(story_ids), _CHUNK):
+        query = (select(StoryReviewRow).where(StoryReviewRow.story_id.in_(list(story_ids[start:start + _CHUNK])),
+                                              StoryReviewRow.field == "verdict").order_by(StoryReviewRow.id))
+        latest.update((r.story_id, r) for r in session.scalars(query))  # the last one of each story stays
+    return {sid: r for sid, r in latest.items() if r.value is not None}
 
 
 def verdict_override(session: Session, story_id: str) -> StoryReviewRow | None:

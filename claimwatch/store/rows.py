@@ -1,8 +1,12 @@
 """Records to rows and back: the only place that knows both :mod:`claimwatch.model` and the schema.
 
 Place mention columns are the exported place dict (:func:`claimwatch.records.place_dict`), so a mention reads
-the same in the database as in every export; the ``data`` JSON columns hold the full serialized record, which is
-what records are rebuilt from.
+the same in the database as in every export. Nothing is stored twice (migration 0006): a ``data`` JSON column
+holds what its row's columns do not, without the fields at their defaults (:func:`~claimwatch.serialize.
+to_compact`), and a record is rebuilt from both; a claim's events are in its ``data`` (the ``events`` rows are
+its filterable columns only). An article's input bytes are kept zlib-compressed and its ``raw_text`` only where
+its clean text and segments do not give it back (:mod:`.packing`). Rows written before 0006 (whole records in
+``data``) are still read.
 """
 
 from __future__ import annotations
@@ -11,17 +15,30 @@ from typing import Any
 
 from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span, TelegramPost
 from ..records import place_dict
-from ..serialize import from_dict, to_dict
+from ..serialize import from_dict, to_compact, to_dict
+from .packing import pack_raw, raw_rest, raw_text_of, unpack_raw
 from .reviews import claim_key
-from .schema import ArticleRow, ClaimRow, EventRow, OutletRow, PlaceMentionRow, ReviewRow
+from .schema import ArticleRow, EventRow, OutletRow, ReviewRow
 
 #: ``place_mentions`` columns filled from the place dict as they are (``feature`` is joined, ``data`` added)
 _PLACE_COLUMNS = ("text", "start", "end", "geonameid", "name", "admin1", "country", "lat", "lon", "precision",
                   "role")
+#: place mention fields, and fields of its place, that ``place_mentions`` columns hold
+_PLACE_MENTION_COLUMN_FIELDS = ("span", "precision", "role")
+_PLACE_COLUMN_FIELDS = ("geonameid", "name", "country", "admin1", "lat", "lon")
+#: claim fields that ``claims`` columns hold (``story`` and ``verdict`` come from the story tables)
+_CLAIM_COLUMN_FIELDS = ("content", "kind", "status", "polarity", "confidence", "cue", "source", "story", "verdict")
+#: source fields that ``claims`` columns hold
+_SOURCE_COLUMN_FIELDS = ("span", "entity", "actor")
+#: the ``claims`` columns a claim is rebuilt from (select these, not only ``data``)
+CLAIM_COLUMNS = ("data", "content_text", "content_start", "content_end", "kind", "status", "polarity", "confidence",
+                 "cue_text", "cue_start", "cue_end", "source_text", "source_start", "source_end", "entity_text",
+                 "entity_start", "entity_end", "actor")
 
 
 def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
     """Column values of the ``articles`` row for ``article`` (outlet excluded: it is a foreign key)."""
+    rest = raw_rest(article.text, article.raw_text, article.segments)
     return {
         "content_hash": article.content_hash,
         "url": article.url,
@@ -31,8 +48,9 @@ def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
         "published_offset": article.published_offset,
         "language": article.language,
         "text": article.text,
-        "raw_text": article.raw_text,
-        "raw": article.raw,
+        "raw_text": article.raw_text if rest is None else None,
+        "raw_rest": rest,
+        "raw": pack_raw(article.raw),
         "raw_sha256": article.raw_sha256,
         "segments": [[s.start, s.raw_start, s.length] for s in article.segments],
         "removed": [list(r) for r in article.removed],
@@ -55,6 +73,8 @@ def with_versions(meta: dict[str, Any] | None, stored: ArticleRow, edited: bool)
 
 
 def article_of(row: ArticleRow) -> Article:
+    segments = tuple(Segment(*s) for s in row.segments or ())
+    raw_text = row.raw_text if row.raw_rest is None else raw_text_of(row.text, segments, row.raw_rest)
     return Article(
         text=row.text,
         title=row.title,
@@ -64,11 +84,11 @@ def article_of(row: ArticleRow) -> Article:
         published_raw=row.published_raw,
         published_offset=row.published_offset,
         language=row.language,
-        raw_text=row.raw_text,
-        raw=row.raw,
+        raw_text=raw_text,
+        raw=unpack_raw(row.raw),
         raw_sha256=row.raw_sha256,
         origin=row.origin,
-        segments=tuple(Segment(*s) for s in row.segments or ()),
+        segments=segments,
         removed=tuple((int(s), int(e), str(why)) for s, e, why in row.removed or ()),
         telegram=telegram_of(row),
         id=row.id,
@@ -102,12 +122,40 @@ def claim_values(claim: Claim, pipeline_version: str) -> dict[str, Any]:
         "polarity": claim.polarity.value,
         "confidence": claim.confidence,
         "pipeline_version": pipeline_version,
-        "data": to_dict(claim),
+        "data": claim_data(claim),
     }
 
 
-def claim_of(row: ClaimRow) -> Claim:
-    return from_dict(Claim, row.data)
+def claim_data(claim: Claim) -> dict[str, Any]:
+    """The ``data`` of a claim: its fields that no column holds (events, content parts, status evidence…)."""
+    data = to_compact(claim)
+    source = data.get("source")
+    for name in _CLAIM_COLUMN_FIELDS:
+        data.pop(name, None)
+    rest = {k: v for k, v in (source or {}).items() if k not in _SOURCE_COLUMN_FIELDS}
+    if rest:
+        data["source"] = rest
+    return data
+
+
+def claim_of(row: Any) -> Claim:
+    """The claim of a ``claims`` row, or of a result row holding :data:`CLAIM_COLUMNS`."""
+    data = row.data
+    if "content" in data:  # stored whole, before migration 0006
+        return from_dict(Claim, data)
+    full = {**data, "content": _span(row, "content"), "kind": row.kind, "status": row.status,
+            "polarity": row.polarity, "confidence": row.confidence, "cue": _span(row, "cue")}
+    if row.source_start is not None:
+        full["source"] = {**data.get("source", {}), "span": _span(row, "source"), "entity": _span(row, "entity"),
+                          "actor": row.actor}
+    return from_dict(Claim, full)
+
+
+def _span(row: Any, prefix: str) -> dict[str, Any] | None:
+    start = getattr(row, f"{prefix}_start")
+    if start is None:
+        return None
+    return {"start": start, "end": getattr(row, f"{prefix}_end"), "text": getattr(row, f"{prefix}_text")}
 
 
 def event_values(event: Event) -> dict[str, Any]:
@@ -130,20 +178,35 @@ def event_values(event: Event) -> dict[str, Any]:
         "country": place.country if place else None,
         "actor1": event.actor1.actor_id if event.actor1 else None,
         "actor2": event.actor2.actor_id if event.actor2 else None,
-        "data": to_dict(event),
     }
 
 
 def place_values(mention: PlaceMention) -> dict[str, Any]:
     """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded): its place dict,
-    the feature as one string ("P.PPL")."""
+    the feature as one string ("P.PPL"), and in ``data`` what no column holds (feature class and code apart,
+    population, confidence)."""
     record = place_dict(mention)
     feature = ".".join(x for x in (record["feature"]["class"], record["feature"]["code"]) if x) or None
-    return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": to_dict(mention)}
+    data = to_compact(mention)
+    for name in _PLACE_MENTION_COLUMN_FIELDS:
+        data.pop(name, None)
+    place = {k: v for k, v in (data.pop("place", None) or {}).items() if k not in _PLACE_COLUMN_FIELDS}
+    if place:
+        data["place"] = place
+    return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": data}
 
 
-def place_of(row: PlaceMentionRow) -> PlaceMention:
-    return from_dict(PlaceMention, row.data)
+def place_of(row: Any) -> PlaceMention:
+    """The place mention of a ``place_mentions`` row (rebuilt from its columns and ``data``)."""
+    data = row.data
+    if "span" in data:  # stored whole, before migration 0006
+        return from_dict(PlaceMention, data)
+    place = None
+    if row.name is not None:  # a resolved place always has a name
+        place = {**data.get("place", {}), "geonameid": row.geonameid, "name": row.name, "country": row.country,
+                 "admin1": row.admin1, "lat": row.lat, "lon": row.lon}
+    return from_dict(PlaceMention, {**data, "span": {"start": row.start, "end": row.end, "text": row.text},
+                                    "place": place, "precision": row.precision, "role": row.role})
 
 
 def outlet_values(outlet: Outlet) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The tables are created by the Alembic migrations in ``migrations/versions`` (hand-written, numbered); a test
 checks that these models and the migrated database agree. Columns hold what a SQL user (or Datasette) filters
-on; the ``data`` JSON columns hold the full serialized record, which is what the store rebuilds records from.
+on; the ``data`` JSON columns hold the rest of the record (what no column holds, fields at their defaults left
+out: see :mod:`.rows`), and the store rebuilds records from both.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ class ArticleRow(Base):
     published_offset: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
-    raw_text: Mapped[str | None] = mapped_column(Text)
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw_text: Mapped[str | None] = mapped_column(Text)  #: only when text, segments and raw_rest do not give it
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)  #: the input bytes, zlib-compressed (migration 0006)
+    #: what ``raw_text`` holds beyond the pieces ``text`` copies: [[raw_start, piece], ...] (None: see raw_text)
+    raw_rest: Mapped[list[Any] | None] = mapped_column(JSONType)
     raw_sha256: Mapped[str | None] = mapped_column(String(64))
     segments: Mapped[list[Any]] = mapped_column(JSONType)
     removed: Mapped[list[Any]] = mapped_column(JSONType)
@@ -113,7 +116,8 @@ class ClaimRow(Base):
                       Index("ix_claims_status_published", "status", "published_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    #: no index of its own: the unique (article_id, idx) serves lookups by article (migration 0006)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     idx: Mapped[int] = mapped_column(Integer)  #: position of the claim in its article's extraction
     key: Mapped[str] = mapped_column(String(64))  #: stable identity for reviews: "content_start:content_end"
     source_text: Mapped[str | None] = mapped_column(Text)
@@ -164,7 +168,7 @@ class EventRow(Base):
     country: Mapped[str | None] = mapped_column(String(8))
     actor1: Mapped[str | None] = mapped_column(String(200), index=True)  #: actor registry id
     actor2: Mapped[str | None] = mapped_column(String(200), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: the whole event is in its claim's ``data`` (``events[idx]``); these columns are what queries filter on
 
 
 class ClaimDayRow(Base):
