@@ -23,18 +23,11 @@ from sqlalchemy.orm import Session
 from ..export.geojson import event_feature
 from ..model import Place
 from ..records import story_place_dict
-<<<<<<< HEAD
-from ..serialize import from_dict
 from ..store.days import day_of, read_days
 from ..store.links import claim_stories
+from ..store.rows import claim_of
 from ..store.schema import ClaimRow, EventRow, StoryClaimRow, StoryRow
 from .filters import BBox, FilterError, Filters
-=======
-from ..store.links import claim_stories
-from ..store.rows import claim_of
-from ..store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
-from .filters import FilterError, Filters
->>>>>>> diet
 from .reads import Keyset, check_limit, claim_columns, cursor_of, in_order, page_keys, story_filters
 from .sql import (
     claim_and_event_filters,
