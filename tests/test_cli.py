@@ -158,7 +158,8 @@ def test_export_jsonl_matches_the_schema_and_the_stored_text(ingested: str, tmp_
         texts = {e.article.id: e.article.text for e in store.iter_extractions()}
     for record in records:
         assert set(record) == RECORD_KEYS
-        assert set(record["article"]) == {"id", "title", "url", "outlet", "published"}
+        assert set(record["article"]) == {"id", "title", "url", "outlet", "published", "language",
+                                            "languages"}
         assert record["kind"] in {k.value for k in ClaimKind} and record["status"] in {s.value for s in Status}
         text = texts[record["article"]["id"]]
         _check_span(text, record["cue"])

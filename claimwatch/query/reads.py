@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..model import Article, Claim, PlaceMention
-from ..records import article_dict, claim_dict, place_dict, span_dict, story_dict
+from ..records import article_dict, claim_dict, languages_list, place_dict, span_dict, story_dict
 from ..serialize import from_dict
 from ..store.links import claim_stories, story_record, story_reviews
 from ..store.rows import article_of, place_of
@@ -127,7 +127,8 @@ STORIES_ORDER = Keyset("stories", StoryRow.first_seen, StoryRow.id, str)
 def claim_columns() -> tuple[Any, ...]:
     """What a claim record is built from (never the article's text or raw bytes)."""
     return (ClaimRow.id, ClaimRow.idx, ClaimRow.article_id, ClaimRow.data, ClaimRow.pipeline_version,
-            ArticleRow.title, ArticleRow.url, ArticleRow.published_at, OutletRow.name.label("outlet"))
+            ArticleRow.title, ArticleRow.url, ArticleRow.published_at, ArticleRow.language,
+            OutletRow.name.label("outlet"))
 
 
 def claim_record(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def claim_record(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[s
     claim = from_dict(Claim, row.data)
     claim.story, claim.verdict = stories.get(row.id, (None, None))
     article = Article(text="", title=row.title, url=row.url, outlet=row.outlet, published=row.published_at,
-                      id=row.article_id)
+                      language=row.language, id=row.article_id)
     return {"id": row.id, "index": row.idx, **claim_dict(claim, article, row.pipeline_version)}
 
 
@@ -240,8 +241,8 @@ def article(store: Store, article_id: int) -> dict[str, Any] | None:
             select(PlaceMentionRow).where(PlaceMentionRow.article_id == article_id).order_by(PlaceMentionRow.idx))]
     claims_ = [from_dict(Claim, r.data) for r in rows]
     return {
-        "article": {**article_dict(stored), "language": stored.language, "origin": stored.origin,
-                    "published_raw": stored.published_raw, "text": stored.text},
+        "article": {**article_dict(stored), "origin": stored.origin, "published_raw": stored.published_raw,
+                    "text": stored.text, "languages": languages_list(stored)},
         "claims": records,
         "places": [place_dict(m) for m in mentions],
         "highlights": highlights(claims_, mentions),
