@@ -6,9 +6,10 @@ lingua's answer among the configured languages over the first :data:`SAMPLE` cha
 English without asking lingua; a text too short for lingua is judged by its script: Cyrillic with і/ї/є/ґ is
 Ukrainian, with ы/э/ъ/ё Russian). Paragraphs are the text's lines: each line with at least :data:`MIN_LETTERS`
 letters (links, @mentions and #hashtags not counted) is identified on its own and keeps its answer when lingua
-is at least :data:`MIN_CONFIDENCE` sure
-and the line's letters do not contradict it (Ukrainian with ы/э/ъ/ё but no і/ї/є/ґ, or the reverse);
-shorter or unsure lines take the language of the line before them (else the one after, else the article's).
+is at least :data:`MIN_CONFIDENCE` sure and the line's letters do not contradict it (Ukrainian with ы/э/ъ/ё but
+no і/ї/є/ґ, or the reverse); a Cyrillic line with ы/э/ъ/ё and none of і/ї/є/ґ is Russian without asking lingua
+(most Russian lines: that keeps identification cheap), and a line almost without Cyrillic is English. Shorter or unsure
+lines take the language of the line before them (else the one after, else the article's).
 Neighbouring lines of one language make one span; the spans cover the text without gaps.
 
 lingua's detectors load lazily, once per process and set of languages (low accuracy mode: trigram models only,
@@ -32,6 +33,8 @@ MIN_LETTERS = 30
 MIN_CONFIDENCE = 0.9
 #: below this many letters lingua is not asked about the article: the script decides
 SHORT = 12
+#: the confidence given to a line whose letters alone decide (ы/э/ъ/ё and none of і/ї/є/ґ: Russian)
+LETTERS_CONFIDENCE = 0.99
 #: letters found in Ukrainian, not Russian, and the reverse
 UK_LETTERS = frozenset("іїєґІЇЄҐ")
 RU_LETTERS = frozenset("ыэъёЫЭЪЁ")
@@ -116,6 +119,8 @@ def _line_language(line: str, languages: tuple[str, ...]) -> tuple[str, float] |
     by_script = _by_script(letters, languages)
     if by_script is not None:
         return by_script[0], by_script[1]
+    if "ru" in languages and _against_letters("uk", letters):  # ы/э/ъ/ё, no і/ї/є/ґ: Russian, lingua not asked
+        return "ru", LETTERS_CONFIDENCE
     found = _lingua(line, languages)
     if found is None or found[1] < MIN_CONFIDENCE or _against_letters(found[0], letters):
         return None
