@@ -145,6 +145,41 @@ class TelegramPost:
         return bool(self.forwarded_from or self.forwarded_from_id)
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageSpan:
+    """A stretch ``[start, end)`` of ``Article.text`` in one language (a paragraph, or a run of them)."""
+
+    start: int
+    end: int
+    language: str  #: ISO 639-1 code
+    confidence: float = 1.0  #: lingua's confidence for the run (1.0 when declared; inherited runs: the article's)
+
+
+@dataclass(frozen=True, slots=True)
+class Languages:
+    """What language identification said of an article: its language, how sure, how it was decided, and the
+    language of every stretch of its text (the spans cover the text, in order, without gaps)."""
+
+    language: str  #: ISO 639-1 code of the article as a whole
+    confidence: float  #: 1.0 when declared; lingua's confidence value; lower for script hints and defaults
+    #: declared | lingua | script | only (one configured language) | default (no letters) | paragraph (a run
+    #: of other-language paragraphs extracted on its own)
+    method: str
+    spans: tuple[LanguageSpan, ...] = ()
+
+    def at(self, offset: int) -> str:
+        """The language of the text at ``offset`` (the article's language outside every span)."""
+        for span in self.spans:
+            if span.start <= offset < span.end:
+                return span.language
+        return self.language
+
+    @property
+    def mixed(self) -> bool:
+        """Whether some stretch of the text is in another language than the article."""
+        return any(s.language != self.language for s in self.spans)
+
+
 @dataclass(slots=True)
 class Article:
     """One news item as analysed. ``text`` is what every span points into."""
@@ -164,6 +199,7 @@ class Article:
     segments: tuple[Segment, ...] = ()  #: how ``text`` maps onto ``raw_text``
     removed: tuple[tuple[int, int, str], ...] = ()  #: furniture cut from ``raw_text``: (start, end, why)
     telegram: TelegramPost | None = None  #: a Telegram post: its channel, edits, forward and reply, links
+    languages: Languages | None = None  #: language identification (article and paragraphs), once the pipeline ran
     id: int | None = None  #: database id once stored
 
     @property

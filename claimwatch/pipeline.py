@@ -2,12 +2,14 @@
 
 Reads an :class:`~claimwatch.model.Article` (already cleaned); writes an :class:`~claimwatch.model.Extraction`.
 A :class:`Pipeline` holds, per language, an ordered list of stages (:mod:`claimwatch.stage`): English is
-parse → attribution → status → events → geo → territory; Russian and Ukrainian have their own parse, attribution
-and events stages (:mod:`.nlp.slavic`, :mod:`.extract.attribution.slavic`, :mod:`.extract.events.slavic`) and
-the shared status, geo and territory stages; other languages swap the parse for a tokenizer and sentence splitter,
-so the rule-based parts of the later stages still run. The lists are checked when the
-pipeline is built, and ``Options.disable`` switches stages off. The CLI, the API, the evaluators and the
-distributed runner all call these functions.
+parse → attribution → status → events → paragraphs → geo → territory; Russian and Ukrainian have their own parse,
+attribution and events stages (:mod:`.nlp.slavic`, :mod:`.extract.attribution.slavic`, :mod:`.extract.events.slavic`)
+and the shared status, geo and territory stages; other languages swap the parse for a tokenizer and sentence
+splitter, so the rule-based parts of the later stages still run. Before any stage, language identification
+(:mod:`.nlp.langid`) sets the article's language (a declared one wins) and the language of each paragraph; the
+paragraphs stage (:mod:`.extract.mixed`) gives paragraphs in another language the claims of that language's
+stages. The lists are checked when the pipeline is built, and ``Options.disable`` switches stages off. The CLI,
+the API, the evaluators and the distributed runner all call these functions.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from .extract.attribution import AttributionStage
 from .extract.attribution.slavic import SlavicAttributionStage
 from .extract.events import EventsStage, TerritoryStage
 from .extract.events.slavic import SlavicEventsStage
+from .extract.mixed import RUN_STAGES, ParagraphsStage
 from .extract.status import StatusStage
 from .geo import Geoparser, GeoStage
-from .model import Article, Extraction, ItemError
+from .model import Article, Extraction, ItemError, Languages
+from .nlp.langid import identify
 from .nlp.parse import ParseStage
 from .nlp.slavic import SlavicParseStage
 from .settings import Options, load_options
@@ -94,10 +98,11 @@ class Pipeline:
     def default_stages(self, language: str) -> list[Stage]:
         """The stages a language gets unless the caller gave its own list."""
         actors = lambda: self.actors
+        paragraphs = ParagraphsStage(self.run_stages)
         if language in SLAVIC:
             return [SlavicParseStage(language, self.options.batch_size), SlavicAttributionStage(language),
-                    StatusStage(language), SlavicEventsStage(language, actors), GeoStage(lambda: self.geoparser),
-                    TerritoryStage(actors)]
+                    StatusStage(language), SlavicEventsStage(language, actors), paragraphs,
+                    GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
         if language == "en":
             parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
                                                  "entity rules", self.options.batch_size)
@@ -105,8 +110,13 @@ class Pipeline:
             parse = ParseStage(lambda: self.parser_for(language), f"spaCy tokenizer and sentence splitter "
                                                                   f"({language}); no tagger or parser yet",
                                self.options.batch_size)
-        return [parse, AttributionStage(), StatusStage(), EventsStage(actors),
+        return [parse, AttributionStage(), StatusStage(), EventsStage(actors), paragraphs,
                 GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
+
+    def run_stages(self, language: str) -> list[Stage]:
+        """What a run of ``language`` paragraphs inside an article of another language goes through: that
+        language's stages named in :data:`~claimwatch.extract.mixed.RUN_STAGES` (those not disabled)."""
+        return [s for s in self.stages(language) if s.name in RUN_STAGES]
 
     def _list(self, language: str) -> tuple[list[Stage], dict[str, str]]:
         if language not in self._lists:
@@ -140,15 +150,21 @@ class Pipeline:
     # ----------------------------------------------------------------------------------------- running
 
     def language_of(self, article: Article) -> str:
-        """The article's ISO 639-1 code: as given (normalised: "EN", "en-GB", "ua"), else detected."""
-        given = _language_code(article.language)
-        if given:
-            return given
-        return nlp_mod.detect_language(article.text, self.options.languages, self.options.default_language)
+        """The article's ISO 639-1 code: as given (normalised: "EN", "en-GB", "ua"), else ``Options.language``,
+        else identified."""
+        return self.languages_of(article).language
+
+    def languages_of(self, article: Article) -> Languages:
+        """Language identification of ``article``: its language (declared by the article or ``Options.language``,
+        else identified among ``Options.languages``) with a confidence, and the language of each paragraph."""
+        declared = _language_code(article.language) or _language_code(self.options.language)
+        return identify(article.text, self.options.languages, self.options.default_language, declared)
 
     def with_language(self, article: Article) -> Article:
-        """A copy of ``article`` with its language set (the caller's object is left as it was)."""
-        return replace(article, language=self.language_of(article))
+        """A copy of ``article`` with its language and paragraph languages set (the caller's object is left as
+        it was)."""
+        languages = self.languages_of(article)
+        return replace(article, language=languages.language, languages=languages)
 
     def analyse(self, doc: Doc, article: Article) -> Extraction:
         """Run every stage after the parse over an already parsed ``doc`` of ``article.text``."""

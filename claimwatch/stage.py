@@ -42,6 +42,14 @@ class Analysis:
     def article(self) -> Article:
         return self.extraction.article
 
+    def language_at(self, offset: int) -> str:
+        """The language of the article's text at ``offset``: its paragraph's, as language identification found
+        it (``article.languages``), else the article's."""
+        article = self.article
+        if article.languages is not None:
+            return article.languages.at(offset)
+        return article.language or "en"
+
     @property
     def parsed(self) -> Doc:
         """The parse; a stage that requires ``doc`` may rely on it."""

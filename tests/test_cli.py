@@ -158,7 +158,8 @@ def test_export_jsonl_matches_the_schema_and_the_stored_text(ingested: str, tmp_
         texts = {e.article.id: e.article.text for e in store.iter_extractions()}
     for record in records:
         assert set(record) == RECORD_KEYS
-        assert set(record["article"]) == {"id", "title", "url", "outlet", "published"}
+        assert set(record["article"]) == {"id", "title", "url", "outlet", "published", "language",
+                                            "languages"}
         assert record["kind"] in {k.value for k in ClaimKind} and record["status"] in {s.value for s in Status}
         text = texts[record["article"]["id"]]
         _check_span(text, record["cue"])
@@ -374,3 +375,32 @@ def test_an_article_that_breaks_extraction_costs_only_itself(tmp_path: Path, exa
         [error] = store.errors()
     assert error.stage == "extract" and error.origin.endswith("04_poison.txt")
     assert error.message == "status failed: status exploded"
+
+
+def test_ingest_language_flag_show_and_export_paragraph_languages(tmp_path: Path) -> None:
+    mixed = ("Штаб группировки опубликовал очередную сводку о потерях противника на южном направлении.\n\n"
+             "«Ворог нібито відступив з позицій біля села, але ми це не можемо підтвердити», — заявив речник.")
+    short = "Вибухи у місті."
+    inputs = tmp_path / "posts.jsonl"
+    inputs.write_text(json.dumps({"text": mixed}, ensure_ascii=False) + "\n"
+                      + json.dumps({"text": short}, ensure_ascii=False) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'mixed.db'}"
+    bad = cw("--db", url, "ingest", "--no-link", "--language", "r1", str(inputs))
+    assert bad.exit_code == 2 and "not a language code" in bad.output
+    result = cw("--db", url, "ingest", "--no-link", "--language", "RU", str(inputs))
+    assert result.exit_code == 0, result.output
+    with Store(url) as store:
+        articles = {e.article.text: e.article for e in store.iter_extractions()}
+    assert articles[short].language == "ru"  # declared by the flag, though its letters say Ukrainian
+    languages = articles[mixed].languages
+    assert languages is not None and languages.method == "declared"
+    assert [(s.language, mixed[s.start:s.end].startswith("«Ворог")) for s in languages.spans] == [
+        ("ru", False), ("uk", True)]
+    shown = cw("--db", url, "show", str(articles[mixed].id))
+    assert shown.exit_code == 0 and "language ru (declared, 1.00); paragraphs: 0-" in shown.output
+    out = tmp_path / "claims.jsonl"
+    assert cw("--db", url, "export", "--format", "jsonl", "--out", str(out)).exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    quoted = [r for r in records if r["content"]["text"].startswith("«Ворог")]
+    assert quoted and quoted[0]["status"] == "hedged" and quoted[0]["article"]["language"] == "ru"
+    assert [s["language"] for s in quoted[0]["article"]["languages"]] == ["ru", "uk"]

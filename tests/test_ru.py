@@ -55,7 +55,7 @@ def spans_exact(ex: Extraction) -> None:
 
 def test_stage_list_is_russian(ru: Pipeline) -> None:
     names = [s.name for s in ru.stages("ru")]
-    assert names == ["parse", "attribution", "status", "events", "geo", "territory"]
+    assert names == ["parse", "attribution", "status", "events", "paragraphs", "geo", "territory"]
     assert type(ru.stages("ru")[0]).__name__ == "SlavicParseStage"
     assert type(ru.stages("ru")[1]).__name__ == "SlavicAttributionStage"
 
@@ -65,7 +65,8 @@ def test_cli_stages_json_lists_the_russian_stages() -> None:
                          capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     assert data["language"] == "ru"
-    assert [s["name"] for s in data["stages"]] == ["parse", "attribution", "status", "events", "geo", "territory"]
+    assert [s["name"] for s in data["stages"]] == ["parse", "attribution", "status", "events", "paragraphs", "geo",
+                                                       "territory"]
 
 
 # ------------------------------------------------------------------------------------------------- parse

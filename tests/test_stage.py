@@ -57,7 +57,8 @@ def test_every_language_has_a_checked_list_in_order() -> None:
     pipeline = Pipeline(load_options())
     for language in ("en", "ru", "uk"):
         stages = pipeline.stages(language)
-        assert [s.name for s in stages] == ["parse", "attribution", "status", "events", "geo", "territory"]
+        assert [s.name for s in stages] == ["parse", "attribution", "status", "events", "paragraphs", "geo",
+                                           "territory"]
         check(stages)
     assert "natasha" in pipeline.stages("ru")[0].description
     assert "tokenize-uk" in pipeline.stages("uk")[0].description

@@ -43,7 +43,8 @@ def source(claim) -> str | None:  # type: ignore[no-untyped-def]
 def test_stage_list_and_parse(uk: Pipeline) -> None:
     from claimwatch.nlp.slavic import parser
 
-    assert [s.name for s in uk.stages("uk")] == ["parse", "attribution", "status", "events", "geo", "territory"]
+    assert [s.name for s in uk.stages("uk")] == ["parse", "attribution", "status", "events", "paragraphs", "geo",
+                                                 "territory"]
     text = "**Зведення**  на ранок:\n\n«Ворог відступив», — заявив речник.\n"
     doc = parser("uk")(text)
     assert doc.text == text

@@ -2,7 +2,8 @@
 
 Reads :class:`~claimwatch.model.Extraction` records; writes lines of :func:`claimwatch.records.claim_dict`::
 
-    {"article": {"id", "title", "url", "outlet", "published"},
+    {"article": {"id", "title", "url", "outlet", "published", "language",
+                 "languages": [{"start", "end", "language", "confidence"}]},
      "source": {"text", "start", "end", "entity": {"text", "start", "end"} | null, "actor"} | null,
      "cue": {"text", "start", "end"} | null,
      "content": {"text", "start", "end", "parts": [{"text", "start", "end"}, ...] (only when discontinuous)},
@@ -12,7 +13,8 @@ Reads :class:`~claimwatch.model.Extraction` records; writes lines of :func:`clai
                  "quantities": [{"value", "lower", "upper", "unit", "kind", "text", "start", "end"}],
                  "negated", "hypothetical", "trigger": {"text", "start", "end"}}]}
 
-``source`` null means the outlet's own voice. ``actor1``/``actor2`` are ``{"name", "actor_id", "side", "kind",
+``article.languages`` are the runs of one language each that language identification found in the text (a
+Ukrainian quote in a Russian post is a run of its own). ``source`` null means the outlet's own voice. ``actor1``/``actor2`` are ``{"name", "actor_id", "side", "kind",
 "text", "start", "end"}`` or null; ``place`` is the place dict of every export (:func:`claimwatch.records.place_dict`:
 ``{"text", "start", "end", "geonameid", "name", "feature": {"class", "code"}, "admin1", "country", "lat", "lon",
 "precision", "role", "confidence"}``) or null until geoparsing fills it.
@@ -25,13 +27,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from ..model import Extraction
-from ..records import claim_dict
+from ..records import claim_dict, languages_list
 from ..settings import Options
 
 
 def records(extraction: Extraction) -> Iterator[dict[str, Any]]:
+    """The export records of ``extraction``'s claims: :func:`~claimwatch.records.claim_dict` with the article's
+    paragraph languages added to its ``article``."""
+    languages = languages_list(extraction.article)
     for claim in extraction.claims:
-        yield claim_dict(claim, extraction.article, extraction.pipeline_version)
+        record = claim_dict(claim, extraction.article, extraction.pipeline_version)
+        record["article"]["languages"] = languages
+        yield record
 
 
 def write(extractions: Iterable[Extraction], out: TextIO, options: Options | None = None) -> int:

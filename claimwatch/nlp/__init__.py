@@ -2,6 +2,7 @@
 sentence splitter elsewhere) and language identification. Everything loads lazily, once per process.
 
 - :mod:`.resources`: ``english()``, ``tokenizer_only(language)``, ``detect_language(text)``
+- :mod:`.langid`: ``identify(text)``: the article's language with a confidence, and each paragraph's
 - :mod:`.entities`: the EntityRuler for armed formations and bodies the small model mislabels
 - :mod:`.parse`: the ``parse`` stage (article text -> ``Doc``)
 """

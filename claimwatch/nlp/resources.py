@@ -57,27 +57,9 @@ def tokenizer_only(language: str) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=4)
-def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
-
-
 def detect_language(text: str, languages: tuple[str, ...] = ("en", "uk", "ru"), default: str = "en") -> str:
-    """ISO 639-1 code of ``text`` among ``languages`` (looks at the first 2,000 characters only)."""
-    sample = text[:2000]
-    if not sample.strip():
-        return default
-    if len(languages) == 1:
-        return languages[0]
-    # Cheap script test first: Latin-only text among en/uk/ru is English.
-    letters = [c for c in sample if c.isalpha()]
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if letters and cyrillic / len(letters) < 0.2 and "en" in languages:
-        return "en"
-    found = _detector(tuple(languages)).detect_language_of(sample)
-    if found is None:
-        return default
-    return str(found.iso_code_639_1.name).lower()
+    """ISO 639-1 code of ``text`` among ``languages`` (looks at the first 2,000 characters only); the language of
+    :func:`claimwatch.nlp.langid.guess`."""
+    from .langid import SAMPLE, guess
+
+    return guess(text[:SAMPLE], tuple(languages), default)[0]

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..model import Article, Claim, PlaceMention
-from ..records import article_dict, claim_dict, place_dict, span_dict, story_dict
+from ..records import article_dict, claim_dict, languages_list, place_dict, span_dict, story_dict
 from ..store.links import claim_stories, story_record, story_reviews
 from ..store.rows import CLAIM_COLUMNS, article_of, claim_of, place_of
 from ..store.schema import ArticleRow, ClaimRow, OutletRow, PlaceMentionRow, StoryClaimRow, StoryRow
@@ -130,7 +130,8 @@ def claim_columns() -> tuple[Any, ...]:
     """What a claim record is built from (never the article's text or raw bytes)."""
     return (ClaimRow.id, ClaimRow.idx, ClaimRow.article_id, *(getattr(ClaimRow, c) for c in CLAIM_COLUMNS),
             ClaimRow.pipeline_version,
-            ArticleRow.title, ArticleRow.url, ArticleRow.published_at, OutletRow.name.label("outlet"))
+            ArticleRow.title, ArticleRow.url, ArticleRow.published_at, ArticleRow.language,
+            OutletRow.name.label("outlet"))
 
 
 def claim_record(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def claim_record(row: Any, stories: dict[int, tuple[str, str | None]]) -> dict[s
     claim = claim_of(row)
     claim.story, claim.verdict = stories.get(row.id, (None, None))
     article = Article(text="", title=row.title, url=row.url, outlet=row.outlet, published=row.published_at,
-                      id=row.article_id)
+                      language=row.language, id=row.article_id)
     return {"id": row.id, "index": row.idx, **claim_dict(claim, article, row.pipeline_version)}
 
 
@@ -245,8 +246,8 @@ def article(store: Store, article_id: int) -> dict[str, Any] | None:
             select(PlaceMentionRow).where(PlaceMentionRow.article_id == article_id).order_by(PlaceMentionRow.idx))]
     claims_ = [claim_of(r) for r in rows]
     return {
-        "article": {**article_dict(stored), "language": stored.language, "origin": stored.origin,
-                    "published_raw": stored.published_raw, "text": stored.text},
+        "article": {**article_dict(stored), "origin": stored.origin, "published_raw": stored.published_raw,
+                    "text": stored.text, "languages": languages_list(stored)},
         "claims": records,
         "places": [place_dict(m) for m in mentions],
         "highlights": highlights(claims_, mentions),

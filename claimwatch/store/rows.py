@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article, Claim, Event, Outlet, PlaceMention, Review, Segment, Span, TelegramPost
+from ..model import (
+    Article,
+    Claim,
+    Event,
+    Languages,
+    Outlet,
+    PlaceMention,
+    Review,
+    Segment,
+    Span,
+    TelegramPost,
+)
 from ..records import place_dict
 from ..serialize import from_dict, to_compact, to_dict
 from .packing import pack_raw, raw_rest, raw_text_of, unpack_raw
@@ -56,8 +67,19 @@ def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
         "removed": [list(r) for r in article.removed],
         "origin": article.origin,
         "pipeline_version": pipeline_version,
-        "meta": {"telegram": to_dict(article.telegram)} if article.telegram is not None else None,
+        "meta": article_meta(article),
     }
+
+
+def article_meta(article: Article) -> dict[str, Any] | None:
+    """The ``meta`` JSON of ``article``: its Telegram post and its language identification (paragraph spans),
+    each when present; None when neither is."""
+    meta: dict[str, Any] = {}
+    if article.telegram is not None:
+        meta["telegram"] = to_dict(article.telegram)
+    if article.languages is not None:
+        meta["languages"] = to_dict(article.languages)
+    return meta or None
 
 
 def with_versions(meta: dict[str, Any] | None, stored: ArticleRow, edited: bool) -> dict[str, Any] | None:
@@ -91,6 +113,7 @@ def article_of(row: ArticleRow) -> Article:
         segments=segments,
         removed=tuple((int(s), int(e), str(why)) for s, e, why in row.removed or ()),
         telegram=telegram_of(row),
+        languages=languages_of(row),
         id=row.id,
     )
 
@@ -99,6 +122,12 @@ def telegram_of(row: ArticleRow) -> TelegramPost | None:
     """The Telegram post record stored in ``row.meta`` (None for other articles)."""
     post = (row.meta or {}).get("telegram")
     return from_dict(TelegramPost, post) if post else None
+
+
+def languages_of(row: ArticleRow) -> Languages | None:
+    """The language identification stored in ``row.meta`` (None for articles stored before it was kept)."""
+    found = (row.meta or {}).get("languages")
+    return from_dict(Languages, found) if found else None
 
 
 def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:

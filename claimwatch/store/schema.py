@@ -103,7 +103,8 @@ class ArticleRow(Base):
     copy_of: Mapped[int | None] = mapped_column(Integer, index=True)  #: first article of its copy chain
     copy_similarity: Mapped[float | None] = mapped_column(Float)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: source-specific metadata: {"telegram": TelegramPost as a dict, "versions": [earlier texts]} (migration 0004)
+    #: source-specific metadata: {"telegram": TelegramPost as a dict, "versions": [earlier texts]} (migration 0004),
+    #: "languages": the language identification, Languages as a dict (article language, paragraph spans)
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     outlet: Mapped[OutletRow | None] = relationship(lazy="joined")
