@@ -311,6 +311,7 @@ def test_cli_eval_stance(tmp_path: Path) -> None:
 def test_link_exports_are_pinned() -> None:
     import claimwatch.link
 
-    assert sorted(claimwatch.link.__all__) == ["LinkSummary", "Stance", "StanceResult", "article_stance",
-                                               "claim_reviews", "claim_stance", "link", "rate", "stories", "story"]
+    assert sorted(claimwatch.link.__all__) == ["LinkSummary", "Stance", "StanceResult", "StoryCache",
+                                               "article_stance", "claim_reviews", "claim_stance", "link", "rate",
+                                               "stories", "story"]
     assert [s.value for s in Stance] == ["corroborates", "contradicts", "reports", "unrelated"]
