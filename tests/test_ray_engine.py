@@ -245,3 +245,15 @@ def test_the_cli_ingests_on_ray(ray_session: None, tmp_path: Path, inputs: Path,
     assert result.exit_code == 0, result.output
     assert "7 new, 0 updated, 0 unchanged, 1 errors" in result.output
     assert (tmp_path / "run" / "extractions.parquet").is_file()
+
+
+def test_importing_claimwatch_and_its_cli_imports_no_ray() -> None:
+    import subprocess
+
+    code = ("import sys, claimwatch, claimwatch.cli, claimwatch.ingest; "
+            "assert 'ray' not in sys.modules and 'claimwatch.engines.ray_engine' not in sys.modules; "
+            "assert claimwatch.ingest_ray.__module__ == 'claimwatch.engines.ray_engine'; "
+            "assert 'ray' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], check=False, cwd=HERE.parent, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
