@@ -33,7 +33,7 @@ pytest.importorskip("ray.data", reason="Ray Data is not installed (pip install '
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-from claimwatch.engines.ray_engine import ingest_ray, load_run
+from claimwatch.engines.ray_engine import RayEngineError, ingest_ray, load_run
 
 HERE = Path(__file__).resolve().parent
 WIRE = [
@@ -68,6 +68,19 @@ class FailsOn:
             raise RuntimeError("the stand-in cannot read this")
         for article in batch:
             yield Extraction(article=replace(article, title="stand-in"), pipeline_version=PIPELINE_VERSION)
+
+
+def _refuse_outside(parent: int) -> FailsOn:
+    if os.getpid() != parent:
+        raise RuntimeError("no models here")
+    return FailsOn()
+
+
+class StartsNowhere(FailsOn):
+    """Pickles fine, but cannot be rebuilt in another process (an actor cannot start)."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return _refuse_outside, (os.getpid(),)
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +221,16 @@ def test_the_runs_parquet_loads_into_another_database(ray_session: None, tmp_pat
         assert (loaded.new, len(loaded.errors)) == (7, 1)
         assert sorted((e.article.content_hash, e.article.text, e.article.raw)
                       for e in store.iter_extractions()) == first
+
+
+def test_actors_that_cannot_start_stop_the_run_with_a_clear_error(ray_session: None, tmp_path: Path,
+                                                                  options: Options) -> None:
+    (tmp_path / "a.txt").write_text("The ministry said its forces repelled an attack.", encoding="utf-8")
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        with pytest.raises(RayEngineError, match=r"^the Ray run stopped: .*creation task") as raised:
+            ingest_ray(store, [tmp_path], _ray_options(options), pipeline=StartsNowhere())  # type: ignore[arg-type]
+        assert "[36m" not in str(raised.value)  # Ray's colour codes are not kept (escaped, they would show)
+        assert store.counts()["articles"] == 0
 
 
 def test_no_inputs_start_no_ray_and_store_nothing(tmp_path: Path, options: Options) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,11 +52,17 @@ log = logging.getLogger(__name__)
 MISSING_RAY = "the Ray engine needs Ray, an optional extra: pip install 'claimwatch[ray]'"
 #: CPUs a read task asks for; an extraction actor asks for the rest of one CPU, so readers never starve.
 READ_CPUS = 0.25
-#: Target size of the blocks Ray Data passes between stages (small: results reach the store as they are made).
-BLOCK_BYTES = 4 << 20
+#: Most bytes in a block Ray Data passes between stages. Small, so that the rows of one large input file are cut
+#: into many blocks (Ray Data gathers rows into blocks of up to this size, whatever a reader yields at a time): the
+#: actors share them, each batch of ``batch_size`` rows gathered from a few blocks, and results reach the store
+#: as they are made. (A ``Dataset.repartition(target_num_rows_per_block=...)`` between the stages instead left a
+#: 2-CPU run waiting forever in a trial, the actors holding the CPUs its tasks wait for.)
+BLOCK_BYTES = 128 << 10
 #: Restarts of an extraction actor that died (its batch is tried again each time) before the run fails.
 ACTOR_RESTARTS = 2
 RUN_FILE = "extractions.parquet"
+#: Terminal colour codes, which Ray puts in its error messages.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class RayEngineError(RuntimeError):
@@ -105,15 +112,26 @@ def ingest_ray(store: Store, paths: Iterable[str | os.PathLike[str]], options: O
     load = _loader(store, force, summary, on_item)
     with _session(ray, Cluster.of(options)) as cpus, _run_file(run_dir) as write, warnings.catch_warnings():
         _quiet_ray_warnings()
-        dataset = _plan(ray, inputs, options, blob, stored, cpus)
-        try:
-            for block in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
-                write(block)
-                for row in block.to_pylist():
-                    load(row)
-        except (ray.exceptions.RayError, RuntimeError) as exc:
-            raise RayEngineError(f"the Ray run stopped: {printable(str(exc).splitlines()[0])[:300]}") from exc
+        for block in _blocks(ray, _plan(ray, inputs, options, blob, stored, cpus)):
+            write(block)
+            for row in block.to_pylist():
+                load(row)
     return summary
+
+
+def _blocks(ray: Any, dataset: Any) -> Iterator[Any]:
+    """The dataset's blocks as Arrow tables, as they arrive; a failure of the run is a :class:`RayEngineError`
+    (what the caller did with the blocks before it stays done)."""
+    blocks = iter(dataset.iter_batches(batch_size=None, batch_format="pyarrow"))
+    while True:
+        try:
+            block = next(blocks)
+        except StopIteration:
+            return
+        except (ray.exceptions.RayError, RuntimeError) as exc:
+            first = _ANSI.sub("", str(exc)).splitlines()[0] if str(exc) else type(exc).__name__
+            raise RayEngineError(f"the Ray run stopped: {printable(first)[:300]}") from exc
+        yield block
 
 
 def load_run(store: Store, run_dir: str | os.PathLike[str], *, force: bool = False,
@@ -147,7 +165,14 @@ def _loader(store: Store, force: bool, summary: IngestSummary,
         kind = row["kind"]
         summary.read += int(row["read"] or 0)
         if kind == "extraction":
-            report(*save(store, rows_mod.extraction_of(row), force))
+            try:
+                extraction = rows_mod.extraction_of(row)
+            except (TypeError, ValueError, KeyError) as exc:
+                report("error", ItemError(row["origin"] or "?", f"could not be stored: the run's record cannot be "
+                                          f"read back: {type(exc).__name__}: {printable(str(exc))[:200]}",
+                                          stage="store"))
+                return
+            report(*save(store, extraction, force))
         elif kind == "unchanged":
             report("unchanged", rows_mod.article_of(row))
         elif kind == "skipped":
