@@ -17,6 +17,9 @@ With ``workers`` > 1 the batches are extracted in that many worker processes (:m
 with its own copy of the pipeline) while this process reads, skips what is stored and stores the results as they
 arrive, still one transaction per article; a worker that dies costs its articles a retry one by one, and only an
 article that kills a worker again costs an error.
+
+The Ray engine (:mod:`claimwatch.engines.ray_engine`) reads, saves and records errors with the same functions
+(:func:`guarded`, :func:`save`, :func:`record_error`), so that it stores what this loop stores.
 """
 
 from __future__ import annotations
