@@ -8,7 +8,7 @@ DEMO_DB ?= demo.db
 # gold corpora for the evaluation gate (development copies; absent ones are skipped)
 DATASETS ?= ../shared/datasets
 
-.PHONY: install demo test lint gate bench scale eval clean
+.PHONY: install demo test lint gate bench scale scale-ray eval clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -43,6 +43,10 @@ bench: install
 # Russian channel posts, with the writer's ceiling and the 250k-day projection (docs/scale.md)
 scale: install
 	$(PY) bench/scale.py --n 1000 --workers 1,2 --writer
+
+# claimwatch ingest --engine ray on a local 2-CPU Ray against the plain run with 1 and 2 workers (docs/ray.md)
+scale-ray: install
+	$(PY) bench/scale_ray.py --n 500 --cpus 2 --plain 1,2
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

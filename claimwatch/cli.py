@@ -253,8 +253,8 @@ def _progress(console: Console) -> Progress:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson, Telegram "
-                                                "exports (.json)", readable=False)],
+    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt, .html, .jsonl/.ndjson, .parquet, "
+                                                "Telegram exports (.json)", readable=False)],
     force: Annotated[bool, typer.Option("--force", help="extract again even when already stored")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="articles per spaCy batch")] = None,
     disable: DisableOpt = None,
@@ -270,6 +270,15 @@ def ingest(
     language: Annotated[str | None, typer.Option(
         "--language", metavar="LANG", help="language (ISO 639-1) of the inputs that declare none, instead of "
         "identifying it; paragraphs in other languages are still found")] = None,
+    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="local: this machine's processes "
+                                        "(--workers); ray: a Ray cluster (needs claimwatch[ray])")] = "local",
+    address: Annotated[str | None, typer.Option("--address", metavar="ADDR", help="with --engine ray: the "
+                                                "cluster (auto, ray://host:10001) [default: a private local "
+                                                "Ray for this run]")] = None,
+    ray_cpus: Annotated[int | None, typer.Option("--ray-cpus", min=1, metavar="N", help="with --engine ray: "
+                                                 "CPUs to extract with [default: all the cluster has]")] = None,
+    run_dir: Annotated[Path | None, typer.Option("--run-dir", metavar="DIR", help="with --engine ray: keep "
+                                                 "the run's extractions.parquet in DIR")] = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), and link the new
@@ -288,8 +297,10 @@ def ingest(
         raise typer.BadParameter(f"{language!r} is not a language code (en, uk, ru…)", param_hint="--language")
     options = state.options.with_(batch_size=batch_size, disable=_names(disable), channel_username=channel_username,
                                   channel_map=str(channel_map) if channel_map else None,
-                                  language=language.lower() if language else None)
+                                  language=language.lower() if language else None, ray_address=address,
+                                  ray_cpus=ray_cpus)
     _check_channels(options)
+    _check_engine(state, engine, workers, address, ray_cpus, run_dir)
     pipeline = _pipeline(state, options)
     store = _open_store(state)
     with store:
@@ -302,8 +313,9 @@ def ingest(
             from .cli_link import IngestLinking
 
             linking = IngestLinking(state, store)
+        run = _Run(engine, workers or default_workers(), run_dir)
         summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
-                          workers or default_workers(), linking.step if linking else None)
+                          run, linking.step if linking else None)
         _print_summary(state.out, summary)
         if linking is not None and summary.read:
             linking.finish()
@@ -326,10 +338,47 @@ def _check_channels(options: Options) -> None:
             raise typer.BadParameter(str(exc), param_hint=flag) from None
 
 
+@dataclass(frozen=True)
+class _Run:
+    """How ``ingest`` extracts: ``engine`` local (``workers`` processes) or ray (``run_dir`` keeps its Parquet)."""
+
+    engine: str
+    workers: int
+    run_dir: Path | None
+
+
+def _check_engine(state: State, engine: str, workers: int | None, address: str | None, ray_cpus: int | None,
+                  run_dir: Path | None) -> None:
+    """Engine flags that do not fit together are usage errors; --engine ray without Ray says how to install it
+    (exit 2, before anything is read)."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"unknown engine {engine!r}: local or ray", param_hint="--engine")
+    ray_only = {"--address": address, "--ray-cpus": ray_cpus, "--run-dir": run_dir}
+    if engine == "local":
+        for flag, value in ray_only.items():
+            if value is not None:
+                raise typer.BadParameter("only with --engine ray", param_hint=flag)
+        return
+    if workers is not None:
+        raise typer.BadParameter("only with --engine local (with --engine ray: --ray-cpus)", param_hint="--workers")
+    from .engines.ray_engine import RayEngineError, require_ray
+
+    try:
+        require_ray()
+    except RayEngineError as exc:
+        state.err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if not logging.getLogger("claimwatch").isEnabledFor(logging.INFO):
+        for name in ("ray", "ray.data"):  # Ray's notes would break up the progress bar
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], options: Options, force: bool,
-            total: int, workers: int, on_stored: Callable[[int], None] | None = None) -> IngestSummary:
-    """``ingest_paths`` with a progress bar (``on_stored`` after each batch of articles stored: linking); a
-    database that fails part way, or worker processes that cannot run, are reported with what was done."""
+            total: int, run: _Run, on_stored: Callable[[int], None] | None = None) -> IngestSummary:
+    """``ingest_paths`` (or ``ingest_ray``) with a progress bar (``on_stored`` after each batch of articles
+    stored: linking; a Ray run links at the end); a database that fails part way, or worker processes or a Ray
+    run that cannot go on, are reported with what was done."""
+    from .engines.ray_engine import RayEngineError
     from .ingest import IngestSummary, ingest_paths
     from .store import StoreUnavailable
     from .workers import WorkerError
@@ -344,9 +393,14 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
             progress.update(task, advance=getattr(item, "count", 1) if outcome == "skipped" else 1, errors=errors)
 
         try:
+            if run.engine == "ray":
+                from .engines.ray_engine import ingest_ray
+
+                return ingest_ray(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
+                                  run_dir=run.run_dir)
             return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
-                                workers=workers, on_stored=on_stored, stored_every=options.batch_size)
-        except (StoreUnavailable, WorkerError) as exc:
+                                workers=run.workers, on_stored=on_stored, stored_every=options.batch_size)
+        except (StoreUnavailable, WorkerError, RayEngineError) as exc:
             progress.stop()
             _print_summary(state.out, summary)
             _store_failed(state, exc)

@@ -21,6 +21,9 @@ article that kills a worker again costs an error.
 ``on_stored`` is called after every ``stored_every`` articles stored (new or updated), while the workers go on
 extracting the next batches, and once more at the end for the rest: the CLI links the new claims then, so that
 linking overlaps extraction instead of following it.
+
+The Ray engine (:mod:`claimwatch.engines.ray_engine`) reads, saves and records errors with the same functions
+(:func:`guarded`, :func:`save`, :func:`record_error`), so that it stores what this loop stores.
 """
 
 from __future__ import annotations
@@ -88,13 +91,13 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
 
     def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
         if isinstance(item, ItemError):
-            _record(store, item)
+            record_error(store, item)
         summary.add(outcome, item)
         if on_item:
             on_item(outcome, item)
 
     def pending() -> Iterator[Article]:
-        for item in _guarded(read_paths(paths, options)):
+        for item in guarded(read_paths(paths, options)):
             if isinstance(item, ItemError):
                 report("error", item)
                 continue
@@ -115,7 +118,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     stored = 0
     with _extractor(pipeline, pool if len(head) > 1 else None) as extract:
         for result in extract(chain(head, pending_batches)):
-            outcome, item = ("error", result) if isinstance(result, ItemError) else _save(store, result, force)
+            outcome, item = ("error", result) if isinstance(result, ItemError) else save(store, result, force)
             report(outcome, item)
             stored += outcome in ("new", "updated")
             if on_stored is not None and stored >= max(1, stored_every):
@@ -136,7 +139,7 @@ def _extractor(pipeline: Extractor, pool: ExtractionPool | None) -> Iterator[Ext
         yield pool.results
 
 
-def _guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article | ItemError | Skipped]:
+def guarded(items: Iterator[Article | ItemError | Skipped]) -> Iterator[Article | ItemError | Skipped]:
     """``items`` until they end, or until the reader raises: then one ItemError says so (what was read stays)."""
     try:
         yield from items
@@ -161,7 +164,7 @@ def _up_to_date(stored: str | None, version: str) -> bool:
     return stored is not None and not supersedes(version, stored)
 
 
-def _save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extraction | ItemError]:
+def save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extraction | ItemError]:
     try:
         return store.upsert(extraction, replace=force).outcome, extraction
     except (SQLAlchemyError, ValueError, TypeError) as exc:
@@ -176,7 +179,7 @@ def _store_error(article: Article, exc: Exception) -> ItemError:
                      stage="store")
 
 
-def _record(store: Store, error: ItemError) -> None:
+def record_error(store: Store, error: ItemError) -> None:
     """Keep ``error`` in the store; a failure to do so is logged (the error is still counted and shown)."""
     try:
         store.record_error(error)

@@ -31,6 +31,9 @@ class Options:
     tile_url: str = ""
     public: bool = False
     public_grid_km: float = 10.0
+    ray_address: str = ""
+    ray_cpus: int = 0
+    ray_object_store_mb: int = 512
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

@@ -31,6 +31,7 @@ EXPORTED = [
     "__version__",
     "extract",
     "extract_many",
+    "ingest_ray",
     "load_options",
 ]
 

@@ -1,7 +1,8 @@
 """Reading files: inputs on disk to cleaned :class:`~claimwatch.model.Article` records.
 
 Reads paths: plain-text files (with an optional ``Title:/URL:/Outlet:/Published:/Language:`` header block),
-folders of inputs (recursive), JSONL/NDJSON (one article per line), HTML pages (main text via trafilatura) and
+folders of inputs (recursive), JSONL/NDJSON (one article per line), Parquet (one article per row, read as a JSONL
+line: :mod:`.parquet`), HTML pages (main text via trafilatura) and
 Telegram exports (``.json``, or JSON under another suffix, recognised by content: :mod:`.telegram`).
 Writes, lazily, one :class:`Article` per input item (raw bytes and their SHA-256 kept, text decoded, page
 furniture removed by :mod:`claimwatch.clean` with offsets mapped back, publication time as a UTC instant plus
@@ -35,7 +36,7 @@ from .. import clean as clean_mod
 from ..model import Article, ItemError, Skipped
 from ..settings import Options
 from ..text.safe import printable, scrub_surrogates
-from . import html, telegram
+from . import html, parquet, telegram
 from .decode import DecodeError, decode_report, looks_binary
 from .pubtime import from_timestamp, parse_published
 from .tgchannels import ChannelMapError
@@ -46,7 +47,8 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
+PARQUET_SUFFIXES = frozenset({".parquet"})
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | PARQUET_SUFFIXES
 
 #: Header keys of plain-text files and the Article field each fills.
 HEADER_KEYS = {"title": "title", "url": "url", "outlet": "outlet", "published": "published",
@@ -131,11 +133,13 @@ def _listing_errors(problems: list[OSError], report: bool) -> Iterator[ItemError
 
 
 def kind_of(path: Path, head: bytes) -> str:
-    """``text``, ``html``, ``jsonl`` or ``json``: by suffix, else by sniffing the first bytes (``json`` for a file
+    """``text``, ``html``, ``jsonl``, ``parquet`` or ``json``: by suffix, else by sniffing the first bytes (``json`` for a file
     of another suffix that starts like JSON: it is read as text unless it is a Telegram export)."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
     if suffix in JSON_SUFFIXES:
         return "json"
     if suffix in HTML_SUFFIXES:
@@ -178,6 +182,10 @@ def _file_items(path: Path, origin: str, options: Options) -> Iterator[Item]:
         if kind == "jsonl":
             fh.seek(0)
             yield from _read_jsonl(fh, origin, options)
+            return
+        if kind == "parquet":
+            fh.seek(0)
+            yield from _read_parquet(fh, origin, options)
             return
         if info.st_size > options.max_bytes:
             raise ItemFailure(f"file is {info.st_size:,} bytes, over the limit of {options.max_bytes:,} "
@@ -380,6 +388,28 @@ def _read_jsonl(fh: BinaryIO, origin: str, options: Options) -> Iterator[Article
         yield ItemError(origin, "empty file: no JSON lines")
 
 
+def _read_parquet(fh: BinaryIO, origin: str, options: Options) -> Iterator[Article | ItemError]:
+    """One item per row, each read as a JSONL line would be (:mod:`.parquet`); a file without rows is one error."""
+    empty = True
+    try:
+        for number, record in parquet.rows(fh):
+            empty = False
+            where = f"{origin}:{number}"
+            try:
+                if len(record) > options.max_bytes:
+                    raise ItemFailure(f"row is {len(record):,} bytes, over the limit of {options.max_bytes:,} "
+                                      "(max_bytes)")
+                yield _jsonl_article(record, where, options, first=False)
+            except ItemFailure as exc:
+                yield ItemError(where, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one row must never cost the rest of the file
+                yield _unexpected(where, exc)
+    except parquet.ParquetFailure as exc:
+        raise ItemFailure(str(exc)) from exc
+    if empty:
+        yield ItemError(origin, "empty file: no Parquet rows")
+
+
 def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
     """``(line number, line)`` for each line of ``fh``; a line longer than ``limit`` bytes is never held in
     memory whole: its length without the line break (an ``int``) comes instead of its bytes."""
@@ -456,6 +486,8 @@ def count_items(paths: Iterable[str | os.PathLike[str]], max_bytes: int = 20_000
 
 def _count_file(path: Path, max_bytes: int) -> int:
     suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return parquet.count_rows(path)
     if suffix not in JSONL_SUFFIXES | JSON_SUFFIXES:
         return 1
     try:
