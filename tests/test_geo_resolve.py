@@ -89,3 +89,20 @@ def test_common_nouns_and_unknown_names_stay_unresolved(geoparser: Geoparser) ->
 def test_user_places_resolve(geoparser: Geoparser) -> None:
     (village,) = _resolve(geoparser, "Shelling was reported in Zoriane Pole overnight.", "Zoriane Pole")
     assert village.entry is not None and village.entry.id == 990000001
+
+
+def test_resolution_scores_with_the_ranker_it_is_given() -> None:
+    from claimwatch.geo.ranking import FEATURES, HAND_WEIGHTS, Ranker, default_ranker, hand_ranker
+
+    with pytest.raises(ValueError, match="unknown ranking features"):
+        Ranker.of({"populaton": 1.0}, "typo")
+    assert len(hand_ranker().weights) == len(FEATURES)
+    assert default_ranker().weights == hand_ranker().weights  # no learned weights are shipped (see docs/geo.md)
+    text = "The festival in Paris drew a record crowd on Saturday."
+    start = text.index("Paris")
+    index = built_index()[0]
+    hand = Geoparser(Options(gazetteer_path=str(index))).resolve_spans(text, [(start, start + 5)])[0]
+    assert hand.entry is not None and hand.entry.country == "FR"
+    no_capitals = Ranker.of({**HAND_WEIGHTS, "capital": -10.0}, "test")
+    other = Geoparser(Options(gazetteer_path=str(index)), ranker=no_capitals).resolve_spans(text, [(start, start + 5)])[0]
+    assert other.entry is not None and other.entry.fcode != "PPLC" and other.entry.name == "Paris"

@@ -148,3 +148,37 @@ def test_person_entities_stay_people_when_titled_or_used_as_surnames(geoparser: 
     assert "Pushkin" not in found(_with_person(nlp, "Pushkin wrote the poem.", "Pushkin"))
     # a village too small to outweigh a surname
     assert "Tetkino" not in found(_with_person(nlp, "Tetkino was quiet on Sunday.", "Tetkino"))
+
+
+def test_a_possessive_is_not_part_of_the_toponym(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Officials said South Korea's new port would open next year, and Canada's would follow."
+    found = _found(geoparser, nlp, text)
+    assert "South Korea" in found and "Canada" in found
+    assert not any(name.endswith(("'s", "’s")) for name in found)
+
+
+def test_places_inside_organisation_names_only_when_asked(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("A reporter for the Toronto Gazette wrote that the Bank of Portugal and the Nigerian Army had "
+            "sent observers to Lagos.")
+    plain = _found(geoparser, nlp, text)
+    assert "Toronto" not in plain and "Portugal" not in plain
+    found = geoparser.detect(nlp(text), demonyms=True, embedded=True)
+    embedded = {t.text: t for t in found if t.source == "embedded"}
+    assert {"Toronto", "Portugal"} <= set(embedded)
+    assert all(t.role in ("modifier", "demonym") for t in embedded.values())
+    assert "Bank" not in {t.text for t in found}  # a word that opens organisation names, and names a town
+
+
+def test_a_surname_the_model_takes_for_a_place_is_a_person(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.geo.toponyms import detect
+
+    doc = nlp("Minister Arvid Quellberg arrived on Monday. Quellberg said the talks in Paris went well.")
+    # whatever the model makes of the second "Quellberg", a GPE entity with that text is taken for a person
+    from spacy.tokens import Span
+
+    second = [t.i for t in doc if t.text == "Quellberg"][-1]
+    doc.ents = [Span(doc, 1, 3, label="PERSON"), Span(doc, second, second + 1, label="GPE"),
+                *(e for e in doc.ents if e.text == "Paris")]
+    found = {t.text for t in detect(doc, notable=geoparser._notable)}
+    assert "Quellberg" not in found and "Paris" in found
+    assert "Quellberg" in {t.text for t in detect(doc)}  # without the check it stays a place

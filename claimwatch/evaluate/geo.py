@@ -23,6 +23,7 @@ from ..geo.regions import distance_km
 from .metrics import DIGITS, prf, ratio
 
 if TYPE_CHECKING:
+    from ..geo import Geoparser
     from ..geo.resolve import Prior, Resolution
     from ..pipeline import Pipeline
 
@@ -155,15 +156,17 @@ class _Scores:
 
 
 def evaluate(path: str | Path, fmt: str, pipeline: Pipeline, save_predictions: str | Path | None = None,
-             gold_spans: bool = False, outlet_prior: bool = True) -> dict[str, Any]:
+             gold_spans: bool = False, outlet_prior: bool = True, geoparser: Geoparser | None = None,
+             ) -> dict[str, Any]:
     """Score the geoparser on the gold file at ``path``; see the module docstring for the metrics.
 
     With ``outlet_prior`` each article is resolved a second time with a :class:`~claimwatch.geo.resolve.Prior`
     built from the places resolved in the same outlet's other articles (never its own, never gold
-    coordinates): the "outlet's country" context a newsroom deployment has.
+    coordinates): the "outlet's country" context a newsroom deployment has. ``geoparser``: instead of the
+    pipeline's (another ranker, say).
     """
 
-    geoparser = pipeline.geoparser
+    geoparser = geoparser if geoparser is not None else pipeline.geoparser
     documents = read(path, fmt)
     spans = [_spans(geoparser, pipeline, doc, gold_spans) for doc in documents]
     resolved = [geoparser.resolve_spans(doc.text, s) for doc, s in zip(documents, spans)]
@@ -184,7 +187,7 @@ def evaluate(path: str | Path, fmt: str, pipeline: Pipeline, save_predictions: s
 def _spans(geoparser: Any, pipeline: Pipeline, doc: GoldDocument, gold_spans: bool) -> list[tuple[int, int]]:
     if gold_spans:
         return [(t.start, t.end) for t in doc.toponyms]
-    return [(t.start, t.end) for t in geoparser.detect(pipeline.nlp(doc.text), demonyms=True)]
+    return [(t.start, t.end) for t in geoparser.detect(pipeline.nlp(doc.text), demonyms=True, embedded=True)]
 
 
 def _outlet_priors(documents: list[GoldDocument], resolved: list[list[Resolution]]) -> list[Prior | None]:

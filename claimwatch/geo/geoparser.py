@@ -20,6 +20,7 @@ from .candidates import inflected_queries
 from .cyrillic import Found
 from .cyrillic import detect as detect_cyrillic
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
+from .ranking import Ranker
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
 from .toponyms import Toponym, detect
@@ -37,8 +38,9 @@ class Geoparser:
     """Detects and resolves toponyms; one per process is enough (the index opens once, on first use)."""
 
     def __init__(self, options: Options | None = None, gazetteer: Gazetteer | None = None,
-                 use_matcher: bool = True) -> None:
+                 use_matcher: bool = True, ranker: Ranker | None = None) -> None:
         self.options = options
+        self.ranker = ranker  #: candidate weights; None: the shipped ones (geo/ranking.py)
         self._gazetteer = gazetteer
         self._lock = threading.Lock()
         self.use_matcher = use_matcher
@@ -56,14 +58,21 @@ class Geoparser:
         """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article; ``prior``: where
         the outlet usually reports from (see :class:`~claimwatch.geo.resolve.Prior`); ``fallback``: whether
         unknown names may take the nearest resolved town as an approximate place."""
-        return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior)
+        return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior, ranker=self.ranker)
 
-    def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
-        """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``."""
+    def detect(self, doc: Doc, demonyms: bool = False, embedded: bool = False) -> list[Toponym]:
+        """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``, places inside organisation names
+        ("The Washington Post") only with ``embedded=True``."""
         gaz = self.gazetteer
         matcher = gaz.matcher_names() if self.use_matcher else frozenset()
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known,
-                      self._inflected, self._large)
+                      self._inflected, self._large, self._notable, embedded)
+
+    def _notable(self, key: str) -> bool:
+        """A country, continent or region, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere
+        (by its name, an alternate name or an abbreviation: "U.S.")."""
+        return any(e.quality <= 2 and (e.kind in ("country", "continent", "region") or (
+            e.kind == "settlement" and e.population >= LARGE_PLACE)) for e in self.gazetteer.lookup(key))
 
     def _known(self, key: str) -> bool:
         """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
@@ -93,7 +102,7 @@ class Geoparser:
         else:
             found = self.detect(doc)
         resolved = resolve(self.gazetteer, article.text, [(t.start, t.end) for t in found],
-                           fallback=[t.facility for t in found], keys=keys)
+                           fallback=[t.facility for t in found], keys=keys, ranker=self.ranker)
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
         locations = StartIndex([m for m, t, r in zip(mentions, found, resolved)
                                 if t.role == "location" and m.place is not None and not r.approximate],

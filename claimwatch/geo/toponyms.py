@@ -60,6 +60,7 @@ AREA_NOUNS = words("""direction axis front sector area areas outskirts suburb su
     bridgehead salient pocket enclave province oblast raion settlement neighbourhood neighborhood center centre
     outpost base dam plant refinery""")
 _MAX_NGRAM = 3
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S", "’S"})
 #: Russian and Ukrainian prepositions of place, before an inflected name
 PLACE_PREPOSITIONS = words("""в во на у под подо над за из изо с со к ко по до от около возле близ вблизи
     под через між между після после біля під від із зі з поблизу навколо коло вздовж вдоль""")
@@ -72,41 +73,44 @@ class Toponym:
     end: int
     text: str
     role: str = "location"  #: location | actor | modifier | demonym
-    source: str = "ner"  #: ner | matcher
+    source: str = "ner"  #: ner | matcher | embedded (inside an organisation name)
     facility: bool = False  #: a building, street or site (FAC, "... Street"): may be placed at a nearby town
 
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
            demonyms: bool = False, known: Callable[[str], bool] | None = None,
            inflected: Callable[[str], bool] | None = None, large: Callable[[str], bool] | None = None,
-           ) -> list[Toponym]:
+           notable: Callable[[str], bool] | None = None, embedded: bool = False) -> list[Toponym]:
     """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``.
 
     ``matcher_names``: normalised names the matcher looks for in text outside entities; ``known``: whether a
     normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``);
     ``inflected``: whether a normalised Cyrillic name is an inflected form of a matcher name ("херсоне");
     ``large``: whether a normalised name is a large matcher place, for one-word PERSON entities ("Kherson was
-    shelled"; without it they stay people).
+    shelled"; without it they stay people); ``notable``: whether a normalised name is a country, region or
+    large town anywhere. With ``notable``, a one-word GPE entity that the document uses as a surname ("Prime
+    Minister Narendra Modi ... Modi said") and that names no notable place is a person; with ``embedded=True``,
+    notable places inside organisation names ("The Washington Post", "Air Zimbabwe") are toponyms too (role
+    ``modifier``; gold corpora such as GeoWebNews and LGL count them).
     """
     is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
     taken = [False] * len(doc)
-    surnames: set[str] | None = None
+    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and large is not None:
-            if surnames is None:
-                surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
             relabel = _person_place(ent, large if len(ent) == 1 else is_place, surnames)
         else:
             relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
-        if ent.label_ in PLACE_LABELS or relabel:
+        if notable is not None and ent.label_ == "GPE" and _surname(ent, surnames, notable):
+            pass  # "Modi": a person the model took for a place
+        elif ent.label_ in PLACE_LABELS or relabel:
             found.append(_from_entity(ent))
-            _mark(taken, ent.start, ent.end)
         elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
             found.append(Toponym(ent.start_char, ent.end_char, ent.text, "demonym"))
-            _mark(taken, ent.start, ent.end)
-        else:
-            _mark(taken, ent.start, ent.end)
+        elif embedded and notable is not None and ent.label_ in RELABELLED:
+            found.extend(_embedded(ent, notable, demonym_names if demonyms else frozenset()))
+        _mark(taken, ent.start, ent.end)
     if matcher_names:
         found.extend(_matched(doc, taken, matcher_names, inflected))
     found.sort(key=lambda t: t.start)
@@ -133,6 +137,39 @@ def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]
     return before not in TITLES and not used_as_surname and _known_place(ent, is_place)
 
 
+def _surname(ent: Span, surnames: set[str], notable: Callable[[str], bool]) -> bool:
+    """A one-word entity that ends a person's name elsewhere in the document and names no notable place."""
+    return len(ent) == 1 and ent[0].lower_ in surnames and not notable(norm(ent.text))
+
+
+#: words after which an organisation name holds a place: "Bank of America", "Centre for ... Indian Economy"
+_EMBEDDING_WORDS = frozenset({"of", "for"})
+#: words that open organisation names and are also the names of some town or region ("Central", "Union",
+#: "Commerce", "University" in Florida): never a place inside an organisation's name
+_ORG_WORDS = FACILITY_WORDS | words("""central national union international royal federal general united bank
+    commerce police human mass summit real best no nord first new great grand old saint st state city county
+    republic people peoples democratic liberal labour independent free global world community""")
+
+
+def _embedded(ent: Span, notable: Callable[[str], bool], demonym_names: frozenset[str]) -> Iterator[Toponym]:
+    """Notable places (and, with ``demonym_names``, demonyms) at the start of an organisation name or right after
+    its "of"/"for": "The Washington Post", "Nigerian Army", "Kidney Foundation of Canada"."""
+    starts = [ent.start + (ent[0].lower_ == "the")]
+    starts += [t.i + 1 for t in ent[:-1] if t.lower_ in _EMBEDDING_WORDS]
+    for start in starts:
+        for n in range(min(_MAX_NGRAM, ent.end - start), 0, -1):
+            span = ent.doc[start:start + n]
+            if span.end - span.start == len(ent) or not all(t.text[:1].isupper() for t in span):
+                continue
+            key = norm(span.text)
+            if key in demonym_names:
+                yield Toponym(span.start_char, span.end_char, span.text, "demonym", "embedded")
+                break
+            if key not in COMMON_NAMES and key not in _ORG_WORDS and notable(key):
+                yield Toponym(span.start_char, span.end_char, span.text, "modifier", "embedded")
+                break
+
+
 def _mark(taken: list[bool], start: int, end: int) -> None:
     for i in range(start, end):
         taken[i] = True
@@ -143,8 +180,8 @@ def _from_entity(ent: Span) -> Toponym:
     start, end = ent.start, ent.end
     while end - start > 1 and (doc[start].lower_ == "the" or doc[start].is_space):
         start += 1
-    while end - start > 1 and doc[end - 1].is_space:
-        end -= 1
+    while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVES):
+        end -= 1  # "South Korea's": the place is "South Korea"
     if end < len(doc) and doc[end].is_alpha and level_word(doc[end].text) is not None:
         end += 1  # "Kursk region", "Kharkiv Oblast": the level word decides between town and region
     span = doc[start:end]
