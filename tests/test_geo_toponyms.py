@@ -182,3 +182,30 @@ def test_a_surname_the_model_takes_for_a_place_is_a_person(geoparser: Geoparser,
     found = {t.text for t in detect(doc, notable=geoparser._notable)}
     assert "Quellberg" not in found and "Paris" in found
     assert "Quellberg" in {t.text for t in detect(doc)}  # without the check it stays a place
+
+
+@pytest.mark.parametrize("text", [
+    "HARBOURVILLE — Flooding closed roads in Toronto on Tuesday, officials said.",
+    "Storm hits the coast. TORONTO (AP) — Flooding closed roads on Tuesday, officials said.",
+    "TORONTO, Ontario: Flooding closed roads on Tuesday, officials said.",
+])
+def test_a_dateline_is_a_toponym(geoparser: Geoparser, nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, text)
+    if text.startswith("HARBOURVILLE"):  # a made-up name is no place, however it is written
+        assert "HARBOURVILLE" not in found
+    else:
+        assert found["TORONTO"].source == "dateline" and found["TORONTO"].role == "location"
+        assert not any(t.start < text.index("TORONTO") + 7 and t.end > text.index("TORONTO") and name != "TORONTO"
+                       for name, t in found.items())
+
+
+def test_major_places_the_model_labels_otherwise_are_places(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("Officials in Tamil Nadu and Nokia managers met in Harare on Friday.")
+    by_text = {doc[i:j].text: (i, j) for i in range(len(doc)) for j in range(i + 1, min(i + 3, len(doc)) + 1)}
+    doc.ents = [Span(doc, *by_text["Tamil Nadu"], label="PERSON"), Span(doc, *by_text["Nokia"], label="ORG"),
+                Span(doc, *by_text["Harare"], label="ORG")]
+    found = {t.text for t in geoparser.detect(doc)}
+    assert {"Tamil Nadu", "Harare"} <= found  # a region, a capital
+    assert "Nokia" not in found  # a town of 36,000 people in Finland, and a company

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
     from ..settings import Options
 
+#: towns this large (or countries and regions) count when the model labels their name otherwise ("Harare" ORG,
+#: "Tamil Nadu" PERSON) anywhere; smaller ones only in the matcher countries (companies are named after towns:
+#: "Nokia", "Mercedes")
+MAJOR_PLACE = 100_000
 #: languages whose documents come from :mod:`claimwatch.nlp.slavic` and get :mod:`.cyrillic` detection
 CYRILLIC = ("ru", "uk")
 
@@ -69,19 +73,28 @@ class Geoparser:
                       self._inflected, self._large, self._notable, embedded)
 
     def _notable(self, key: str) -> bool:
-        """A country, continent or region, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere
-        (by its name, an alternate name or an abbreviation: "U.S.")."""
-        return any(e.quality <= 2 and (e.kind in ("country", "continent", "region") or (
+        """A country, continent or region, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere, by
+        its primary name or an abbreviation ("U.S."; alternate names hold jokes and old names: "Google", "Hamas")."""
+        return any(e.quality == 0 and (e.kind in ("country", "continent", "region") or (
             e.kind == "settlement" and e.population >= LARGE_PLACE)) for e in self.gazetteer.lookup(key))
 
     def _known(self, key: str) -> bool:
-        """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
-        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key))
+        """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"; or the name of a
+        :meth:`major <_major>` place anywhere ("Tamil Nadu", "Harare")."""
+        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key)) or (
+            self._major(key))
 
     def _large(self, key: str) -> bool:
-        """A name of a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town or a region in the matcher countries."""
+        """A name of a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town or a region in the matcher countries,
+        or of a :meth:`major <_major>` place anywhere."""
         return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 and (
-            e.population >= LARGE_PLACE or e.kind != "settlement") for e in self.gazetteer.lookup(key))
+            e.population >= LARGE_PLACE or e.kind != "settlement") for e in self.gazetteer.lookup(key)) or (
+            self._major(key))
+
+    def _major(self, key: str) -> bool:
+        """The primary name of a country, continent or region, or of a town of :data:`MAJOR_PLACE` people."""
+        return any(e.quality == 0 and (e.kind in ("country", "continent", "region") or (
+            e.kind == "settlement" and e.population >= MAJOR_PLACE)) for e in self.gazetteer.lookup(key))
 
     def _inflected(self, key: str) -> bool:
         """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""

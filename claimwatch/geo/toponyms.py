@@ -8,6 +8,7 @@ government ("the Kremlin said", "Kyiv announced": ``actor``), a modifier ("U.S. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -113,7 +114,29 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
         _mark(taken, ent.start, ent.end)
     if matcher_names:
         found.extend(_matched(doc, taken, matcher_names, inflected))
+    if notable is not None:
+        found = _with_datelines(doc.text, found, notable)
     found.sort(key=lambda t: t.start)
+    return found
+
+
+#: a dateline: a capitalised place name opening the text, a line or a sentence, before a dash, a colon or "(AP)",
+#: maybe with a state or country after a comma ("ALBUQUERQUE, N.M. (AP) -", "TORONTO —", "NEW DELHI:")
+_DATELINE = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))\s*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,2})"
+                       r"(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:\(|—|–|--? |:))")
+
+
+def _with_datelines(text: str, found: list[Toponym], notable: Callable[[str], bool]) -> list[Toponym]:
+    """``found`` with the place of each dateline (a ``notable`` one) instead of what overlapped it: the model
+    labels capitalised datelines ORG or splits them ("ST", "LOUIS")."""
+    for m in _DATELINE.finditer(text):
+        start, end = m.span("place")
+        name = text[start:end].rstrip(".")
+        if len(name) < 3 or not notable(norm(name)):
+            continue
+        end = start + len(name)
+        found = [t for t in found if t.end <= start or t.start >= end]
+        found.append(Toponym(start, end, name, "location", "dateline"))
     return found
 
 
