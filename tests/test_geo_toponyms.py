@@ -209,3 +209,11 @@ def test_major_places_the_model_labels_otherwise_are_places(geoparser: Geoparser
     found = {t.text for t in geoparser.detect(doc)}
     assert {"Tamil Nadu", "Harare"} <= found  # a region, a capital
     assert "Nokia" not in found  # a town of 36,000 people in Finland, and a company
+
+
+def test_the_matcher_finds_major_places_anywhere_the_model_missed(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Talks between the ministers resumed in Azerbaijan after a delegation left Toronto.")
+    doc.ents = []  # as if the model had found no entity at all
+    found = {t.text: t for t in geoparser.detect(doc)}
+    assert found["Azerbaijan"].source == "matcher" and found["Toronto"].source == "matcher"
+    assert "Talks" not in found and "Tamil Nadu" not in found

@@ -48,6 +48,7 @@ class Geoparser:
         self._gazetteer = gazetteer
         self._lock = threading.Lock()
         self.use_matcher = use_matcher
+        self._matcher: frozenset[str] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -68,15 +69,23 @@ class Geoparser:
         """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``, places inside organisation names
         ("The Washington Post") only with ``embedded=True``."""
         gaz = self.gazetteer
-        matcher = gaz.matcher_names() if self.use_matcher else frozenset()
+        matcher = self._matcher_names() if self.use_matcher else frozenset()
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known,
                       self._inflected, self._large, self._notable, embedded)
 
     def _notable(self, key: str) -> bool:
-        """A country, continent or region, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere, by
+        """A country, continent, region or district, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere, by
         its primary name or an abbreviation ("U.S."; alternate names hold jokes and old names: "Google", "Hamas")."""
-        return any(e.quality == 0 and (e.kind in ("country", "continent", "region") or (
+        return any(e.quality == 0 and (e.kind in ("country", "continent", "region", "district") or (
             e.kind == "settlement" and e.population >= LARGE_PLACE)) for e in self.gazetteer.lookup(key))
+
+    def _matcher_names(self) -> frozenset[str]:
+        """What the text matcher looks for: every place in the matcher countries, and major places anywhere."""
+        if self._matcher is None:
+            gaz = self.gazetteer
+            with self._lock:
+                self._matcher = gaz.matcher_names() | gaz.major_names(MAJOR_PLACE)
+        return self._matcher
 
     def _known(self, key: str) -> bool:
         """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"; or the name of a

@@ -120,17 +120,19 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
     return found
 
 
-#: a dateline: a capitalised place name opening the text, a line or a sentence, before a dash, a colon or "(AP)",
-#: maybe with a state or country after a comma ("ALBUQUERQUE, N.M. (AP) -", "TORONTO —", "NEW DELHI:")
+#: a dateline: a place name in capitals opening the text, a line or a sentence, before a dash, a colon or "(AP)",
+#: maybe with a state or country after a comma ("ALBUQUERQUE, N.M. (AP) -", "TORONTO —", "NEW DELHI:"), or a
+#: capitalised one opening the text ("Muscat: The festival opened")
 _DATELINE = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))\s*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,2})"
-                       r"(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:\(|—|–|--? |:))")
+                       r"(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:\(|—|–|--? |:))"
+                       r"|^\s*(?P<opening>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=\s*(?:—|–|--? |:))")
 
 
 def _with_datelines(text: str, found: list[Toponym], notable: Callable[[str], bool]) -> list[Toponym]:
     """``found`` with the place of each dateline (a ``notable`` one) instead of what overlapped it: the model
     labels capitalised datelines ORG or splits them ("ST", "LOUIS")."""
     for m in _DATELINE.finditer(text):
-        start, end = m.span("place")
+        start, end = m.span("place") if m["place"] else m.span("opening")  # "Muscat: The festival opened"
         name = text[start:end].rstrip(".")
         if len(name) < 3 or not notable(norm(name)):
             continue
@@ -156,7 +158,7 @@ def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]
     before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
     last = ent[-1].lower_
     used_as_surname = last in surnames if len(ent) == 1 else any(
-        e[-1].lower_ == last and e.start != ent.start for e in ent.doc.ents if e.label_ == "PERSON")
+        e[-1].lower_ == last and e.text != ent.text for e in ent.doc.ents if e.label_ == "PERSON")
     return before not in TITLES and not used_as_surname and _known_place(ent, is_place)
 
 
