@@ -217,3 +217,23 @@ def test_the_matcher_finds_major_places_anywhere_the_model_missed(geoparser: Geo
     found = {t.text: t for t in geoparser.detect(doc)}
     assert found["Azerbaijan"].source == "matcher" and found["Toronto"].source == "matcher"
     assert "Talks" not in found and "Tamil Nadu" not in found
+
+
+def test_buildings_and_streets_the_model_labels_org_are_facilities(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("Patients at Brenwick General Hospital and staff of Orvale Analytics were moved on Tuesday.")
+    hospital = next(i for i, t in enumerate(doc) if t.text == "Brenwick")
+    firm = next(i for i, t in enumerate(doc) if t.text == "Orvale")
+    doc.ents = [Span(doc, hospital, hospital + 3, label="ORG"), Span(doc, firm, firm + 2, label="ORG")]
+    found = {t.text: t for t in geoparser.detect(doc)}
+    assert found["Brenwick General Hospital"].facility
+    assert "Orvale Analytics" not in found
+
+
+def test_demonyms_the_model_left_out_are_found_when_asked(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Salvadoran and South Korean volunteers met the mayor.")
+    doc.ents = []
+    assert not {t.role for t in geoparser.detect(doc)} & {"demonym"}
+    found = {t.text: t.role for t in geoparser.detect(doc, demonyms=True)}
+    assert found.get("Salvadoran") == "demonym" and found.get("South Korean") == "demonym"

@@ -35,6 +35,11 @@ TITLES = words("""mr mrs ms miss dr prof president premier minister general gen 
 COMMON_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
                           "pushkin", "stalin", "gorky", "kalinin", "kuibyshev", "molotov", "zhdanov", "voroshilov",
                           "dzerzhinsky", "ordzhonikidze", "frunze", "ivanov", "romanov"})
+#: last words that make a name a building or a street, whether the model labels it FAC or ORG ("Colchester
+#: General Hospital", "Royal Street"); schools, courts and offices are left to the model (as often institutions)
+SITE_WORDS = words("""street avenue road boulevard lane highway bridge square airport airfield station church
+    cathedral mosque temple synagogue park library museum stadium arena plaza mall prison jail hospital hotel
+    theatre theater plantation""")
 #: seats of power that stand for a government ("the Kremlin said"); the gazetteer places them in their city
 SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
                             "bankova", "whitehall", "capitol hill", "zhongnanhai"})
@@ -105,13 +110,15 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
             relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
         if notable is not None and ent.label_ == "GPE" and _surname(ent, surnames, notable):
             pass  # "Modi": a person the model took for a place
-        elif ent.label_ in PLACE_LABELS or relabel:
-            found.append(_from_entity(ent))
-        elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
+        elif ent.label_ in PLACE_LABELS or relabel or (ent.label_ == "ORG" and ent[-1].lower_ in SITE_WORDS):
+            found.append(_from_entity(ent))  # an ORG named "... Hospital", "... Street" is the building or street
+        elif demonyms and (ent.label_ == "NORP" or len(ent) == 1) and norm(ent.text) in demonym_names:
             found.append(Toponym(ent.start_char, ent.end_char, ent.text, "demonym"))
         elif embedded and notable is not None and ent.label_ in RELABELLED:
             found.extend(_embedded(ent, notable, demonym_names if demonyms else frozenset()))
         _mark(taken, ent.start, ent.end)
+    if demonyms:
+        found.extend(_demonyms(doc, taken, demonym_names))  # "Salvadoran" the model left out
     if matcher_names:
         found.extend(_matched(doc, taken, matcher_names, inflected))
     if notable is not None:
@@ -212,6 +219,20 @@ def _from_entity(ent: Span) -> Toponym:
     span = doc[start:end]
     facility = ent.label_ == "FAC" or span[-1].lower_ in FACILITY_WORDS
     return Toponym(span.start_char, span.end_char, span.text.strip(), _role(span), "ner", facility)
+
+
+def _demonyms(doc: Doc, taken: list[bool], demonym_names: frozenset[str]) -> Iterator[Toponym]:
+    """Capitalised demonyms of one or two words outside entities ("Salvadoran migrants"); marks them taken."""
+    i = 0
+    while i < len(doc):
+        n = next((n for n in (2, 1) if i + n <= len(doc) and not any(taken[i:i + n])
+                  and all(t.text[:1].isupper() and t.is_alpha for t in doc[i:i + n])
+                  and norm(doc[i:i + n].text) in demonym_names), 0)
+        if n:
+            span = doc[i:i + n]
+            _mark(taken, i, i + n)
+            yield Toponym(span.start_char, span.end_char, span.text, "demonym")
+        i += n or 1
 
 
 def _matched(doc: Doc, taken: list[bool], names: frozenset[str],
