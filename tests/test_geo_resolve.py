@@ -106,3 +106,13 @@ def test_resolution_scores_with_the_ranker_it_is_given() -> None:
     no_capitals = Ranker.of({**HAND_WEIGHTS, "capital": -10.0}, "test")
     other = Geoparser(Options(gazetteer_path=str(index)), ranker=no_capitals).resolve_spans(text, [(start, start + 5)])[0]
     assert other.entry is not None and other.entry.fcode != "PPLC" and other.entry.name == "Paris"
+
+
+def test_a_street_falls_back_to_a_town_of_the_articles_own_country_and_region(geoparser: Geoparser) -> None:
+    text = ("Visitors from Chartres crowded Pelican Street on Friday. Officials in New Orleans and Baton Rouge "
+            "said Louisiana would add buses.")
+    chartres, street, *_ = _resolve(geoparser, text, "Chartres", "Pelican Street", "New Orleans", "Baton Rouge",
+                                    "Louisiana")
+    assert chartres.entry is not None and chartres.entry.country == "FR"  # the nearest town in the text
+    assert street.approximate and street.entry is not None and street.entry.admin1 == "US.LA"
+    assert street.entry.name == "New Orleans"  # the nearest in the text of the article's own region

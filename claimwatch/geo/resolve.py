@@ -297,15 +297,28 @@ def _confidence(scores: list[float], choice: int) -> float:
 
 
 def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
-    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties)."""
+    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties),
+    among those in the article's main country (the country most of its resolved mentions are in) when any is,
+    and among those in the region most of these are in when any is: a street in a New Orleans story is not
+    placed at the French town named beside it."""
     here = mentions[i].start
+    towns = [(m.start, m.best.entry) for j, m in enumerate(mentions) if j != i and m.best is not None and not
+             m.best.partial and m.best.entry.kind in ("settlement", "district") and (
+                 _confidence(m.scores, m.choice) >= FALLBACK_MIN_CONFIDENCE)]
+    main = _main_country(mentions)
+    towns = [t for t in towns if t[1].country == main] or towns
+    region = Counter(e.admin1 for _, e in towns if e.admin1).most_common(1)
+    towns = [t for t in towns if region and t[1].admin1 == region[0][0]] or towns
     best: tuple[int, Entry] | None = None
-    for j, m in enumerate(mentions):
-        c = m.best
-        if j == i or c is None or c.partial or c.entry.kind not in ("settlement", "district") or (
-                _confidence(m.scores, m.choice) < FALLBACK_MIN_CONFIDENCE):
-            continue
-        gap = abs(m.start - here) + (1 if m.start > here else 0)
+    for start, entry in towns:
+        gap = abs(start - here) + (1 if start > here else 0)
         if best is None or gap < best[0]:
-            best = (gap, c.entry)
+            best = (gap, entry)
     return best[1] if best is not None else None
+
+
+def _main_country(mentions: list[_Mention]) -> str:
+    """The country that most resolved mentions are in ("" when none is)."""
+    counts = Counter(m.best.entry.country for m in mentions if m.best is not None and not m.best.partial
+                     and m.best.entry.country)
+    return counts.most_common(1)[0][0] if counts else ""
