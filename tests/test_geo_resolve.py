@@ -116,3 +116,9 @@ def test_a_street_falls_back_to_a_town_of_the_articles_own_country_and_region(ge
     assert chartres.entry is not None and chartres.entry.country == "FR"  # the nearest town in the text
     assert street.approximate and street.entry is not None and street.entry.admin1 == "US.LA"
     assert street.entry.name == "New Orleans"  # the nearest in the text of the article's own region
+
+
+def test_a_countrys_name_is_the_country_not_a_town_also_called_so(geoparser: Geoparser) -> None:
+    text = "Residents of Coyoacan and Iztapalapa said Mexico must act."
+    *_, mexico = _resolve(geoparser, text, "Coyoacan", "Iztapalapa", "Mexico")
+    assert mexico.entry is not None and mexico.entry.kind == "country"  # not Mexico City, whatever the context

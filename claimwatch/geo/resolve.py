@@ -118,7 +118,8 @@ def ranked_candidates(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int
 def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rounds: int, prior: Prior | None,
           keys: Sequence[tuple[str, ...]] | None, ranker: Ranker) -> list[_Mention]:
     extra = list(keys) if keys is not None else [()] * len(spans)
-    mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e], k)) for (s, e), k in zip(spans, extra)]
+    mentions = [_Mention(s, e, text[s:e], _countries_first(candidates(gazetteer, text[s:e], k)))
+                for (s, e), k in zip(spans, extra)]
     _link_qualifiers(text, mentions)
     none = (0.0,) * len(CONTEXT)
     for m in mentions:
@@ -133,6 +134,14 @@ def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rou
             m.scores = [ranker.score(f) for f in m.features]
             m.choice = _argmax(m.scores)
     return mentions
+
+
+def _countries_first(cands: list[Candidate]) -> list[Candidate]:
+    """Without the towns that bear a country's name only as an alternate name: "Mexico" is the country (its
+    capital is also called so), "Panama" too."""
+    if not any(c.entry.kind == "country" and c.entry.quality == 0 for c in cands):
+        return cands
+    return [c for c in cands if c.entry.kind != "settlement" or c.entry.quality == 0]
 
 
 def _may_fall_back(surface: str) -> bool:
