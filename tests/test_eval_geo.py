@@ -117,3 +117,31 @@ def test_dispatch_through_the_evaluation_runner(gwn_file: Path) -> None:
 
     result = run("geo", "gwn-xml", gwn_file, Options(gazetteer_path=str(built_index()[0])), gold_spans=True)
     assert result["n"] == 4
+
+
+def test_the_outlet_prior_is_rebuilt_each_round(tmp_path: Path, stub: SimpleNamespace,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["Floods hit Dublin and Hilliard on Monday.", "The Dublin council met in Hilliard.",
+             "Columbus and Dublin schools closed."]
+    points = {"Dublin": (4512060, 40.09923, -83.11408), "Hilliard": (4516233, 40.0334, -83.15825),
+              "Columbus": (4509177, 39.96118, -82.99879)}
+    articles = "".join(f'<article docid="d{i}"><domain>example-gazette.com</domain><text>{t}</text><toponyms>'
+                       + "".join(_lgl_toponym(name, t.index(name), *points[name]) for name in points if name in t)
+                       + "</toponyms></article>" for i, t in enumerate(texts))
+    path = tmp_path / "outlet.xml"
+    path.write_text(f"<articles>{articles}</articles>", "utf-8")
+    priors: list[object] = []
+    real = stub.geoparser
+
+    class Counting:
+        def resolve_spans(self, text, spans, prior=None):  # type: ignore[no-untyped-def]
+            priors.append(prior)
+            return real.resolve_spans(text, spans, prior)
+
+    monkeypatch.setattr(geo, "OUTLET_ROUNDS", 3)
+    result = geo.evaluate(path, "lgl-xml", stub, gold_spans=True, geoparser=Counting())  # type: ignore[arg-type]
+    assert len(priors) == 3 * (1 + 3) and priors[:3] == [None] * 3 and all(p is not None for p in priors[3:])
+    assert result["acc161"] == 1.0  # an Ohio paper's Dublin, once its other stories vote
+    priors.clear()
+    geo.evaluate(path, "lgl-xml", stub, gold_spans=True, geoparser=Counting(), outlet_prior=False)  # type: ignore[arg-type]
+    assert priors == [None] * 3

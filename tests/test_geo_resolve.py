@@ -89,3 +89,36 @@ def test_common_nouns_and_unknown_names_stay_unresolved(geoparser: Geoparser) ->
 def test_user_places_resolve(geoparser: Geoparser) -> None:
     (village,) = _resolve(geoparser, "Shelling was reported in Zoriane Pole overnight.", "Zoriane Pole")
     assert village.entry is not None and village.entry.id == 990000001
+
+
+def test_resolution_scores_with_the_ranker_it_is_given() -> None:
+    from claimwatch.geo.ranking import FEATURES, HAND_WEIGHTS, Ranker, default_ranker, hand_ranker
+
+    with pytest.raises(ValueError, match="unknown ranking features"):
+        Ranker.of({"populaton": 1.0}, "typo")
+    assert len(hand_ranker().weights) == len(FEATURES)
+    assert default_ranker().weights == hand_ranker().weights  # no learned weights are shipped (see docs/geo.md)
+    text = "The festival in Paris drew a record crowd on Saturday."
+    start = text.index("Paris")
+    index = built_index()[0]
+    hand = Geoparser(Options(gazetteer_path=str(index))).resolve_spans(text, [(start, start + 5)])[0]
+    assert hand.entry is not None and hand.entry.country == "FR"
+    no_capitals = Ranker.of({**HAND_WEIGHTS, "capital": -10.0}, "test")
+    other = Geoparser(Options(gazetteer_path=str(index)), ranker=no_capitals).resolve_spans(text, [(start, start + 5)])[0]
+    assert other.entry is not None and other.entry.fcode != "PPLC" and other.entry.name == "Paris"
+
+
+def test_a_street_falls_back_to_a_town_of_the_articles_own_country_and_region(geoparser: Geoparser) -> None:
+    text = ("Visitors from Chartres crowded Pelican Street on Friday. Officials in New Orleans and Baton Rouge "
+            "said Louisiana would add buses.")
+    chartres, street, *_ = _resolve(geoparser, text, "Chartres", "Pelican Street", "New Orleans", "Baton Rouge",
+                                    "Louisiana")
+    assert chartres.entry is not None and chartres.entry.country == "FR"  # the nearest town in the text
+    assert street.approximate and street.entry is not None and street.entry.admin1 == "US.LA"
+    assert street.entry.name == "New Orleans"  # the nearest in the text of the article's own region
+
+
+def test_a_countrys_name_is_the_country_not_a_town_also_called_so(geoparser: Geoparser) -> None:
+    text = "Residents of Coyoacan and Iztapalapa said Mexico must act."
+    *_, mexico = _resolve(geoparser, text, "Coyoacan", "Iztapalapa", "Mexico")
+    assert mexico.entry is not None and mexico.entry.kind == "country"  # not Mexico City, whatever the context

@@ -148,3 +148,92 @@ def test_person_entities_stay_people_when_titled_or_used_as_surnames(geoparser: 
     assert "Pushkin" not in found(_with_person(nlp, "Pushkin wrote the poem.", "Pushkin"))
     # a village too small to outweigh a surname
     assert "Tetkino" not in found(_with_person(nlp, "Tetkino was quiet on Sunday.", "Tetkino"))
+
+
+def test_a_possessive_is_not_part_of_the_toponym(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Officials said South Korea's new port would open next year, and Canada's would follow."
+    found = _found(geoparser, nlp, text)
+    assert "South Korea" in found and "Canada" in found
+    assert not any(name.endswith(("'s", "’s")) for name in found)
+
+
+def test_places_inside_organisation_names_only_when_asked(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("A reporter for the Toronto Gazette wrote that the Bank of Portugal and the Nigerian Army had "
+            "sent observers to Lagos.")
+    plain = _found(geoparser, nlp, text)
+    assert "Toronto" not in plain and "Portugal" not in plain
+    found = geoparser.detect(nlp(text), demonyms=True, embedded=True)
+    embedded = {t.text: t for t in found if t.source == "embedded"}
+    assert {"Toronto", "Portugal"} <= set(embedded)
+    assert all(t.role in ("modifier", "demonym") for t in embedded.values())
+    assert "Bank" not in {t.text for t in found}  # a word that opens organisation names, and names a town
+
+
+def test_a_surname_the_model_takes_for_a_place_is_a_person(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.geo.toponyms import detect
+
+    doc = nlp("Minister Arvid Quellberg arrived on Monday. Quellberg said the talks in Paris went well.")
+    # whatever the model makes of the second "Quellberg", a GPE entity with that text is taken for a person
+    from spacy.tokens import Span
+
+    second = [t.i for t in doc if t.text == "Quellberg"][-1]
+    doc.ents = [Span(doc, 1, 3, label="PERSON"), Span(doc, second, second + 1, label="GPE"),
+                *(e for e in doc.ents if e.text == "Paris")]
+    found = {t.text for t in detect(doc, notable=geoparser._notable)}
+    assert "Quellberg" not in found and "Paris" in found
+    assert "Quellberg" in {t.text for t in detect(doc)}  # without the check it stays a place
+
+
+@pytest.mark.parametrize("text", [
+    "HARBOURVILLE — Flooding closed roads in Toronto on Tuesday, officials said.",
+    "Storm hits the coast. TORONTO (AP) — Flooding closed roads on Tuesday, officials said.",
+    "TORONTO, Ontario: Flooding closed roads on Tuesday, officials said.",
+])
+def test_a_dateline_is_a_toponym(geoparser: Geoparser, nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = _found(geoparser, nlp, text)
+    if text.startswith("HARBOURVILLE"):  # a made-up name is no place, however it is written
+        assert "HARBOURVILLE" not in found
+    else:
+        assert found["TORONTO"].source == "dateline" and found["TORONTO"].role == "location"
+        assert not any(t.start < text.index("TORONTO") + 7 and t.end > text.index("TORONTO") and name != "TORONTO"
+                       for name, t in found.items())
+
+
+def test_major_places_the_model_labels_otherwise_are_places(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("Officials in Tamil Nadu and Nokia managers met in Harare on Friday.")
+    by_text = {doc[i:j].text: (i, j) for i in range(len(doc)) for j in range(i + 1, min(i + 3, len(doc)) + 1)}
+    doc.ents = [Span(doc, *by_text["Tamil Nadu"], label="PERSON"), Span(doc, *by_text["Nokia"], label="ORG"),
+                Span(doc, *by_text["Harare"], label="ORG")]
+    found = {t.text for t in geoparser.detect(doc)}
+    assert {"Tamil Nadu", "Harare"} <= found  # a region, a capital
+    assert "Nokia" not in found  # a town of 36,000 people in Finland, and a company
+
+
+def test_the_matcher_finds_major_places_anywhere_the_model_missed(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Talks between the ministers resumed in Azerbaijan after a delegation left Toronto.")
+    doc.ents = []  # as if the model had found no entity at all
+    found = {t.text: t for t in geoparser.detect(doc)}
+    assert found["Azerbaijan"].source == "matcher" and found["Toronto"].source == "matcher"
+    assert "Talks" not in found and "Tamil Nadu" not in found
+
+
+def test_buildings_and_streets_the_model_labels_org_are_facilities(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("Patients at Brenwick General Hospital and staff of Orvale Analytics were moved on Tuesday.")
+    hospital = next(i for i, t in enumerate(doc) if t.text == "Brenwick")
+    firm = next(i for i, t in enumerate(doc) if t.text == "Orvale")
+    doc.ents = [Span(doc, hospital, hospital + 3, label="ORG"), Span(doc, firm, firm + 2, label="ORG")]
+    found = {t.text: t for t in geoparser.detect(doc)}
+    assert found["Brenwick General Hospital"].facility
+    assert "Orvale Analytics" not in found
+
+
+def test_demonyms_the_model_left_out_are_found_when_asked(geoparser: Geoparser, nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Salvadoran and South Korean volunteers met the mayor.")
+    doc.ents = []
+    assert not {t.role for t in geoparser.detect(doc)} & {"demonym"}
+    found = {t.text: t.role for t in geoparser.detect(doc, demonyms=True)}
+    assert found.get("Salvadoran") == "demonym" and found.get("South Korean") == "demonym"

@@ -19,7 +19,7 @@ FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highw
     mosque temple park garden gardens library museum center centre hall stadium arena building tower plaza
     market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
     dam reservoir mine hotel inn club house palace court courthouse office headquarters embassy consulate
-    metro avenue parkway drive terrace""")
+    metro avenue parkway drive terrace theatre theater synagogue plantation""")
 #: streets are often named after other towns ("Kyivska Street" in Kharkiv): never resolved by their stem
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "highway",
                            "hwy", "freeway", "square", "drive", "parkway", "terrace", "plaza"})

@@ -192,6 +192,7 @@ class Gazetteer:
         self._matcher: frozenset[str] | None = None
         self._inflected: dict[str, tuple[str, ...]] | None = None
         self._demonyms: frozenset[str] | None = None
+        self._major: tuple[int, frozenset[str]] | None = None
 
     @classmethod
     def open(cls, options: Options | None = None, build_missing: bool = True) -> Gazetteer:
@@ -234,6 +235,16 @@ class Gazetteer:
             # words ("Police"); the matcher takes primary names and Cyrillic ones only.
             self._matcher = frozenset(key for key, quality in rows if quality == PRIMARY or not key.isascii())
         return self._matcher
+
+    def major_names(self, population: int) -> frozenset[str]:
+        """Primary names of the countries, continents and regions, and of the towns of ``population`` or more,
+        anywhere (loaded once per threshold): what the text matcher looks for beyond the matcher countries."""
+        if self._major is None or self._major[0] != population:
+            rows = self._query("SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.id WHERE n.quality = 0 "
+                               "AND (p.kind IN ('country', 'continent', 'region') OR "
+                               "(p.kind = 'settlement' AND p.population >= ?))", (population,))
+            self._major = (population, frozenset(r[0] for r in rows))
+        return self._major[1]
 
     def inflected(self, key: str) -> tuple[str, ...]:
         """Matcher names an inflected Cyrillic mention stands for ("херсоне" -> "херсон", "курскои области" ->

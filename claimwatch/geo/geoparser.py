@@ -20,6 +20,7 @@ from .candidates import inflected_queries
 from .cyrillic import Found
 from .cyrillic import detect as detect_cyrillic
 from .gazetteer import LARGE_PLACE, MATCHER_COUNTRIES, Gazetteer
+from .ranking import Ranker
 from .regions import precision_of
 from .resolve import Prior, Resolution, resolve
 from .toponyms import Toponym, detect
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
     from ..settings import Options
 
+#: towns this large (or countries and regions) count when the model labels their name otherwise ("Harare" ORG,
+#: "Tamil Nadu" PERSON) anywhere; smaller ones only in the matcher countries (companies are named after towns:
+#: "Nokia", "Mercedes")
+MAJOR_PLACE = 100_000
 #: languages whose documents come from :mod:`claimwatch.nlp.slavic` and get :mod:`.cyrillic` detection
 CYRILLIC = ("ru", "uk")
 
@@ -37,11 +42,13 @@ class Geoparser:
     """Detects and resolves toponyms; one per process is enough (the index opens once, on first use)."""
 
     def __init__(self, options: Options | None = None, gazetteer: Gazetteer | None = None,
-                 use_matcher: bool = True) -> None:
+                 use_matcher: bool = True, ranker: Ranker | None = None) -> None:
         self.options = options
+        self.ranker = ranker  #: candidate weights; None: the shipped ones (geo/ranking.py)
         self._gazetteer = gazetteer
         self._lock = threading.Lock()
         self.use_matcher = use_matcher
+        self._matcher: frozenset[str] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -56,23 +63,47 @@ class Geoparser:
         """Resolve given spans of ``text`` (gold toponyms or detected ones) as one article; ``prior``: where
         the outlet usually reports from (see :class:`~claimwatch.geo.resolve.Prior`); ``fallback``: whether
         unknown names may take the nearest resolved town as an approximate place."""
-        return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior)
+        return resolve(self.gazetteer, text, spans, fallback=fallback, prior=prior, ranker=self.ranker)
 
-    def detect(self, doc: Doc, demonyms: bool = False) -> list[Toponym]:
-        """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``."""
+    def detect(self, doc: Doc, demonyms: bool = False, embedded: bool = False) -> list[Toponym]:
+        """Toponyms of ``doc``; demonyms ("Russian") only with ``demonyms=True``, places inside organisation names
+        ("The Washington Post") only with ``embedded=True``."""
         gaz = self.gazetteer
-        matcher = gaz.matcher_names() if self.use_matcher else frozenset()
+        matcher = self._matcher_names() if self.use_matcher else frozenset()
         return detect(doc, matcher, gaz.demonym_names() if demonyms else frozenset(), demonyms, self._known,
-                      self._inflected, self._large)
+                      self._inflected, self._large, self._notable, embedded)
+
+    def _notable(self, key: str) -> bool:
+        """A country, continent, region or district, or a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town, anywhere, by
+        its primary name or an abbreviation ("U.S."; alternate names hold jokes and old names: "Google", "Hamas")."""
+        return any(e.quality == 0 and (e.kind in ("country", "continent", "region", "district") or (
+            e.kind == "settlement" and e.population >= LARGE_PLACE)) for e in self.gazetteer.lookup(key))
+
+    def _matcher_names(self) -> frozenset[str]:
+        """What the text matcher looks for: every place in the matcher countries, and major places anywhere."""
+        if self._matcher is None:
+            gaz = self.gazetteer
+            with self._lock:
+                self._matcher = gaz.matcher_names() | gaz.major_names(MAJOR_PLACE)
+        return self._matcher
 
     def _known(self, key: str) -> bool:
-        """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"."""
-        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key))
+        """A name of a place in the matcher countries (any spelling): "Artemivsk", "Vuhledar"; or the name of a
+        :meth:`major <_major>` place anywhere ("Tamil Nadu", "Harare")."""
+        return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 for e in self.gazetteer.lookup(key)) or (
+            self._major(key))
 
     def _large(self, key: str) -> bool:
-        """A name of a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town or a region in the matcher countries."""
+        """A name of a :data:`~claimwatch.geo.gazetteer.LARGE_PLACE` town or a region in the matcher countries,
+        or of a :meth:`major <_major>` place anywhere."""
         return any(e.country in MATCHER_COUNTRIES and e.quality <= 1 and (
-            e.population >= LARGE_PLACE or e.kind != "settlement") for e in self.gazetteer.lookup(key))
+            e.population >= LARGE_PLACE or e.kind != "settlement") for e in self.gazetteer.lookup(key)) or (
+            self._major(key))
+
+    def _major(self, key: str) -> bool:
+        """The primary name of a country, continent or region, or of a town of :data:`MAJOR_PLACE` people."""
+        return any(e.quality == 0 and (e.kind in ("country", "continent", "region") or (
+            e.kind == "settlement" and e.population >= MAJOR_PLACE)) for e in self.gazetteer.lookup(key))
 
     def _inflected(self, key: str) -> bool:
         """An inflected form of a matcher place's Cyrillic name: "Херсоне", "Курської області"."""
@@ -93,7 +124,7 @@ class Geoparser:
         else:
             found = self.detect(doc)
         resolved = resolve(self.gazetteer, article.text, [(t.start, t.end) for t in found],
-                           fallback=[t.facility for t in found], keys=keys)
+                           fallback=[t.facility for t in found], keys=keys, ranker=self.ranker)
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
         locations = StartIndex([m for m, t, r in zip(mentions, found, resolved)
                                 if t.role == "location" and m.place is not None and not r.approximate],

@@ -22,24 +22,12 @@ from itertools import pairwise
 from .candidates import Candidate, candidates
 from .gazetteer import Entry, Gazetteer
 from .names import words
+from .ranking import CONTEXT, Ranker, default_ranker, hand_ranker
 from .regions import distance_km
 
-#: scoring weights (see ``_score``)
-W_POP = 0.35  # per order of magnitude of population
-W_KIND = {"country": 1.6, "continent": 1.6, "region": 0.8, "district": -0.2, "settlement": 0.0, "other": -0.3}
-W_QUALITY = (0.0, -0.5, -0.8, 0.0)  # primary name, alternate name, bare alias ("Oakland" County), demonym
-W_CAPITAL = 1.2  # national capitals are what a bare name usually means ("Paris", "Washington")
-W_NAMESAKE = 1.2  # a big town inside the same-named region is what a bare name means ("New York", "Kharkiv")
-W_COUNTRY = 2.0  # share of the article's other mentions in the candidate's country
-W_ADMIN1 = 2.5  # share in the candidate's region
-W_QUALIFIER = 4.0  # the mention is qualified by a region or country containing the candidate
-W_NEAR = 1.2  # candidate within ~200 km of another mention's choice
-W_OUTLET_COUNTRY = 1.5  # share of the outlet's other resolved places in the candidate's country
-W_OUTLET_ADMIN1 = 2.0  # share in the candidate's region
-W_DERIVED = -0.3
-W_PARTIAL = -1.2
-PARTIAL_MIN = 1.0  # a partial-name candidate below this score gives way to the nearest resolved place
+PARTIAL_MIN = 1.0  # a partial-name candidate below this hand-set score gives way to the nearest resolved place
 FALLBACK_CONFIDENCE = 0.2
+_HAND = hand_ranker()  # read only: the partial-name threshold is on the hand-set scale
 FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
 
 #: last words of names that a nearby town must not stand in for: seas, ranges, blocs, compass points
@@ -78,11 +66,10 @@ class Prior:
         n = max(1, len(entries))
         return cls({k: v / n for k, v in countries.items()}, {k: v / n for k, v in admin1s.items()})
 
-    def score(self, e: Entry) -> float:
-        bonus = W_OUTLET_COUNTRY * self.countries.get(e.country, 0.0)
-        if e.kind != "country":
-            bonus += W_OUTLET_ADMIN1 * self.admin1s.get(e.admin1, 0.0)
-        return bonus
+    def shares(self, e: Entry) -> tuple[float, float]:
+        """The outlet's share of places in ``e``'s country and (unless ``e`` is a country) in its region."""
+        admin1 = self.admin1s.get(e.admin1, 0.0) if e.kind != "country" else 0.0
+        return self.countries.get(e.country, 0.0), admin1
 
 
 @dataclass(slots=True)
@@ -91,7 +78,8 @@ class _Mention:
     end: int
     text: str
     cands: list[Candidate]
-    base: list[float] = field(default_factory=list)  #: context-free score of each candidate
+    base: list[tuple[float, ...]] = field(default_factory=list)  #: context-free features of each candidate
+    features: list[tuple[float, ...]] = field(default_factory=list)  #: all features, as of the last round
     scores: list[float] = field(default_factory=list)
     choice: int = -1
     qualifier: int = -1  #: index of the mention qualifying this one
@@ -103,28 +91,57 @@ class _Mention:
 
 def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
             fallback: bool | Sequence[bool] = True, rounds: int = 2, prior: Prior | None = None,
-            keys: Sequence[tuple[str, ...]] | None = None) -> list[Resolution]:
+            keys: Sequence[tuple[str, ...]] | None = None, ranker: Ranker | None = None) -> list[Resolution]:
     """Resolve the mentions at ``spans`` (offsets into ``text``) together, as one article.
 
     ``fallback`` (for all spans, or per span): whether a mention the gazetteer cannot place may take the
     nearest resolved settlement as an approximate location (streets, buildings). ``keys`` (per span): normalised
-    names to look up before the surface form (the lemmas of an inflected Cyrillic mention).
+    names to look up before the surface form (the lemmas of an inflected Cyrillic mention). ``ranker``: the
+    candidate weights (default: :func:`~claimwatch.geo.ranking.default_ranker`).
     """
+    ranker = ranker if ranker is not None else default_ranker()
+    mentions = _rank(gazetteer, text, spans, rounds, prior, keys, ranker)
+    allowed = [fallback] * len(mentions) if isinstance(fallback, bool) else list(fallback)
+    return [_result(i, m, mentions, ok and _may_fall_back(m.text)) for i, (m, ok) in
+            enumerate(zip(mentions, allowed))]
+
+
+def ranked_candidates(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
+                      prior: Prior | None = None, ranker: Ranker | None = None,
+                      ) -> list[tuple[list[Candidate], list[tuple[float, ...]]]]:
+    """Per span, its candidates and their :data:`~claimwatch.geo.ranking.FEATURES` after the context rounds (the
+    training data of ``scripts/train_geo_ranker.py``)."""
+    mentions = _rank(gazetteer, text, spans, 2, prior, None, ranker or default_ranker())
+    return [(m.cands, m.features) for m in mentions]
+
+
+def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rounds: int, prior: Prior | None,
+          keys: Sequence[tuple[str, ...]] | None, ranker: Ranker) -> list[_Mention]:
     extra = list(keys) if keys is not None else [()] * len(spans)
-    mentions = [_Mention(s, e, text[s:e], candidates(gazetteer, text[s:e], k)) for (s, e), k in zip(spans, extra)]
+    mentions = [_Mention(s, e, text[s:e], _countries_first(candidates(gazetteer, text[s:e], k)))
+                for (s, e), k in zip(spans, extra)]
     _link_qualifiers(text, mentions)
+    none = (0.0,) * len(CONTEXT)
     for m in mentions:
-        m.base = [_prior(c) + _namesake(c, m.cands) + (prior.score(c.entry) if prior else 0.0) for c in m.cands]
-        m.scores = list(m.base)
+        m.base = _base_features(m.cands, prior)
+        m.features = [b + none for b in m.base]
+        m.scores = [ranker.score(f) for f in m.features]
         m.choice = _argmax(m.scores)
     for _ in range(rounds):
         context = _Context.of(mentions)
         for i, m in enumerate(mentions):
-            m.scores = [_score(k, i, m, mentions, context) for k in range(len(m.cands))]
+            m.features = [m.base[k] + _context_features(k, i, m, mentions, context) for k in range(len(m.cands))]
+            m.scores = [ranker.score(f) for f in m.features]
             m.choice = _argmax(m.scores)
-    allowed = [fallback] * len(mentions) if isinstance(fallback, bool) else list(fallback)
-    return [_result(i, m, mentions, ok and _may_fall_back(m.text)) for i, (m, ok) in
-            enumerate(zip(mentions, allowed))]
+    return mentions
+
+
+def _countries_first(cands: list[Candidate]) -> list[Candidate]:
+    """Without the towns that bear a country's name only as an alternate name: "Mexico" is the country (its
+    capital is also called so), "Panama" too."""
+    if not any(c.entry.kind == "country" and c.entry.quality == 0 for c in cands):
+        return cands
+    return [c for c in cands if c.entry.kind != "settlement" or c.entry.quality == 0]
 
 
 def _may_fall_back(surface: str) -> bool:
@@ -136,20 +153,26 @@ def _argmax(scores: list[float]) -> int:
     return max(range(len(scores)), key=scores.__getitem__) if scores else -1
 
 
-def _prior(c: Candidate) -> float:
-    e = c.entry
-    score = W_POP * math.log10(e.population + 10) + W_KIND.get(e.kind, 0.0) + W_QUALITY[min(e.quality, 3)]
-    if c.derived:
-        score += W_DERIVED
-    if c.partial:
-        score += W_PARTIAL
-    if e.fcode == "PPLC":
-        score += W_CAPITAL
-    return score
+_KINDS = ("country", "continent", "region", "district", "other")
+
+
+def _base_features(cands: list[Candidate], prior: Prior | None) -> list[tuple[float, ...]]:
+    """The context-free features of each candidate (all of :data:`FEATURES` before :data:`CONTEXT`)."""
+    logs = [math.log10(c.entry.population + 10) for c in cands]
+    top = max(logs, default=0.0)
+    out = []
+    for c, log in zip(cands, logs):
+        e = c.entry
+        outlet = prior.shares(e) if prior is not None else (0.0, 0.0)
+        quality = min(e.quality, 3)
+        out.append((log, *(float(e.kind == k) for k in _KINDS),
+                    *(float(quality == q) for q in (1, 2, 3)), float(c.derived), float(c.partial),
+                    float(e.fcode == "PPLC"), _namesake(c, cands), *outlet, float(log == top), log - top))
+    return out
 
 
 def _namesake(c: Candidate, cands: list[Candidate]) -> float:
-    """Bonus for a settlement when a region or district of the same name contains it and it is a large
+    """1 for a settlement when a region or district of the same name contains it and it is a large
     part of it: "New York" (the city, not the state), "Kharkiv" (not the oblast), "Paris" (not the
     département)."""
     e = c.entry
@@ -159,7 +182,7 @@ def _namesake(c: Candidate, cands: list[Candidate]) -> float:
         r = other.entry
         if r.kind in ("region", "district") and r.admin1 == e.admin1 and (
                 r.kind == "region" or r.admin2 == e.admin2) and e.population >= 0.2 * r.population:
-            return W_NAMESAKE
+            return 1.0
     return 0.0
 
 
@@ -217,21 +240,21 @@ def _grid(points: list[tuple[int, float, float]]) -> dict[tuple[int, int], list[
     return grid
 
 
-def _score(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context) -> float:
-    c = m.cands[k]
-    e = c.entry
-    score = m.base[k]
+def _context_features(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context) -> tuple[float, ...]:
+    """The :data:`~claimwatch.geo.ranking.CONTEXT` features of candidate ``k`` of mention ``i``."""
+    e = m.cands[k].entry
     own = m.best.entry if m.best is not None and not m.best.partial else None
     total = ctx.total - (1 if own is not None and own.country else 0)
+    country = admin1 = qualifier = near = 0.0
     if total > 0 and e.country:
-        score += W_COUNTRY * (ctx.countries[e.country] - _same(own, "country", e.country)) / total
+        country = (ctx.countries[e.country] - _same(own, "country", e.country)) / total
     if total > 0 and e.admin1 and e.kind != "country":
-        score += W_ADMIN1 * (ctx.admin1s[e.admin1] - _same(own, "admin1", e.admin1)) / total
+        admin1 = (ctx.admin1s[e.admin1] - _same(own, "admin1", e.admin1)) / total
     if m.qualifier >= 0:
-        score += W_QUALIFIER * _inside(e, mentions[m.qualifier].best)
+        qualifier = _inside(e, mentions[m.qualifier].best)
     if e.kind in ("settlement", "district") and ctx.near(i, e.lat, e.lon, 200.0):
-        score += W_NEAR
-    return score
+        near = 1.0
+    return country, admin1, qualifier, near
 
 
 def _same(own: Entry | None, attr: str, value: str) -> int:
@@ -265,7 +288,7 @@ def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
 def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Resolution:
     best = m.best
     res = Resolution(m.start, m.end, m.text, None, candidates=len(m.cands))
-    if best is not None and not (best.partial and m.scores[m.choice] < PARTIAL_MIN):
+    if best is not None and not (best.partial and _HAND.score(m.features[m.choice]) < PARTIAL_MIN):
         res.entry = best.entry
         res.confidence = _confidence(m.scores, m.choice)
     elif fallback:
@@ -283,15 +306,28 @@ def _confidence(scores: list[float], choice: int) -> float:
 
 
 def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
-    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties)."""
+    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties),
+    among those in the article's main country (the country most of its resolved mentions are in) when any is,
+    and among those in the region most of these are in when any is: a street in a New Orleans story is not
+    placed at the French town named beside it."""
     here = mentions[i].start
+    towns = [(m.start, m.best.entry) for j, m in enumerate(mentions) if j != i and m.best is not None and not
+             m.best.partial and m.best.entry.kind in ("settlement", "district") and (
+                 _confidence(m.scores, m.choice) >= FALLBACK_MIN_CONFIDENCE)]
+    main = _main_country(mentions)
+    towns = [t for t in towns if t[1].country == main] or towns
+    region = Counter(e.admin1 for _, e in towns if e.admin1).most_common(1)
+    towns = [t for t in towns if region and t[1].admin1 == region[0][0]] or towns
     best: tuple[int, Entry] | None = None
-    for j, m in enumerate(mentions):
-        c = m.best
-        if j == i or c is None or c.partial or c.entry.kind not in ("settlement", "district") or (
-                _confidence(m.scores, m.choice) < FALLBACK_MIN_CONFIDENCE):
-            continue
-        gap = abs(m.start - here) + (1 if m.start > here else 0)
+    for start, entry in towns:
+        gap = abs(start - here) + (1 if start > here else 0)
         if best is None or gap < best[0]:
-            best = (gap, c.entry)
+            best = (gap, entry)
     return best[1] if best is not None else None
+
+
+def _main_country(mentions: list[_Mention]) -> str:
+    """The country that most resolved mentions are in ("" when none is)."""
+    counts = Counter(m.best.entry.country for m in mentions if m.best is not None and not m.best.partial
+                     and m.best.entry.country)
+    return counts.most_common(1)[0][0] if counts else ""

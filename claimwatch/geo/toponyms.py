@@ -8,6 +8,7 @@ government ("the Kremlin said", "Kyiv announced": ``actor``), a modifier ("U.S. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,11 @@ TITLES = words("""mr mrs ms miss dr prof president premier minister general gen 
 COMMON_NAMES = frozenset({"azov", "akhmat", "wagner", "progress", "star", "sad", "mir", "zarya", "lenin", "kirov",
                           "pushkin", "stalin", "gorky", "kalinin", "kuibyshev", "molotov", "zhdanov", "voroshilov",
                           "dzerzhinsky", "ordzhonikidze", "frunze", "ivanov", "romanov"})
+#: last words that make a name a building or a street, whether the model labels it FAC or ORG ("Colchester
+#: General Hospital", "Royal Street"); schools, courts and offices are left to the model (as often institutions)
+SITE_WORDS = words("""street avenue road boulevard lane highway bridge square airport airfield station church
+    cathedral mosque temple synagogue park library museum stadium arena plaza mall prison jail hospital hotel
+    theatre theater plantation""")
 #: seats of power that stand for a government ("the Kremlin said"); the gazetteer places them in their city
 SEATS_OF_POWER = frozenset({"kremlin", "white house", "pentagon", "downing street", "elysee", "elysee palace",
                             "bankova", "whitehall", "capitol hill", "zhongnanhai"})
@@ -60,6 +66,7 @@ AREA_NOUNS = words("""direction axis front sector area areas outskirts suburb su
     bridgehead salient pocket enclave province oblast raion settlement neighbourhood neighborhood center centre
     outpost base dam plant refinery""")
 _MAX_NGRAM = 3
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’", "'S", "’S"})
 #: Russian and Ukrainian prepositions of place, before an inflected name
 PLACE_PREPOSITIONS = words("""в во на у под подо над за из изо с со к ко по до от около возле близ вблизи
     под через між между після после біля під від із зі з поблизу навколо коло вздовж вдоль""")
@@ -72,44 +79,73 @@ class Toponym:
     end: int
     text: str
     role: str = "location"  #: location | actor | modifier | demonym
-    source: str = "ner"  #: ner | matcher
+    source: str = "ner"  #: ner | matcher | embedded (inside an organisation name)
     facility: bool = False  #: a building, street or site (FAC, "... Street"): may be placed at a nearby town
 
 
 def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names: frozenset[str] = frozenset(),
            demonyms: bool = False, known: Callable[[str], bool] | None = None,
            inflected: Callable[[str], bool] | None = None, large: Callable[[str], bool] | None = None,
-           ) -> list[Toponym]:
+           notable: Callable[[str], bool] | None = None, embedded: bool = False) -> list[Toponym]:
     """Toponyms of ``doc`` in text order. Demonyms ("Russian") only with ``demonyms=True``.
 
     ``matcher_names``: normalised names the matcher looks for in text outside entities; ``known``: whether a
     normalised name is a place, for entities the model labelled otherwise (default: in ``matcher_names``);
     ``inflected``: whether a normalised Cyrillic name is an inflected form of a matcher name ("херсоне");
     ``large``: whether a normalised name is a large matcher place, for one-word PERSON entities ("Kherson was
-    shelled"; without it they stay people).
+    shelled"; without it they stay people); ``notable``: whether a normalised name is a country, region or
+    large town anywhere. With ``notable``, a one-word GPE entity that the document uses as a surname ("Prime
+    Minister Narendra Modi ... Modi said") and that names no notable place is a person; with ``embedded=True``,
+    notable places inside organisation names ("The Washington Post", "Air Zimbabwe") are toponyms too (role
+    ``modifier``; gold corpora such as GeoWebNews and LGL count them).
     """
     is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
     taken = [False] * len(doc)
-    surnames: set[str] | None = None
+    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and large is not None:
-            if surnames is None:
-                surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
             relabel = _person_place(ent, large if len(ent) == 1 else is_place, surnames)
         else:
             relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
-        if ent.label_ in PLACE_LABELS or relabel:
-            found.append(_from_entity(ent))
-            _mark(taken, ent.start, ent.end)
-        elif ent.label_ == "NORP" and demonyms and norm(ent.text) in demonym_names:
+        if notable is not None and ent.label_ == "GPE" and _surname(ent, surnames, notable):
+            pass  # "Modi": a person the model took for a place
+        elif ent.label_ in PLACE_LABELS or relabel or (ent.label_ == "ORG" and ent[-1].lower_ in SITE_WORDS):
+            found.append(_from_entity(ent))  # an ORG named "... Hospital", "... Street" is the building or street
+        elif demonyms and (ent.label_ == "NORP" or len(ent) == 1) and norm(ent.text) in demonym_names:
             found.append(Toponym(ent.start_char, ent.end_char, ent.text, "demonym"))
-            _mark(taken, ent.start, ent.end)
-        else:
-            _mark(taken, ent.start, ent.end)
+        elif embedded and notable is not None and ent.label_ in RELABELLED:
+            found.extend(_embedded(ent, notable, demonym_names if demonyms else frozenset()))
+        _mark(taken, ent.start, ent.end)
+    if demonyms:
+        found.extend(_demonyms(doc, taken, demonym_names))  # "Salvadoran" the model left out
     if matcher_names:
         found.extend(_matched(doc, taken, matcher_names, inflected))
+    if notable is not None:
+        found = _with_datelines(doc.text, found, notable)
     found.sort(key=lambda t: t.start)
+    return found
+
+
+#: a dateline: a place name in capitals opening the text, a line or a sentence, before a dash, a colon or "(AP)",
+#: maybe with a state or country after a comma ("ALBUQUERQUE, N.M. (AP) -", "TORONTO —", "NEW DELHI:"), or a
+#: capitalised one opening the text ("Muscat: The festival opened")
+_DATELINE = re.compile(r"(?:^|(?<=\n)|(?<=[.!?] ))\s*(?P<place>[A-Z][A-Z'’.\-]*(?: [A-Z][A-Z'’.\-]*){0,2})"
+                       r"(?=(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:\(|—|–|--? |:))"
+                       r"|^\s*(?P<opening>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=\s*(?:—|–|--? |:))")
+
+
+def _with_datelines(text: str, found: list[Toponym], notable: Callable[[str], bool]) -> list[Toponym]:
+    """``found`` with the place of each dateline (a ``notable`` one) instead of what overlapped it: the model
+    labels capitalised datelines ORG or splits them ("ST", "LOUIS")."""
+    for m in _DATELINE.finditer(text):
+        start, end = m.span("place") if m["place"] else m.span("opening")  # "Muscat: The festival opened"
+        name = text[start:end].rstrip(".")
+        if len(name) < 3 or not notable(norm(name)):
+            continue
+        end = start + len(name)
+        found = [t for t in found if t.end <= start or t.start >= end]
+        found.append(Toponym(start, end, name, "location", "dateline"))
     return found
 
 
@@ -129,8 +165,41 @@ def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]
     before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
     last = ent[-1].lower_
     used_as_surname = last in surnames if len(ent) == 1 else any(
-        e[-1].lower_ == last and e.start != ent.start for e in ent.doc.ents if e.label_ == "PERSON")
+        e[-1].lower_ == last and e.text != ent.text for e in ent.doc.ents if e.label_ == "PERSON")
     return before not in TITLES and not used_as_surname and _known_place(ent, is_place)
+
+
+def _surname(ent: Span, surnames: set[str], notable: Callable[[str], bool]) -> bool:
+    """A one-word entity that ends a person's name elsewhere in the document and names no notable place."""
+    return len(ent) == 1 and ent[0].lower_ in surnames and not notable(norm(ent.text))
+
+
+#: words after which an organisation name holds a place: "Bank of America", "Centre for ... Indian Economy"
+_EMBEDDING_WORDS = frozenset({"of", "for"})
+#: words that open organisation names and are also the names of some town or region ("Central", "Union",
+#: "Commerce", "University" in Florida): never a place inside an organisation's name
+_ORG_WORDS = FACILITY_WORDS | words("""central national union international royal federal general united bank
+    commerce police human mass summit real best no nord first new great grand old saint st state city county
+    republic people peoples democratic liberal labour independent free global world community""")
+
+
+def _embedded(ent: Span, notable: Callable[[str], bool], demonym_names: frozenset[str]) -> Iterator[Toponym]:
+    """Notable places (and, with ``demonym_names``, demonyms) at the start of an organisation name or right after
+    its "of"/"for": "The Washington Post", "Nigerian Army", "Kidney Foundation of Canada"."""
+    starts = [ent.start + (ent[0].lower_ == "the")]
+    starts += [t.i + 1 for t in ent[:-1] if t.lower_ in _EMBEDDING_WORDS]
+    for start in starts:
+        for n in range(min(_MAX_NGRAM, ent.end - start), 0, -1):
+            span = ent.doc[start:start + n]
+            if span.end - span.start == len(ent) or not all(t.text[:1].isupper() for t in span):
+                continue
+            key = norm(span.text)
+            if key in demonym_names:
+                yield Toponym(span.start_char, span.end_char, span.text, "demonym", "embedded")
+                break
+            if key not in COMMON_NAMES and key not in _ORG_WORDS and notable(key):
+                yield Toponym(span.start_char, span.end_char, span.text, "modifier", "embedded")
+                break
 
 
 def _mark(taken: list[bool], start: int, end: int) -> None:
@@ -143,13 +212,27 @@ def _from_entity(ent: Span) -> Toponym:
     start, end = ent.start, ent.end
     while end - start > 1 and (doc[start].lower_ == "the" or doc[start].is_space):
         start += 1
-    while end - start > 1 and doc[end - 1].is_space:
-        end -= 1
+    while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVES):
+        end -= 1  # "South Korea's": the place is "South Korea"
     if end < len(doc) and doc[end].is_alpha and level_word(doc[end].text) is not None:
         end += 1  # "Kursk region", "Kharkiv Oblast": the level word decides between town and region
     span = doc[start:end]
     facility = ent.label_ == "FAC" or span[-1].lower_ in FACILITY_WORDS
     return Toponym(span.start_char, span.end_char, span.text.strip(), _role(span), "ner", facility)
+
+
+def _demonyms(doc: Doc, taken: list[bool], demonym_names: frozenset[str]) -> Iterator[Toponym]:
+    """Capitalised demonyms of one or two words outside entities ("Salvadoran migrants"); marks them taken."""
+    i = 0
+    while i < len(doc):
+        n = next((n for n in (2, 1) if i + n <= len(doc) and not any(taken[i:i + n])
+                  and all(t.text[:1].isupper() and t.is_alpha for t in doc[i:i + n])
+                  and norm(doc[i:i + n].text) in demonym_names), 0)
+        if n:
+            span = doc[i:i + n]
+            _mark(taken, i, i + n)
+            yield Toponym(span.start_char, span.end_char, span.text, "demonym")
+        i += n or 1
 
 
 def _matched(doc: Doc, taken: list[bool], names: frozenset[str],
