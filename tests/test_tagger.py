@@ -3,6 +3,7 @@ rules' spans."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -17,8 +18,8 @@ N = len(tagger.LABELS)
 
 def _model(state: dict[str, list[float]], trans: list[list[float]] | None = None,
            margins: dict[str, float | None] | None = None) -> tagger.TaggerModel:
-    return tagger.TaggerModel(state=state, trans=trans or [[0.0] * N for _ in range(N)], with_rules=True,
-                              margins=margins or {"source": 0.0, "content": 0.0})
+    return tagger.TaggerModel.of(state, trans or [[0.0] * N for _ in range(N)], True,
+                                 margins or {"source": 0.0, "content": 0.0})
 
 
 def test_viterbi_finds_the_best_scoring_labelling() -> None:
@@ -41,7 +42,7 @@ def test_transitions_can_overrule_emissions() -> None:
 
 def test_unknown_features_weigh_nothing() -> None:
     model = _model({"known": [0.0, 0.0, 0.0, 3.0, 0.0]})
-    assert model.emissions([["unknown", "known"]]) == [[0.0, 0.0, 0.0, 3.0, 0.0]]
+    assert model.emissions([["unknown", "known"], ["unknown"]]).tolist() == [[0.0, 0.0, 0.0, 3.0, 0.0], [0.0] * N]
 
 
 def _found(nlp, text: str, cue: str):  # type: ignore[no-untyped-def]
@@ -91,7 +92,7 @@ def test_a_confident_tagger_replaces_the_rules_content(nlp) -> None:  # type: ig
                    | {f"pos={p}": [0.0, 0.0, 0.0, 5.0, 6.0] for p in ("NOUN", "VERB", "ADJ", "DET", "AUX")})
     got = tagger.retag(doc, prop, quotes_of(doc), model)
     assert got.content is not None and text[got.content[0][0]:got.content[0][1]].startswith("The mayor said")
-    strict = _model(model.state, margins={"source": None, "content": None})
+    strict = dataclasses.replace(model, margins={"source": None, "content": None})
     assert tagger.retag(doc, prop, quotes_of(doc), strict).content is None
 
 

@@ -14,8 +14,9 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ...text.sentences import doc_text, sentence_index
 from .quotes import Quotes
@@ -64,93 +65,151 @@ def window(doc: Doc, prop: Proposal) -> Window:
 
 def features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True) -> list[list[str]]:
     """Sparse string features of every token of ``win``."""
+    table = _table(doc)
+    return [[*table.static(doc, i), *f] for i, f in zip(range(win.start, win.end),
+                                                        cue_features(doc, prop, win, quotes, with_rules))]
+
+
+def cue_features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True
+                 ) -> list[list[str]]:
+    """The features of every token of ``win`` that depend on the cue (the rest: :meth:`_Table.static`)."""
     cue = prop.cue
-    head = cue.head
-    lemma = head.lemma_.lower()
+    h = cue.head.i
+    lemma = cue.head.lemma_.lower()
+    table = _table(doc)
     sents = sentence_index(doc)
-    cue_sent = sents.position(head.i)
+    cue_sent = sents.position(h)
     out = []
     for i in range(win.start, win.end):
-        tok = doc[i]
-        f = _token(tok, "")
-        f += _context(doc, i)
         rel = "C" if cue.start <= i < cue.end else ("L" if i < cue.start else "R")
         dist = _bucket(cue.start - i if rel == "L" else i - cue.end + 1 if rel == "R" else 0)
-        branch = _branch(tok, head)
+        branch = _branch(table, i, h)
         sent_rel = sents.position(i) - cue_sent
-        qin = int(quotes.inside(tok.idx))
-        f += [f"rel={rel}", f"rel|d={rel}|{dist}", f"br={branch}", f"br|rel={branch}|{rel}",
-              f"sent={max(-1, min(1, sent_rel))}", f"q={qin}", f"q|rel={qin}|{rel}", f"k={cue.kind}",
-              f"l|rel={lemma}|{rel}", f"l|br={lemma}|{branch}", f"dep|br={tok.dep_}|{branch}",
-              f"hd={tok.head.dep_}|{tok.dep_}", f"ent={tok.ent_iob_}{tok.ent_type_}",
-              f"lefts={_bucket(tok.n_lefts)}", f"istop={int(tok.i == tok.head.i)}"]
+        qin = int(quotes.inside(table.idx[i]))
+        f = [f"rel={rel}", f"rel|d={rel}|{dist}", f"br={branch}",
+             f"br|rel={branch}|{rel}", f"sent={max(-1, min(1, sent_rel))}", f"q={qin}", f"q|rel={qin}|{rel}",
+             f"k={cue.kind}", f"l|rel={lemma}|{rel}", f"l|br={lemma}|{branch}",
+             f"dep|br={table.deps[i]}|{branch}"]
         if with_rules:
-            f += _rule_features(tok, prop)
+            f += _rule_features(doc[i], prop, table.static(doc, i)[0][2:], branch)
         out.append(f)
     return out
 
 
-def _token(tok: Token, prefix: str) -> list[str]:
-    word = tok.lower_ if tok.is_stop or tok.is_punct else tok.pos_
-    return [f"{prefix}w={word}", f"{prefix}pos={tok.pos_}", f"{prefix}tag={tok.tag_}", f"{prefix}dep={tok.dep_}"]
+@dataclass(slots=True)
+class _Table:
+    """Per-document arrays the features read many times (spaCy builds a new ``Token`` on every access)."""
+
+    heads: list[int]
+    deps: list[str]
+    idx: list[int]
+    words: list[str]  #: the lower-cased word for stop words and punctuation, else the part of speech
+    breaks: list[bool]  #: a line break after the token
+    statics: dict[int, list[str]]
+    rows: dict[tuple[int, int], np.ndarray]  #: (id of a model, token) -> the static features' label weights
+
+    def static(self, doc: Doc, i: int) -> list[str]:
+        """The cue-independent features of token ``i`` (computed once per document)."""
+        got = self.statics.get(i)
+        if got is None:
+            tok = doc[i]
+            got = [f"w={self.words[i]}", f"pos={tok.pos_}", f"tag={tok.tag_}", f"dep={self.deps[i]}",
+                   *self.context(i), f"hd={self.deps[self.heads[i]]}|{self.deps[i]}",
+                   f"ent={tok.ent_iob_}{tok.ent_type_}", f"lefts={_bucket(tok.n_lefts)}",
+                   f"istop={int(self.heads[i] == i)}"]
+            self.statics[i] = got
+        return got
+
+    def context(self, i: int) -> list[str]:
+        """The neighbours' words, the adjacent ones' relations and line breaks."""
+        out = []
+        for off, name in ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn")):
+            j = i + off
+            if 0 <= j < len(self.words):
+                out.append(f"{name}w={self.words[j]}")
+                if abs(off) == 1:
+                    out.append(f"{name}dep={self.deps[j]}")
+                    out.append(f"{name}nl={int(self.breaks[min(i, j)])}")
+            else:
+                out.append(f"{name}w=<edge>")
+        return out
 
 
-def _context(doc: Doc, i: int) -> list[str]:
-    out = []
-    for off, name in ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn")):
-        j = i + off
-        if 0 <= j < len(doc):
-            t = doc[j]
-            out.append(f"{name}w={t.lower_ if t.is_punct or t.is_stop else t.pos_}")
-            if abs(off) == 1:
-                out.append(f"{name}dep={t.dep_}")
-                out.append(f"{name}nl={int(_newline_between(doc, min(i, j)))}")
-        else:
-            out.append(f"{name}w=<edge>")
-    return out
+_TABLE_KEY = "claimwatch.tagger"
 
 
-def _newline_between(doc: Doc, i: int) -> bool:
-    """A line break after token ``i`` (in its trailing whitespace or as the next, space token)."""
-    return "\n" in doc[i].whitespace_ or (i + 1 < len(doc) and doc[i + 1].is_space and "\n" in doc[i + 1].text)
+def _table(doc: Doc) -> _Table:
+    table = doc.user_data.get(_TABLE_KEY)
+    if table is None:
+        table = _Table([], [], [], [], [], {}, {})
+        for t in doc:
+            table.heads.append(t.head.i)
+            table.deps.append(t.dep_)
+            table.idx.append(t.idx)
+            table.words.append(t.lower_ if t.is_stop or t.is_punct else t.pos_)
+            table.breaks.append("\n" in t.whitespace_)
+        for i in range(len(doc) - 1):
+            if not table.breaks[i] and table.words[i + 1] == "SPACE" and "\n" in doc[i + 1].text:
+                table.breaks[i] = True
+        doc.user_data[_TABLE_KEY] = table
+    return table
 
 
-def _branch(tok: Token, head: Token) -> str:
-    """How ``tok`` hangs relative to the cue's head: under which of its children, or above it."""
-    if tok.i == head.i:
+def _branch(table: _Table, i: int, h: int) -> str:
+    """How token ``i`` hangs relative to the cue's head ``h``: under which of its children, or above it."""
+    heads, deps = table.heads, table.deps
+    if i == h:
         return "head"
-    node = tok
+    found = _child_of(heads, i, h)
+    if found is not None:
+        return f"c:{deps[found]}"
+    gov = heads[h]
+    if gov != h and i != gov:
+        found = _child_of(heads, i, gov)
+        if found is not None:
+            return f"s:{deps[found]}"
+    return "gov" if i == gov else "out"
+
+
+def _child_of(heads: list[int], i: int, top: int) -> int | None:
+    """The child of ``top`` on the path from ``i`` up to the root, if that path passes ``top``."""
+    node = i
     for _ in range(40):
-        if node.head.i == head.i:
-            return f"c:{node.dep_}"
-        if node.head.i == node.i:
-            break
-        node = node.head
-    if head.head.i != head.i and tok.i != head.head.i:
-        node = tok
-        for _ in range(40):
-            if node.head.i == head.head.i:
-                return f"s:{node.dep_}"
-            if node.head.i == node.i:
-                break
-            node = node.head
-    return "gov" if tok.i == head.head.i else "out"
+        if heads[node] == top:
+            return node
+        if heads[node] == node:
+            return None
+        node = heads[node]
+    return None
 
 
-def _rule_features(tok: Token, prop: Proposal) -> list[str]:
-    lo, hi = tok.idx, tok.idx + len(tok)
-    content = next((p for p in prop.content if p[0] <= lo and hi <= p[1]), None)
-    src = prop.source is not None and prop.source[0] <= lo and hi <= prop.source[1]
-    out = [f"rc={int(content is not None)}", f"rc|r={int(content is not None)}|{prop.rule}", f"rs={int(src)}"]
+def _rule_features(tok: Token, prop: Proposal, word: str, branch: str) -> list[str]:
+    """The rules' proposal as features: inside their content or source, at its edges, or just outside them."""
+    doc = tok.doc
+    content = _piece_of(prop.content, tok)
+    src = prop.source is not None and _piece_of((prop.source,), tok) is not None
+    rc = int(content is not None)
+    out = [f"rc={rc}", f"rc|r={rc}|{prop.rule}", f"rs={int(src)}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}"]
     if content is not None:
-        if lo == content[0] or not doc_text(tok.doc)[content[0]:lo].strip():
+        if tok.idx == content[0] or not doc_text(doc)[content[0]:tok.idx].strip():
             out.append("rc_first")
-        if hi == content[1]:
-            out.append("rc_last")
-            out.append(f"rc_last|r={prop.rule}")
-    if prop.source is not None and src and lo == prop.source[0]:
-        out.append("rs_first")
+        if tok.idx + len(tok) == content[1]:
+            out += ["rc_last", f"rc_last|r={prop.rule}", f"rc_last|w={word}"]
+    else:
+        if tok.i > 0 and _piece_of(prop.content, doc[tok.i - 1]) is not None:
+            out += [f"rc_after|w={word}", f"rc_after|dep={tok.dep_}", f"rc_after|r={prop.rule}|{word}"]
+        if tok.i + 1 < len(doc) and _piece_of(prop.content, doc[tok.i + 1]) is not None:
+            out += [f"rc_before|w={word}", f"rc_before|r={prop.rule}|{word}"]
+    if prop.source is not None:
+        if src and tok.idx == prop.source[0]:
+            out.append("rs_first")
+        if not src and tok.i > 0 and _piece_of((prop.source,), doc[tok.i - 1]) is not None:
+            out += [f"rs_after|w={word}", f"rs_after|dep={tok.dep_}"]
     return out
+
+
+def _piece_of(pieces: tuple[tuple[int, int], ...], tok: Token) -> tuple[int, int] | None:
+    return next((p for p in pieces if p[0] <= tok.idx and tok.idx + len(tok) <= p[1]), None)
 
 
 def _bucket(n: int) -> str:
@@ -208,57 +267,75 @@ def gold_labels(doc: Doc, win: Window, source: tuple[tuple[int, int], ...] | Non
 
 @dataclass(frozen=True, slots=True)
 class TaggerModel:
-    """CRF weights: ``state[feature][label]`` and ``trans[from][to]`` over :data:`LABELS`, and per role the
-    log-odds margin by which the tagger's best labelling must beat the rules' labelling to replace their span
-    (None: that role keeps the rules' span)."""
+    """CRF weights: a row of per-label weights for each known feature (``index`` names the rows) and the
+    ``trans[from, to]`` weights over :data:`LABELS`; per role, the log-odds margin by which the tagger's best
+    labelling must beat the rules' labelling to replace their span (None: that role keeps the rules' span)."""
 
-    state: dict[str, list[float]]
-    trans: list[list[float]]
+    index: dict[str, int]
+    weights: np.ndarray
+    trans: np.ndarray
     with_rules: bool
     margins: dict[str, float | None]
 
-    def emissions(self, feats: list[list[str]]) -> list[list[float]]:
-        zero = [0.0] * len(LABELS)
-        out = []
-        for f in feats:
-            row = [0.0] * len(LABELS)
-            for name in f:
-                for k, w in enumerate(self.state.get(name, zero)):
-                    row[k] += w
-            out.append(row)
-        return out
+    @classmethod
+    def of(cls, state: dict[str, list[float]], trans: list[list[float]], with_rules: bool,
+           margins: dict[str, float | None]) -> TaggerModel:
+        names = sorted(state)
+        weights = np.array([state[n] for n in names], dtype=np.float64).reshape(len(names), len(LABELS))
+        return cls({n: k for k, n in enumerate(names)}, weights, np.array(trans, dtype=np.float64), with_rules,
+                   margins)
 
-    def score(self, emit: list[list[float]], labels: list[str]) -> float:
+    def static_emissions(self, doc: Doc, win: Window) -> np.ndarray:
+        """The cue-independent part of the emissions of ``win`` (summed once per document and token)."""
+        table = _table(doc)
+        key = id(self)
+        missing = [i for i in range(win.start, win.end) if (key, i) not in table.rows]
+        if missing:
+            for i, row in zip(missing, self.emissions([table.static(doc, i) for i in missing])):
+                table.rows[key, i] = row
+        return np.array([table.rows[key, i] for i in range(win.start, win.end)]).reshape(-1, len(LABELS))
+
+    def emissions(self, feats: list[list[str]]) -> np.ndarray:
+        """Per token and label, the sum of the weights of the token's features."""
+        get = self.index.get
+        pairs = [(k, c) for k, f in enumerate(feats) for c in map(get, f) if c is not None]
+        rows = [k for k, _ in pairs]
+        cols = [c for _, c in pairs]
+        at = np.array(rows, dtype=np.intp)
+        picked = self.weights[np.array(cols, dtype=np.intp)].reshape(-1, len(LABELS))
+        return np.stack([np.bincount(at, weights=picked[:, k], minlength=len(feats)) for k in range(len(LABELS))],
+                        axis=1).reshape(len(feats), len(LABELS))
+
+    def score(self, emit: np.ndarray, labels: list[str]) -> float:
         """The unnormalised log score of one labelling."""
-        ks = [LABELS.index(lab) for lab in labels]
-        return sum(row[k] for row, k in zip(emit, ks)) + sum(self.trans[a][b] for a, b in pairwise(ks))
+        ks = np.array([LABELS.index(lab) for lab in labels], dtype=np.intp)
+        return float(emit[np.arange(len(ks)), ks].sum() + self.trans[ks[:-1], ks[1:]].sum())
 
-    def decode(self, emit: list[list[float]]) -> list[str]:
+    def decode(self, emit: np.ndarray) -> list[str]:
         """The best labelling (Viterbi)."""
-        if not emit:
+        if len(emit) == 0:
             return []
-        n = len(LABELS)
         score = emit[0]
-        back: list[list[int]] = []
+        back = []
         for row in emit[1:]:
-            best = [max(range(n), key=lambda a, b=b: score[a] + self.trans[a][b]) for b in range(n)]  # type: ignore[misc]
-            score = [score[best[b]] + self.trans[best[b]][b] + row[b] for b in range(n)]
+            total = score[:, None] + self.trans
+            best = total.argmax(axis=0)
+            score = total[best, np.arange(len(LABELS))] + row
             back.append(best)
-        path = [max(range(n), key=lambda b: score[b])]
+        path = [int(score.argmax())]
         for best in reversed(back):
-            path.append(best[path[-1]])
+            path.append(int(best[path[-1]]))
         return [LABELS[k] for k in reversed(path)]
 
 
-@lru_cache(maxsize=4)
-def load_model(name: str = "attribution_tagger.json") -> TaggerModel | None:
-    """A tagger shipped in ``claimwatch/data`` (loaded once), or None when the weights file is missing."""
-    path = resources.files("claimwatch").joinpath(f"data/{name}")
+@lru_cache(maxsize=1)
+def load_model() -> TaggerModel | None:
+    """The tagger shipped in the package (loaded once), or None when the weights file is missing."""
+    path = resources.files("claimwatch").joinpath("data/attribution_tagger.json")
     if not path.is_file():
         return None
     data = json.loads(path.read_text("utf-8"))
-    return TaggerModel(state=data["state"], trans=data["trans"], with_rules=bool(data["with_rules"]),
-                       margins=dict(data["combine"]))
+    return TaggerModel.of(data["state"], data["trans"], bool(data["with_rules"]), dict(data["combine"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +350,7 @@ class Retagged:
 def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: TaggerModel) -> Retagged:
     """The tagger's spans around ``prop``'s cue, for each role whose margin over the rules' labelling is met."""
     win = window(doc, prop)
-    emit = model.emissions(features(doc, prop, win, quotes, model.with_rules))
+    emit = model.static_emissions(doc, win) + model.emissions(cue_features(doc, prop, win, quotes, model.with_rules))
     best = model.decode(emit)
     ruled = gold_labels(doc, win, (prop.source,) if prop.source else None, prop.content)
     if best == ruled:
