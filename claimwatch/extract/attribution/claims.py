@@ -71,7 +71,9 @@ def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
 
 
 def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel) -> None:
-    """Replace the rules' source and content of ``f`` where the tagger is confident enough to."""
+    """Replace the rules' source and content of ``f`` where the tagger is confident enough to; but not the source
+    of a participial second cue (", asserting that ..."): the rules take it from the reporting verb the participle
+    hangs on, a step the tagger has no feature for."""
     got = tagger.retag(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))), quotes, model)
     if got.content is not None:
         text = doc_text(doc)
@@ -79,7 +81,8 @@ def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel
         content = [p for p in content if p[1] > p[0] and not overlaps(p, f.cue_span)]
         if content:
             f.content = content
-    if got.replace_source:
+    head = f.cue.head
+    if got.replace_source and not (head.tag_ == "VBG" and head.lemma_.lower() in cues.PARTICIPLES):
         f.source = got.source
 
 
