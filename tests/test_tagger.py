@@ -115,3 +115,14 @@ def test_shipped_tagger_cuts_a_relative_clause_off_a_source(nlp) -> None:  # typ
 
     assert told(False)[0] == "Petrenko, who said he had served in the region for a decade,"
     assert told(True) == ("Petrenko", "the front was quiet")
+
+
+def test_shipped_weights_were_fitted_on_train_and_load() -> None:
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("claimwatch").joinpath("data/attribution_tagger.json").read_text("utf-8"))
+    assert data["data"] == "train" and data["with_rules"] is True
+    model = tagger.load_model()
+    assert model is not None and model.trans.shape == (N, N)
+    assert set(model.margins) == {"source", "content"} and len(model.index) == len(data["state"])
