@@ -1,12 +1,17 @@
 """Development harness for attribution rules: parse a brat corpus once (cached DocBin), score, show errors.
 
     python scripts/attribution_dev.py /work/shared/datasets/polnear/dev [--errors source|cue|content] [--n 40]
+        [--rules-only | --tagger WEIGHTS.json]
+
+``--rules-only``: without the learned source/content tagger; ``--tagger``: that tagger's weights, its spans taken
+wherever they differ from the rules' (the "model alone" figure of a tagger trained with ``--no-rules``).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import sys
 from pathlib import Path
@@ -17,6 +22,7 @@ from claimwatch import nlp as nlp_mod
 from claimwatch.evaluate.attribution import Scorer, claims_to_relations
 from claimwatch.evaluate.brat import read_gold_dir
 from claimwatch.extract import attribution, status
+from claimwatch.extract.attribution import tagger
 
 
 def parsed(docs, cache_dir: Path):  # type: ignore[no-untyped-def]
@@ -46,13 +52,20 @@ def main() -> None:
     ap.add_argument("--errors", choices=["source", "cue", "content"])
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--rules-only", action="store_true")
+    ap.add_argument("--tagger")
     args = ap.parse_args()
+    if args.tagger:
+        data = json.loads(Path(args.tagger).read_text("utf-8"))
+        model = tagger.TaggerModel.of(data["state"], data["trans"], bool(data["with_rules"]),
+                                      {"source": 0.0, "content": 0.0})
+        tagger.load_model = lambda: model  # type: ignore[assignment,misc]
     docs = list(read_gold_dir(args.path))
     spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
     scorer = Scorer()
     errors = []
     for gd, doc in zip(docs, spacy_docs):
-        claims = attribution.find_claims(doc)
+        claims = attribution.find_claims(doc, learned_spans=not args.rules_only)
         status.assign(doc, claims)
         pred = claims_to_relations(claims)
         scorer.add(gd.text, gd.relations, pred)

@@ -3,6 +3,7 @@
 - :mod:`.cues`: which tokens are cues, and the learned scorer that keeps or drops each candidate
 - :mod:`.claims`: each cue's source and content from the parse and the quotation marks (``find_claims``)
 - :mod:`.boundaries`: where a content ends (a learned ranker)
+- :mod:`.tagger`: a learned CRF that corrects the rules' source and content where it is confident
 - :mod:`.coref`: pronoun and "the group" sources resolved to an earlier mention
 - :mod:`.layout`: claims the layout signals ("… — Ministry of Defence" trailers, "Name:" speaker lines,
   the outlet's own sentences)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ...model import Claim, Source, Span, Status
 from ...text.intervals import Cover
 from ...text.sentences import doc_text, sentence_index
-from . import boundaries, coref, cues, layout
+from . import boundaries, coref, cues, layout, tagger
 from .quotes import Quotes, quotes_of
 from .spans import (
     claim_kind,
@@ -45,8 +45,9 @@ class _Found:
     raw_piece: tuple[int, int] | None = None  #: the single content piece before its end was chosen
 
 
-def find_claims(doc: Doc) -> list[Claim]:
-    """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences."""
+def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
+    """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences.
+    ``learned_spans``: let the learned tagger (:mod:`.tagger`) correct the rules' sources and contents."""
     quotes = quotes_of(doc)
     model = cues.load_model()
     found = []
@@ -55,6 +56,10 @@ def find_claims(doc: Doc) -> list[Claim]:
         if score >= (model.threshold if model is not None else 0.5):
             f.cue.score = score
             found.append(f)
+    spans_model = tagger.load_model() if learned_spans else None
+    if spans_model is not None:
+        for f in found:
+            _apply_tagger(doc, f, quotes, spans_model)
     found = _drop_nested(found)
     claims = [_to_claim(doc, f, quotes) for f in found]
     claims = layout.dash_trailers(doc_text(doc), claims, quotes)
@@ -63,6 +68,22 @@ def find_claims(doc: Doc) -> list[Claim]:
     claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
     return claims
+
+
+def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel) -> None:
+    """Replace the rules' source and content of ``f`` where the tagger is confident enough to; but not the source
+    of a participial second cue (", asserting that ..."): the rules take it from the reporting verb the participle
+    hangs on, a step the tagger has no feature for."""
+    got = tagger.retag(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))), quotes, model)
+    if got.content is not None:
+        text = doc_text(doc)
+        content = [finish_piece(text, p, quotes) for p in got.content]
+        content = [p for p in content if p[1] > p[0] and not overlaps(p, f.cue_span)]
+        if content:
+            f.content = content
+    head = f.cue.head
+    if got.replace_source and not (head.tag_ == "VBG" and head.lemma_.lower() in cues.PARTICIPLES):
+        f.source = got.source
 
 
 def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:

@@ -1,0 +1,361 @@
+"""A learned source/content tagger: a linear-chain CRF that relabels the tokens around an accepted cue.
+
+Reads a parsed ``Doc``, a cue and the source and content the rules in :mod:`.claims` found for it; writes
+nothing: :func:`retag` returns the source span and content pieces the tagger prefers, decoded (Viterbi) from
+the weights in ``data/attribution_tagger.json`` (trained by ``scripts/train_tagger.py`` on PolNeAR train).
+Each token of a window (the cue's sentence, stretched over the rules' spans) gets one of ``O``, ``B-S``/``I-S``
+(source) and ``B-C``/``I-C`` (content), from features of the token, its place in the parse relative to the cue,
+the quotation marks, and the rules' own proposal. Without the weights file the rules' spans are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...text.sentences import doc_text, sentence_index
+from .quotes import Quotes
+from .spans import trim
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .cues import Cue
+
+LABELS = ("O", "B-S", "I-S", "B-C", "I-C")
+_MAX_WINDOW = 160  #: tokens
+_OUTSIDE = 12  #: tokens of context kept on each side of a window stretched past the sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What the rules found for one cue: the tagger's input besides the parse."""
+
+    cue: Cue
+    rule: str
+    source: tuple[int, int] | None
+    content: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: int  #: first token index
+    end: int  #: one past the last
+
+
+def window(doc: Doc, prop: Proposal) -> Window:
+    """The cue's sentence, stretched over the rules' source and content (capped at ``_MAX_WINDOW`` tokens)."""
+    sent = sentence_index(doc).of(prop.cue.head.i)
+    lo, hi = sent.start, sent.end
+    chars = [*prop.content, *([prop.source] if prop.source else [])]
+    for s, e in chars:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            lo, hi = min(lo, span.start), max(hi, span.end)
+    if hi - lo > _MAX_WINDOW:
+        lo = max(lo, prop.cue.start - _MAX_WINDOW // 2)
+        hi = min(hi, lo + _MAX_WINDOW)
+    return Window(lo, hi)
+
+
+def features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True) -> list[list[str]]:
+    """Sparse string features of every token of ``win``."""
+    table = _table(doc)
+    return [[*table.static(doc, i), *f] for i, f in zip(range(win.start, win.end),
+                                                        cue_features(doc, prop, win, quotes, with_rules))]
+
+
+def cue_features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True
+                 ) -> list[list[str]]:
+    """The features of every token of ``win`` that depend on the cue (the rest: :meth:`_Table.static`)."""
+    cue = prop.cue
+    h = cue.head.i
+    lemma = cue.head.lemma_.lower()
+    table = _table(doc)
+    sents = sentence_index(doc)
+    cue_sent = sents.position(h)
+    out = []
+    for i in range(win.start, win.end):
+        rel = "C" if cue.start <= i < cue.end else ("L" if i < cue.start else "R")
+        dist = _bucket(cue.start - i if rel == "L" else i - cue.end + 1 if rel == "R" else 0)
+        branch = _branch(table, i, h)
+        sent_rel = sents.position(i) - cue_sent
+        qin = int(quotes.inside(table.idx[i]))
+        f = [f"rel={rel}", f"rel|d={rel}|{dist}", f"br={branch}",
+             f"br|rel={branch}|{rel}", f"sent={max(-1, min(1, sent_rel))}", f"q={qin}", f"q|rel={qin}|{rel}",
+             f"k={cue.kind}", f"l|rel={lemma}|{rel}", f"l|br={lemma}|{branch}",
+             f"dep|br={table.deps[i]}|{branch}"]
+        if with_rules:
+            f += _rule_features(doc[i], prop, table.static(doc, i)[0][2:], branch)
+        out.append(f)
+    return out
+
+
+@dataclass(slots=True)
+class _Table:
+    """Per-document arrays the features read many times (spaCy builds a new ``Token`` on every access)."""
+
+    heads: list[int]
+    deps: list[str]
+    idx: list[int]
+    words: list[str]  #: the lower-cased word for stop words and punctuation, else the part of speech
+    breaks: list[bool]  #: a line break after the token
+    statics: dict[int, list[str]]
+    rows: dict[tuple[int, int], np.ndarray]  #: (id of a model, token) -> the static features' label weights
+
+    def static(self, doc: Doc, i: int) -> list[str]:
+        """The cue-independent features of token ``i`` (computed once per document)."""
+        got = self.statics.get(i)
+        if got is None:
+            tok = doc[i]
+            got = [f"w={self.words[i]}", f"pos={tok.pos_}", f"tag={tok.tag_}", f"dep={self.deps[i]}",
+                   *self.context(i), f"hd={self.deps[self.heads[i]]}|{self.deps[i]}",
+                   f"ent={tok.ent_iob_}{tok.ent_type_}", f"lefts={_bucket(tok.n_lefts)}",
+                   f"istop={int(self.heads[i] == i)}"]
+            self.statics[i] = got
+        return got
+
+    def context(self, i: int) -> list[str]:
+        """The neighbours' words, the adjacent ones' relations and line breaks."""
+        out = []
+        for off, name in ((-1, "p"), (1, "n"), (-2, "pp"), (2, "nn")):
+            j = i + off
+            if 0 <= j < len(self.words):
+                out.append(f"{name}w={self.words[j]}")
+                if abs(off) == 1:
+                    out.append(f"{name}dep={self.deps[j]}")
+                    out.append(f"{name}nl={int(self.breaks[min(i, j)])}")
+            else:
+                out.append(f"{name}w=<edge>")
+        return out
+
+
+_TABLE_KEY = "claimwatch.tagger"
+
+
+def _table(doc: Doc) -> _Table:
+    table = doc.user_data.get(_TABLE_KEY)
+    if table is None:
+        table = _Table([], [], [], [], [], {}, {})
+        for t in doc:
+            table.heads.append(t.head.i)
+            table.deps.append(t.dep_)
+            table.idx.append(t.idx)
+            table.words.append(t.lower_ if t.is_stop or t.is_punct else t.pos_)
+            table.breaks.append("\n" in t.whitespace_)
+        for i in range(len(doc) - 1):
+            if not table.breaks[i] and table.words[i + 1] == "SPACE" and "\n" in doc[i + 1].text:
+                table.breaks[i] = True
+        doc.user_data[_TABLE_KEY] = table
+    return table
+
+
+def _branch(table: _Table, i: int, h: int) -> str:
+    """How token ``i`` hangs relative to the cue's head ``h``: under which of its children, or above it."""
+    heads, deps = table.heads, table.deps
+    if i == h:
+        return "head"
+    found = _child_of(heads, i, h)
+    if found is not None:
+        return f"c:{deps[found]}"
+    gov = heads[h]
+    if gov != h and i != gov:
+        found = _child_of(heads, i, gov)
+        if found is not None:
+            return f"s:{deps[found]}"
+    return "gov" if i == gov else "out"
+
+
+def _child_of(heads: list[int], i: int, top: int) -> int | None:
+    """The child of ``top`` on the path from ``i`` up to the root, if that path passes ``top``."""
+    node = i
+    for _ in range(40):
+        if heads[node] == top:
+            return node
+        if heads[node] == node:
+            return None
+        node = heads[node]
+    return None
+
+
+def _rule_features(tok: Token, prop: Proposal, word: str, branch: str) -> list[str]:
+    """The rules' proposal as features: inside their content or source, at its edges, or just outside them."""
+    doc = tok.doc
+    content = _piece_of(prop.content, tok)
+    src = prop.source is not None and _piece_of((prop.source,), tok) is not None
+    rc = int(content is not None)
+    out = [f"rc={rc}", f"rc|r={rc}|{prop.rule}", f"rs={int(src)}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}"]
+    if content is not None:
+        if tok.idx == content[0] or not doc_text(doc)[content[0]:tok.idx].strip():
+            out.append("rc_first")
+        if tok.idx + len(tok) == content[1]:
+            out += ["rc_last", f"rc_last|r={prop.rule}", f"rc_last|w={word}"]
+    else:
+        if tok.i > 0 and _piece_of(prop.content, doc[tok.i - 1]) is not None:
+            out += [f"rc_after|w={word}", f"rc_after|dep={tok.dep_}", f"rc_after|r={prop.rule}|{word}"]
+        if tok.i + 1 < len(doc) and _piece_of(prop.content, doc[tok.i + 1]) is not None:
+            out += [f"rc_before|w={word}", f"rc_before|r={prop.rule}|{word}"]
+    if prop.source is not None:
+        if src and tok.idx == prop.source[0]:
+            out.append("rs_first")
+        if not src and tok.i > 0 and _piece_of((prop.source,), doc[tok.i - 1]) is not None:
+            out += [f"rs_after|w={word}", f"rs_after|dep={tok.dep_}"]
+    return out
+
+
+def _piece_of(pieces: tuple[tuple[int, int], ...], tok: Token) -> tuple[int, int] | None:
+    return next((p for p in pieces if p[0] <= tok.idx and tok.idx + len(tok) <= p[1]), None)
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+"
+
+
+# --------------------------------------------------------------------------------------------- labels
+
+
+def decode_spans(doc: Doc, win: Window, labels: list[str]) -> tuple[tuple[int, int] | None,
+                                                                 list[tuple[int, int]]]:
+    """Character spans of the source (its longest run) and of the content pieces a label sequence marks."""
+    runs: dict[str, list[tuple[int, int]]] = {"S": [], "C": []}
+    cur: tuple[str, int] | None = None
+    for k, lab in enumerate([*labels, "O"]):
+        role = lab[2:] if lab != "O" else ""
+        if cur is not None and (lab == "O" or lab.startswith("B-") or role != cur[0]):
+            runs[cur[0]].append((win.start + cur[1], win.start + k))
+            cur = None
+        if lab != "O" and cur is None:
+            cur = (role, k)
+    text = doc_text(doc)
+
+    def chars(run: tuple[int, int]) -> tuple[int, int]:
+        last = doc[run[1] - 1]
+        return trim(text, doc[run[0]].idx, last.idx + len(last))
+
+    source = chars(max(runs["S"], key=lambda r: r[1] - r[0])) if runs["S"] else None
+    return source, [c for c in (chars(r) for r in runs["C"]) if c[1] > c[0]]
+
+
+def gold_labels(doc: Doc, win: Window, source: tuple[tuple[int, int], ...] | None,
+                content: tuple[tuple[int, int], ...]) -> list[str]:
+    """Training labels: a token takes the role of the gold piece its characters lie in."""
+    out = []
+    prev: tuple[str, int] | None = None
+    for i in range(win.start, win.end):
+        tok = doc[i]
+        lo, hi = tok.idx, tok.idx + len(tok)
+        lab = "O"
+        for role, pieces in (("S", source or ()), ("C", content)):
+            k = next((n for n, p in enumerate(pieces) if p[0] <= lo and hi <= p[1]), None)
+            if k is not None:
+                lab = f"I-{role}" if prev == (role, k) else f"B-{role}"
+                prev = (role, k)
+                break
+        else:
+            prev = None
+        out.append(lab)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerModel:
+    """CRF weights: a row of per-label weights for each known feature (``index`` names the rows) and the
+    ``trans[from, to]`` weights over :data:`LABELS`; per role, the log-odds margin by which the tagger's best
+    labelling must beat the rules' labelling to replace their span (None: that role keeps the rules' span)."""
+
+    index: dict[str, int]
+    weights: np.ndarray
+    trans: np.ndarray
+    with_rules: bool
+    margins: dict[str, float | None]
+
+    @classmethod
+    def of(cls, state: dict[str, list[float]], trans: list[list[float]], with_rules: bool,
+           margins: dict[str, float | None]) -> TaggerModel:
+        names = sorted(state)
+        weights = np.array([state[n] for n in names], dtype=np.float64).reshape(len(names), len(LABELS))
+        return cls({n: k for k, n in enumerate(names)}, weights, np.array(trans, dtype=np.float64), with_rules,
+                   margins)
+
+    def static_emissions(self, doc: Doc, win: Window) -> np.ndarray:
+        """The cue-independent part of the emissions of ``win`` (summed once per document and token)."""
+        table = _table(doc)
+        key = id(self)
+        missing = [i for i in range(win.start, win.end) if (key, i) not in table.rows]
+        if missing:
+            for i, row in zip(missing, self.emissions([table.static(doc, i) for i in missing])):
+                table.rows[key, i] = row
+        return np.array([table.rows[key, i] for i in range(win.start, win.end)]).reshape(-1, len(LABELS))
+
+    def emissions(self, feats: list[list[str]]) -> np.ndarray:
+        """Per token and label, the sum of the weights of the token's features."""
+        get = self.index.get
+        pairs = [(k, c) for k, f in enumerate(feats) for c in map(get, f) if c is not None]
+        rows = [k for k, _ in pairs]
+        cols = [c for _, c in pairs]
+        at = np.array(rows, dtype=np.intp)
+        picked = self.weights[np.array(cols, dtype=np.intp)].reshape(-1, len(LABELS))
+        return np.stack([np.bincount(at, weights=picked[:, k], minlength=len(feats)) for k in range(len(LABELS))],
+                        axis=1).reshape(len(feats), len(LABELS))
+
+    def score(self, emit: np.ndarray, labels: list[str]) -> float:
+        """The unnormalised log score of one labelling."""
+        ks = np.array([LABELS.index(lab) for lab in labels], dtype=np.intp)
+        return float(emit[np.arange(len(ks)), ks].sum() + self.trans[ks[:-1], ks[1:]].sum())
+
+    def decode(self, emit: np.ndarray) -> list[str]:
+        """The best labelling (Viterbi)."""
+        if len(emit) == 0:
+            return []
+        score = emit[0]
+        back = []
+        for row in emit[1:]:
+            total = score[:, None] + self.trans
+            best = total.argmax(axis=0)
+            score = total[best, np.arange(len(LABELS))] + row
+            back.append(best)
+        path = [int(score.argmax())]
+        for best in reversed(back):
+            path.append(int(best[path[-1]]))
+        return [LABELS[k] for k in reversed(path)]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TaggerModel | None:
+    """The tagger shipped in the package (loaded once), or None when the weights file is missing."""
+    path = resources.files("claimwatch").joinpath("data/attribution_tagger.json")
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    return TaggerModel.of(data["state"], data["trans"], bool(data["with_rules"]), dict(data["combine"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Retagged:
+    """The tagger's source and content where they replace the rules' (None: keep the rules' span)."""
+
+    source: tuple[int, int] | None
+    replace_source: bool
+    content: list[tuple[int, int]] | None
+
+
+def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: TaggerModel) -> Retagged:
+    """The tagger's spans around ``prop``'s cue, for each role whose margin over the rules' labelling is met."""
+    win = window(doc, prop)
+    emit = model.static_emissions(doc, win) + model.emissions(cue_features(doc, prop, win, quotes, model.with_rules))
+    best = model.decode(emit)
+    ruled = gold_labels(doc, win, (prop.source,) if prop.source else None, prop.content)
+    if best == ruled:
+        return Retagged(None, False, None)
+    margin = model.score(emit, best) - model.score(emit, ruled)
+    source, content = decode_spans(doc, win, best)
+    take = {role: t is not None and margin > t for role, t in model.margins.items()}
+    return Retagged(source, take.get("source", False), content if take.get("content", False) and content else None)
