@@ -117,9 +117,13 @@ def _map_ready(page: Any) -> dict[str, str]:
 def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, page: Any) -> None:
     features = workbench.walk("/api/map", limit=5000)
     assert features
-    page.goto(workbench.base + "/")
+    with page.expect_response(lambda r: r.url.endswith("/static/outlines.geojson")) as outlines:
+        page.goto(workbench.base + "/")
     state = _map_ready(page)
     assert int(state["features"]) == len(features)
+    levels = [f["properties"]["level"] for f in outlines.value.json()["features"]]
+    assert int(state["regions"]) == levels.count("region") > 50  # Ukrainian and Russian regions drawn
+    assert int(state["countries"]) == levels.count("country") > 20
     icons = page.locator(".leaflet-marker-icon")
     assert icons.count() == int(state["markers"]) > 0
     shown = sum(int(t) for t in page.locator(".cluster-icon").all_inner_texts()) + page.locator(".pt").count()

@@ -6,6 +6,7 @@ they echo, the map's tile server widens only the image policy; and the pieces th
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -57,6 +58,50 @@ def test_assets_are_served_from_the_package_and_leaflet(client: TestClient) -> N
     outlines = client.get("/static/outlines.geojson").json()
     names = {f["properties"]["name"] for f in outlines["features"]}
     assert {"Ukraine", "Russia", "Poland", "Belarus"} <= names
+
+
+#: a point inside each region, and the region's name and country as the shipped outlines' source draws it
+REGION_POINTS = [("Kharkiv", "UA", 36.23, 49.99), ("Donetsk", "UA", 37.80, 48.00), ("Zaporizhzhia", "UA", 35.6, 47.3),
+                 ("Kherson", "UA", 33.5, 46.7), ("Kyiv city", "UA", 30.52, 50.45), ("Kyiv", "UA", 30.3, 50.0),
+                 ("Autonomous Republic of Crimea", "RU", 34.1, 45.0), ("Sevastopol", "RU", 33.55, 44.55),
+                 ("Belgorod", "RU", 36.6, 50.6), ("Kursk", "RU", 36.2, 51.7), ("Bryansk", "RU", 34.4, 53.2)]
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Even-odd rule: whether ``(lon, lat)`` lies inside ``ring``."""
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def _area(ring: list[list[float]]) -> float:
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))) / 2
+
+
+def test_the_base_layer_has_ukrainian_and_russian_regions_with_valid_rings(client: TestClient) -> None:
+    response = client.get("/static/outlines.geojson")
+    assert len(response.content) < 1_000_000
+    features = response.json()["features"]
+    levels = [f["properties"]["level"] for f in features]
+    assert set(levels) == {"country", "region"} and levels == sorted(levels)  # regions draw above countries
+    regions = [f for f in features if f["properties"]["level"] == "region"]
+    assert {f["properties"]["country"] for f in regions} == {"UA", "RU"}
+    assert sum(f["properties"]["country"] == "UA" for f in regions) >= 25  # 24 oblasts, Kyiv city, (Crimea)
+    for feature in features:
+        assert feature["geometry"]["type"] == "MultiPolygon"
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                assert len(ring) >= 4 and ring[0] == ring[-1], feature["properties"]["name"]
+                assert all(12 <= x <= 60 and 38 <= y <= 62 for x, y in ring)
+            assert _area(polygon[0]) > 0, feature["properties"]["name"]
+    for name, country, lon, lat in REGION_POINTS:
+        holding = [f["properties"] for f in regions
+                   if any(_inside(lon, lat, polygon[0]) for polygon in f["geometry"]["coordinates"])]
+        assert {"name": name, "level": "region", "country": country} in holding, (name, holding)
+    assert not any(_inside(36.23, 49.99, p[0]) for f in regions if f["properties"]["name"] == "Belgorod"
+                   for p in f["geometry"]["coordinates"])  # the point test can fail
 
 
 def _claim_ids(text: str) -> list[int]:

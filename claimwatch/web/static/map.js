@@ -37,7 +37,10 @@
     return fetch(el.dataset.outlines, { credentials: "same-origin" }).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (data) {
-      if (!data) { return; }
+      if (!data || !Array.isArray(data.features)) { return; }
+      var regions = data.features.filter(function (f) { return f.properties && f.properties.level === "region"; });
+      el.dataset.countries = String(data.features.length - regions.length);
+      el.dataset.regions = String(regions.length);
       L.geoJSON(data, {
         pane: "outlines", interactive: false, renderer: L.canvas({ pane: "outlines" }),
         style: function (f) {
