@@ -181,6 +181,48 @@ def test_a_timeline_range_filters_the_list(workbench: Workbench, page: Any) -> N
     assert int(_map_ready(page)["features"]) == ranged
 
 
+def _drag_days(page: Any) -> tuple[str, str]:
+    """Drag across the page's chart from its third to its sixth day with bars; the two days."""
+    page.wait_for_selector("#chart[data-state=ready]")
+    days = sorted({d for d in page.eval_on_selector_all("rect.bar", "bars => bars.map(b => b.dataset.day)")})
+    assert len(days) >= 6
+    first, last = days[2], days[5]
+    start = page.locator(f"rect.bar[data-day='{first}']").first.bounding_box()
+    end = page.locator(f"rect.bar[data-day='{last}']").first.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=5)
+    with page.expect_navigation():
+        page.mouse.up()
+    return first, last
+
+
+def test_a_range_chosen_above_the_map_filters_the_map_and_keeps_its_filters(workbench: Workbench, page: Any) -> None:
+    page.goto(workbench.base + "/?status=claimed&colour=status")
+    everything = int(_map_ready(page)["features"])
+    first, last = _drag_days(page)
+    assert f"since={first}" in page.url and f"until={last}" in page.url
+    assert "status=claimed" in page.url and "colour=status" in page.url
+    ranged = len(workbench.walk("/api/map", limit=5000, status="claimed", since=first, until=last))
+    assert int(_map_ready(page)["features"]) == ranged < everything
+    assert page.input_value("#f-since") == first and page.input_value("#f-until") == last
+    assert f"since={first}" in (page.get_attribute("#as-list", "href") or "")
+    page.click("a.whole-period")
+    assert int(_map_ready(page)["features"]) == everything and "since" not in page.url
+
+
+@pytest.mark.parametrize("kind", ["claims", "stories"])
+def test_a_range_chosen_above_a_list_filters_the_list(workbench: Workbench, page: Any, kind: str) -> None:
+    page.goto(f"{workbench.base}/{kind}?limit=100")
+    first, last = _drag_days(page)
+    assert f"since={first}" in page.url and f"until={last}" in page.url and "limit=100" in page.url
+    expected = workbench.api(f"/api/{kind}", since=first, until=last, limit=100)["items"]
+    row = "tr.claim" if kind == "claims" else "tr.story"
+    key = "claimId" if kind == "claims" else "storyId"
+    listed = page.eval_on_selector_all(row, f"rows => rows.map(r => r.dataset.{key})")
+    assert listed == [str(item["id"]) for item in expected] and listed
+
+
 def test_a_story_page_marks_each_claims_evidence(workbench: Workbench, page: Any) -> None:
     story = next(s for s in workbench.walk("/api/stories", limit=100) if len(s["claims"]) >= 2)
     page.goto(f"{workbench.base}/stories/{story['id']}")

@@ -104,6 +104,19 @@ def test_the_base_layer_has_ukrainian_and_russian_regions_with_valid_rings(clien
                    for p in f["geometry"]["coordinates"])  # the point test can fail
 
 
+@pytest.mark.parametrize("path", ["/", "/claims", "/stories"])
+def test_the_map_and_lists_carry_a_range_chart_that_keeps_their_filters(client: TestClient, path: str) -> None:
+    page = client.get(f"{path}?status=claimed&q=Kharkiv&since=2024-03-02").text
+    form = re.search(r'<form id="range" method="get" action="([^"]*)"[^>]*>(.*?)</form>', page, re.DOTALL)
+    assert form is not None and form.group(1) == path
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    assert hidden == {"status": "claimed", "q": "Kharkiv", "since": "2024-03-02", "until": ""}
+    assert 'id="chart"' in page and '<script src="/static/timeline.js"></script>' in page
+    assert f'class="whole-period" href="{path}?status=claimed&amp;q=Kharkiv"' in page
+    plain = client.get(path).text
+    assert 'id="range"' in plain and "whole-period" not in plain
+
+
 def _claim_ids(text: str) -> list[int]:
     return [int(i) for i in re.findall(r'<tr class="claim" data-claim-id="(\d+)"', text)]
 
