@@ -298,6 +298,12 @@ def test_a_story_verdict_override_persists(workbench: Workbench, page: Any) -> N
     assert page.locator("h1 .verdict").inner_text() == "contested"
     review = page.locator("#story-reviews li.review").inner_text()
     assert "contested" in review and "analyst" in review and "second ministry statement" in review
+    steps = page.locator("table.history tr.step")
+    assert steps.count() == len(story["history"]) + 1  # the computed changes and the override
+    override = page.locator("table.history tr.step.override").inner_text()
+    assert "contested" in override and "analyst" in override and "second ministry statement" in override
+    computed = page.locator("table.history tr.step:not(.override)").first.inner_text()
+    assert "published that day" in computed
     assert workbench.api(f"/api/stories/{story['id']}")["verdict"] == "contested"
 
 

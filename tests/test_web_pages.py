@@ -175,6 +175,45 @@ def test_story_and_article_pages(client: TestClient) -> None:
     assert 'class="hl hl-content"' in page
 
 
+def test_a_long_story_pages_its_claims(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.web import pages
+
+    story = max(client.get("/api/stories?limit=100").json()["items"], key=lambda s: len(s["claims"]))
+    assert len(story["claims"]) >= 2
+    monkeypatch.setattr(pages, "STORY_PAGE", 1)
+    seen: list[str] = []
+    url: str | None = f"/stories/{story['id']}"
+    while url:
+        page = client.get(url).text
+        assert page.count('class="story-claim') == 1 and "How the verdict changed" in page
+        seen += re.findall(r'<a class="evidence-link" href="([^"]+)"', page)
+        found = re.search(r'<a rel="next" class="next" href="([^"]+)#claims-h">', page)
+        url = html.unescape(found.group(1)) if found else None
+    assert seen == [f"/articles/{m['article']}#claim-{m['claim']}" for m in story["claims"]]
+    assert client.get(f"/stories/{story['id']}?start=abc").status_code == 200  # a bad start is the first page
+    assert client.get(f"/stories/{story['id']}?start=999999").text.count('class="story-claim') == 1
+
+
+def test_the_verdict_history_says_what_moved_it_and_who_overrode_it() -> None:
+    from claimwatch.web.pages import verdict_history
+
+    member = {"outlet": "Outlet A", "status": "claimed", "stance": "corroborates"}
+    story = {"history": [{"date": "2024-03-01", "verdict": "single source"},
+                         {"date": "2024-03-03", "verdict": "corroborated"}],
+             "claims": [{**member, "published": "2024-03-01T10:00:00+00:00"},
+                        {**member, "published": "2024-03-03T09:00:00+00:00"},
+                        {**member, "outlet": "Outlet B", "published": "2024-03-03T11:00:00+00:00"},
+                        {**member, "outlet": "Outlet B", "published": "2024-03-03T12:00:00+00:00"}],
+             "reviews": [{"field": "verdict", "value": "contested", "who": "ana", "why": "a denial",
+                          "at": "2024-03-02T08:00:00+00:00"},
+                         {"field": "rating", "value": "misleading", "who": "ana", "why": "x", "at": None}]}
+    steps = verdict_history(story)
+    assert [(s["date"], s["verdict"]) for s in steps] == [
+        ("2024-03-01", "single source"), ("2024-03-02", "contested"), ("2024-03-03", "corroborated")]
+    assert steps[1]["review"]["who"] == "ana" and not steps[1]["claims"]
+    assert [(g["outlet"], g["n"]) for g in steps[2]["groups"]] == [("Outlet A", 1), ("Outlet B", 2)]
+
+
 def test_errors_are_pages_that_escape_what_they_echo(client: TestClient) -> None:
     response = client.get("/claims?status=<script>alert(1)</script>")
     assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
