@@ -128,6 +128,14 @@ def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, 
     assert icons.count() == int(state["markers"]) > 0
     shown = sum(int(t) for t in page.locator(".cluster-icon").all_inner_texts()) + page.locator(".pt").count()
     assert 0 < shown <= len(features)
+    verdicts = {f["properties"].get("verdict") or "none" for f in features}
+    for title, main in zip(page.locator(".cluster-icon").evaluate_all("icons => icons.map(i => i.title)"),
+                           page.locator(".cluster-count").evaluate_all("spans => spans.map(s => s.dataset.main)"),
+                           strict=True):  # a group is coloured by its most frequent verdict, and says them all
+        total, parts = re.fullmatch(r"(\d+) markers here \((.*)\): select to zoom in", title).groups()
+        counts = [(int(n), label) for n, label in re.findall(r"(\d+) ([^,…]+?)(?:, |$)", parts)]
+        assert counts[0][1] == main and main in verdicts and counts == sorted(counts, key=lambda c: -c[0])
+        assert "…" in parts or sum(n for n, _ in counts) == int(total)
     for _ in range(8):  # zoom into groups until a single marker shows, then open its popup
         if page.locator(".pt").count():
             break
@@ -184,6 +192,7 @@ def test_a_timeline_range_filters_the_list(workbench: Workbench, page: Any) -> N
 def _drag_days(page: Any) -> tuple[str, str]:
     """Drag across the page's chart from its third to its sixth day with bars; the two days."""
     page.wait_for_selector("#chart[data-state=ready]")
+    page.locator("#chart").scroll_into_view_if_needed()
     days = sorted({d for d in page.eval_on_selector_all("rect.bar", "bars => bars.map(b => b.dataset.day)")})
     assert len(days) >= 6
     first, last = days[2], days[5]

@@ -208,17 +208,36 @@
     return box;
   }
 
+  /* a group's verdicts (or statuses), most frequent first: [[label, count], …] */
+  function breakdown(group) {
+    var counts = {};
+    group.forEach(function (point) {
+      var k = (colourBy === "status" ? point.p.claim_status : point.p.verdict) || "none";
+      counts[k] = (counts[k] || 0) + 1;
+    });
+    return Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
+      .map(function (k) { return [k, counts[k]]; });
+  }
+
   function cluster(group) {
     var lat = 0, lon = 0;
     var bounds = L.latLngBounds([]);
     group.forEach(function (point) { lat += point.lat; lon += point.lon; bounds.extend([point.lat, point.lon]); });
     var size = group.length < 10 ? 28 : group.length < 100 ? 34 : group.length < 1000 ? 40 : 46;
+    var parts = breakdown(group);
+    var main = parts[0][0];
     var count = document.createElement("span");
     count.textContent = String(group.length);
+    count.className = "cluster-count";
+    count.dataset.main = main;
+    count.style.setProperty("--ring", colourBy === "status" ? C.status(main) : C.verdict(main));
+    var what = parts.slice(0, 4).map(function (p) { return p[1] + " " + p[0]; }).join(", ") +
+      (parts.length > 4 ? ", …" : "");
     var marker = L.marker([lat / group.length, lon / group.length], {
       icon: L.divIcon({ className: "cluster-icon" + (group.length < 10 ? " small" : ""), html: count,
                         iconSize: [size, size] }),
-      title: group.length + " markers here: select to zoom in", alt: group.length + " markers", keyboard: true
+      title: group.length + " markers here (" + what + "): select to zoom in", alt: group.length + " markers",
+      keyboard: true
     });
     var samePlace = bounds.getNorthEast().equals(bounds.getSouthWest(), 1e-6);
     if (samePlace || map.getZoom() >= map.getMaxZoom()) {
@@ -267,8 +286,11 @@
   Promise.all([loadOutlines(), usePoints ? loadPoints() : loadPage(null)]).then(function () {
     el.dataset.features = String(points.length);
     if (points.length) {
-      var bounds = L.latLngBounds(points.map(function (p) { return [p.lat, p.lon]; }));
-      map.fitBounds(bounds.pad(0.15), { maxZoom: 9 });
+      /* the view fits the markers of the region the base layer covers (a country's centre far away, such as
+         Russia's in Siberia, would shrink everything else to a corner); the others are still drawn */
+      var near = points.filter(function (p) { return p.lon >= 12 && p.lon <= 60 && p.lat >= 38 && p.lat <= 62; });
+      var bounds = L.latLngBounds((near.length ? near : points).map(function (p) { return [p.lat, p.lon]; }));
+      map.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false });
       say("Showing " + points.length + " located " + (layerName === "stories" ? "stories" : "events") +
           (truncated || points.length >= MAX_POINTS ? " (the newest " + points.length + ")" : "") + ".");
     } else {
