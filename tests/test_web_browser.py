@@ -149,6 +149,30 @@ def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, 
     assert links and all(re.fullmatch(r"/(articles/\d+#claim-\d+|stories/[\w-]+)", h or "") for h in links)
 
 
+def test_a_group_at_one_place_lists_its_markers_and_links_to_them_as_a_list(workbench: Workbench,
+                                                                              page: Any) -> None:
+    at: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for feature in workbench.walk("/api/map", limit=5000):
+        lon, lat = feature["geometry"]["coordinates"]
+        at.setdefault((round(lon, 6), round(lat, 6)), []).append(feature)
+    (lon, lat), group = max(at.items(), key=lambda item: len(item[1]))
+    assert len(group) >= 2
+    box = f"{lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}"
+    page.goto(f"{workbench.base}/?bbox={box}")
+    assert int(_map_ready(page)["features"]) == len(group)
+    page.locator(".cluster-icon").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("h3").first.inner_text() == f"{len(group)} at this place"
+    with page.expect_navigation():
+        popup.locator("a.cluster-list").click()
+    assert page.url.startswith(f"{workbench.base}/claims?bbox=")
+    bbox = re.search(r"bbox=([^&]+)", page.url).group(1).replace("%2C", ",")
+    listed = page.eval_on_selector_all("tr.claim", "rows => rows.map(r => Number(r.dataset.claimId))")
+    assert listed == [c["id"] for c in workbench.walk("/api/claims", bbox=bbox, limit=500)]
+    assert {f["properties"]["claim_id"] for f in group} <= set(listed)
+
+
 def test_a_filter_changes_the_markers_and_stays_in_the_address(workbench: Workbench, page: Any) -> None:
     everything = len(workbench.walk("/api/map", limit=5000))
     denied = len(workbench.walk("/api/map", limit=5000, status="denied"))

@@ -193,7 +193,18 @@
     return marker;
   }
 
-  function clusterPopup(group) {
+  /* the list page (claims, or stories) of the markers in ``bounds``: the page's filters and a bounding box */
+  function listHref(bounds) {
+    var b = bounds.pad(0.05);
+    var edges = [Math.floor((b.getWest() - 0.01) * 1e4) / 1e4, Math.floor((b.getSouth() - 0.01) * 1e4) / 1e4,
+                 Math.ceil((b.getEast() + 0.01) * 1e4) / 1e4, Math.ceil((b.getNorth() + 0.01) * 1e4) / 1e4];
+    var params = filterParams();
+    params.delete("public");
+    params.set("bbox", edges.join(","));
+    return (layerName === "stories" ? "/stories" : "/claims") + "?" + params.toString();
+  }
+
+  function clusterPopup(group, bounds) {
     var box = document.createElement("div");
     box.className = "popup";
     box.appendChild(text("h3", group.length + " at this place"));
@@ -204,7 +215,12 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    if (group.length > 15) { box.appendChild(text("p", "… and " + (group.length - 15) + " more: see the list.")); }
+    var more = document.createElement("p");
+    if (group.length > 15) { more.appendChild(document.createTextNode("… and " + (group.length - 15) + " more. ")); }
+    var all = link(listHref(bounds), "All of them as a list");
+    all.className = "cluster-list";
+    more.appendChild(all);
+    box.appendChild(more);
     return box;
   }
 
@@ -241,7 +257,7 @@
     });
     var samePlace = bounds.getNorthEast().equals(bounds.getSouthWest(), 1e-6);
     if (samePlace || map.getZoom() >= map.getMaxZoom()) {
-      marker.bindPopup(function () { return clusterPopup(group); }, { maxHeight: 300 });
+      marker.bindPopup(function () { return clusterPopup(group, bounds); }, { maxHeight: 300 });
     } else {
       marker.on("click", function () { map.fitBounds(bounds.pad(0.3), { maxZoom: map.getZoom() + 3 }); });
     }
