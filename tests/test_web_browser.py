@@ -188,6 +188,22 @@ def test_a_filter_changes_the_markers_and_stays_in_the_address(workbench: Workbe
     assert page.input_value("#f-status") == "denied"
 
 
+def test_the_view_is_kept_in_the_address_and_a_shared_address_opens_on_it(workbench: Workbench, page: Any) -> None:
+    page.goto(workbench.base + "/?status=claimed")
+    first = float(_map_ready(page)["zoom"])
+    page.click(".leaflet-control-zoom-in")
+    page.wait_for_function(f"() => Number(document.getElementById('map').dataset.zoom) > {first}")
+    page.wait_for_function("() => /#map=[0-9.]+\\/-?[0-9.]+\\/-?[0-9.]+$/.test(location.hash)")
+    shared = page.url
+    zoom = float(page.get_attribute("#map", "data-zoom") or 0)
+    other = page.context.new_page()  # the address opened elsewhere
+    other.goto(shared)
+    state = _map_ready(other)
+    assert float(state["zoom"]) == zoom > first and other.url == shared
+    assert "status=claimed" in other.url and other.input_value("#f-status") == "claimed"
+    other.close()
+
+
 def test_a_timeline_range_filters_the_list(workbench: Workbench, page: Any) -> None:
     page.goto(workbench.base + "/timeline")
     page.wait_for_selector("#chart[data-state=ready]")

@@ -1,6 +1,7 @@
 /* The map page: located events or stories from /api/map (same filters as the page's address), drawn as markers
    coloured by verdict or status, grouped on a screen grid when dense, over the shipped outlines (and tiles only
-   when the option tile_url is set). Text from the data is only ever set with textContent. */
+   when the option tile_url is set). The view (zoom and centre) is kept in the address's #map=Z/LAT/LON, so an
+   address shared or bookmarked opens on the same view. Text from the data is only ever set with textContent. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -297,16 +298,35 @@
     box.appendChild(C.swatch("#7f8c8d", "none"));
   }
 
+  /* the view in the address (#map=ZOOM/LAT/LON), so that a shared address opens where its sender looked */
+  function viewInAddress() {
+    var m = /^#map=(\d{1,2}(?:\.5)?)\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(window.location.hash);
+    if (!m) { return null; }
+    var zoom = Number(m[1]), lat = Number(m[2]), lon = Number(m[3]);
+    return Math.abs(lat) <= 85 && Math.abs(lon) <= 180 ? { zoom: zoom, center: [lat, lon] } : null;
+  }
+
+  function keepView() {
+    var c = map.getCenter();
+    var hash = "#map=" + map.getZoom() + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4);
+    el.dataset.zoom = String(map.getZoom());
+    if (window.location.hash !== hash) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+  }
+
   legend();
   var usePoints = layerName === "events" && el.dataset.points && el.dataset.public !== "1";
   Promise.all([loadOutlines(), usePoints ? loadPoints() : loadPage(null)]).then(function () {
     el.dataset.features = String(points.length);
+    var shared = viewInAddress();
+    if (shared) { map.setView(shared.center, shared.zoom, { animate: false }); }
     if (points.length) {
       /* the view fits the markers of the region the base layer covers (a country's centre far away, such as
          Russia's in Siberia, would shrink everything else to a corner); the others are still drawn */
       var near = points.filter(function (p) { return p.lon >= 12 && p.lon <= 60 && p.lat >= 38 && p.lat <= 62; });
       var bounds = L.latLngBounds((near.length ? near : points).map(function (p) { return [p.lat, p.lon]; }));
-      map.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false });
+      if (!shared) { map.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false }); }
       say("Showing " + points.length + " located " + (layerName === "stories" ? "stories" : "events") +
           (truncated || points.length >= MAX_POINTS ? " (the newest " + points.length + ")" : "") + ".");
     } else {
@@ -314,7 +334,9 @@
                                     : "Nothing located yet: run claimwatch ingest examples/ (and claimwatch link), then reload.");
     }
     redraw();
+    keepView();
     map.on("moveend zoomend", redraw);
+    map.on("moveend", keepView);
     el.dataset.state = "ready";
   }).catch(function (err) {
     say("The map could not load its data: " + err.message);
