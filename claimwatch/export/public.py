@@ -44,10 +44,11 @@ A_PERSON = "a person"
 #: what a private person's name inside a text becomes
 PERSON = "[person]"
 
-#: titles and ranks that may stand before a name ("Captain Iryna Melnyk")
+#: titles, ranks and roles that may stand before a name ("Captain Iryna Melnyk", "spokesman Yurii Ihnat")
 TITLES = frozenset("""mr mrs ms dr captain capt colonel col lieutenant lt general gen major maj sergeant sgt
 private pte corporal commander president minister mayor governor senator deputy judge father brother sister
-professor prof""".split())
+professor prof secretary spokesman spokeswoman spokesperson adviser advisor ambassador envoy prosecutor
+ombudsman commissioner chairman chairwoman speaker director chief head""".split())
 #: capitalised words that start phrases but are not names
 NOT_NAMES = frozenset("""the a an both its his her their this that these those some many several all each every
 he she it they we i you one two three local regional satellite according other another such no any our my
@@ -55,7 +56,12 @@ ministry defence defense forces force staff army armed brigade battalion regimen
 council government administration service services guard agency kremlin parliament rada police group unit
 navy air committee operator media news press centre center headquarters military national state federal
 general republic people's peoples front directorate intelligence security border emergency emergencies
-witnesses officials residents volunteers sources source analysts observers eyewitnesses""".split())
+witnesses officials residents volunteers sources source analysts observers eyewitnesses international rights
+united nations times post journal bloggers blogger channel channels telegram monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september october november december
+easter christmas on in at by for from with during after before since until last next early late yesterday
+today tonight tomorrow earlier later meanwhile however but and or if when while as so also then there here
+overnight""".split())
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
@@ -217,6 +223,8 @@ north-korean lithuanian latvian estonian finnish swedish czech slovak""".split()
 
 
 def _demonym(word: str) -> bool:
+    """A people's adjective ("Russian", "Ukrainians") or a stance toward one ("Pro-Russian", "anti-Ukrainian")."""
+    word = word.removeprefix("pro-").removeprefix("anti-")
     return word in DEMONYMS or word.rstrip("s") in DEMONYMS
 
 
@@ -246,7 +254,7 @@ avenue square road highway railway church cathedral monastery hospital school un
 hotel factory refinery depot oblast region district raion province village town city okrug krai operation
 offensive campaign initiative doctrine agreement accord treaty deal plan corridor line axis front fleet flotilla
 party movement foundation institute project programme program company bank""".split())
-#: words before a run that make it a thing or a body ("the Kinburn Spit"); a title between them does not count
+#: articles right before a run make it a thing or a body ("the Kinburn Spit"), not a person
 THE = frozenset({"the", "a", "an"})
 _POSSESSIVE = ("'s", "’s")
 

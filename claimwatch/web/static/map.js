@@ -335,7 +335,17 @@
     }
     redraw();
     keepView();
-    map.on("moveend zoomend", redraw);
+    /* an open popup keeps its marker: a redraw (after the pan that shows the popup, say) would remove both,
+       so it waits until the popup closes */
+    var popupOpen = false, stale = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () {
+      popupOpen = false;
+      if (stale) { stale = false; redraw(); }
+    });
+    map.on("moveend zoomend", function () {
+      if (popupOpen) { stale = true; } else { redraw(); }
+    });
     map.on("moveend", keepView);
     el.dataset.state = "ready";
   }).catch(function (err) {
