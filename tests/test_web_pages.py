@@ -235,6 +235,16 @@ def test_an_empty_store_says_what_to_do(tmp_path: Any) -> None:
         assert "claimwatch ingest examples/" in client.get("/stories").text
 
 
+def test_an_article_without_claims_says_so_and_where_to_go(tmp_path: Any) -> None:
+    from claimwatch.model import Article, Extraction
+
+    with Store(f"sqlite:///{tmp_path / 'one.db'}") as store:
+        article_id = store.save(Extraction(Article(text="Quiet night on the front.", title="Quiet"), [], [], "t"))
+        page = TestClient(create_app(load_options(), store)).get(f"/articles/{article_id}").text
+    assert "No claims were found in this article" in page and '<a href="/claims">' in page
+    assert "Correct this claim" not in page
+
+
 def test_pages_are_off_when_reads_need_a_token(synthetic: Store) -> None:
     client = TestClient(create_app(load_options(api_reads_need_token=True), synthetic))
     for url in ["/", "/claims", "/stories"]:
