@@ -199,17 +199,21 @@ def test_the_verdict_history_says_what_moved_it_and_who_overrode_it() -> None:
 
     member = {"outlet": "Outlet A", "status": "claimed", "stance": "corroborates"}
     story = {"history": [{"date": "2024-03-01", "verdict": "single source"},
-                         {"date": "2024-03-03", "verdict": "corroborated"}],
+                         {"date": "2024-03-03", "verdict": "corroborated"},
+                         {"date": "undated", "verdict": "contested"}],
              "claims": [{**member, "published": "2024-03-01T10:00:00+00:00"},
                         {**member, "published": "2024-03-03T09:00:00+00:00"},
                         {**member, "outlet": "Outlet B", "published": "2024-03-03T11:00:00+00:00"},
-                        {**member, "outlet": "Outlet B", "published": "2024-03-03T12:00:00+00:00"}],
+                        {**member, "outlet": "Outlet B", "published": "2024-03-03T12:00:00+00:00"},
+                        {**member, "published": None}],
              "reviews": [{"field": "verdict", "value": "contested", "who": "ana", "why": "a denial",
                           "at": "2024-03-02T08:00:00+00:00"},
                          {"field": "rating", "value": "misleading", "who": "ana", "why": "x", "at": None}]}
     steps = verdict_history(story)
     assert [(s["date"], s["verdict"]) for s in steps] == [
-        ("2024-03-01", "single source"), ("2024-03-02", "contested"), ("2024-03-03", "corroborated")]
+        ("2024-03-01", "single source"), ("2024-03-02", "contested"), ("2024-03-03", "corroborated"),
+        ("undated", "contested")]
+    assert len(steps[3]["claims"]) == 1
     assert steps[1]["review"]["who"] == "ana" and not steps[1]["claims"]
     assert [(g["outlet"], g["n"]) for g in steps[2]["groups"]] == [("Outlet A", 1), ("Outlet B", 2)]
 

@@ -217,7 +217,7 @@ def verdict_history(story: dict[str, Any]) -> list[dict[str, Any]]:
     and each analyst's verdict override (who, why), in date order."""
     arrived: dict[str, list[dict[str, Any]]] = {}
     for member in story["claims"]:
-        arrived.setdefault((member.get("published") or "")[:10], []).append(member)
+        arrived.setdefault((member.get("published") or "")[:10] or "undated", []).append(member)
     steps = [{"date": h["date"], "verdict": h["verdict"], "claims": arrived.get(h["date"], []),
               "groups": _grouped(arrived.get(h["date"], [])), "review": None} for h in story.get("history", [])]
     steps += [{"date": (r.get("at") or "")[:10], "verdict": r.get("value") or "back to the computed verdict",
