@@ -551,7 +551,7 @@ def export(
     article: ArticleOpt = None, source: SourceOpt = None, status: StatusOpt = None, kind: KindOpt = None,
     limit: LimitOpt = None, db: DbOpt = None,
     public: Annotated[bool, typer.Option("--public", help="for sharing (geojson formats): coordinates snapped to a "
-                                         "grid, persons in sources replaced by their role")] = False,
+                                         "grid, persons' names in sources, claims and titles replaced by their role")] = False,
     grid_km: Annotated[float | None, typer.Option("--grid-km", metavar="KM", help="grid of --public, in km "
                                                   "[default: option public_grid_km, 10]")] = None,
 ) -> None:

@@ -1,5 +1,7 @@
 """Public sharing (claimwatch.export.public): coordinates snapped to a grid, persons in sources replaced by
-their role; through the GeoJSON writer, ``claimwatch export --public`` and the map API."""
+their role, private persons' names in claim texts, titles and actors replaced by "[person]" (public figures,
+bodies, places and things kept); through the GeoJSON writer, ``claimwatch export --public`` and the map API.
+The articles are fictional."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import math
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,15 +24,32 @@ from claimwatch.export import geojson
 from claimwatch.export.public import (
     A_PERSON,
     KM_PER_DEGREE,
+    PERSON,
     Publicity,
     check_grid,
     person_name,
     place_names,
     public_feature,
     public_source,
+    public_text,
     snap,
 )
-from claimwatch.model import Source, Span
+from claimwatch.model import (
+    ActorRef,
+    Article,
+    Claim,
+    ClaimKind,
+    DateRange,
+    Event,
+    Extraction,
+    Place,
+    PlaceMention,
+    Precision,
+    Source,
+    Span,
+    Status,
+)
+from claimwatch.outlets import load_outlets
 from claimwatch.settings import load_options
 from claimwatch.store import Store
 from claimwatch.web import create_app
@@ -37,7 +57,7 @@ from claimwatch.web import create_app
 
 @pytest.fixture(scope="module")
 def publicity() -> Publicity:
-    return Publicity(10.0, load_registry(None), place_names())
+    return Publicity(10.0, load_registry(None), place_names(), load_outlets(None))
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -84,6 +104,8 @@ def test_grid_sizes_are_checked() -> None:
     ("a masked man in camouflage", "a masked man in camouflage"),
     ("Satellite images reviewed by analysts", "Satellite images reviewed by analysts"),
     ("A Russian military blogger", "A Russian military blogger"),
+    ("local resident Petro Ivanenko", "local resident"),
+    ("regional governor Oleh Syniehubov", "a representative of "),
 ])
 def test_persons_in_sources_become_their_role(publicity: Publicity, source: str, shown: str) -> None:
     public = public_source(source, publicity)
@@ -176,3 +198,108 @@ def test_the_map_api_is_public_on_request_or_always_with_the_option(synthetic: s
         assert b["geometry"]["coordinates"] == list(snap(lat, lon, 10)[::-1])
         assert c["geometry"]["coordinates"] == list(snap(lat, lon, 50)[::-1])
     assert stories and all(f["properties"]["public"] == {"grid_km": 50} for f in stories)
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Sergeant Petro Ivanenko said the unit held the village.", "Sergeant [person] said the unit held the village."),
+    ("Olena Kovalenko, a nurse, said the hospital was hit.", "[person], a nurse, said the hospital was hit."),
+    ("Mr Bondar and Dr. Oksana Hrytsenko were evacuated.", "Mr [person] and Dr. [person] were evacuated."),
+    ("Captain Melnyk: we held the line at Kupiansk", "Captain [person]: we held the line at Kupiansk"),
+    ("Andrii Bondar's car was hit near Kharkiv", "[person]'s car was hit near Kharkiv"),
+    ("Air Force spokesman Yurii Ihnatenko said on Friday", "Air Force spokesman [person] said on Friday"),
+    # public figures and bodies the registries know, places, peoples and things stay
+    ("President Volodymyr Zelensky said the Black Sea Fleet lost a ship.", None),
+    ("Ukrainska Pravda reported that Russian forces shelled Kharkiv and Kupiansk.", None),
+    ("According to Ukraine's General Staff, the Armed Forces of Ukraine repelled 12 attacks.", None),
+    ("Two Storm Shadow missiles hit the Antonivskyi Bridge near the Kinburn Spit.", None),
+    ("Andrii said nothing.", None),  # one bare word: too little to tell a name from a place or a call sign
+    ("On Friday Pro-Russian Bloggers said Easter Sunday strikes hit Kharkiv.", None),
+    ("Human Rights Watch and Amnesty International documented the strike.", None),
+    ("Kremlin Press Secretary Dmitry Peskov denied it.", None),
+])
+def test_private_names_in_texts_become_a_placeholder(publicity: Publicity, text: str, shown: str | None) -> None:
+    assert public_text(text, publicity) == (text if shown is None else shown)
+
+
+def test_the_sources_name_goes_wherever_the_text_repeats_it(publicity: Publicity) -> None:
+    text = "Melnyk's soldiers repelled the assault, Iryna Melnyk said; Iryna was wounded."
+    assert public_text(text, publicity, ["Iryna Melnyk"]) == (
+        "[person]'s soldiers repelled the assault, [person] said; [person] was wounded.")
+    assert public_text("Melnykivka was shelled.", publicity, ["Iryna Melnyk"]) == "Melnykivka was shelled."
+
+
+class FakeGazetteer:
+    """Knows one place, as the gazetteer index would."""
+
+    def lookup(self, key: str, limit: int = 200) -> tuple[str, ...]:
+        return ("a place",) if key == "chasiv yar" else ()
+
+
+def test_places_the_cities_list_lacks_stay_through_the_gazetteer_or_the_features_own_place(
+        publicity: Publicity) -> None:
+    text = "Russian assault units took Chasiv Yar after weeks of fighting."
+    assert public_text(text, publicity) == text.replace("Chasiv Yar", PERSON)  # the check can fail
+    assert public_text(text, publicity, places=frozenset({"chasiv yar"})) == text
+    with_index = Publicity(10.0, publicity.registry, publicity.places, publicity.outlets, FakeGazetteer())
+    assert public_text(text, with_index) == text
+
+
+#: a fictional article naming private persons, a public figure, a body and a place
+NAMED_TITLE = "Sergeant Petro Ivanenko's unit holds the line near Kupiansk"
+NAMED_TEXT = ("The brigade's press officer, Captain Iryna Melnyk, said that Melnyk's soldiers and Sergeant Petro "
+              "Ivanenko repelled an assault near Kupiansk on Tuesday, and that President Volodymyr Zelensky "
+              "thanked the medic Olena Kovalenko.")
+KUPIANSK = Place(704508, "Kupiansk", "P", "PPL", "UA", "Kharkiv Oblast", 49.71, 37.61)
+PRIVATE = ("Ivanenko", "Iryna", "Melnyk", "Petro", "Olena", "Kovalenko")
+
+
+def _span(text: str, fragment: str) -> Span:
+    start = text.index(fragment)
+    return Span.of(text, start, start + len(fragment))
+
+
+def named_extraction() -> Extraction:
+    text = NAMED_TEXT
+    place = PlaceMention(_span(text, "Kupiansk"), KUPIANSK, Precision.SETTLEMENT, confidence=0.9)
+    event = Event("Battles", "Armed clash", _span(text, "repelled"), place=place,
+                  actor1=ActorRef("Sergeant Petro Ivanenko", _span(text, "Sergeant Petro Ivanenko")),
+                  date=DateRange("2024-08-13", "2024-08-13", "day"))
+    content = text[text.index("Melnyk's soldiers"):text.index(".", text.index("Kovalenko"))]
+    claim = Claim(_span(text, content), ClaimKind.INDIRECT, Status.CLAIMED,
+                  Source(_span(text, "The brigade's press officer, Captain Iryna Melnyk,")), _span(text, "said"),
+                  events=[event])
+    article = Article(text=text, title=NAMED_TITLE, url="https://example.org/named", outlet="Outlet A",
+                      published=datetime(2024, 8, 14, 9, tzinfo=UTC), language="en")
+    return Extraction(article, [claim], [place], "cw-test")
+
+
+def _no_private_names(properties: dict[str, object]) -> None:
+    shown = json.dumps({k: properties.get(k) for k in ("content", "article_title", "source", "actor1", "cue")})
+    assert not [name for name in PRIVATE if name in shown], shown
+    assert "Volodymyr Zelensky" in str(properties["content"]) and "Kupiansk" in str(properties["content"])
+    assert PERSON in str(properties["content"]) and PERSON in str(properties["article_title"])
+
+
+def test_the_public_geojson_export_drops_private_names_from_texts_and_titles() -> None:
+    x = named_extraction()
+    plain, shared = io.StringIO(), io.StringIO()
+    geojson.write([x], plain, load_options())
+    geojson.write([x], shared, load_options(public=True))
+    before = json.loads(plain.getvalue())["features"][0]["properties"]
+    after = json.loads(shared.getvalue())["features"][0]["properties"]
+    assert all(name in json.dumps(before) for name in PRIVATE)  # the check can fail
+    _no_private_names(after)
+    assert after["article_title"] == "Sergeant [person]'s unit holds the line near Kupiansk"
+    assert after["source"] == "the brigade's press officer"
+    assert after["actor1"] == "Sergeant [person]"
+
+
+def test_the_public_map_api_drops_private_names_from_texts_and_titles(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        store.save(named_extraction())
+        client = TestClient(create_app(load_options(), store))
+        exact = client.get("/api/map").json()["features"]
+        public = client.get("/api/map?public=true").json()["features"]
+    assert len(exact) == len(public) == 1
+    assert all(name in json.dumps(exact[0]["properties"]) for name in PRIVATE)
+    _no_private_names(public[0]["properties"])

@@ -117,13 +117,25 @@ def _map_ready(page: Any) -> dict[str, str]:
 def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, page: Any) -> None:
     features = workbench.walk("/api/map", limit=5000)
     assert features
-    page.goto(workbench.base + "/")
+    with page.expect_response(lambda r: r.url.endswith("/static/outlines.geojson")) as outlines:
+        page.goto(workbench.base + "/")
     state = _map_ready(page)
     assert int(state["features"]) == len(features)
+    levels = [f["properties"]["level"] for f in outlines.value.json()["features"]]
+    assert int(state["regions"]) == levels.count("region") > 50  # Ukrainian and Russian regions drawn
+    assert int(state["countries"]) == levels.count("country") > 20
     icons = page.locator(".leaflet-marker-icon")
     assert icons.count() == int(state["markers"]) > 0
     shown = sum(int(t) for t in page.locator(".cluster-icon").all_inner_texts()) + page.locator(".pt").count()
     assert 0 < shown <= len(features)
+    verdicts = {f["properties"].get("verdict") or "none" for f in features}
+    for title, main in zip(page.locator(".cluster-icon").evaluate_all("icons => icons.map(i => i.title)"),
+                           page.locator(".cluster-count").evaluate_all("spans => spans.map(s => s.dataset.main)"),
+                           strict=True):  # a group is coloured by its most frequent verdict, and says them all
+        total, parts = re.fullmatch(r"(\d+) markers here \((.*)\): select to zoom in", title).groups()
+        counts = [(int(n), label) for n, label in re.findall(r"(\d+) ([^,…]+?)(?:, |$)", parts)]
+        assert counts[0][1] == main and main in verdicts and counts == sorted(counts, key=lambda c: -c[0])
+        assert "…" in parts or sum(n for n, _ in counts) == int(total)
     for _ in range(8):  # zoom into groups until a single marker shows, then open its popup
         if page.locator(".pt").count():
             break
@@ -135,6 +147,30 @@ def test_the_map_shows_a_marker_for_every_located_example(workbench: Workbench, 
     popup.locator("p", has_text="“").first.wait_for()  # the claim's words, fetched when the popup opens
     links = [popup.locator("a").nth(i).get_attribute("href") for i in range(popup.locator("a").count())]
     assert links and all(re.fullmatch(r"/(articles/\d+#claim-\d+|stories/[\w-]+)", h or "") for h in links)
+
+
+def test_a_group_at_one_place_lists_its_markers_and_links_to_them_as_a_list(workbench: Workbench,
+                                                                              page: Any) -> None:
+    at: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for feature in workbench.walk("/api/map", limit=5000):
+        lon, lat = feature["geometry"]["coordinates"]
+        at.setdefault((round(lon, 6), round(lat, 6)), []).append(feature)
+    (lon, lat), group = max(at.items(), key=lambda item: len(item[1]))
+    assert len(group) >= 2
+    box = f"{lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}"
+    page.goto(f"{workbench.base}/?bbox={box}")
+    assert int(_map_ready(page)["features"]) == len(group)
+    page.locator(".cluster-icon").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("h3").first.inner_text() == f"{len(group)} at this place"
+    with page.expect_navigation():
+        popup.locator("a.cluster-list").click()
+    assert page.url.startswith(f"{workbench.base}/claims?bbox=")
+    bbox = re.search(r"bbox=([^&]+)", page.url).group(1).replace("%2C", ",")
+    listed = page.eval_on_selector_all("tr.claim", "rows => rows.map(r => Number(r.dataset.claimId))")
+    assert listed == [c["id"] for c in workbench.walk("/api/claims", bbox=bbox, limit=500)]
+    assert {f["properties"]["claim_id"] for f in group} <= set(listed)
 
 
 def test_a_filter_changes_the_markers_and_stays_in_the_address(workbench: Workbench, page: Any) -> None:
@@ -150,6 +186,22 @@ def test_a_filter_changes_the_markers_and_stays_in_the_address(workbench: Workbe
     page.goto(page.url)  # the address alone (shared, bookmarked) shows the same markers
     assert int(_map_ready(page)["features"]) == denied
     assert page.input_value("#f-status") == "denied"
+
+
+def test_the_view_is_kept_in_the_address_and_a_shared_address_opens_on_it(workbench: Workbench, page: Any) -> None:
+    page.goto(workbench.base + "/?status=claimed")
+    first = float(_map_ready(page)["zoom"])
+    page.click(".leaflet-control-zoom-in")
+    page.wait_for_function(f"() => Number(document.getElementById('map').dataset.zoom) > {first}")
+    page.wait_for_function("() => /#map=[0-9.]+\\/-?[0-9.]+\\/-?[0-9.]+$/.test(location.hash)")
+    shared = page.url
+    zoom = float(page.get_attribute("#map", "data-zoom") or 0)
+    other = page.context.new_page()  # the address opened elsewhere
+    other.goto(shared)
+    state = _map_ready(other)
+    assert float(state["zoom"]) == zoom > first and other.url == shared
+    assert "status=claimed" in other.url and other.input_value("#f-status") == "claimed"
+    other.close()
 
 
 def test_a_timeline_range_filters_the_list(workbench: Workbench, page: Any) -> None:
@@ -175,6 +227,49 @@ def test_a_timeline_range_filters_the_list(workbench: Workbench, page: Any) -> N
     page.goto(workbench.base + page.get_attribute("#range-map", "href"))
     ranged = len(workbench.walk("/api/map", limit=5000, since=first, until=last))
     assert int(_map_ready(page)["features"]) == ranged
+
+
+def _drag_days(page: Any) -> tuple[str, str]:
+    """Drag across the page's chart from its third to its sixth day with bars; the two days."""
+    page.wait_for_selector("#chart[data-state=ready]")
+    page.locator("#chart").scroll_into_view_if_needed()
+    days = sorted({d for d in page.eval_on_selector_all("rect.bar", "bars => bars.map(b => b.dataset.day)")})
+    assert len(days) >= 6
+    first, last = days[2], days[5]
+    start = page.locator(f"rect.bar[data-day='{first}']").first.bounding_box()
+    end = page.locator(f"rect.bar[data-day='{last}']").first.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=5)
+    with page.expect_navigation():
+        page.mouse.up()
+    return first, last
+
+
+def test_a_range_chosen_above_the_map_filters_the_map_and_keeps_its_filters(workbench: Workbench, page: Any) -> None:
+    page.goto(workbench.base + "/?status=claimed&colour=status")
+    everything = int(_map_ready(page)["features"])
+    first, last = _drag_days(page)
+    assert f"since={first}" in page.url and f"until={last}" in page.url
+    assert "status=claimed" in page.url and "colour=status" in page.url
+    ranged = len(workbench.walk("/api/map", limit=5000, status="claimed", since=first, until=last))
+    assert int(_map_ready(page)["features"]) == ranged < everything
+    assert page.input_value("#f-since") == first and page.input_value("#f-until") == last
+    assert f"since={first}" in (page.get_attribute("#as-list", "href") or "")
+    page.click("a.whole-period")
+    assert int(_map_ready(page)["features"]) == everything and "since" not in page.url
+
+
+@pytest.mark.parametrize("kind", ["claims", "stories"])
+def test_a_range_chosen_above_a_list_filters_the_list(workbench: Workbench, page: Any, kind: str) -> None:
+    page.goto(f"{workbench.base}/{kind}?limit=100")
+    first, last = _drag_days(page)
+    assert f"since={first}" in page.url and f"until={last}" in page.url and "limit=100" in page.url
+    expected = workbench.api(f"/api/{kind}", since=first, until=last, limit=100)["items"]
+    row = "tr.claim" if kind == "claims" else "tr.story"
+    key = "claimId" if kind == "claims" else "storyId"
+    listed = page.eval_on_selector_all(row, f"rows => rows.map(r => r.dataset.{key})")
+    assert listed == [str(item["id"]) for item in expected] and listed
 
 
 def test_a_story_page_marks_each_claims_evidence(workbench: Workbench, page: Any) -> None:
@@ -252,6 +347,12 @@ def test_a_story_verdict_override_persists(workbench: Workbench, page: Any) -> N
     assert page.locator("h1 .verdict").inner_text() == "contested"
     review = page.locator("#story-reviews li.review").inner_text()
     assert "contested" in review and "analyst" in review and "second ministry statement" in review
+    steps = page.locator("table.history tr.step")
+    assert steps.count() == len(story["history"]) + 1  # the computed changes and the override
+    override = page.locator("table.history tr.step.override").inner_text()
+    assert "contested" in override and "analyst" in override and "second ministry statement" in override
+    computed = page.locator("table.history tr.step:not(.override)").first.inner_text()
+    assert "published that day" in computed
     assert workbench.api(f"/api/stories/{story['id']}")["verdict"] == "contested"
 
 

@@ -6,6 +6,7 @@ they echo, the map's tile server widens only the image policy; and the pieces th
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -57,6 +58,63 @@ def test_assets_are_served_from_the_package_and_leaflet(client: TestClient) -> N
     outlines = client.get("/static/outlines.geojson").json()
     names = {f["properties"]["name"] for f in outlines["features"]}
     assert {"Ukraine", "Russia", "Poland", "Belarus"} <= names
+
+
+#: a point inside each region, and the region's name and country as the shipped outlines' source draws it
+REGION_POINTS = [("Kharkiv", "UA", 36.23, 49.99), ("Donetsk", "UA", 37.80, 48.00), ("Zaporizhzhia", "UA", 35.6, 47.3),
+                 ("Kherson", "UA", 33.5, 46.7), ("Kyiv city", "UA", 30.52, 50.45), ("Kyiv", "UA", 30.3, 50.0),
+                 ("Autonomous Republic of Crimea", "RU", 34.1, 45.0), ("Sevastopol", "RU", 33.55, 44.55),
+                 ("Belgorod", "RU", 36.6, 50.6), ("Kursk", "RU", 36.2, 51.7), ("Bryansk", "RU", 34.4, 53.2)]
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Even-odd rule: whether ``(lon, lat)`` lies inside ``ring``."""
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def _area(ring: list[list[float]]) -> float:
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))) / 2
+
+
+def test_the_base_layer_has_ukrainian_and_russian_regions_with_valid_rings(client: TestClient) -> None:
+    response = client.get("/static/outlines.geojson")
+    assert len(response.content) < 1_000_000
+    features = response.json()["features"]
+    levels = [f["properties"]["level"] for f in features]
+    assert set(levels) == {"country", "region"} and levels == sorted(levels)  # regions draw above countries
+    regions = [f for f in features if f["properties"]["level"] == "region"]
+    assert {f["properties"]["country"] for f in regions} == {"UA", "RU"}
+    assert sum(f["properties"]["country"] == "UA" for f in regions) >= 25  # 24 oblasts, Kyiv city, (Crimea)
+    for feature in features:
+        assert feature["geometry"]["type"] == "MultiPolygon"
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                assert len(ring) >= 4 and ring[0] == ring[-1], feature["properties"]["name"]
+                assert all(12 <= x <= 60 and 38 <= y <= 62 for x, y in ring)
+            assert _area(polygon[0]) > 0, feature["properties"]["name"]
+    for name, country, lon, lat in REGION_POINTS:
+        holding = [f["properties"] for f in regions
+                   if any(_inside(lon, lat, polygon[0]) for polygon in f["geometry"]["coordinates"])]
+        assert {"name": name, "level": "region", "country": country} in holding, (name, holding)
+    assert not any(_inside(36.23, 49.99, p[0]) for f in regions if f["properties"]["name"] == "Belgorod"
+                   for p in f["geometry"]["coordinates"])  # the point test can fail
+
+
+@pytest.mark.parametrize("path", ["/", "/claims", "/stories"])
+def test_the_map_and_lists_carry_a_range_chart_that_keeps_their_filters(client: TestClient, path: str) -> None:
+    page = client.get(f"{path}?status=claimed&q=Kharkiv&since=2024-03-02").text
+    form = re.search(r'<form id="range" method="get" action="([^"]*)"[^>]*>(.*?)</form>', page, re.DOTALL)
+    assert form is not None and form.group(1) == path
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    assert hidden == {"status": "claimed", "q": "Kharkiv", "since": "2024-03-02", "until": ""}
+    assert 'id="chart"' in page and '<script src="/static/timeline.js"></script>' in page
+    assert f'class="whole-period" href="{path}?status=claimed&amp;q=Kharkiv"' in page
+    plain = client.get(path).text
+    assert 'id="range"' in plain and "whole-period" not in plain
 
 
 def _claim_ids(text: str) -> list[int]:
@@ -117,6 +175,49 @@ def test_story_and_article_pages(client: TestClient) -> None:
     assert 'class="hl hl-content"' in page
 
 
+def test_a_long_story_pages_its_claims(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimwatch.web import pages
+
+    story = max(client.get("/api/stories?limit=100").json()["items"], key=lambda s: len(s["claims"]))
+    assert len(story["claims"]) >= 2
+    monkeypatch.setattr(pages, "STORY_PAGE", 1)
+    seen: list[str] = []
+    url: str | None = f"/stories/{story['id']}"
+    while url:
+        page = client.get(url).text
+        assert page.count('class="story-claim') == 1 and "How the verdict changed" in page
+        seen += re.findall(r'<a class="evidence-link" href="([^"]+)"', page)
+        found = re.search(r'<a rel="next" class="next" href="([^"]+)#claims-h">', page)
+        url = html.unescape(found.group(1)) if found else None
+    assert seen == [f"/articles/{m['article']}#claim-{m['claim']}" for m in story["claims"]]
+    assert client.get(f"/stories/{story['id']}?start=abc").status_code == 200  # a bad start is the first page
+    assert client.get(f"/stories/{story['id']}?start=999999").text.count('class="story-claim') == 1
+
+
+def test_the_verdict_history_says_what_moved_it_and_who_overrode_it() -> None:
+    from claimwatch.web.pages import verdict_history
+
+    member = {"outlet": "Outlet A", "status": "claimed", "stance": "corroborates"}
+    story = {"history": [{"date": "2024-03-01", "verdict": "single source"},
+                         {"date": "2024-03-03", "verdict": "corroborated"},
+                         {"date": "undated", "verdict": "contested"}],
+             "claims": [{**member, "published": "2024-03-01T10:00:00+00:00"},
+                        {**member, "published": "2024-03-03T09:00:00+00:00"},
+                        {**member, "outlet": "Outlet B", "published": "2024-03-03T11:00:00+00:00"},
+                        {**member, "outlet": "Outlet B", "published": "2024-03-03T12:00:00+00:00"},
+                        {**member, "published": None}],
+             "reviews": [{"field": "verdict", "value": "contested", "who": "ana", "why": "a denial",
+                          "at": "2024-03-02T08:00:00+00:00"},
+                         {"field": "rating", "value": "misleading", "who": "ana", "why": "x", "at": None}]}
+    steps = verdict_history(story)
+    assert [(s["date"], s["verdict"]) for s in steps] == [
+        ("2024-03-01", "single source"), ("2024-03-02", "contested"), ("2024-03-03", "corroborated"),
+        ("undated", "contested")]
+    assert len(steps[3]["claims"]) == 1
+    assert steps[1]["review"]["who"] == "ana" and not steps[1]["claims"]
+    assert [(g["outlet"], g["n"]) for g in steps[2]["groups"]] == [("Outlet A", 1), ("Outlet B", 2)]
+
+
 def test_errors_are_pages_that_escape_what_they_echo(client: TestClient) -> None:
     response = client.get("/claims?status=<script>alert(1)</script>")
     assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
@@ -136,6 +237,16 @@ def test_an_empty_store_says_what_to_do(tmp_path: Any) -> None:
         client = TestClient(create_app(load_options(), store))
         assert "run <code>claimwatch ingest examples/</code>" in client.get("/claims").text
         assert "claimwatch ingest examples/" in client.get("/stories").text
+
+
+def test_an_article_without_claims_says_so_and_where_to_go(tmp_path: Any) -> None:
+    from claimwatch.model import Article, Extraction
+
+    with Store(f"sqlite:///{tmp_path / 'one.db'}") as store:
+        article_id = store.save(Extraction(Article(text="Quiet night on the front.", title="Quiet"), [], [], "t"))
+        page = TestClient(create_app(load_options(), store)).get(f"/articles/{article_id}").text
+    assert "No claims were found in this article" in page and '<a href="/claims">' in page
+    assert "Correct this claim" not in page
 
 
 def test_pages_are_off_when_reads_need_a_token(synthetic: Store) -> None:

@@ -164,8 +164,9 @@ def list_places(request: Request, filters: PlaceFilters, limit: Limit = None) ->
 def get_map(request: Request, filters: MapFilters, cursor: Cursor = None,
             layer: Annotated[Literal["events", "stories"], Query(description="events or stories")] = "events",
             limit: Annotated[str | None, Query(description="features per page, 1 to 5000 (default 1000)")] = None,
-            public: Annotated[bool, Query(description="for sharing: coordinates snapped to a grid, persons in "
-                                          "sources replaced by their role (always, with the option public)")] = False,
+            public: Annotated[bool, Query(description="for sharing: coordinates snapped to a grid, private "
+                                          "persons' names in sources, claims and titles replaced by their role "
+                                          "or [person] (always, with the option public)")] = False,
             cluster: Annotated[bool, Query(description="counts per cell of a 64 x 64 grid over bbox (the world "
                                            "without one) instead of single features: one bounded answer for any "
                                            "extent; cursor and limit do not apply")] = False,

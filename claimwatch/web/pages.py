@@ -30,6 +30,8 @@ from .security import CONTENT_SECURITY_POLICY
 
 #: claims (or stories) per list page
 PAGE_SIZE = 50
+#: claims of one story shown side by side per page
+STORY_PAGE = 24
 #: what a page's own parameters are (everything else in the query string is a filter)
 OWN = ("cursor", "limit", "layer", "colour", "by", "public")
 
@@ -179,8 +181,14 @@ def story_page(request: Request, story_id: StoryId) -> Response:
     record = query.story(state.store, story_id, outlets=state.outlets)
     if record is None:
         return error_page(request, 404, "There is no such story (it may have been merged into another).")
-    excerpts = story_excerpts(state.store, record)
-    return page(request, "story.html", story=record, excerpts=excerpts)
+    first = story_start(request.query_params.get("start"), len(record["claims"]))
+    shown = {**record, "claims": record["claims"][first:first + STORY_PAGE],
+             "claim_ids": record["claim_ids"][first:first + STORY_PAGE]}
+    pages = {"start": first, "end": first + len(shown["claims"]), "total": len(record["claims"]),
+             "previous": max(0, first - STORY_PAGE) if first else None,
+             "next": first + STORY_PAGE if first + STORY_PAGE < len(record["claims"]) else None}
+    return page(request, "story.html", story=shown, excerpts=story_excerpts(state.store, shown), pages=pages,
+                history=verdict_history(record))
 
 
 @router.get("/articles/{article_id}", dependencies=Readable)
@@ -195,6 +203,35 @@ def article_page(request: Request, article_id: ArticleId) -> Response:
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+
+
+def story_start(value: str | None, total: int) -> int:
+    """The first claim a story page shows: ``start`` rounded down to a page, 0 when absent or not a number."""
+    if value is None or not value.isdigit() or len(value) > 9:
+        return 0
+    return min(int(value), max(0, total - 1)) // STORY_PAGE * STORY_PAGE
+
+
+def verdict_history(story: dict[str, Any]) -> list[dict[str, Any]]:
+    """How a story's verdict changed: each computed change with the claims published that day (what moved it),
+    and each analyst's verdict override (who, why), in date order."""
+    arrived: dict[str, list[dict[str, Any]]] = {}
+    for member in story["claims"]:
+        arrived.setdefault((member.get("published") or "")[:10] or "undated", []).append(member)
+    steps = [{"date": h["date"], "verdict": h["verdict"], "claims": arrived.get(h["date"], []),
+              "groups": _grouped(arrived.get(h["date"], [])), "review": None} for h in story.get("history", [])]
+    steps += [{"date": (r.get("at") or "")[:10], "verdict": r.get("value") or "back to the computed verdict",
+               "claims": [], "groups": [], "review": r} for r in story.get("reviews", []) if r.get("field") == "verdict"]
+    return sorted(steps, key=lambda step: (step["date"] or "", step["review"] is not None))
+
+
+def _grouped(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claims counted by outlet, status and stance, in order of first appearance."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for c in claims:
+        key = (c.get("outlet") or "unknown outlet", c.get("status") or "?", c.get("stance") or "?")
+        counts[key] = counts.get(key, 0) + 1
+    return [{"outlet": o, "status": s, "stance": t, "n": n} for (o, s, t), n in counts.items()]
 
 
 def active_filters(filters: Filters) -> list[tuple[str, str]]:

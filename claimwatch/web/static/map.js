@@ -1,6 +1,7 @@
 /* The map page: located events or stories from /api/map (same filters as the page's address), drawn as markers
    coloured by verdict or status, grouped on a screen grid when dense, over the shipped outlines (and tiles only
-   when the option tile_url is set). Text from the data is only ever set with textContent. */
+   when the option tile_url is set). The view (zoom and centre) is kept in the address's #map=Z/LAT/LON, so an
+   address shared or bookmarked opens on the same view. Text from the data is only ever set with textContent. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -37,7 +38,10 @@
     return fetch(el.dataset.outlines, { credentials: "same-origin" }).then(function (r) {
       return r.ok ? r.json() : null;
     }).then(function (data) {
-      if (!data) { return; }
+      if (!data || !Array.isArray(data.features)) { return; }
+      var regions = data.features.filter(function (f) { return f.properties && f.properties.level === "region"; });
+      el.dataset.countries = String(data.features.length - regions.length);
+      el.dataset.regions = String(regions.length);
       L.geoJSON(data, {
         pane: "outlines", interactive: false, renderer: L.canvas({ pane: "outlines" }),
         style: function (f) {
@@ -190,7 +194,18 @@
     return marker;
   }
 
-  function clusterPopup(group) {
+  /* the list page (claims, or stories) of the markers in ``bounds``: the page's filters and a bounding box */
+  function listHref(bounds) {
+    var b = bounds.pad(0.05);
+    var edges = [Math.floor((b.getWest() - 0.01) * 1e4) / 1e4, Math.floor((b.getSouth() - 0.01) * 1e4) / 1e4,
+                 Math.ceil((b.getEast() + 0.01) * 1e4) / 1e4, Math.ceil((b.getNorth() + 0.01) * 1e4) / 1e4];
+    var params = filterParams();
+    params.delete("public");
+    params.set("bbox", edges.join(","));
+    return (layerName === "stories" ? "/stories" : "/claims") + "?" + params.toString();
+  }
+
+  function clusterPopup(group, bounds) {
     var box = document.createElement("div");
     box.className = "popup";
     box.appendChild(text("h3", group.length + " at this place"));
@@ -201,8 +216,24 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    if (group.length > 15) { box.appendChild(text("p", "… and " + (group.length - 15) + " more: see the list.")); }
+    var more = document.createElement("p");
+    if (group.length > 15) { more.appendChild(document.createTextNode("… and " + (group.length - 15) + " more. ")); }
+    var all = link(listHref(bounds), "All of them as a list");
+    all.className = "cluster-list";
+    more.appendChild(all);
+    box.appendChild(more);
     return box;
+  }
+
+  /* a group's verdicts (or statuses), most frequent first: [[label, count], …] */
+  function breakdown(group) {
+    var counts = {};
+    group.forEach(function (point) {
+      var k = (colourBy === "status" ? point.p.claim_status : point.p.verdict) || "none";
+      counts[k] = (counts[k] || 0) + 1;
+    });
+    return Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
+      .map(function (k) { return [k, counts[k]]; });
   }
 
   function cluster(group) {
@@ -210,16 +241,24 @@
     var bounds = L.latLngBounds([]);
     group.forEach(function (point) { lat += point.lat; lon += point.lon; bounds.extend([point.lat, point.lon]); });
     var size = group.length < 10 ? 28 : group.length < 100 ? 34 : group.length < 1000 ? 40 : 46;
+    var parts = breakdown(group);
+    var main = parts[0][0];
     var count = document.createElement("span");
     count.textContent = String(group.length);
+    count.className = "cluster-count";
+    count.dataset.main = main;
+    count.style.setProperty("--ring", colourBy === "status" ? C.status(main) : C.verdict(main));
+    var what = parts.slice(0, 4).map(function (p) { return p[1] + " " + p[0]; }).join(", ") +
+      (parts.length > 4 ? ", …" : "");
     var marker = L.marker([lat / group.length, lon / group.length], {
       icon: L.divIcon({ className: "cluster-icon" + (group.length < 10 ? " small" : ""), html: count,
                         iconSize: [size, size] }),
-      title: group.length + " markers here: select to zoom in", alt: group.length + " markers", keyboard: true
+      title: group.length + " markers here (" + what + "): select to zoom in", alt: group.length + " markers",
+      keyboard: true
     });
     var samePlace = bounds.getNorthEast().equals(bounds.getSouthWest(), 1e-6);
     if (samePlace || map.getZoom() >= map.getMaxZoom()) {
-      marker.bindPopup(function () { return clusterPopup(group); }, { maxHeight: 300 });
+      marker.bindPopup(function () { return clusterPopup(group, bounds); }, { maxHeight: 300 });
     } else {
       marker.on("click", function () { map.fitBounds(bounds.pad(0.3), { maxZoom: map.getZoom() + 3 }); });
     }
@@ -259,13 +298,35 @@
     box.appendChild(C.swatch("#7f8c8d", "none"));
   }
 
+  /* the view in the address (#map=ZOOM/LAT/LON), so that a shared address opens where its sender looked */
+  function viewInAddress() {
+    var m = /^#map=(\d{1,2}(?:\.5)?)\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(window.location.hash);
+    if (!m) { return null; }
+    var zoom = Number(m[1]), lat = Number(m[2]), lon = Number(m[3]);
+    return Math.abs(lat) <= 85 && Math.abs(lon) <= 180 ? { zoom: zoom, center: [lat, lon] } : null;
+  }
+
+  function keepView() {
+    var c = map.getCenter();
+    var hash = "#map=" + map.getZoom() + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4);
+    el.dataset.zoom = String(map.getZoom());
+    if (window.location.hash !== hash) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+  }
+
   legend();
   var usePoints = layerName === "events" && el.dataset.points && el.dataset.public !== "1";
   Promise.all([loadOutlines(), usePoints ? loadPoints() : loadPage(null)]).then(function () {
     el.dataset.features = String(points.length);
+    var shared = viewInAddress();
+    if (shared) { map.setView(shared.center, shared.zoom, { animate: false }); }
     if (points.length) {
-      var bounds = L.latLngBounds(points.map(function (p) { return [p.lat, p.lon]; }));
-      map.fitBounds(bounds.pad(0.15), { maxZoom: 9 });
+      /* the view fits the markers of the region the base layer covers (a country's centre far away, such as
+         Russia's in Siberia, would shrink everything else to a corner); the others are still drawn */
+      var near = points.filter(function (p) { return p.lon >= 12 && p.lon <= 60 && p.lat >= 38 && p.lat <= 62; });
+      var bounds = L.latLngBounds((near.length ? near : points).map(function (p) { return [p.lat, p.lon]; }));
+      if (!shared) { map.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false }); }
       say("Showing " + points.length + " located " + (layerName === "stories" ? "stories" : "events") +
           (truncated || points.length >= MAX_POINTS ? " (the newest " + points.length + ")" : "") + ".");
     } else {
@@ -273,7 +334,19 @@
                                     : "Nothing located yet: run claimwatch ingest examples/ (and claimwatch link), then reload.");
     }
     redraw();
-    map.on("moveend zoomend", redraw);
+    keepView();
+    /* an open popup keeps its marker: a redraw (after the pan that shows the popup, say) would remove both,
+       so it waits until the popup closes */
+    var popupOpen = false, stale = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () {
+      popupOpen = false;
+      if (stale) { stale = false; redraw(); }
+    });
+    map.on("moveend zoomend", function () {
+      if (popupOpen) { stale = true; } else { redraw(); }
+    });
+    map.on("moveend", keepView);
     el.dataset.state = "ready";
   }).catch(function (err) {
     say("The map could not load its data: " + err.message);

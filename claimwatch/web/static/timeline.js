@@ -1,6 +1,7 @@
-/* The timeline page: claims per day from /api/timeline (the page's filters, over the whole period) as stacked
-   bars by event type or side; dragging across the chart sets the range (since/until) and reloads the page,
-   whose list and links then follow the range. The two date inputs do the same from the keyboard. */
+/* The timeline chart (the timeline page, and the strip above the map and the lists): claims per day from
+   /api/timeline (the page's filters, over the whole period) as stacked bars by event type or side; dragging
+   across the chart sets the range (since/until of the form #range) and reloads the page, whose map, list and
+   links then follow the range. The date inputs do the same from the keyboard. */
 (function () {
   "use strict";
   var box = document.getElementById("chart");
@@ -10,7 +11,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var OWN = ["layer", "colour", "cursor", "limit", "by", "since", "until"];
   var by = box.dataset.by === "side" ? "side" : "type";
-  var W = 1000, H = 260, LEFT = 40, BOTTOM = 24, TOP = 10;
+  var W = 1000, H = box.classList.contains("compact") ? 90 : 260, LEFT = 40, BOTTOM = 24, TOP = 10;
 
   function node(tag, attrs, parent) {
     var n = document.createElementNS(SVG, tag);
