@@ -17,7 +17,8 @@ with exact spans. One claim per sentence at most, found in this order:
   the previous speaker);
 - impersonal reports: "Сообщается, что …", "Приходят сообщения о …", "Як повідомляється, …" (no source);
 
-then "Name: …" speaker lines, and the channel's own sentences as outlet claims (:mod:`.layout`).
+before them, list headers that name a speaker and "Source: …" lead lines (:mod:`.slavic_layout`); after them, the
+channel's own sentences as outlet claims (:mod:`.layout`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ...model import Claim, ClaimKind, Source, Span, Status
 from ...stage import Analysis, Stage
 from ...text.sentences import doc_text, sentence_index
 from ...text.wordlists import WordLists, fold, phrase_at, wordlists
-from . import layout
+from . import layout, slavic_layout
 from .quotes import Quotes, quotes_of
 from .spans import claim_kind
 
@@ -87,7 +88,7 @@ def find_claims(doc: Doc, language: str) -> list[Claim]:
     lists = wordlists(language)
     text = doc_text(doc)
     quotes = quotes_of(doc)
-    claims: list[Claim] = []
+    claims: list[Claim] = slavic_layout.layout_claims(doc, text, lists, quotes)
     sents = [_Sentence(s) for s in sentence_index(doc).sents]
     for n, sent in enumerate(sents):
         if not len(sent):
@@ -99,7 +100,6 @@ def find_claims(doc: Doc, language: str) -> list[Claim]:
         claim = _claim(text, found, quotes, claims)
         if claim is not None:
             claims.append(claim)
-    claims = layout.colon_speakers(text, claims, quotes)
     claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
     return claims

@@ -1,0 +1,110 @@
+"""Regressions for the Russian and Ukrainian quality bar (issue 10): layout claims (list headers, "Source:" lead
+lines), source patterns, events and places on fictional Telegram-style posts.
+
+The texts are fiction written for these tests, in the shapes real channels use (markdown, emoji, bullets).
+Marked ``model``: the parse loads natasha's bundled slovnet models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from test_geo_gazetteer import built_index
+
+from claimwatch import Article
+from claimwatch.model import Extraction
+from claimwatch.pipeline import Pipeline
+from claimwatch.settings import load_options
+
+pytestmark = pytest.mark.model
+
+PUBLISHED = datetime(2024, 3, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def pipe() -> Pipeline:
+    return Pipeline(load_options(gazetteer_path=str(built_index()[0])))
+
+
+def run(pipe: Pipeline, text: str, language: str = "ru") -> Extraction:
+    return pipe.extract(Article(text=text, language=language, published=PUBLISHED))
+
+
+def claim_with(ex: Extraction, words: str):  # type: ignore[no-untyped-def]
+    found = [c for c in ex.claims if words in c.content.text]
+    assert found, f"no claim with {words!r}: {[c.content.text for c in ex.claims]}"
+    return found[0]
+
+
+def source(claim) -> str | None:  # type: ignore[no-untyped-def]
+    return claim.source.span.text if claim.source else None
+
+
+# ------------------------------------------------------------------------------------------------ layout
+
+
+def test_header_list_items_are_the_speakers_claims(pipe: Pipeline) -> None:
+    text = ("**Другие заявления Сидоренко на брифинге:**\n\n"
+            "▪️ Переговоры с соседями продолжатся на следующей неделе\n\n"
+            "▪️ Ведомство не планирует новых учений у границы\n\n"
+            "❗️ [Подписывайся на Канал](https://t.me/example_channel)")
+    ex = run(pipe, text)
+    first, second = claim_with(ex, "Переговоры с соседями"), claim_with(ex, "не планирует новых учений")
+    assert source(first) == source(second) == "Сидоренко"
+    assert first.cue is not None and first.cue.text == "заявления"
+    assert first.content.text == "Переговоры с соседями продолжатся на следующей неделе"
+    assert not any("Подписывайся" in (source(c) or "") for c in ex.claims)
+    assert not any(c.content.text.startswith("Другие заявления") for c in ex.claims)  # the header is no claim
+
+
+def test_header_with_a_speech_verb_and_dashes(pipe: Pipeline) -> None:
+    text = ("О чём ещё говорил Иван Петренко на форуме:\n\n"
+            "— Экономика региона выросла за год\n"
+            "— Новый мост откроют весной")
+    ex = run(pipe, text)
+    assert source(claim_with(ex, "Экономика региона")) == "Иван Петренко"
+    assert source(claim_with(ex, "Новый мост")) == "Иван Петренко"
+
+
+def test_header_without_list_is_left_alone(pipe: Pipeline) -> None:
+    ex = run(pipe, "Другие заявления Сидоренко на брифинге:\nПереговоры с соседями продолжатся.")
+    assert source(claim_with(ex, "Переговоры с соседями")) is None
+
+
+def test_lead_line_one_claim_per_sentence(pipe: Pipeline) -> None:
+    text = "⚡️Глава разведки Коваленко: **противник перебросил две бригады** к городу. О наступлении речь не идёт."
+    ex = run(pipe, text)
+    a, b = claim_with(ex, "перебросил две бригады"), claim_with(ex, "О наступлении речь не идёт")
+    assert a is not b
+    assert source(a) == source(b) == "Глава разведки Коваленко"
+    assert a.cue is not None and a.cue.text == ":"
+
+
+def test_lead_line_alone_takes_the_next_paragraph(pipe: Pipeline) -> None:
+    text = "**⚡️Минобороны РФ:**\n\n__«Средства ПВО уничтожили три беспилотника над областью».__"
+    ex = run(pipe, text)
+    claim = claim_with(ex, "Средства ПВО уничтожили")
+    assert source(claim) == "Минобороны РФ"
+    assert claim.content.text == "Средства ПВО уничтожили три беспилотника над областью"
+
+
+@pytest.mark.parametrize("text", [
+    "Главное: в городе ночью было тихо, службы работают в штатном режиме.",
+    "Белгород: в городе ночью было тихо, службы работают в штатном режиме.",
+    "UPD: в городе ночью было тихо, службы работают в штатном режиме.",
+])
+def test_labels_and_datelines_are_no_speakers(pipe: Pipeline, text: str) -> None:
+    ex = run(pipe, text)
+    assert source(claim_with(ex, "в городе ночью было тихо")) is None
+
+
+def test_ukrainian_lead_line(pipe: Pipeline) -> None:
+    text = "Речник Повітряних сил: над областю збито чотири ударні дрони."
+    ex = run(pipe, text, "uk")
+    assert source(claim_with(ex, "збито чотири ударні дрони")) == "Речник Повітряних сил"
+
+
+def test_emoji_glued_to_a_word_is_a_token_of_its_own(pipe: Pipeline) -> None:
+    ex = run(pipe, "⚡️Минобороны сообщило, что ночью над областью сбиты два беспилотника.")
+    assert source(claim_with(ex, "сбиты два беспилотника")) == "Минобороны"
