@@ -108,3 +108,27 @@ def test_ukrainian_lead_line(pipe: Pipeline) -> None:
 def test_emoji_glued_to_a_word_is_a_token_of_its_own(pipe: Pipeline) -> None:
     ex = run(pipe, "⚡️Минобороны сообщило, что ночью над областью сбиты два беспилотника.")
     assert source(claim_with(ex, "сбиты два беспилотника")) == "Минобороны"
+
+
+# ------------------------------------------------------------------------------------------------ places
+
+
+def places(ex: Extraction) -> dict[str, tuple[str | None, float | None, float | None]]:
+    return {m.span.text: ((m.place.name, m.place.lat, m.place.lon) if m.place else (None, None, None))
+            for m in ex.places}
+
+
+def test_landmarks_and_abbreviated_regions_are_places(pipe: Pipeline) -> None:
+    ex = run(pipe, "В Кремле обсудили удары по ДНР, а в Пентагоне и у Белого дома ответили на вопросы о ЛНР.")
+    found = places(ex)
+    assert found["Кремле"][0] == "Moscow Kremlin"
+    assert found["Пентагоне"][0] == "The Pentagon"
+    assert found["Белого дома"][0] == "White House"  # not the town Bely
+    assert found["ДНР"][0] == "Donetsk Oblast"
+    assert found["ЛНР"][0] == "Luhansk Oblast"
+
+
+def test_every_country_has_its_russian_and_ukrainian_name(pipe: Pipeline) -> None:
+    assert places(run(pipe, "Делегация прибыла из Афганистана и Мозамбика."))["Афганистана"][0] == "Afghanistan"
+    assert places(run(pipe, "Делегація прибула з Афганістану.", "uk"))["Афганістану"][0] == "Afghanistan"
+    assert "Того" not in places(run(pipe, "Того же дня делегация уехала в Киев."))  # Togo's name is a word
