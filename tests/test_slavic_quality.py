@@ -132,3 +132,29 @@ def test_every_country_has_its_russian_and_ukrainian_name(pipe: Pipeline) -> Non
     assert places(run(pipe, "Делегация прибыла из Афганистана и Мозамбика."))["Афганистана"][0] == "Afghanistan"
     assert places(run(pipe, "Делегація прибула з Афганістану.", "uk"))["Афганістану"][0] == "Afghanistan"
     assert "Того" not in places(run(pipe, "Того же дня делегация уехала в Киев."))  # Togo's name is a word
+
+
+# ------------------------------------------------------------------------------------------------ events
+
+
+def sub_types(ex: Extraction) -> set[str]:
+    return {e.sub_type for c in ex.claims for e in c.events}
+
+
+@pytest.mark.parametrize(("text", "sub_type"), [
+    ("Уночі над областю були збиті чотири шахеди.", "Disrupted weapons use"),
+    ("Уламки збитої ракети впали на поле.", "Disrupted weapons use"),
+    ("Ворог атакував село FPV-дронами.", "Air/drone strike"),
+    ("Окупанти скинули на місто дві керовані авіабомби.", "Air/drone strike"),
+    ("Обласна адміністрація повідомляє про двох загиблих мешканців.", "Civilian casualties"),
+    ("Поблизу міста тривають бої.", "Armed clash"),
+    ("Противник намагався прорвати оборону біля села.", "Armed clash"),
+    ("Двоє диверсантів ліквідовані.", "Military casualties"),
+    ("Уражено склад боєприпасів ворога.", "Shelling/artillery/missile attack"),
+])
+def test_ukrainian_event_words(pipe: Pipeline, text: str, sub_type: str) -> None:
+    assert sub_type in sub_types(run(pipe, text, "uk"))
+
+
+def test_ukrainian_event_words_need_their_context(pipe: Pipeline) -> None:
+    assert not sub_types(run(pipe, "Він скинув куртку і пішов додому.", "uk"))  # no bomb, no drone: no strike
