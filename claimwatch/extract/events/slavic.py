@@ -154,7 +154,7 @@ def _classes(doc: Doc, start: int, end: int, lex: EventLexicon) -> set[str]:
     for tok in doc[lo:hi]:
         if start <= tok.i < end:
             continue
-        keys = _keys(tok)
+        keys: tuple[str, ...] = _keys(tok)
         if "-" in keys[0]:  # "FPV-дронами" -> "fpv-дрон": its parts too
             keys = (*keys, *keys[0].split("-"))
         for cls, words in lex.contexts.items():
