@@ -158,3 +158,24 @@ def test_ukrainian_event_words(pipe: Pipeline, text: str, sub_type: str) -> None
 
 def test_ukrainian_event_words_need_their_context(pipe: Pipeline) -> None:
     assert not sub_types(run(pipe, "Він скинув куртку і пішов додому.", "uk"))  # no bomb, no drone: no strike
+
+
+# ------------------------------------------------------------------------------------------------ actors
+
+
+@pytest.mark.parametrize(("name", "actor_id", "side"), [
+    ("Росгвардией", "ru-rosgvardia", "russia"),
+    ("Росгвардією", "ru-rosgvardia", "russia"),
+    ("Нацгвардии", "ua-national-guard", "ukraine"),
+    ("Національна гвардія", "ua-national-guard", "ukraine"),
+    ("спецподразделения «Кракен»", "ua-kraken", "ukraine"),
+    ("Воздушных сил ВСУ", "ua-air-force", "ukraine"),
+    ("Народной милиции ДНР", "ru-dpr", "russia"),
+    ("группировки войск «Днепр»", "ru-group-dnepr", "russia"),
+    ("Генштабом ВСУ", "ua-general-staff", "ukraine"),
+])
+def test_actor_aliases_in_every_case(name: str, actor_id: str, side: str) -> None:
+    from claimwatch.actors import load_registry
+
+    actor = load_registry().find_text(name)
+    assert actor is not None and actor.id == actor_id and actor.side == side
