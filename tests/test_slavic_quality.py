@@ -179,3 +179,29 @@ def test_actor_aliases_in_every_case(name: str, actor_id: str, side: str) -> Non
 
     actor = load_registry().find_text(name)
     assert actor is not None and actor.id == actor_id and actor.side == side
+
+
+@pytest.mark.parametrize(("text", "sub_type"), [
+    ("Ночью беспилотник попал в жилой дом на окраине.", "Air/drone strike"),
+    ("В результате попадания ракеты повреждён склад.", "Shelling/artillery/missile attack"),
+    ("Силами ПВО отражена атака трёх беспилотников.", "Disrupted weapons use"),
+    ("Раненый мужчина скончался в больнице.", "Civilian casualties"),
+    ("Около двухсот военных попали в окружение у села.", "Armed clash"),
+    ("Сейчас в посёлке идёт зачистка.", "Armed clash"),
+    ("На кадрах подбитый броневик противника.", "Equipment destroyed"),
+    ("На автомобиль напали неизвестные.", "Attack"),
+    ("Источники сообщают о задержании заместителя начальника управления.", "Arrests"),
+    ("Суд уже заключил офицера под арест.", "Arrests"),
+    ("За сутки взяты в плен двое, пленных отправили в тыл.", "Prisoners taken"),
+])
+def test_russian_event_words(pipe: Pipeline, text: str, sub_type: str) -> None:
+    assert sub_type in sub_types(run(pipe, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Мяч попал в ворота на последней минуте.",  # a hit with no drone, missile or bomb
+    "Коллекционер попал под арест имущества банка.",  # an asset freeze, nobody taken into custody
+])
+def test_russian_event_words_need_their_context(pipe: Pipeline, text: str) -> None:
+    found = sub_types(run(pipe, text))
+    assert "Arrests" not in found and "Shelling/artillery/missile attack" not in found and "Air/drone strike" not in found
