@@ -205,3 +205,52 @@ def test_russian_event_words(pipe: Pipeline, text: str, sub_type: str) -> None:
 def test_russian_event_words_need_their_context(pipe: Pipeline, text: str) -> None:
     found = sub_types(run(pipe, text))
     assert "Arrests" not in found and "Shelling/artillery/missile attack" not in found and "Air/drone strike" not in found
+
+
+# ------------------------------------------------------------------------------------------ source patterns
+
+
+def test_dash_trailer_covers_its_line(pipe: Pipeline) -> None:
+    text = "В округе объявлена опасность атаки БПЛА. Один беспилотник движется с юга, — власти"
+    claim = claim_with(run(pipe, text), "Один беспилотник")
+    assert source(claim) == "власти"
+    assert claim.content.text.startswith("В округе объявлена опасность")
+
+
+def test_dash_trailer_stops_at_a_claim_on_its_line(pipe: Pipeline) -> None:
+    text = "По словам мэра, дороги открыты. Один беспилотник движется с юга, — власти"
+    ex = run(pipe, text)
+    assert source(claim_with(ex, "дороги открыты")) == "мэра"
+    assert claim_with(ex, "Один беспилотник").content.text.startswith("Один беспилотник")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Следователи считают, что чиновник причастен к хищениям.", "Следователи"),
+    ("Военный суд решил, что чиновник останется под стражей.", "Военный суд"),
+])
+def test_opinion_verbs_with_a_that_clause(pipe: Pipeline, text: str, speaker: str) -> None:
+    assert source(claim_with(run(pipe, text), "чиновник")) == speaker
+
+
+def test_opinion_verb_without_that_clause_is_no_cue(pipe: Pipeline) -> None:
+    ex = run(pipe, "Комиссия решила перенести заседание на вторник.")
+    assert all(c.source is None for c in ex.claims)
+
+
+def test_speech_verb_inside_a_markdown_link(pipe: Pipeline) -> None:
+    text = "Министр обороны Петренко [сообщил](https://example.org/post/1), что ночью дрон попал в жилой дом."
+    claim = claim_with(run(pipe, text), "ночью дрон попал")
+    assert source(claim) == "Министр обороны Петренко"
+    assert claim.content.text == "ночью дрон попал в жилой дом"
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Как сказано в сводке Воздушных сил, дроны запустили с юга.", "Воздушных сил"),
+    ("Как стало известно «Вестнику», дроны запустили с юга.", "Вестнику"),
+])
+def test_fronted_report_and_known_to(pipe: Pipeline, text: str, speaker: str) -> None:
+    assert speaker in (source(claim_with(run(pipe, text), "дроны запустили с юга")) or "")
+
+
+def test_known_without_a_name_has_no_source(pipe: Pipeline) -> None:
+    assert source(claim_with(run(pipe, "Стало известно, что дроны запустили с юга."), "дроны")) is None
