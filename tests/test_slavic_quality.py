@@ -89,6 +89,12 @@ def test_lead_line_alone_takes_the_next_paragraph(pipe: Pipeline) -> None:
     assert claim.content.text == "Средства ПВО уничтожили три беспилотника над областью"
 
 
+@pytest.mark.parametrize("speaker", ["Песков", "Зеленский", "Сырский", "Шойгу"])
+def test_lead_line_with_a_surname_alone(pipe: Pipeline, speaker: str) -> None:
+    # surnames the dictionary also reads as common words ("песок", "зелёный")
+    assert source(claim_with(run(pipe, f"{speaker}: переговоров на этой неделе не будет."), "переговоров")) == speaker
+
+
 @pytest.mark.parametrize("text", [
     "Главное: в городе ночью было тихо, службы работают в штатном режиме.",
     "Белгород: в городе ночью было тихо, службы работают в штатном режиме.",

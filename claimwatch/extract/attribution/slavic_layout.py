@@ -195,13 +195,14 @@ def _speaker_word(tok: Token, lists: WordLists) -> bool:
     word = tok.text
     if fold(tok.lemma_) in lists.source_nouns:
         return True
-    if tok.pos_ != "PROPN" or not word[:1].isupper():
+    if not word[:1].isupper() or fold(word) in lists.labels:
         return False
     readings = morphology(lists.language).tags(word)
-    best = readings[0] if readings else frozenset()
-    if "Geox" in best:
+    if readings and "Geox" in readings[0]:
         return False
-    return bool(best & _PERSON) or (len(word) >= 2 and word.isupper())
+    if any(r & _PERSON for r in readings):  # "Песков" (also "песок"), "Зеленский" (also "зелёный")
+        return True
+    return tok.pos_ == "PROPN" and len(word) >= 2 and word.isupper()
 
 
 def _sentences(text: str, toks: list[Token]) -> list[tuple[int, int]]:
