@@ -31,7 +31,8 @@ _QUOTES = set("«»\"“”„‘’`'")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LEADING = {"the", "a", "an", "this", "these", "those", "that"}
 #: the shared endings plus the "-ия"/"-ие" noun endings, so that "управления" and "управление" meet
-_ENDINGS = tuple(sorted({*ENDINGS, "ия", "ию", "ии", "ием", "иям", "иями", "иях"}, key=len, reverse=True))
+_ENDINGS = tuple(sorted({*ENDINGS, "ия", "ию", "ии", "ией", "иею", "ием", "иям", "иями", "иях", "ія", "ію", "ії",
+                         "ією", "ієй"}, key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ STREETS = frozenset("""улица ул проспект переулок пло�
 RIVER_CUES = frozenset("""река реки реке рекой берег берега берегу левобережье правобережье русло форсировать
     річка річки річці берега березі лівобережжя правобережжя форсувати""".split())
 #: upper-case abbreviations that name places (every other one is taken for a body: "ВСУ", "ЗСУ", "СБУ")
-PLACE_ABBREVIATIONS = frozenset({"рф", "сша", "кндр", "кнр", "оаэ", "оае", "фрг"})
+PLACE_ABBREVIATIONS = frozenset({"рф", "сша", "кндр", "кнр", "оаэ", "оае", "фрг", "днр", "лнр"})
 _JOINERS = frozenset({",", "и", "і", "й", "та", "или", "або"})
 _PERSON = frozenset({"Name", "Surn", "Patr"})
 
@@ -82,6 +82,9 @@ def _at(doc: Doc, i: int, morph: Morphology, lookup: Callable[[str], tuple[Entry
     street = _street(doc, i)
     if street is not None:
         return [street], _token_after(doc, street.toponym.end)
+    landmark = _landmark(doc, i, morph, lookup)
+    if landmark is not None:
+        return [landmark], i + 2
     for width in (2, 1):
         if i + width > len(doc) or not all(t.is_alpha and t.text[:1].isupper() for t in doc[i:i + width]):
             continue
@@ -90,6 +93,17 @@ def _at(doc: Doc, i: int, morph: Morphology, lookup: Callable[[str], tuple[Entry
         if entries and _plausible(doc, i, i + width, entries, morph):
             return [_found(doc, i, i + width, keys)], i + width
     return [], i + 1
+
+
+def _landmark(doc: Doc, i: int, morph: Morphology, lookup: Callable[[str], tuple[Entry, ...]]) -> Found | None:
+    """A capitalised adjective and a lower-case noun that together name a landmark of the gazetteer ("у Белого
+    дома", "на Крымском мосту"); the adjective alone would be taken for a town ("Белый")."""
+    if i + 1 >= len(doc) or doc[i].pos_ != "ADJ" or doc[i + 1].pos_ != "NOUN" or not doc[i + 1].text.islower():
+        return None
+    keys = _keys(doc, i, i + 2, morph)
+    if any(e.kind == "other" for k in keys for e in lookup(k)):
+        return _found(doc, i, i + 2, keys)
+    return None
 
 
 def _token_after(doc: Doc, char: int) -> int:

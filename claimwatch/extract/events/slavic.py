@@ -154,9 +154,11 @@ def _classes(doc: Doc, start: int, end: int, lex: EventLexicon) -> set[str]:
     for tok in doc[lo:hi]:
         if start <= tok.i < end:
             continue
-        keys = _keys(tok)
+        keys: tuple[str, ...] = _keys(tok)
+        if "-" in keys[0]:  # "FPV-дронами" -> "fpv-дрон": its parts too
+            keys = (*keys, *keys[0].split("-"))
         for cls, words in lex.contexts.items():
-            if keys[0] in words or keys[1] in words:
+            if any(k in words for k in keys):
                 found.add(cls)
     if any(t.text[:1].isupper() and t.is_alpha for t in doc[end:min(hi, end + 4)]):
         found.add("place")
