@@ -23,6 +23,9 @@ from .schema import ClaimDayDirtyRow, ClaimDayRow, ClaimRow, EventRow, StoryClai
 
 #: past this many days to recount, everything is recounted in one pass
 WHOLE = 60
+#: PostgreSQL advisory lock (held to the end of the transaction) that serialises recounts: two writers recounting
+#: one day at once would both insert its rows
+PG_LOCK = 0x63775F64617973  # "cw_days"
 #: rows per INSERT statement
 _CHUNK = 2000
 
@@ -85,6 +88,11 @@ def refresh_days(connection: Any) -> int:
     days = dirty_days(connection)
     if not days:
         return 0
+    if connection.dialect.name == "postgresql":  # SQLite's writers already hold the write lock (BEGIN IMMEDIATE)
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+        days = dirty_days(connection)  # another writer may have recounted some while this one waited
+        if not days:
+            return 0
     if len(days) > WHOLE:
         rebuild_days(connection)
         return len(days)
@@ -97,6 +105,8 @@ def refresh_days(connection: Any) -> int:
 
 def rebuild_days(connection: Any) -> None:
     """Recount every day (after a bulk load)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
     counts = count_days(connection, None)
     connection.execute(delete(ClaimDayRow))
     _write(connection, counts)
