@@ -58,8 +58,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "claimwatch", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db]
+def start_server(db: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "claimwatch", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db,
+               "--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -186,12 +187,27 @@ def run(port: int, plan: list[tuple[str, str]], clients: int, duration: float | 
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``; None elsewhere)."""
+    """User + system CPU seconds so far of process ``pid`` and its live children (``serve --workers N`` answers
+    in child processes; Linux ``/proc``; None elsewhere)."""
+    own = _stat(pid)
+    if own is None:
+        return None
+    total = own[1]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            child = _stat(int(entry.name))
+            if child is not None and child[0] == pid:
+                total += child[1]
+    return total
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """(parent pid, user + system CPU seconds) of ``pid``."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -243,6 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (claimwatch serve --workers)")
     parser.add_argument("--requests", type=int, default=100, help="requests per endpoint")
     parser.add_argument("--duration", type=float, default=None, help="stop each endpoint's run after this many seconds")
     parser.add_argument("--warmup", type=int, default=5, help="unreported requests per endpoint first")
@@ -259,7 +276,7 @@ def main_with(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     endpoints = [e for e in args.endpoints.split(",") if e]
     rng = random.Random(args.seed)
     port = free_port()
-    server = start_server(args.db, port)
+    server = start_server(args.db, port, args.workers)
     try:
         wait_ready(port, server)
         first, last = span_of(port)

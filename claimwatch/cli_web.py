@@ -42,6 +42,9 @@ def serve(
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="allow a --host other machines reach")] = False,
     private: Annotated[bool, typer.Option("--private", help="reads need a bearer token too "
                                           "(option api_reads_need_token)")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, metavar="N",
+                                         help="server processes answering at once (one per core serves "
+                                              "concurrent clients; each opens its own store connection)")] = 1,
     db: DbOpt = None,
 ) -> None:
     """Serve the analyst's workbench (pages and HTTP API) with uvicorn; see README "HTTP API", "Workbench pages"."""
@@ -60,12 +63,26 @@ def serve(
     if not loopback and not options.api_reads_need_token:
         state.err.print(f"[yellow]warning:[/] reads are public: anyone who can reach {escape(host)}:{port} can "
                         "read every stored article and claim (--private makes reads need a token)")
-    with _opened(state) as store:
-        web_app = create_app(options, store, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    allowed = list(LOOPBACK_HOSTS) if loopback else None
+    with _opened(state) as store:  # opening migrates the database once, before any worker starts
         pages = "pages off" if options.api_reads_need_token else f"pages at http://{escape(host)}:{port}/"
         state.err.print(f"serving {escape(state.options.db_url)} on http://{escape(host)}:{port}/api ({pages}; "
-                        f"reads {'need a token' if options.api_reads_need_token else 'public'}, writes need a token)")
-        uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
+                        f"reads {'need a token' if options.api_reads_need_token else 'public'}, writes need a token"
+                        f"{f'; {workers} processes' if workers > 1 else ''})")
+        if workers == 1:
+            web_app = create_app(options, store, allowed_hosts=allowed)
+            uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
+            return
+    import dataclasses
+    import json
+    import os
+
+    from .web.app import SERVE_ENV
+
+    spec = {"options": dataclasses.asdict(options.with_(db=options.db_url)), "allowed_hosts": allowed}
+    os.environ[SERVE_ENV] = json.dumps(spec)
+    uvicorn.run("claimwatch.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="info", server_header=False)
 
 
 # -- query --------------------------------------------------------------------------------------------

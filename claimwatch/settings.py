@@ -56,6 +56,11 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def options_of(values: dict[str, Any]) -> Options:
+    """Options from a mapping of field values (lists for tuples), e.g. ``dataclasses.asdict`` sent as JSON."""
+    return Options(**_coerce(values))
+
+
 def load_options(config: str | Path | None = None, **overrides: Any) -> Options:
     """Defaults, then a user TOML file (``config`` or ``$CLAIMWATCH_CONFIG``), then ``overrides``."""
     text = resources.files("claimwatch").joinpath("defaults.toml").read_text("utf-8")

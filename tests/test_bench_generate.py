@@ -99,11 +99,12 @@ def test_the_api_answers_over_it(client: TestClient, generated: tuple[str, Any])
     assert client.get("/api/map?bbox=1,2,3").status_code == 400
 
 
-def test_the_load_test_runs_against_a_served_store(generated: tuple[str, Any], capsys: pytest.CaptureFixture[str]
-                                                   ) -> None:
+@pytest.mark.parametrize("workers", [1, 2])  # 2: `serve --workers 2`, one uvicorn process per core
+def test_the_load_test_runs_against_a_served_store(generated: tuple[str, Any], capsys: pytest.CaptureFixture[str],
+                                                   workers: int) -> None:
     module = _load("load_test")
     try:
-        args = argparse.Namespace(db=generated[0], clients=2, requests=3, duration=None, warmup=1,
+        args = argparse.Namespace(db=generated[0], clients=2, requests=3, duration=None, warmup=1, workers=workers,
                                   endpoints=",".join(module.ENDPOINTS), seed=1, json=None)
         figures = module.main_with(args)
     finally:

@@ -31,6 +31,23 @@ from .security import SecurityMiddleware
 MAX_BODY = 64 * 1024
 
 
+#: Environment variable through which ``claimwatch serve --workers N`` hands each uvicorn worker process its
+#: options and host rules (JSON: ``{"options": {...}, "allowed_hosts": [...] | null}``).
+SERVE_ENV = "CLAIMWATCH_SERVE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app one uvicorn worker process builds (``claimwatch serve --workers N``, uvicorn's ``factory``): the
+    options and allowed hosts in :data:`SERVE_ENV`, and a store connection of its own."""
+    import json
+    import os
+
+    from ..settings import options_of
+
+    spec = json.loads(os.environ[SERVE_ENV])
+    return create_app(options_of(spec["options"]), allowed_hosts=spec["allowed_hosts"])
+
+
 def create_app(options: Options, store: Store | None = None, *,
                allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """The app serving ``store`` (opened from ``options.db_url`` when None, and closed on shutdown).
