@@ -74,6 +74,8 @@ def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel
     """Replace the rules' source and content of ``f`` where the tagger is confident enough to; but not the source
     of a participial second cue (", asserting that ..."): the rules take it from the reporting verb the participle
     hangs on, a step the tagger has no feature for."""
+    if _postposed(f.cue.head) is not None:
+        return  # a subject after an inverted cue: the rules read the parse's mistake, the tagger was trained on it
     got = tagger.retag(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))), quotes, model)
     if got.content is not None:
         text = doc_text(doc)
@@ -197,8 +199,9 @@ def _postposed(head: Token) -> Token | None:
     '..., said the men calling themselves ...', '"...," stated one member', 'Compatriots, announced the
     commander, ...' (a bare noun phrase cut off by a comma before the cue is an address, not the source)."""
     doc, i = head.doc, head.i
-    if i < 1 or head.lemma_.lower() not in cues.SPEECH or head.tag_ not in ("VBD", "VBZ", "VBP"):
-        return None
+    if i < 1 or head.lemma_.lower() not in cues.SPEECH or head.tag_ not in ("VBD", "VBZ", "VBP") \
+            or head.lemma_.lower() in _RECIPIENT_VERBS:
+        return None  # "…, told reporters": the object of telling is the addressee
     prev = doc[i - 1]
     if not (prev.text == "," or (prev.is_quote and i >= 2 and doc[i - 2].text in (",", "!", "?"))):
         return None
@@ -221,6 +224,8 @@ def _vocative(subj: Token, head: Token) -> bool:
     while last.i > subj.i and last.is_punct:
         last = doc[last.i - 1]
     comma = last.i + 1
+    if comma - subj.left_edge.i > 4 or any(t.pos_ in ("VERB", "AUX") for t in doc[subj.left_edge.i:comma]):
+        return False  # "Petrenko, who said …, told": a subject with a clause of its own is no address
     opens = subj.left_edge.is_sent_start or (subj.left_edge.i > 0 and doc[subj.left_edge.i - 1].is_quote)
     return opens and comma + 1 == head.i and doc[comma].text == ","
 
