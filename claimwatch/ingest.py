@@ -23,7 +23,7 @@ extracting the next batches, and once more at the end for the rest: the CLI link
 linking overlaps extraction instead of following it.
 
 The Ray engine (:mod:`claimwatch.engines.ray_engine`) reads, saves and records errors with the same functions
-(:func:`guarded`, :func:`save`, :func:`record_error`), so that it stores what this loop stores.
+(:func:`guarded`, :func:`save`, :func:`reporter`), so that it stores what this loop stores.
 """
 
 from __future__ import annotations
@@ -88,13 +88,7 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     pipeline = pipeline or Pipeline(options)
     pool = ExtractionPool(pipeline, workers) if workers > 1 else None  # starts no process yet
     summary = IngestSummary()
-
-    def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
-        if isinstance(item, ItemError):
-            record_error(store, item)
-        summary.add(outcome, item)
-        if on_item:
-            on_item(outcome, item)
+    report = reporter(store, summary, on_item)
 
     def pending() -> Iterator[Article]:
         for item in guarded(read_paths(paths, options)):
@@ -162,6 +156,20 @@ def _up_to_date(stored: str | None, version: str) -> bool:
     """Stored by this pipeline version or one it does not supersede (an older claimwatch never redoes a newer
     one's work; a run with stages off never redoes a complete extraction)."""
     return stored is not None and not supersedes(version, stored)
+
+
+def reporter(store: Store, summary: IngestSummary, on_item: OnItem | None) -> OnItem:
+    """What counts each item's outcome in ``summary``, stores its error when it is one, and tells ``on_item``:
+    the same for every engine."""
+
+    def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
+        if isinstance(item, ItemError):
+            record_error(store, item)
+        summary.add(outcome, item)
+        if on_item:
+            on_item(outcome, item)
+
+    return report
 
 
 def save(store: Store, extraction: Extraction, force: bool) -> tuple[str, Extraction | ItemError]:

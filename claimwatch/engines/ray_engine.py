@@ -36,8 +36,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..about import supersedes
-from ..ingest import IngestSummary, OnItem, record_error, save
-from ..model import Article, Extraction, ItemError, Skipped
+from ..ingest import IngestSummary, OnItem, reporter, save
+from ..model import ItemError
 from ..pipeline import Pipeline
 from ..readers.files import walk
 from ..settings import Options
@@ -153,13 +153,7 @@ def load_run(store: Store, run_dir: str | os.PathLike[str], *, force: bool = Fal
 def _loader(store: Store, force: bool, summary: IngestSummary,
             on_item: OnItem | None) -> Callable[[rows_mod.Row], None]:
     """What stores one row and counts it, as the plain run's ``report`` does."""
-
-    def report(outcome: str, item: Article | Extraction | ItemError | Skipped) -> None:
-        if isinstance(item, ItemError):
-            record_error(store, item)
-        summary.add(outcome, item)
-        if on_item:
-            on_item(outcome, item)
+    report = reporter(store, summary, on_item)
 
     def load(row: rows_mod.Row) -> None:
         kind = row["kind"]

@@ -180,7 +180,7 @@ def stories_by_id(session: Session, ids: Sequence[str]) -> dict[str, StoryRow]:
 
 def save_stories(session: Session, stories: Sequence[dict[str, Any]]) -> None:
     """Write story rows (``stories`` values): the stored ones updated, the others added; one query finds the
-    stored ones (:func:`save_story` looked each up on its own)."""
+    stored ones (a lookup per story cost a round trip each)."""
     stored = stories_by_id(session, [values["id"] for values in stories])
     for values in stories:
         row = stored.get(values["id"])
@@ -192,12 +192,8 @@ def save_stories(session: Session, stories: Sequence[dict[str, Any]]) -> None:
 
 
 def save_story(session: Session, values: dict[str, Any]) -> None:
-    row = session.get(StoryRow, values["id"])
-    if row is None:
-        session.add(StoryRow(**values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
+    """Write one story row (see :func:`save_stories`, which writes many with one lookup)."""
+    save_stories(session, [values])
 
 
 def save_member(session: Session, values: dict[str, Any]) -> None:
