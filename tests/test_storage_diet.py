@@ -19,7 +19,7 @@ from sqlalchemy import text
 from test_store import TEXT, make_extraction
 
 from claimwatch.export import jsonl
-from claimwatch.model import Extraction, Segment
+from claimwatch.model import Claim, Extraction, Segment
 from claimwatch.serialize import to_dict
 from claimwatch.store import Store, migrate
 from claimwatch.store.engine import make_engine
@@ -86,7 +86,7 @@ def _old_tables() -> dict[str, sa.TableClause]:
                                 for c in columns))
 
     article = article_values(make_extraction().article, "v")
-    claim = claim_values(make_extraction().claims[0], "v")
+    claim = _old_claim_values(make_extraction().claims[0], "v")
     event = event_values(make_extraction().claims[0].events[0])
     place = place_values(make_extraction().places[0])
     return {"articles": table("articles", "id", *(c for c in article if c != "raw_rest"), "ingested_at"),
@@ -94,6 +94,13 @@ def _old_tables() -> dict[str, sa.TableClause]:
             "events": table("events", "claim_id", "article_id", "idx", "data", *event),
             "place_mentions": table("place_mentions", "article_id", "idx", *place),
             "reviews": table("reviews", "article_id", "claim_key", "field", "value", "who", "at", "why")}
+
+
+def _old_claim_values(claim: Claim, version: str) -> dict[str, Any]:
+    """The ``claims`` columns of ``claim`` as written before 0007 (its content text stored)."""
+    values = claim_values(claim, version)
+    values["content_text"] = values.pop("stored_content_text")
+    return values
 
 
 def _write_old(url: str, extraction: Extraction, article_id: int) -> None:
@@ -111,7 +118,7 @@ def _write_old(url: str, extraction: Extraction, article_id: int) -> None:
             for i, claim in enumerate(extraction.claims):
                 claim_id = article_id * 100 + i
                 conn.execute(sa.insert(tables["claims"]), [{
-                    **claim_values(claim, extraction.pipeline_version), "data": to_dict(claim), "id": claim_id,
+                    **_old_claim_values(claim, extraction.pipeline_version), "data": to_dict(claim), "id": claim_id,
                     "article_id": article_id, "idx": i}])
                 for j, event in enumerate(claim.events):
                     conn.execute(sa.insert(tables["events"]), [{**event_values(event), "data": to_dict(event),
@@ -141,7 +148,7 @@ def test_a_database_written_before_the_diet_reads_the_same_after_it(db_url: str)
     before = _export([first, second])
     with Store(db_url) as store:
         with store.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head()
             stored = dict(conn.execute(text("SELECT id, raw_text FROM articles")).all())
             claim_data = [json.loads(d) for (d,) in conn.execute(text("SELECT data FROM claims"))]
         assert stored[1] == first.article.raw_text and stored[2] is None  # kept whole / rebuilt from the rest

@@ -8,9 +8,10 @@ predicates, every value a bound parameter. The same filter means the same thing 
   through :class:`Located`;
 - place filters over ``events``, ``stories`` and ``place_mentions``.
 
-Full text: SQLite's FTS5 table ``claims_fts`` (column ``content_text``), PostgreSQL's
-``to_tsvector('simple', content_text) @@ plainto_tsquery('simple', …)`` (the expression of its GIN index); the
-query is reduced to its words first, so FTS5 syntax in user input is never interpreted, and every word must occur.
+Full text: SQLite's FTS5 table ``claims_fts`` (the claims' content texts, rowids only: ``detail=none``, migration
+0007), PostgreSQL's ``to_tsvector('simple', content_text) @@ plainto_tsquery('simple', …)`` (the expression of its
+GIN index); the query is reduced to its words first (split where FTS5's tokenizer splits them: no word is a
+phrase), so FTS5 syntax in user input is never interpreted, and every word must occur.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from .filters import Filters
 
 #: at most this many words of ``q`` are searched for
 MAX_WORDS = 32
-_WORD = re.compile(r"\w+")
+#: a word: letters and digits (FTS5's unicode61 tokenizer splits at the underscore, as at punctuation)
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,14 +253,19 @@ def text_match(query: str, dialect: str, dense: bool = False) -> ColumnElement[b
         return false()
     if dialect == "postgresql":
         simple: Any = literal_column("'simple'")
-        vector = func.to_tsvector(simple, ClaimRow.content_text)
+        vector = func.to_tsvector(simple, ClaimRow.stored_content_text)
         return vector.op("@@")(func.plainto_tsquery(simple, " ".join(found)))
     if dialect == "sqlite":
-        expression = " AND ".join(f'content_text : "{w}"' for w in found)
+        expression = fts_expression(found)
         ids = text("SELECT rowid FROM claims_fts WHERE claims_fts MATCH :fts_query").bindparams(
             fts_query=expression).columns(ClaimRow.id)
         return (ClaimRow.id + 0).in_(ids) if dense else ClaimRow.id.in_(ids)
     return and_(*(ClaimRow.content_text.contains(w, autoescape=True) for w in found))
+
+
+def fts_expression(found: list[str]) -> str:
+    """The FTS5 query of ``found`` words: every one must occur (each quoted: a keyword such as NOT is a word)."""
+    return " AND ".join(f'"{w}"' for w in found)
 
 
 #: a search with at least this many matches pages by walking the claims in order (see :func:`text_match`)
@@ -270,7 +277,7 @@ def dense_text(session: Session, f: Filters, dialect: str) -> bool:
     found = words(f.q or "")
     if dialect != "sqlite" or not found:
         return False
-    expression = " AND ".join(f'content_text : "{w}"' for w in found)
+    expression = fts_expression(found)
     counted = text("SELECT count(*) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH :fts_query "
                    "LIMIT :most)").bindparams(fts_query=expression, most=DENSE_MATCHES)
     return (session.scalar(counted) or 0) >= DENSE_MATCHES

@@ -4,8 +4,8 @@ Place mention columns are the exported place dict (:func:`claimwatch.records.pla
 the same in the database as in every export. Nothing is stored twice (migration 0006): a ``data`` JSON column
 holds what its row's columns do not, without the fields at their defaults (:func:`~claimwatch.serialize.
 to_compact`), and a record is rebuilt from both; a claim's events are in its ``data`` (the ``events`` rows are
-its filterable columns only). An article's input bytes are kept zlib-compressed and its ``raw_text`` only where
-its clean text and segments do not give it back (:mod:`.packing`). Rows written before 0006 (whole records in
+its filterable columns only). An article's input bytes are kept without what its text before cleaning gives back (else
+zlib-compressed) and its ``raw_text`` only where its clean text and segments do not give it back (:mod:`.packing`). Rows written before 0006 (whole records in
 ``data``) are still read.
 """
 
@@ -61,7 +61,7 @@ def article_values(article: Article, pipeline_version: str) -> dict[str, Any]:
         "text": article.text,
         "raw_text": article.raw_text if rest is None else None,
         "raw_rest": rest,
-        "raw": pack_raw(article.raw),
+        "raw": pack_raw(article.raw, article.raw_text),
         "raw_sha256": article.raw_sha256,
         "segments": [[s.start, s.raw_start, s.length] for s in article.segments],
         "removed": [list(r) for r in article.removed],
@@ -107,7 +107,7 @@ def article_of(row: ArticleRow) -> Article:
         published_offset=row.published_offset,
         language=row.language,
         raw_text=raw_text,
-        raw=unpack_raw(row.raw),
+        raw=unpack_raw(row.raw, raw_text),
         raw_sha256=row.raw_sha256,
         origin=row.origin,
         segments=segments,
@@ -136,16 +136,22 @@ def _span_columns(prefix: str, span: Span | None) -> dict[str, Any]:
     return {f"{prefix}_text": span.text, f"{prefix}_start": span.start, f"{prefix}_end": span.end}
 
 
-def claim_values(claim: Claim, pipeline_version: str) -> dict[str, Any]:
-    """Column values of the ``claims`` row for ``claim`` (article_id and idx excluded)."""
+def claim_values(claim: Claim, pipeline_version: str, article_text: str | None = None) -> dict[str, Any]:
+    """Column values of the ``claims`` row for ``claim`` (article_id and idx excluded). Given its article's
+    ``article_text`` (SQLite), the content's text is stored as "" when it is that text between the content
+    offsets (:attr:`~.schema.ClaimRow.content_text` reads it there)."""
     source = claim.source
+    content = _span_columns("content", claim.content)
+    text = content.pop("content_text")
+    derived = article_text is not None and article_text[claim.content.start:claim.content.end] == text
+    content["stored_content_text"] = "" if derived else text
     return {
         "key": claim_key(claim),
         **_span_columns("source", source.span if source else None),
         **_span_columns("entity", source.entity if source else None),
         "actor": source.actor if source else None,
         **_span_columns("cue", claim.cue),
-        **_span_columns("content", claim.content),
+        **content,
         "kind": claim.kind.value,
         "status": claim.status.value,
         "polarity": claim.polarity.value,
@@ -212,17 +218,28 @@ def event_values(event: Event) -> dict[str, Any]:
 
 def place_values(mention: PlaceMention) -> dict[str, Any]:
     """Column values of the ``place_mentions`` row for ``mention`` (article_id and idx excluded): its place dict,
-    the feature as one string ("P.PPL"), and in ``data`` what no column holds (feature class and code apart,
-    population, confidence)."""
+    the feature as one string ("P.PPL": class and code, when both are known; then they are not in ``data``), and
+    in ``data`` what no column holds (population, confidence)."""
     record = place_dict(mention)
     feature = ".".join(x for x in (record["feature"]["class"], record["feature"]["code"]) if x) or None
     data = to_compact(mention)
     for name in _PLACE_MENTION_COLUMN_FIELDS:
         data.pop(name, None)
     place = {k: v for k, v in (data.pop("place", None) or {}).items() if k not in _PLACE_COLUMN_FIELDS}
+    if _feature_of(feature) == (place.get("feature_class"), place.get("feature_code")):
+        place.pop("feature_class", None)
+        place.pop("feature_code", None)
     if place:
         data["place"] = place
     return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": data}
+
+
+def _feature_of(feature: str | None) -> tuple[str | None, str | None]:
+    """Feature class and code of a ``feature`` column holding both ("P.PPL"); (None, None) otherwise."""
+    if feature is None or "." not in feature:
+        return None, None
+    cls, code = feature.split(".", 1)
+    return cls, code
 
 
 def place_of(row: Any) -> PlaceMention:
@@ -232,8 +249,10 @@ def place_of(row: Any) -> PlaceMention:
         return from_dict(PlaceMention, data)
     place = None
     if row.name is not None:  # a resolved place always has a name
-        place = {**data.get("place", {}), "geonameid": row.geonameid, "name": row.name, "country": row.country,
-                 "admin1": row.admin1, "lat": row.lat, "lon": row.lon}
+        stored = data.get("place", {})
+        cls, code = _feature_of(row.feature)
+        place = {"feature_class": cls, "feature_code": code, **stored, "geonameid": row.geonameid,
+                 "name": row.name, "country": row.country, "admin1": row.admin1, "lat": row.lat, "lon": row.lon}
     return from_dict(PlaceMention, {**data, "span": {"start": row.start, "end": row.end, "text": row.text},
                                     "place": place, "precision": row.precision, "role": row.role})
 

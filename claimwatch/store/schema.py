@@ -9,7 +9,7 @@ out: see :mod:`.rows`), and the store rebuilds records from both.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -24,10 +24,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 #: JSON everywhere; JSONB on PostgreSQL.
@@ -131,11 +133,17 @@ class ClaimRow(Base):
     cue_text: Mapped[str | None] = mapped_column(Text)
     cue_start: Mapped[int | None] = mapped_column(Integer)
     cue_end: Mapped[int | None] = mapped_column(Integer)
-    content_text: Mapped[str] = mapped_column(Text)
+    #: the content's text as stored: "" on SQLite, where it is the article's text between the offsets (migration
+    #: 0007); PostgreSQL keeps it for its full-text index. Read :attr:`content_text`, which is both.
+    stored_content_text: Mapped[str] = mapped_column("content_text", Text)
+    if TYPE_CHECKING:  # mapped below, as an expression over this row and its article
+        content_text: Mapped[str]
     content_start: Mapped[int] = mapped_column(Integer)
     content_end: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    #: no index of its own: ``(status, published_at, id)`` serves the status filter; kind has three values, a
+    #: page walks the date index and keeps those of the kind (migration 0007)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
     polarity: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[float] = mapped_column(Float)
     pipeline_version: Mapped[str] = mapped_column(String(64))
@@ -145,13 +153,30 @@ class ClaimRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def derived_content_text(claims: Any, articles: Any) -> Any:
+    """The SQL expression of a claim's content as its article's text between the content offsets (``claims``
+    and ``articles`` are tables or aliases; SQL counts characters from 1, as Python's offsets count them)."""
+    return func.substr(articles.text, claims.content_start + 1, claims.content_end - claims.content_start)
+
+
+_articles = ArticleRow.__table__.alias("content_article")
+_claims = ClaimRow.__table__.c
+#: a claim's content text: the stored text, else (SQLite) its article's text between the offsets, read only
+#: then (loaded with every claim row; a column expression in selects and filters)
+ClaimRow.content_text = column_property(
+    func.coalesce(func.nullif(_claims.content_text, ""),
+                  select(derived_content_text(_claims, _articles.c))
+                  .where(_articles.c.id == _claims.article_id).scalar_subquery()))
+
+
 class EventRow(Base):
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_lat_lon", "lat", "lon"), Index("ix_events_country_admin1", "country", "admin1"),
                       Index("ix_events_claim_located", "claim_id", "lat", "lon", "type"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    #: no index of its own: ``ix_events_claim_located`` begins with it (migration 0007)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     idx: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(100), index=True)

@@ -219,7 +219,8 @@ class Store:
         if not claims:
             return
         published = extraction.article.published
-        values = [{"article_id": article_id, "idx": i, **claim_values(c, version), "published_at": published}
+        text = extraction.article.text if _derives_content(session) else None
+        values = [{"article_id": article_id, "idx": i, **claim_values(c, version, text), "published_at": published}
                   for i, c in enumerate(claims)]
         ids = session.scalars(insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True), values).all()
         events = [{"claim_id": claim_id, "article_id": article_id, "idx": i, **event_values(e)}
@@ -271,7 +272,8 @@ class Store:
 
     @staticmethod
     def _rewrite_claim(session: Session, row: ClaimRow, claim: Claim) -> None:
-        values = claim_values(claim, row.pipeline_version)
+        text = session.get_one(ArticleRow, row.article_id).text if _derives_content(session) else None
+        values = claim_values(claim, row.pipeline_version, text)
         values["key"] = row.key  # a review never changes which claim later reviews address
         for name, value in values.items():
             setattr(row, name, value)
@@ -427,3 +429,9 @@ def _article_query(*, article: int | None, outlet: str | None) -> Select[Any]:
     if outlet:
         query = query.where(OutletRow.name == outlet)
     return query
+
+
+def _derives_content(session: Session) -> bool:
+    """Whether claims' content texts are read from their article's text rather than stored (SQLite: migration
+    0007; PostgreSQL's full-text index reads the stored text)."""
+    return session.get_bind().dialect.name == "sqlite"

@@ -53,7 +53,7 @@ _CLAIM_COLUMNS = ("content_text", "content_start", "content_end", "kind", "statu
 _CLAIMS = sa.table("claims", sa.column("id", sa.Integer), sa.column("data", JSON), sa.column("confidence", sa.Float),
                    *(sa.column(name) for name in _CLAIM_COLUMNS))
 _PLACE_COLUMNS = ("start", "end", "text", "geonameid", "name", "country", "admin1", "lat", "lon", "precision",
-                  "role")
+                  "role", "feature")
 _PLACES = sa.table("place_mentions", sa.column("id", sa.Integer), sa.column("data", JSON),
                    *(sa.column(name) for name in _PLACE_COLUMNS))
 _EVENTS = sa.table("events", sa.column("id", sa.Integer), sa.column("claim_id", sa.Integer),
@@ -117,7 +117,8 @@ def _whole_article(row: Any) -> dict[str, Any]:
 def _slim_place(row: Any) -> dict[str, Any] | None:
     if "span" not in row.data:
         return None
-    return {"data": place_values(from_dict(PlaceMention, row.data))["data"]}
+    values = place_values(from_dict(PlaceMention, row.data))
+    return {"data": values["data"], "feature": values["feature"]}  # data leaves out what the feature holds
 
 
 def _whole_place(row: Any) -> dict[str, Any] | None:
