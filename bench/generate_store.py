@@ -490,8 +490,11 @@ def _insert_batch(connection: Any, batch: list[Made], outlet_ids: dict[str, int]
     connection.execute(insert(articles), [
         {**{k: v for k, v in m.article.items() if k != "outlet_name"}, "outlet_id": outlet_ids[m.article["outlet_name"]]}
         for m in batch])
-    connection.execute(insert(claims), [{k: v for k, v in c.items() if k != "_side"} | {"linked": True}
-                                        for m in batch for c in m.claims])
+    derived = connection.dialect.name == "sqlite"  # the content is the article's text between its offsets
+    connection.execute(insert(claims), [
+        {k: v for k, v in c.items() if k not in ("_side", "content_text")}
+        | {"linked": True, "content_text": "" if derived else c["content_text"]}
+        for m in batch for c in m.claims])
     rows = [e for m in batch for e in m.events]
     if rows:
         connection.execute(insert(events), rows)

@@ -21,6 +21,7 @@ from claimwatch.model import Claim
 from claimwatch.serialize import from_dict, to_dict
 from claimwatch.settings import load_options
 from claimwatch.store import Store
+from claimwatch.store.days import day_of
 from claimwatch.store.schema import ArticleRow, ClaimRow, EventRow, StoryClaimRow, StoryRow
 from claimwatch.web import create_app
 
@@ -92,7 +93,7 @@ def test_the_api_answers_over_it(client: TestClient, generated: tuple[str, Any])
     with Store(generated[0]) as store, Session(store.engine) as session:
         located = session.scalar(select(func.count()).select_from(EventRow).join(ClaimRow)
                                  .where(EventRow.lat.between(44.3, 52.4), EventRow.lon.between(22.1, 40.3),
-                                        func.substr(ClaimRow.published_at, 1, 10).between(since, until)))
+                                        day_of(ClaimRow.published_at, "sqlite").between(since, until)))
     assert located and sum(f["properties"]["count"] for f in clusters["features"]) == located
     stories = client.get("/api/stories?limit=20").json()["items"]
     assert len(stories) == 20 and all(s["claims"] for s in stories)

@@ -39,10 +39,10 @@ class DayCount:
 
 
 def day_of(column: Any, dialect: str) -> Any:
-    """``YYYY-MM-DD`` of a stored UTC instant."""
+    """``YYYY-MM-DD`` of a stored UTC instant of a :class:`~.schema.EpochUTCTime` column (``claims.published_at``)."""
     if dialect == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)  # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" (UTC)
+    return func.date(column, "unixepoch")  # SQLite stores seconds since 1970 (UTC)
 
 
 def _midnight(day: str) -> datetime:

@@ -8,6 +8,7 @@ out: see :mod:`.rows`), and the store rebuilds records from both.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,30 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class EpochUTCTime(TypeDecorator[datetime]):
+    """A UTC instant to the second: seconds since 1970 (an integer, 4 bytes where text took 26: the lists' keys
+    and their indexes hold it once per claim) on SQLite, ``timestamptz`` on PostgreSQL; read back aware (UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(Integer() if dialect.name == "sqlite" else DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return math.floor(value.timestamp()) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -149,8 +174,9 @@ class ClaimRow(Base):
     pipeline_version: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     linked: Mapped[bool | None] = mapped_column(Boolean)  #: None: linking has not looked at it yet
-    #: its article's publication time, copied here for the lists' keyset order and date filters (migration 0005)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: its article's publication time to the second, copied here for the lists' keyset order and date filters
+    #: (migration 0005; seconds since 1970 on SQLite, migration 0008)
+    published_at: Mapped[datetime | None] = mapped_column(EpochUTCTime)
 
 
 def derived_content_text(claims: Any, articles: Any) -> Any:
