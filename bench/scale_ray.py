@@ -1,8 +1,10 @@
 """Scale on Ray: ``claimwatch ingest --engine ray`` on a local Ray of N CPUs against the plain run, same input.
 
     python bench/scale_ray.py [--n 500] [--cpus 2] [--plain 1,2] [--corpus DIR] [--out DIR] [--link]
+    python bench/scale_ray.py --input FILE.jsonl [--plain 2]      # an input already written (bench/scale.py's)
 
-Builds one JSONL file of ``--n`` PolNeAR texts (as ``bench/scale.py`` does: ``write_corpus``), then runs, each cold
+Builds one JSONL file of ``--n`` PolNeAR texts (as ``bench/scale.py`` does: ``write_corpus``), or takes ``--input``
+(such as the mixed file ``bench/scale.py`` writes: ``articles.jsonl`` in its ``--out``), then runs, each cold
 in a subprocess and a fresh SQLite database, ``python -m claimwatch --db URL ingest FILE --engine ray --ray-cpus N``
 (:func:`run_ray`: a private local Ray started by the command, its start included) and, for comparison, the plain
 ``--workers W`` run for each ``--plain`` count (:func:`run_plain`). Linking is left out unless ``--link`` (it is the
@@ -157,13 +159,18 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=None, help="folder for the JSONL file, databases and run folder")
     ap.add_argument("--link", action="store_true", help="link after ingesting (the same work for every engine)")
+    ap.add_argument("--input", type=Path, default=None, help="a JSONL file to ingest instead of --n PolNeAR texts")
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="claimwatch-scale-ray-"))
     out.mkdir(parents=True, exist_ok=True)
-    jsonl = out / "polnear.jsonl"
-    n = write_corpus(args.corpus, args.n, jsonl)
-    print(f"{n} PolNeAR texts as {jsonl}; {os.cpu_count()} cores; {'with' if args.link else 'without'} linking",
-          flush=True)
+    if args.input is not None:
+        jsonl = args.input
+        with jsonl.open("rb") as lines:
+            what = f"{sum(1 for line in lines if line.strip())} articles of {jsonl}"
+    else:
+        jsonl = out / "polnear.jsonl"
+        what = f"{write_corpus(args.corpus, args.n, jsonl)} PolNeAR texts as {jsonl}"
+    print(f"{what}; {os.cpu_count()} cores; {'with' if args.link else 'without'} linking", flush=True)
     runs = [run_ray([jsonl], f"sqlite:///{out / 'ray.db'}", args.cpus, args.link, out / "ray-run")]
     print(report(runs[0]), flush=True)
     for workers in (int(w) for w in args.plain.split(",") if w.strip()):
