@@ -157,9 +157,20 @@ def _kind(scope: Scope, toks: list[Token]) -> str | None:
     return None
 
 
+#: prepositions whose phrase inside an object says where it was, not what it was ("a car ... at a checkpoint")
+_WHERE_PREPS = {"at", "in", "near", "outside", "inside", "along", "across", "by", "beside", "behind"}
+
+
+def _without_where(objs: list[Token]) -> list[Token]:
+    """``objs`` less the place phrases inside them ("a car carrying a family at a checkpoint" -> the car and
+    the family)."""
+    where = {t.i for o in objs if o.dep_ == "prep" and o.lower_ in _WHERE_PREPS for t in o.subtree}
+    return [t for t in objs if t.i not in where]
+
+
 def _target(scope: Scope, m: Match) -> str | None:
-    """"civilian" or "military", from the trigger's objects, else its sentence."""
-    objs = objects(head_of(scope.doc, m))
+    """"civilian" or "military", from the trigger's objects (not where they were), else its sentence."""
+    objs = _without_where(objects(head_of(scope.doc, m)))
     civ, mil = scope.in_tokens("civilian", objs), scope.in_tokens("military", objs)
     if civ == mil == 0:
         civ, mil = scope.sctx("civilian", m), scope.sctx("military", m)
@@ -218,6 +229,9 @@ def suicide(m: Match, s: Scope) -> Resolved | None:
 
 def explosive(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
+    head = head_of(s.doc, m)
+    if word == "bomb" and head.pos_ == "VERB" and s.fam_in_sent("air", m):
+        return "Air/drone strike", m.weight  # "the air force bombed a bridge": bombs dropped from the air
     if word == "mine" and not (_hostile(s, m) or s.fam_in_sent("casualties", m)):
         return None
     if s.sctx("industrial", m) and not s.sctx("hostile", m):
@@ -255,7 +269,26 @@ _CIVILIAN_DEFAULT = {"gunman", "gunmen", "massacre", "stab", "stabbing", "behead
                      "shoot dead", "shot dead", "gun down", "unidentified assailants", "assailant"}
 
 
+#: attack triggers that name the attackers, not what they did
+_ATTACKER_NOUNS = {"gunman", "gunmen", "armed men", "attacker", "assailant", "unidentified assailants"}
+
+
+def _acts_in_other_event(m: Match, s: Scope) -> bool:
+    """"Armed men torched several trucks": the attackers are the subject of a verb that says another kind of event
+    happened (not the killing or fighting that their noun already means)."""
+    head = head_of(s.doc, m)
+    if head.dep_ not in ("nsubj", "nsubjpass") or head.head is head:
+        return False
+    verb = head.head.i
+    return any(f.name not in _SAME_KIND and f.start <= verb < f.end for f in s.families)
+
+
+_SAME_KIND = {"attack", "casualties", "battle"}
+
+
 def attack(m: Match, s: Scope) -> Resolved | None:
+    if _word(s, m) in _ATTACKER_NOUNS and _acts_in_other_event(m, s):
+        return None
     if _by_crowd(s, m):
         return "Mob violence", m.weight + 0.5
     target = _target(s, m)
@@ -294,8 +327,15 @@ _CAPTURE = {"seize", "capture", "trophy"}
 _TALLY_VERBS = {"destroy", "destroyed", "lose", "lost", "capture", "seize", "trophy"}
 
 
+#: what a vehicle "hit" that makes the hit an explosion, not a loss of equipment ("a bus hit an anti-tank mine")
+_STRUCK_EXPLOSIVES = {"mine", "landmine", "ied", "bomb", "explosive", "device", "tripwire"}
+
+
 def equipment(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
+    if _word(s, m) == "hit" and any(c.lower_ in _STRUCK_EXPLOSIVES for c in head.children
+                                    if c.dep_ in ("dobj", "obj")):
+        return None
     objs = objects(head) if _word(s, m) in _TALLY_VERBS else direct_objects(head)
     hi = s.sent_range(m.start)[1]
     window = s.ctx("equipment", m.end, min(hi, m.end + 5)) if _word(s, m) in _TALLY_VERBS else 0
@@ -421,6 +461,9 @@ _CAPTURE_WORDS = {"capture", "raid"}
 def arrest(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     word = _word(s, m)
+    if word in ("custody", "detention") and head.dep_ == "pobj" and head.head.lower_ == "in" and any(
+            f.name != m.name and f.start <= head.head.head.i < f.end for f in s.families):
+        return None  # "beat a detainee to death in custody": where another event happened
     if word in ("charge", "charges") and head.pos_ != "VERB":
         return None  # "planted the charge"
     objs = objects(head)
@@ -433,6 +476,8 @@ def arrest(m: Match, s: Scope) -> Resolved | None:
 def abduct(m: Match, s: Scope) -> Resolved | None:
     if _word(s, m) in ("missing", "disappear") and not s.sctx("person", m):
         return None
+    if _word(s, m) == "kidnapper" and head_of(s.doc, m).dep_ in _OBJ_DEPS + ("pobj",):
+        return None  # "dragged a suspected kidnapper from a police car": who was attacked
     return "Abduction/forced disappearance", m.weight
 
 

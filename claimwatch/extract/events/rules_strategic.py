@@ -149,6 +149,9 @@ def attrib(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
     if word == "responsible for" and not _hostile(s, m):
         return None
+    head = head_of(s.doc, m)
+    if word in _ACCUSE and head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return None  # "villagers they accused of spying", "men accused of planning attacks": who they are
     if word in _DENY:
         return "Denial of responsibility", m.weight
     if word in _ACCUSE:
@@ -170,9 +173,19 @@ _MANMADE_WEAK = {"fire", "blaze", "burn", "poison", "toxic", "sink", "collapse",
                  "hospitalise", "hospitalize", "radioactive", "accident", "derail", "derailment"}
 
 
+#: attack triggers that only say people died (a fire, a crash "killed" them too)
+_DEATH_WORDS = {"kill", "killing"}
+
+
+def _attack_beyond_deaths(s: Scope, m: Match) -> bool:
+    lo, hi = s.sent_range(m.start)
+    return any(f.name == "attack" and lo <= f.start < hi and _word(s, f) not in _DEATH_WORDS for f in s.families)
+
+
 def manmade(m: Match, s: Scope) -> Resolved | None:
     """An accident, unless the sentence tells of an attack (explosions alone do not)."""
-    attacked = s.sctx("hostile", m) or any(s.fam_in_sent(f, m) for f in ("battle", "shelling", "air", "attack"))
+    attacked = s.sctx("hostile", m) or any(s.fam_in_sent(f, m) for f in ("battle", "shelling", "air")) or \
+        _attack_beyond_deaths(s, m)
     if _word(s, m) in _MANMADE_WEAK and attacked:
         return None
     return "Man-made disaster", m.weight

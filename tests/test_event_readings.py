@@ -1,0 +1,59 @@
+"""Event typing that reads who did what to whom, not which word is loudest (fixes from the fictional reports of
+``bench/data/events_fiction.tsv``, each checked here on sentences of its own).
+
+- a vehicle that "hit" or "struck" a mine is an explosion, not a loss of equipment;
+- the target of a shooting is the object itself, not where it was ("a van ... at a roadblock");
+- bombs dropped by aircraft are an air strike;
+- "gunmen torched buses": the attackers' noun is not the event when they are the subject of what happened;
+- "men accused of sabotage", "villagers they accused of spying": who someone is, not an accusation;
+- "beat a prisoner to death in detention": where the violence happened, not an arrest;
+- "a suspected kidnapper" who was attacked is no abduction;
+- a fire that killed people is an accident unless the sentence tells of an attack; a vehicle "plunged off" a
+  road is an accident.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.extract import events
+
+
+def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-untyped-def]
+    return events.classify(pipeline.nlp(sentence)[:], pipeline.actors.kind_of)
+
+
+@pytest.mark.parametrize(("sentence", "sub_type"), [
+    ("A minibus hit a landmine outside the village, killing four people.", "Remote explosive/landmine/IED"),
+    ("Troops opened fire on a van carrying farmers at a roadblock, killing two.", "Attack"),
+    ("Jets bombed a fuel depot used by the militia.", "Air/drone strike"),
+    ("Gunmen torched two buses at the depot.", "Looting/property destruction"),
+    ("Police arrested two men accused of sabotage on the railway.", "Arrests"),
+    ("Guards beat a prisoner to death in detention, his family said.", "Attack"),
+    ("A lorry plunged off a mountain road, killing seven.", "Man-made disaster"),
+    ("Villagers dragged a suspected kidnapper out of a car and beat him.", "Mob violence"),
+])
+def test_the_event_is_what_happened(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
+    best = events.best(_typed(pipeline, sentence))
+    assert best is not None and best.sub_type == sub_type
+
+
+def test_what_a_phrase_only_describes_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    subs = {t.sub_type for t in _typed(pipeline, "Police arrested two men accused of sabotage on the railway.")}
+    assert "Accusation" not in subs
+    subs = {t.sub_type for t in _typed(pipeline, "Guards beat a prisoner to death in detention.")}
+    assert "Arrests" not in subs
+    subs = {t.sub_type for t in _typed(pipeline, "Villagers dragged a suspected kidnapper out of a car.")}
+    assert "Abduction/forced disappearance" not in subs
+    subs = {t.sub_type for t in _typed(pipeline, "A minibus hit a landmine outside the village.")}
+    assert "Equipment destroyed" not in subs
+
+
+def test_a_fire_that_killed_is_an_accident_unless_it_was_an_attack(pipeline) -> None:  # type: ignore[no-untyped-def]
+    accident = {t.sub_type for t in _typed(pipeline, "A fire at a warehouse killed 12 workers.")}
+    assert "Man-made disaster" in accident
+    attack = {t.sub_type for t in _typed(pipeline, "Gunmen opened fire at a warehouse and killed 12 workers.")}
+    assert "Man-made disaster" not in attack
+    # the attackers' noun still types an attack when nothing else says what they did
+    alone = events.best(_typed(pipeline, "Gunmen killed a shopkeeper in the market."))
+    assert alone is not None and alone.sub_type == "Attack"
