@@ -89,7 +89,22 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     scope = R.Scope(doc, start, end, families, contexts, kind_of, sents)
     sent_starts = sorted({sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
-    return _one_per_trigger(_drop_named_objects(doc, typed))
+    return _one_per_trigger(_drop_attackers_nouns(doc, _drop_named_objects(doc, typed)))
+
+
+def _drop_attackers_nouns(doc: Doc, typed: list[Typed]) -> list[Typed]:
+    """"Armed men torched several trucks": the attackers' noun is no event of its own when they are the subject of
+    a verb typed as another kind of event, which says what happened."""
+    def other_event_at(i: int) -> bool:
+        return any(u.family not in R.SAME_KIND and u.start <= i < u.end for u in typed)
+
+    def drop(t: Typed) -> bool:
+        if t.family != "attack" or " ".join(tok.lemma_.lower() for tok in doc[t.start:t.end]) not in R.ATTACKER_NOUNS:
+            return False
+        verb = R.attackers_verb(doc, t.start, t.end)
+        return verb is not None and other_event_at(verb)
+
+    return [t for t in typed if not drop(t)]
 
 
 def _bounds(tokens: SpacySpan | Sequence[Token]) -> tuple[Doc, int, int] | None:

@@ -214,7 +214,18 @@ def shelling(m: Match, s: Scope) -> Resolved | None:
         w *= 0.5
     if s.near("aircraft", m, 4, 4) and _word(s, m) in ("missile", "rocket", "bomb"):
         return "Air/drone strike", w
+    if _fired_by_aircraft(m, s):
+        return "Air/drone strike", w  # "a bomber fired cruise missiles": launched from the air
     return "Shelling/artillery/missile attack", w
+
+
+def _fired_by_aircraft(m: Match, s: Scope) -> bool:
+    """Whether the verb that the weapon is the object of has an aircraft (an air-family trigger) as its subject."""
+    head = head_of(s.doc, m)
+    if head.dep_ not in ("dobj", "obj") or head.head is head:
+        return False
+    actors = subjects(head.head)
+    return any(f.name == "air" and any(f.start <= t.i < f.end for t in actors) for f in s.families)
 
 
 def grenade(m: Match, s: Scope) -> Resolved | None:
@@ -270,25 +281,23 @@ _CIVILIAN_DEFAULT = {"gunman", "gunmen", "massacre", "stab", "stabbing", "behead
 
 
 #: attack triggers that name the attackers, not what they did
-_ATTACKER_NOUNS = {"gunman", "gunmen", "armed men", "attacker", "assailant", "unidentified assailants"}
+ATTACKER_NOUNS = {"gunman", "gunmen", "armed men", "armed man", "attacker", "assailant", "unidentified assailants",
+                   "unidentified assailant"}  # as written and as lemmatised
 
 
-def _acts_in_other_event(m: Match, s: Scope) -> bool:
-    """"Armed men torched several trucks": the attackers are the subject of a verb that says another kind of event
-    happened (not the killing or fighting that their noun already means)."""
-    head = head_of(s.doc, m)
+def attackers_verb(doc: Doc, start: int, end: int) -> int | None:
+    """The verb whose subject an attackers' noun trigger ("gunmen", "armed men") is, or None."""
+    head = doc[start:end].root
     if head.dep_ not in ("nsubj", "nsubjpass") or head.head is head:
-        return False
-    verb = head.head.i
-    return any(f.name not in _SAME_KIND and f.start <= verb < f.end for f in s.families)
+        return None
+    return head.head.i
 
 
-_SAME_KIND = {"attack", "casualties", "battle"}
+#: families whose events an attackers' noun already means (its own event is not dropped for them)
+SAME_KIND = frozenset({"attack", "casualties", "battle"})
 
 
 def attack(m: Match, s: Scope) -> Resolved | None:
-    if _word(s, m) in _ATTACKER_NOUNS and _acts_in_other_event(m, s):
-        return None
     if _by_crowd(s, m):
         return "Mob violence", m.weight + 0.5
     target = _target(s, m)
@@ -303,8 +312,15 @@ def attack(m: Match, s: Scope) -> Resolved | None:
 _LOSS = {"lose", "lost", "loss", "losses", "destroy"}
 
 
+#: families whose trigger, as the subject of a killing, makes the deaths that event's toll ("a fire killed 40")
+_DISASTERS = {"manmade", "natural"}
+
+
 def casualties(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
+    if head.pos_ == "VERB" and any(f.name in _DISASTERS and any(f.start <= t.i < f.end for t in subjects(head))
+                                   for f in s.families):
+        return None  # the disaster is the event; the dead are its toll
     if _word(s, m) in _LOSS:
         objs = objects(head)
         people = s.in_tokens("person", objs) + s.in_tokens("military", objs) + s.in_tokens("civilian", objs)
@@ -458,9 +474,21 @@ def disrupt(m: Match, s: Scope) -> Resolved | None:
 _CAPTURE_WORDS = {"capture", "raid"}
 
 
+def _person_in_other_event(m: Match, s: Scope) -> bool:
+    """A noun naming a person ("a detainee", "a kidnapper") that is an argument of another family's trigger: who
+    the other event happened to, not an event of its own."""
+    head = head_of(s.doc, m)
+    if head.dep_ not in (*_OBJ_DEPS, "pobj", "nsubj") or head.head is head:
+        return False
+    verb = head.head.head if head.dep_ == "pobj" else head.head
+    return any(f.name != m.name and f.start <= verb.i < f.end for f in s.families)
+
+
 def arrest(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     word = _word(s, m)
+    if word == "detainee" and _person_in_other_event(m, s):
+        return None  # "beat a detainee to death": who was attacked
     if word in ("custody", "detention") and head.dep_ == "pobj" and head.head.lower_ == "in" and any(
             f.name != m.name and f.start <= head.head.head.i < f.end for f in s.families):
         return None  # "beat a detainee to death in custody": where another event happened
@@ -476,7 +504,7 @@ def arrest(m: Match, s: Scope) -> Resolved | None:
 def abduct(m: Match, s: Scope) -> Resolved | None:
     if _word(s, m) in ("missing", "disappear") and not s.sctx("person", m):
         return None
-    if _word(s, m) == "kidnapper" and head_of(s.doc, m).dep_ in _OBJ_DEPS + ("pobj",):
+    if _word(s, m) == "kidnapper" and head_of(s.doc, m).dep_ in (*_OBJ_DEPS, "pobj"):
         return None  # "dragged a suspected kidnapper from a police car": who was attacked
     return "Abduction/forced disappearance", m.weight
 
