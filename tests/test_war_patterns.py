@@ -120,3 +120,23 @@ def test_pronoun_never_resolves_into_furniture(pipeline, options, tmp_path: Path
 def test_quote_pairs_across_mark_styles() -> None:
     text = '“One," she said. "Two,” he said. "Three," they said.'
     assert [text[a:b] for a, b in find_quotes(text).ranges] == ['“One,"', '"Two,”', '"Three,"']
+
+
+def test_an_interview_transcript_gives_each_speaker_their_lines(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.model import Article
+
+    text = ("Partial transcript of the interview:\n\n"
+            "HOST: The ministry says the bridge was hit by three missiles overnight. What did you see?\n\n"
+            "HRYTSENKO: We saw two explosions near the bridge and the lights went out across the district.\n\n"
+            "HOST: And the evacuation?\n\n"
+            "HRYTSENKO: Buses left the school at six, as the council announced.\n\n"
+            "UPDATE: The council later said 40 people had left.\n")
+    found = pipeline.extract(Article(text=text, language="en")).claims
+    turns = [(c.source.span.text, c.content.text.rstrip(".")) for c in found
+             if c.cue is not None and c.cue.text == ":" and c.source is not None]
+    assert ("HRYTSENKO", "We saw two explosions near the bridge and the lights went out across the district") in turns
+    assert ("HRYTSENKO", "Buses left the school at six, as the council announced") in turns
+    assert any(s == "HOST" and c.startswith("The ministry says") for s, c in turns)
+    assert all(s != "UPDATE" for s, _ in turns)  # a label, not a speaker
+    # the claim inside a speaker's line stays too: the ministry's, told by the host
+    assert any(c.source is not None and c.source.span.text == "The ministry" for c in found)

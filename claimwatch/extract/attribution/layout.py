@@ -66,20 +66,34 @@ _SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[
 
 
 def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
-    """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker."""
-    for m in _SPEAKER.finditer(text):
-        if not m.group("source").split()[-1][0].isupper():
-            continue  # "The problem is clear: ..." is not a speaker line; names end capitalised
-        if _is_label(m.group("source")):
+    """'Reid: "Never underestimate Trump."', interview transcripts and headlines naming a speaker.
+
+    In a transcript (two or more lines opened by a name in capitals: "TAPPER: ...", "ZELENSKY: ...") a single
+    capitalised word is a speaker, not a label like "BREAKING", and the speaker's line is their claim even where
+    a cue inside it has a claim of its own (what they said holds that claim)."""
+    found = [m for m in _SPEAKER.finditer(text) if m.group("source").split()[-1][0].isupper()]
+    turns = [m for m in found if _caps_name(m.group("source"))]
+    transcript = len(turns) >= 2
+    for m in found:
+        turn = transcript and _caps_name(m.group("source"))
+        if (_is_label(m.group("source")) and not turn) or m.group("source").lower().split()[-1] in _LABELS:
             continue
         start, end = trim(text, m.start("content"), m.end("content"))
-        if end - start < 8 or not _has_words(text[start:end]) or any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
+        if end - start < 8 or not _has_words(text[start:end]):
+            continue
+        if not turn and any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
             continue
         parts = (Span.of(text, start, end),)
         claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
                             source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
                             cue=Span.of(text, m.start("cue"), m.end("cue"))))
     return claims
+
+
+def _caps_name(source: str) -> bool:
+    """A name written in capitals, as transcripts name their speakers ("JAKE TAPPER", "ZELENSKY")."""
+    words = source.split()
+    return 1 <= len(words) <= 3 and source.isupper() and sum(ch.isalpha() for ch in source) >= 3
 
 
 def outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
