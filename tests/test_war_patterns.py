@@ -140,3 +140,16 @@ def test_an_interview_transcript_gives_each_speaker_their_lines(pipeline) -> Non
     assert all(s != "UPDATE" for s, _ in turns)  # a label, not a speaker
     # the claim inside a speaker's line stays too: the ministry's, told by the host
     assert any(c.source is not None and c.source.span.text == "The ministry" for c in found)
+
+
+def test_a_headline_naming_its_speaker_is_their_claim(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.model import Article
+
+    text = ("Syrskyi: We Pushed Them Back, I Believe They Will Try Again\n\n"
+            "The commander spoke to reporters in Kharkiv on Tuesday.\n\n"
+            "Analysis: the enemy is regrouping near the border, officials said.\n")
+    found = pipeline.extract(Article(text=text, language="en")).claims
+    colon = [(c.source.span.text, c.content.text) for c in found
+             if c.cue is not None and c.cue.text == ":" and c.source is not None]
+    assert ("Syrskyi", "We Pushed Them Back, I Believe They Will Try Again") in colon
+    assert all(s != "Analysis" for s, _ in colon)  # a label, and not the first line

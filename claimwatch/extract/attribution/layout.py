@@ -70,7 +70,8 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
 
     In a transcript (two or more lines opened by a name in capitals: "TAPPER: ...", "ZELENSKY: ...") a single
     capitalised word is a speaker, not a label like "BREAKING", and the speaker's line is their claim even where
-    a cue inside it has a claim of its own (what they said holds that claim)."""
+    a cue inside it has a claim of its own (what they said holds that claim); so is a headline's ("Rubio: I Still
+    Believe Trump Can't Be Trusted", the text's first line)."""
     found = [m for m in _SPEAKER.finditer(text) if m.group("source").split()[-1][0].isupper()]
     turns = [m for m in found if _caps_name(m.group("source"))]
     transcript = len(turns) >= 2
@@ -81,13 +82,18 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
         start, end = trim(text, m.start("content"), m.end("content"))
         if end - start < 8 or not _has_words(text[start:end]):
             continue
-        if not turn and any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
+        headline = not text[:m.start()].strip() and len(text[start:end].split()) <= _HEADLINE_WORDS
+        if not (turn or headline) and any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
             continue
         parts = (Span.of(text, start, end),)
         claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
                             source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
                             cue=Span.of(text, m.start("cue"), m.end("cue"))))
     return claims
+
+
+#: a first line "Name: ..." this short is a headline: the named speaker's claim, whatever cues it holds
+_HEADLINE_WORDS = 25
 
 
 def _caps_name(source: str) -> bool:
