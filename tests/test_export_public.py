@@ -303,3 +303,22 @@ def test_the_public_map_api_drops_private_names_from_texts_and_titles(tmp_path: 
     assert len(exact) == len(public) == 1
     assert all(name in json.dumps(exact[0]["properties"]) for name in PRIVATE)
     _no_private_names(public[0]["properties"])
+
+
+def test_a_public_server_serves_nothing_that_names_people(synthetic: str) -> None:
+    with Store(synthetic) as store:
+        private = TestClient(create_app(load_options(), store))
+        claim_id = private.get("/api/claims?limit=1").json()["items"][0]["id"]
+        article_id = private.get(f"/api/claims/{claim_id}").json()["article"]["id"]
+        public = TestClient(create_app(load_options(public=True), store))
+        for path in ("/api/claims", f"/api/claims/{claim_id}", "/api/stories", f"/api/articles/{article_id}",
+                     "/claims", "/search?q=forces", "/stories", f"/articles/{article_id}"):
+            answer = public.get(path)
+            assert answer.status_code == 404, path
+            assert not path.startswith("/api/") or "option public" in answer.json()["error"], path
+        assert public.patch(f"/api/claims/{claim_id}", json={"field": "status", "value": "denied",
+                                                             "why": "x"}).status_code in (401, 404)
+        # what a public server is for still answers
+        assert public.get("/api/map").status_code == 200 and public.get("/api/timeline").status_code == 200
+        assert public.get("/api/places").status_code == 200 and public.get("/").status_code == 200
+        assert private.get(f"/api/articles/{article_id}").status_code == 200

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import query
 from ..corrections import review_claim
 from ..query import FILTER_NAMES, Filters, parse_filters, parse_limit
-from .security import reader, token_holder
+from .security import not_public, reader, token_holder
 
 #: what each filter parameter means (OpenAPI descriptions)
 FILTER_HELP = {
@@ -71,6 +71,8 @@ MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer", "
 PlaceFilters = Annotated[Filters, Depends(filters_of("limit"))]
 TimelineFilters = Annotated[Filters, Depends(filters_of())]
 Writer = Annotated[str, Depends(token_holder)]
+#: what names people is not served by a public server (:func:`~.security.not_public`)
+NotPublic = [Depends(not_public)]
 
 
 class ClaimCorrection(BaseModel):
@@ -99,18 +101,18 @@ def _found(record: Any, what: str) -> JSONResponse:
     return JSONResponse(record)
 
 
-@router.get("/claims", summary="Claims, newest first, one page at a time")
+@router.get("/claims", dependencies=NotPublic, summary="Claims, newest first, one page at a time")
 def list_claims(request: Request, filters: PagedFilters, cursor: Cursor = None, limit: Limit = None) -> JSONResponse:
     page = query.claims(request.app.state.store, filters, cursor, parse_limit(limit))
     return JSONResponse({"items": page.items, "next": page.next})
 
 
-@router.get("/claims/{claim_id}", summary="One claim record")
+@router.get("/claims/{claim_id}", dependencies=NotPublic, summary="One claim record")
 def get_claim(request: Request, claim_id: ClaimId) -> JSONResponse:
     return _found(query.claim(request.app.state.store, claim_id), "claim")
 
 
-@router.patch("/claims/{claim_id}", summary="Correct one field of a claim (needs a token)")
+@router.patch("/claims/{claim_id}", dependencies=NotPublic, summary="Correct one field of a claim (needs a token)")
 def patch_claim(request: Request, claim_id: ClaimId, body: ClaimCorrection, who: Writer) -> JSONResponse:
     store = request.app.state.store
     try:
@@ -122,20 +124,20 @@ def patch_claim(request: Request, claim_id: ClaimId, body: ClaimCorrection, who:
     return JSONResponse({"review": review, "claim": query.claim(store, claim_id)})
 
 
-@router.get("/stories", summary="Stories, newest first seen first, one page at a time")
+@router.get("/stories", dependencies=NotPublic, summary="Stories, newest first seen first, one page at a time")
 def list_stories(request: Request, filters: PagedFilters, cursor: Cursor = None, limit: Limit = None) -> JSONResponse:
     state = request.app.state
     page = query.stories(state.store, filters, cursor, parse_limit(limit), outlets=state.outlets)
     return JSONResponse({"items": page.items, "next": page.next})
 
 
-@router.get("/stories/{story_id}", summary="One story: its claims side by side, verdict, history, reviews")
+@router.get("/stories/{story_id}", dependencies=NotPublic, summary="One story: its claims side by side, verdict, history, reviews")
 def get_story(request: Request, story_id: StoryId) -> JSONResponse:
     state = request.app.state
     return _found(query.story(state.store, story_id, outlets=state.outlets), "story")
 
 
-@router.patch("/stories/{story_id}", summary="Rate a story, override its verdict, merge or split it "
+@router.patch("/stories/{story_id}", dependencies=NotPublic, summary="Rate a story, override its verdict, merge or split it "
               "(needs a token)")
 def patch_story(request: Request, story_id: StoryId, body: StoryCorrection, who: Writer) -> JSONResponse:
     from ..link.edit import correct_story
@@ -150,7 +152,7 @@ def patch_story(request: Request, story_id: StoryId, body: StoryCorrection, who:
     return JSONResponse({"story": query.story(state.store, target, outlets=state.outlets)})
 
 
-@router.get("/articles/{article_id}", summary="One article: text, claims, places and spans to highlight")
+@router.get("/articles/{article_id}", dependencies=NotPublic, summary="One article: text, claims, places and spans to highlight")
 def get_article(request: Request, article_id: ArticleId) -> JSONResponse:
     return _found(query.article(request.app.state.store, article_id), "article")
 

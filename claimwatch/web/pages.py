@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import query
 from ..query import Filters, parse_filters, parse_limit
 from . import render
-from .security import CONTENT_SECURITY_POLICY
+from .security import CONTENT_SECURITY_POLICY, not_public
 
 #: claims (or stories) per list page
 PAGE_SIZE = 50
@@ -109,6 +109,7 @@ def page_filters(request: Request) -> Filters:
 
 PageFilters = Annotated[Filters, Depends(page_filters)]
 Readable = [Depends(reader)]
+NotPublic = [Depends(not_public)]  #: pages that name people are not served by a public server
 
 
 # ------------------------------------------------------------------------------------------------ pages
@@ -149,21 +150,21 @@ def timeline_page(request: Request, filters: PageFilters) -> Response:
     return page(request, "timeline.html", claims=listed, active=active_filters(filters))
 
 
-@router.get("/claims", dependencies=Readable)
+@router.get("/claims", dependencies=[*Readable, *NotPublic])
 def claims_page(request: Request, filters: PageFilters) -> Response:
     listed = query.claims(request.app.state.store, filters, request.query_params.get("cursor"),
                           parse_limit(request.query_params.get("limit"), PAGE_SIZE))
     return page(request, "claims.html", claims=listed, active=active_filters(filters), empty=empty_store(request))
 
 
-@router.get("/search", dependencies=Readable)
+@router.get("/search", dependencies=[*Readable, *NotPublic])
 def search_page(request: Request, filters: PageFilters) -> Response:
     listed = query.claims(request.app.state.store, filters, request.query_params.get("cursor"),
                           parse_limit(request.query_params.get("limit"), PAGE_SIZE)) if filters.q else None
     return page(request, "search.html", claims=listed, active=active_filters(filters))
 
 
-@router.get("/stories", dependencies=Readable)
+@router.get("/stories", dependencies=[*Readable, *NotPublic])
 def stories_page(request: Request, filters: PageFilters) -> Response:
     state = request.app.state
     listed = query.stories(state.store, filters, request.query_params.get("cursor"),
@@ -175,7 +176,7 @@ StoryId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 ArticleId = Annotated[int, Path(ge=1, le=2**62)]
 
 
-@router.get("/stories/{story_id}", dependencies=Readable)
+@router.get("/stories/{story_id}", dependencies=[*Readable, *NotPublic])
 def story_page(request: Request, story_id: StoryId) -> Response:
     state = request.app.state
     record = query.story(state.store, story_id, outlets=state.outlets)
@@ -191,7 +192,7 @@ def story_page(request: Request, story_id: StoryId) -> Response:
                 history=verdict_history(record))
 
 
-@router.get("/articles/{article_id}", dependencies=Readable)
+@router.get("/articles/{article_id}", dependencies=[*Readable, *NotPublic])
 def article_page(request: Request, article_id: ArticleId) -> Response:
     record = query.article(request.app.state.store, article_id)
     if record is None:

@@ -125,6 +125,15 @@ def token_holder(request: Request) -> str:
     return name
 
 
+def not_public(request: Request) -> None:
+    """What names people (claims, stories, articles and their pages) is not served while the option ``public``
+    is set: such a server shares the coarsened, name-scrubbed map (``/api/map``), the timeline's counts and the
+    places, nothing that would give the names back."""
+    if request.app.state.options.public:
+        raise HTTPException(404, "not served while the option public is set: this server shares the public map "
+                                 "only (/api/map, /api/timeline, /api/places)")
+
+
 def reader(request: Request) -> None:
     """Reads are public unless the options say they need a token too."""
     if request.app.state.options.api_reads_need_token:
