@@ -168,3 +168,15 @@ def test_a_database_of_0006_is_converted_and_back(db_url: str) -> None:
         assert _search(store, "Pryiutne") == ["Russian forces took 35 sq. km near Pryiutne on Monday"]
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT raw FROM articles")).scalar_one()[:1] == b"J"
+
+
+def test_sql_users_read_the_texts_through_a_view(any_db_url: str) -> None:
+    extraction = make_extraction()
+    with Store(any_db_url) as store:
+        store.save(copy.deepcopy(extraction))
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT content_text, source_text, cue_text, status, published_at, "
+                                     "article_url FROM claims_text ORDER BY idx")).all()
+    assert [r[0] for r in rows] == [c.content.text for c in extraction.claims]
+    assert rows[0][1] == "the ministry" and rows[0][2] == "said" and rows[0][3] == "denied"
+    assert str(rows[0][4]).startswith("2024-03-05 12:30:00") and rows[0][5] == "https://wire.example/1"

@@ -259,7 +259,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_recorded_migrations(sqlite_sto
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0008"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0009"
     store.save(make_extraction())
     with pytest.raises(Exception, match="FOREIGN KEY"), store.engine.begin() as conn:
         conn.execute(text("INSERT INTO place_mentions (article_id, idx, start, \"end\", text, role, data) "
@@ -377,7 +377,7 @@ def test_postgres_round_trip_idempotency_and_reviews(pg_url: str) -> None:
         assert [(c.article_id, c.index) for c in pg.query_claims(source="MINISTRY")] == [(article_id, 0), (article_id, 1)]
     engine = create_engine(pg_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0008"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.head() == "0009"
         assert conn.execute(text("SELECT pg_typeof(data)::text FROM claims LIMIT 1")).scalar() == "jsonb"
         published = conn.execute(text("SELECT published_at FROM articles")).scalar()
         assert published == datetime(2024, 3, 5, 12, 30, tzinfo=UTC)
