@@ -226,7 +226,7 @@ def place_values(mention: PlaceMention) -> dict[str, Any]:
     for name in _PLACE_MENTION_COLUMN_FIELDS:
         data.pop(name, None)
     place = {k: v for k, v in (data.pop("place", None) or {}).items() if k not in _PLACE_COLUMN_FIELDS}
-    if _feature_of(feature) == (place.get("feature_class"), place.get("feature_code")):
+    if feature_of(feature) == (place.get("feature_class"), place.get("feature_code")):
         place.pop("feature_class", None)
         place.pop("feature_code", None)
     if place:
@@ -234,7 +234,7 @@ def place_values(mention: PlaceMention) -> dict[str, Any]:
     return {**{name: record[name] for name in _PLACE_COLUMNS}, "feature": feature, "data": data}
 
 
-def _feature_of(feature: str | None) -> tuple[str | None, str | None]:
+def feature_of(feature: str | None) -> tuple[str | None, str | None]:
     """Feature class and code of a ``feature`` column holding both ("P.PPL"); (None, None) otherwise."""
     if feature is None or "." not in feature:
         return None, None
@@ -250,7 +250,7 @@ def place_of(row: Any) -> PlaceMention:
     place = None
     if row.name is not None:  # a resolved place always has a name
         stored = data.get("place", {})
-        cls, code = _feature_of(row.feature)
+        cls, code = feature_of(row.feature)
         place = {"feature_class": cls, "feature_code": code, **stored, "geonameid": row.geonameid,
                  "name": row.name, "country": row.country, "admin1": row.admin1, "lat": row.lat, "lon": row.lon}
     return from_dict(PlaceMention, {**data, "span": {"start": row.start, "end": row.end, "text": row.text},

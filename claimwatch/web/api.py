@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import query
 from ..corrections import review_claim
 from ..query import FILTER_NAMES, Filters, parse_filters, parse_limit
-from .security import not_public, reader, token_holder
+from .security import NotPublic, reader, token_holder
 
 #: what each filter parameter means (OpenAPI descriptions)
 FILTER_HELP = {
@@ -71,8 +71,6 @@ MapFilters = Annotated[Filters, Depends(filters_of("cursor", "limit", "layer", "
 PlaceFilters = Annotated[Filters, Depends(filters_of("limit"))]
 TimelineFilters = Annotated[Filters, Depends(filters_of())]
 Writer = Annotated[str, Depends(token_holder)]
-#: what names people is not served by a public server (:func:`~.security.not_public`)
-NotPublic = [Depends(not_public)]
 
 
 class ClaimCorrection(BaseModel):

@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import query
 from ..query import Filters, parse_filters, parse_limit
 from . import render
-from .security import CONTENT_SECURITY_POLICY, not_public
+from .security import CONTENT_SECURITY_POLICY, NotPublic
 
 #: claims (or stories) per list page
 PAGE_SIZE = 50
@@ -109,7 +109,6 @@ def page_filters(request: Request) -> Filters:
 
 PageFilters = Annotated[Filters, Depends(page_filters)]
 Readable = [Depends(reader)]
-NotPublic = [Depends(not_public)]  #: pages that name people are not served by a public server
 
 
 # ------------------------------------------------------------------------------------------------ pages

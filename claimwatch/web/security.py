@@ -20,7 +20,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store.tokens import verify_token
@@ -132,6 +132,10 @@ def not_public(request: Request) -> None:
     if request.app.state.options.public:
         raise HTTPException(404, "not served while the option public is set: this server shares the public map "
                                  "only (/api/map, /api/timeline, /api/places)")
+
+
+#: route dependencies: what names people is not served by a public server
+NotPublic = [Depends(not_public)]
 
 
 def reader(request: Request) -> None:

@@ -24,7 +24,6 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 
 from claimwatch.model import Event, PlaceMention, Segment
 from claimwatch.serialize import from_dict, to_dict
+from claimwatch.store.convert import batches, convert, update
 from claimwatch.store.packing import pack_raw, raw_rest, raw_text_of, unpack_raw
 from claimwatch.store.rows import claim_data, claim_of, place_of, place_values
 
@@ -42,7 +42,6 @@ branch_labels = None
 depends_on = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-_BATCH = 1000
 
 _ARTICLES = sa.table("articles", sa.column("id", sa.Integer), sa.column("text", sa.Text),
                      sa.column("raw", sa.LargeBinary), sa.column("raw_text", sa.Text),
@@ -76,32 +75,6 @@ def _sqlite(*statements: str) -> None:
             op.execute(statement)
 
 
-def _batches(table: sa.TableClause, *columns: str) -> Iterator[Sequence[Any]]:
-    """Every row of ``table`` (``id`` and ``columns``), in id order, a batch at a time."""
-    bind = op.get_bind()
-    last = 0
-    while True:
-        rows = bind.execute(sa.select(table.c.id, *(table.c[c] for c in columns)).where(table.c.id > last)
-                            .order_by(table.c.id).limit(_BATCH)).all()
-        if not rows:
-            return
-        last = rows[-1].id
-        yield rows
-
-
-def _update(table: sa.TableClause, values: list[dict[str, Any]]) -> None:
-    if values:
-        names = [k for k in values[0] if k != "row_id"]
-        op.get_bind().execute(sa.update(table).where(table.c.id == sa.bindparam("row_id"))
-                              .values({n: sa.bindparam(n) for n in names}), values)
-
-
-def _convert(table: sa.TableClause, columns: tuple[str, ...], change: Callable[[Any], dict[str, Any] | None]
-             ) -> None:
-    for rows in _batches(table, *columns):
-        _update(table, [{"row_id": r.id, **v} for r in rows if (v := change(r)) is not None])
-
-
 def _slim_article(row: Any) -> dict[str, Any]:
     segments = tuple(Segment(*s) for s in row.segments or ())
     rest = raw_rest(row.text, row.raw_text, segments)
@@ -128,9 +101,9 @@ def _whole_place(row: Any) -> dict[str, Any] | None:
 def upgrade() -> None:
     _sqlite(*_fts_update_trigger("OF content_text, source_text, entity_text "))
     op.add_column("articles", sa.Column("raw_rest", JSON))
-    _convert(_ARTICLES, ("text", "raw", "raw_text", "segments"), _slim_article)
-    _convert(_CLAIMS, ("data",), lambda r: {"data": claim_data(claim_of(r))} if "content" in r.data else None)
-    _convert(_PLACES, ("data",), _slim_place)
+    convert(op.get_bind(), _ARTICLES, ("text", "raw", "raw_text", "segments"), _slim_article)
+    convert(op.get_bind(), _CLAIMS, ("data",), lambda r: {"data": claim_data(claim_of(r))} if "content" in r.data else None)
+    convert(op.get_bind(), _PLACES, ("data",), _slim_place)
     op.drop_column("events", "data")
     op.drop_index("ix_claims_article_id", "claims")
     _sqlite("INSERT INTO claims_fts(claims_fts) VALUES ('optimize')")
@@ -139,19 +112,19 @@ def upgrade() -> None:
 def downgrade() -> None:
     _sqlite(*_fts_update_trigger(""))
     op.create_index("ix_claims_article_id", "claims", ["article_id"])
-    _convert(_ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _whole_article)
+    convert(op.get_bind(), _ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _whole_article)
     op.drop_column("articles", "raw_rest")
     op.add_column("events", sa.Column("data", JSON))
     events: dict[int, list[Any]] = {}
-    for rows in _batches(_CLAIMS, "data", "confidence", *_CLAIM_COLUMNS):
+    for rows in batches(op.get_bind(), _CLAIMS, "data", "confidence", *_CLAIM_COLUMNS):
         for r in rows:
             claim = claim_of(r)
             events[r.id] = claim.events
             if "content" not in r.data:
-                _update(_CLAIMS, [{"row_id": r.id, "data": to_dict(claim)}])
-    for rows in _batches(_EVENTS, "claim_id", "idx"):
-        _update(_EVENTS, [{"row_id": r.id, "data": to_dict(_event(events, r.claim_id, r.idx))} for r in rows])
-    _convert(_PLACES, ("data", *_PLACE_COLUMNS), _whole_place)
+                update(op.get_bind(), _CLAIMS, [{"row_id": r.id, "data": to_dict(claim)}])
+    for rows in batches(op.get_bind(), _EVENTS, "claim_id", "idx"):
+        update(op.get_bind(), _EVENTS, [{"row_id": r.id, "data": to_dict(_event(events, r.claim_id, r.idx))} for r in rows])
+    convert(op.get_bind(), _PLACES, ("data", *_PLACE_COLUMNS), _whole_place)
     with op.batch_alter_table("events") as batch:
         batch.alter_column("data", existing_type=JSON, nullable=False)
 

@@ -26,7 +26,6 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +33,9 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from claimwatch.model import Segment
+from claimwatch.store.convert import convert
 from claimwatch.store.packing import pack_raw, raw_text_of, unpack_raw
+from claimwatch.store.rows import feature_of
 
 revision = "0007"
 down_revision = "0006"
@@ -42,7 +43,6 @@ branch_labels = None
 depends_on = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-_BATCH = 1000
 
 _ARTICLES = sa.table("articles", sa.column("id", sa.Integer), sa.column("text", sa.Text),
                      sa.column("raw", sa.LargeBinary), sa.column("raw_text", sa.Text),
@@ -116,30 +116,6 @@ def _drop_fts() -> None:
     op.execute("DROP TABLE IF EXISTS claims_fts")
 
 
-def _batches(table: sa.TableClause, *columns: str) -> Iterator[Sequence[Any]]:
-    """Every row of ``table`` (``id`` and ``columns``), in id order, a batch at a time."""
-    bind = op.get_bind()
-    last = 0
-    while True:
-        rows = bind.execute(sa.select(table.c.id, *(table.c[c] for c in columns)).where(table.c.id > last)
-                            .order_by(table.c.id).limit(_BATCH)).all()
-        if not rows:
-            return
-        last = rows[-1].id
-        yield rows
-
-
-def _convert(table: sa.TableClause, columns: tuple[str, ...], change: Callable[[Any], dict[str, Any] | None]
-             ) -> None:
-    bind = op.get_bind()
-    for rows in _batches(table, *columns):
-        values = [{"row_id": r.id, **v} for r in rows if (v := change(r)) is not None]
-        if values:
-            names = [k for k in values[0] if k != "row_id"]
-            bind.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id"))
-                         .values({n: sa.bindparam(n) for n in names}), values)
-
-
 def _raw_text(row: Any) -> str | None:
     segments = tuple(Segment(*s) for s in row.segments or ())
     return row.raw_text if row.raw_rest is None else raw_text_of(row.text, segments, row.raw_rest)
@@ -159,16 +135,9 @@ def _unpack(row: Any) -> dict[str, Any] | None:
     return {"raw": pack_raw(unpack_raw(row.raw, _raw_text(row)))}
 
 
-def _feature(feature: str | None) -> tuple[str, str] | None:
-    if feature is None or "." not in feature:
-        return None
-    cls, code = feature.split(".", 1)
-    return cls, code
-
-
 def _slim_place(row: Any) -> dict[str, Any] | None:
     place = (row.data or {}).get("place")
-    if not place or "feature_class" not in place or _feature(row.feature) != (place.get("feature_class"),
+    if not place or "feature_class" not in place or feature_of(row.feature) != (place.get("feature_class"),
                                                                              place.get("feature_code")):
         return None
     rest = {k: v for k, v in place.items() if k not in ("feature_class", "feature_code")}
@@ -177,9 +146,9 @@ def _slim_place(row: Any) -> dict[str, Any] | None:
 
 
 def _whole_place(row: Any) -> dict[str, Any] | None:
-    found = _feature(row.feature)
+    found = feature_of(row.feature)
     data = row.data or {}
-    if found is None or "span" in data or "feature_class" in data.get("place", {}):
+    if found == (None, None) or "span" in data or "feature_class" in data.get("place", {}):
         return None
     return {"data": {**data, "place": {**data.get("place", {}), "feature_class": found[0],
                                        "feature_code": found[1]}}}
@@ -193,8 +162,8 @@ def upgrade() -> None:
         for statement in _NEW_FTS:
             op.execute(statement)
         op.execute("INSERT INTO claims_fts(claims_fts) VALUES ('optimize')")
-    _convert(_ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _pack)
-    _convert(_PLACES, ("data", "feature"), _slim_place)
+    convert(op.get_bind(), _ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _pack)
+    convert(op.get_bind(), _PLACES, ("data", "feature"), _slim_place)
     for name, table, _ in _DROPPED_INDEXES:
         op.drop_index(name, table)
 
@@ -202,8 +171,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, columns in _DROPPED_INDEXES:
         op.create_index(name, table, columns)
-    _convert(_PLACES, ("data", "feature"), _whole_place)
-    _convert(_ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _unpack)
+    convert(op.get_bind(), _PLACES, ("data", "feature"), _whole_place)
+    convert(op.get_bind(), _ARTICLES, ("text", "raw", "raw_text", "raw_rest", "segments"), _unpack)
     if _sqlite():
         _drop_fts()
         op.execute("UPDATE claims SET content_text = (SELECT " + _DERIVED.format(text="text", row="claims")
