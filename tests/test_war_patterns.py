@@ -153,3 +153,45 @@ def test_a_headline_naming_its_speaker_is_their_claim(pipeline) -> None:  # type
              if c.cue is not None and c.cue.text == ":" and c.source is not None]
     assert ("Syrskyi", "We Pushed Them Back, I Believe They Will Try Again") in colon
     assert all(s != "Analysis" for s, _ in colon)  # a label, and not the first line
+
+
+def _claims_of(pipeline, text: str):  # type: ignore[no-untyped-def]
+    from claimwatch.model import Article
+
+    return pipeline.extract(Article(text=text, language="en")).claims
+
+
+def _pieces(claim) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p.text for p in (claim.content_parts or (claim.content,))]
+
+
+def test_a_quote_after_the_cue_continues_even_when_the_next_paragraph_opens_with_a_verb(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("The brigade held the bridge for a week. “The shelling never stopped,” the commander told Kyiv Radio. "
+            "“We lost two vehicles on the first night.”\n\nThat adds pressure on the reserves near Rivnopil.\n")
+    found = _claims_of(pipeline, text)
+    told = by_cue(found, "told")
+    assert told.source is not None and told.source.span.text == "the commander"
+    # the addressee ("Kyiv Radio") is not what was said; the quote after the cue's sentence is the same statement
+    assert _pieces(told) == ["“The shelling never stopped,”", "“We lost two vehicles on the first night.”"]
+
+
+def test_a_partly_quoted_statement_is_continued_by_the_next_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ('"The river line is holding and the reserves are in place" despite the losses, Colonel Marta Lys said. '
+            '"Nobody is retreating."\n\nThe ministry gave no figures.\n')
+    said = by_cue(_claims_of(pipeline, text), "said")
+    assert said.source is not None and said.source.span.text == "Colonel Marta Lys"
+    assert _pieces(said)[-1] == '"Nobody is retreating."'
+
+
+def test_a_cue_marked_as_takes_the_rest_of_its_clause(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "As the regional governor noted on Monday, the power station at Dubrava has been hit four times.\n"
+    noted = next(c for c in _claims_of(pipeline, text) if c.cue is not None and "noted" in c.cue.text)
+    assert noted.source is not None and noted.source.span.text == "the regional governor"
+    assert noted.content.text == "the power station at Dubrava has been hit four times"
+
+
+def test_a_closing_cue_the_parser_left_without_content_takes_the_sentence_before_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # the small parser hangs "Those who stayed ..." on "said" as its subject and gives it no clausal complement
+    said = by_cue(_claims_of(pipeline, "Those who stayed in the village struggle, even with a generator, he said.\n"),
+                  "said")
+    assert said.content.text == "Those who stayed in the village struggle, even with a generator"

@@ -121,6 +121,8 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     q = _adjacent_quote(doc, cue, source, quotes)
     if q is not None and (not content or within_or_covers(q, content)):
         rule, content = (rule if content else "quote"), [q]
+    elif q is not None and rule == "dobj" and _addressee(head):
+        rule, content = "quote", [q]  # '"...," she told reporters': the object is who heard it, the quote what
     if not content:
         return None
     feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
@@ -366,7 +368,32 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
         if left is not None:
             sent = sentence_index(head.doc).of(head.i)
             return [(min(sent.start_char, subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
+    if head.lemma_.lower() in cues.SPEECH and head.dep_ in ("advcl", "ROOT"):
+        return _closing_or_as_clause(head)
     return []
+
+
+def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
+    """A cue the parser did not give its content to: "As the agency noted, X." (an advcl marked "as") is the
+    rest of its governing clause; "X, she said." (the subject and cue close the sentence after a comma, parsed as
+    an advcl or as the root with X hung anywhere) is everything before the comma."""
+    doc = head.doc
+    text = doc_text(doc)
+    sent = sentence_index(doc).of(head.i)
+    if head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children):
+        gov = head.head
+        return minus((sent.start_char, subtree_chars(gov)[1]), subtree_chars(head))
+    subj = next((c for c in head.lefts if c.dep_ in _SUBJ), None)
+    if subj is None or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children):
+        return []
+    last = max((c.right_edge for c in head.rights if c.dep_ != "punct"), key=lambda t: t.i, default=head)
+    if text[last.idx + len(last):sent.end_char].strip(" \t\n.!?\"”’'"):
+        return []  # words after the cue's clause: not a closing "…, she said"
+    begin = subj.left_edge.idx
+    before = text[sent.start_char:begin].rstrip()
+    if not before.endswith(",") or len(before) < 12:
+        return []
+    return [(sent.start_char, sent.start_char + len(before) - 1)]
 
 
 def _left_of_cue_clause(head: Token, content_root: Token | None = None) -> int:
@@ -377,6 +404,23 @@ def _left_of_cue_clause(head: Token, content_root: Token | None = None) -> int:
         if c is not content_root and c.dep_ not in ("punct", "ccomp", "parataxis") and c.left_edge.i < first:
             first = c.left_edge.i
     return doc[first].idx
+
+
+_AUDIENCES = frozenset("""
+reporter journalist audience crowd supporter listener viewer voter lawmaker member student worker official
+correspondent interviewer host
+""".split())
+
+
+def _addressee(head: Token) -> bool:
+    """Whether the direct object of ``head`` is the person or body addressed (not what was said)."""
+    if head.lemma_.lower() not in _RECIPIENT_VERBS:
+        return False
+    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return False
+    return obj.pos_ in ("PROPN", "PRON") or obj.ent_type_ in ("PERSON", "ORG", "NORP") or (
+        obj.lemma_.lower() in _AUDIENCES and obj.right_edge.i - obj.left_edge.i < 4)
 
 
 def _adjacent_quote(doc: Doc, cue: cues.Cue, source: Token | None, quotes: Quotes) -> tuple[int, int] | None:
@@ -400,8 +444,8 @@ def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quote
     """A quotation that opens right after the cue's sentence continues the same statement."""
     sent = sentence_index(doc).of(cue.head.i)
     text = doc_text(doc)
-    if not any(quotes.containing(s, e) for s, e in content):
-        return content
+    if not any(quotes.overlapping(s, e) for s, e in content):
+        return content  # a quotation continues a quoted or partly quoted statement, not a paraphrase
     end = sent.end_char
     while end > sent.start_char and text[end - 1] in " \t\n\"“'‘":
         end -= 1  # the parser often hangs the next quotation's opening mark on this sentence
@@ -417,6 +461,8 @@ def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quote
 def _has_cue_near(span) -> bool:  # type: ignore[no-untyped-def]
     doc = span.doc
     for tok in doc[span.end: min(span.end + 8, len(doc))]:
+        if "\n" in tok.text or (tok.i > span.end and "\n" in doc[tok.i - 1].whitespace_):
+            break  # a new paragraph: its verbs are another statement's, even where the parser ran on
         if tok.lemma_.lower() in cues.SPEECH and tok.pos_ == "VERB":
             return True
         if tok.is_sent_start and tok.i > span.end:
