@@ -195,3 +195,12 @@ def test_a_closing_cue_the_parser_left_without_content_takes_the_sentence_before
     said = by_cue(_claims_of(pipeline, "Those who stayed in the village struggle, even with a generator, he said.\n"),
                   "said")
     assert said.content.text == "Those who stayed in the village struggle, even with a generator"
+
+
+def test_a_content_piece_never_ends_on_a_dangling_conjunction() -> None:
+    from claimwatch.extract.attribution import finish_piece
+    from claimwatch.extract.attribution.quotes import Quotes
+
+    text = "the convoy reached Dubrava and, the mayor said, was unloading"
+    assert finish_piece(text, (0, 31), Quotes.of([])) == (0, 26)  # "the convoy reached Dubrava"
+    assert finish_piece("Sandor and Oran", (0, 15), Quotes.of([])) == (0, 15)  # a name with "and" inside stays

@@ -9,6 +9,7 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -144,9 +145,16 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
 LEARNED_END_RULES = frozenset({"ccomp", "dobj", "xcomp", "obj_xcomp"})
 
 
+_DANGLING = re.compile(r"[\s,]+(?:and|or|but)$")
+
+
 def finish_piece(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
-    """Trim edge punctuation and snap to quotation marks: the last step of every content piece."""
+    """Trim edge punctuation and a dangling conjunction (a cut before the second of two conjoined clauses), and
+    snap to quotation marks: the last step of every content piece."""
     s, e = trim(text, *piece)
+    m = _DANGLING.search(text, s, e)
+    if m is not None and m.start() > s:
+        s, e = trim(text, s, m.start())
     return snap_to_quotes(text, (s, e), quotes) if e > s else (s, e)
 
 
