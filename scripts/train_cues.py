@@ -31,26 +31,34 @@ from claimwatch.extract import attribution
 OUT = Path(__file__).resolve().parent.parent / "claimwatch" / "data" / "cue_model.json"
 
 
-def examples(path: str) -> tuple[list[dict[str, int]], list[int], list[int], list[int], int]:
+def examples(path: str, variants: bool = True
+             ) -> tuple[list[dict[str, int]], list[int], list[int], list[int], list[int], int]:
     docs = list(read_gold_dir(path))
     spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
-    X, y, groups, exact = [], [], [], []
+    X, y, groups, exact, heads = [], [], [], [], []
+    head_ids: dict[tuple[int, int], int] = {}
     n_gold = 0
     for i, (gd, doc) in enumerate(zip(docs, spacy_docs)):
         gold = [(r.cue[0][0], r.cue[-1][1]) for r in gd.relations]
         n_gold += len(set(gold))
-        for found, feats in attribution.propose(doc):
+        for found, feats in attribution.propose(doc, variants=variants):
             X.append(dict.fromkeys(feats, 1))
             exact.append(int(found.cue_span in gold))
             y.append(exact[-1])
             groups.append(i)
-    return X, y, groups, exact, n_gold
+            heads.append(head_ids.setdefault((i, found.cue.head.i), len(head_ids)))
+    return X, y, groups, exact, heads, n_gold
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float) -> tuple[float, float]:
+def best_threshold(p: np.ndarray, y: np.ndarray, n_gold_share: float, heads: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best exact cue F1 when, as in the pipeline, each cue head keeps only its
+    best-scored span (candidates of one head are its span variants)."""
+    order = np.lexsort((-p, heads))
+    top = np.zeros(len(p), dtype=bool)
+    top[order[np.r_[True, heads[order][1:] != heads[order][:-1]]]] = True
     best, best_f = 0.5, -1.0
     for t in np.arange(0.2, 0.8, 0.02):
-        pred = p >= t
+        pred = (p >= t) & top
         tp = float((pred & (y == 1)).sum())
         prec = tp / max(1, pred.sum())
         rec = tp / max(1.0, n_gold_share)
@@ -65,8 +73,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
     ap.add_argument("--c", type=float, nargs="+", default=[0.5], help="several values: keep the best held-out")
+    ap.add_argument("--no-variants", action="store_true", help="only the rules' own cue spans")
+    ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    X, y, groups, exact, n_gold = examples(args.path)
+    X, y, groups, exact, heads, n_gold = examples(args.path, not args.no_variants)
     y_arr, g_arr = np.array(y), np.array(groups)
     print(f"{len(y)} candidates, {y_arr.sum()} positive, {n_gold} gold cues")
     vec = DictVectorizer()
@@ -81,9 +91,11 @@ def main() -> None:
             clf.fit(M[~test], y_arr[~test])
             p[test] = clf.predict_proba(M[test])[:, 1]
         print(f"C={c}:", end=" ")
-        threshold, f1 = best_threshold(p, np.array(exact), float(n_gold))
+        threshold, f1 = best_threshold(p, np.array(exact), float(n_gold), np.array(heads))
         best = max(best, (f1, threshold, c))
     _, threshold, c = best
+    if args.no_write:
+        return
     clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(M, y_arr)
     names = vec.get_feature_names_out()

@@ -204,3 +204,13 @@ def test_a_content_piece_never_ends_on_a_dangling_conjunction() -> None:
     text = "the convoy reached Dubrava and, the mayor said, was unloading"
     assert finish_piece(text, (0, 31), Quotes.of([])) == (0, 26)  # "the convoy reached Dubrava"
     assert finish_piece("Sandor and Oran", (0, 15), Quotes.of([])) == (0, 15)  # a name with "and" inside stays
+
+
+def test_a_cue_takes_the_verbs_it_is_the_complement_of(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("The governor went on to say that the evacuation of Rivnopil would continue through the weekend.\n\n"
+            "Kyiv has continued to deny that its troops crossed the river near Oran.\n")
+    found = _claims_of(pipeline, text)
+    went = by_cue(found, "went on to say")  # not "to say": annotators mark the whole verb chain
+    assert went.content.text.startswith("that the evacuation of Rivnopil")
+    deny = by_cue(found, "has continued to deny")
+    assert deny.source is not None and deny.source.span.text == "Kyiv"

@@ -51,12 +51,15 @@ def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
     ``learned_spans``: let the learned tagger (:mod:`.tagger`) correct the rules' sources and contents."""
     quotes = quotes_of(doc)
     model = cues.load_model()
-    found = []
-    for f, feats in propose(doc, quotes):
+    best: dict[int, _Found] = {}
+    for f, feats in propose(doc, quotes, variants=model is not None):
         score = model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule)
         if score >= (model.threshold if model is not None else 0.5):
-            f.cue.score = score
-            found.append(f)
+            kept = best.get(f.cue.head.i)
+            if kept is None or score > kept.cue.score:  # one span per cue head: the best-scored variant
+                f.cue.score = score
+                best[f.cue.head.i] = f
+    found = sorted(best.values(), key=lambda f: f.cue_span)
     spans_model = tagger.load_model() if learned_spans else None
     if spans_model is not None:
         for f in found:
@@ -89,14 +92,17 @@ def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel
         f.source = got.source
 
 
-def propose(doc: Doc, quotes: Quotes | None = None) -> list[tuple[_Found, list[str]]]:
-    """Every candidate cue that has a content, with its scorer features (before scoring)."""
+def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> list[tuple[_Found, list[str]]]:
+    """Every candidate cue that has a content, with its scorer features (before scoring). ``variants``: also the
+    longer spans of the same cue (:func:`_span_variants`), each a candidate of its own."""
     quotes = quotes or quotes_of(doc)
     out = []
     for cue in cues.candidates(doc):
         got = _arguments(doc, cue, quotes)
         if got is not None:
             out.append(got)
+            if variants:
+                out.extend(_span_variants(doc, *got))
     inside_speech = Cover([p for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH for p in f.content])
     for f, feats in out:
         if inside_speech.covers(*f.cue_span):
@@ -139,6 +145,67 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     if not content:
         return None
     return _Found(cue, cue_chars, src, content, rule, raw_piece), feats
+
+
+def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, list[str]]]:
+    """The same cue with a longer span, as annotators of attribution often mark it: the verbs it is the
+    complement of ("went on to say", "continued to express"), and what follows it up to its content ("said
+    Tuesday", "said at a rally in Ohio", "voiced displeasure with", "expressed his condolences over"). Each
+    variant keeps the source and content and adds features of what was added; the scorer keeps at most one
+    span per cue head."""
+    head = f.cue.head
+    lemma = head.lemma_.lower()
+    blocked = [*f.content, *([f.source] if f.source else [])]
+
+    def chars(a: int, b: int) -> tuple[int, int]:
+        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+    def free(a: int, b: int) -> bool:
+        c = chars(a, b)
+        return not any(overlaps(c, p) for p in blocked)
+
+    starts: dict[int, str] = {f.cue.start: "-"}
+    node = head
+    for _ in range(3):  # "went on to say", "has refused to comment on"
+        gov = node.head
+        infinitive = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if (node.dep_ != "xcomp" and not infinitive) or gov.pos_ not in ("VERB", "AUX") or gov.i > node.i:
+            break
+        g_start = cues.verb_group(gov)[0]
+        if g_start < f.cue.start and free(g_start, f.cue.start) and "\n" not in doc[g_start:f.cue.start].text:
+            starts[g_start] = f"gov:{gov.lemma_.lower()}"
+        node = gov
+    ends: dict[int, str] = {f.cue.end: "-"}
+    end = f.cue.end
+    for c in sorted(head.rights, key=lambda t: t.i):
+        if c.i < end:
+            continue
+        if c.left_edge.i != end or c.dep_ in ("punct", "ccomp", "xcomp", "mark", "cc", "conj"):
+            break
+        if c.dep_ == "prep" and free(c.i, c.i + 1):
+            ends.setdefault(c.i + 1, f"prep:{c.lower_}")  # "voiced ... with <content>"
+        if c.dep_ == "dobj":
+            for cc in c.rights:
+                if cc.dep_ == "prep" and free(end, cc.i + 1):
+                    ends.setdefault(cc.i + 1, f"dobj_prep:{cc.lower_}")
+        hi = c.right_edge.i + 1
+        if not free(end, hi) or hi - f.cue.end > 12:
+            break
+        ends[hi] = f"adj:{c.dep_}"
+        end = hi
+    out = []
+    for a, why_a in starts.items():
+        for b, why_b in ends.items():
+            if (a, b) == (f.cue.start, f.cue.end):
+                continue
+            cue = cues.Cue(head, a, b, f.cue.kind)
+            after = doc[b] if b < len(doc) else None
+            nxt = "<end>" if after is None else after.text if after.is_punct else after.pos_
+            extra = ["variant", f"var_l={why_a}", f"var_r={why_b}", f"var_r|l={why_b}|{lemma}",
+                     f"var_l|l={why_a}|{lemma}", f"var_next={nxt}", f"var_r|next={why_b.split(':')[0]}|{nxt}",
+                     f"var_len={min(b - a - (f.cue.end - f.cue.start), 6)}"]
+            out.append((_Found(cue, chars(a, b), f.source, list(f.content), f.rule, f.raw_piece), [*feats, *extra]))
+    return out
 
 
 #: Rules whose content end the learned ranker in :mod:`.boundaries` may move.
