@@ -214,3 +214,10 @@ def test_a_cue_takes_the_verbs_it_is_the_complement_of(pipeline) -> None:  # typ
     assert went.content.text.startswith("that the evacuation of Rivnopil")
     deny = by_cue(found, "has continued to deny")
     assert deny.source is not None and deny.source.span.text == "Kyiv"
+
+
+def test_a_finding_in_a_poll_is_the_polls_claim(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Support for the ceasefire fell to 41 percent in a survey by the Rivnopil Institute released on Monday.\n"
+    found = by_cue(_claims_of(pipeline, text), "in")
+    assert found.source is not None and found.source.span.text.startswith("a survey by the Rivnopil Institute")
+    assert found.content.text == "Support for the ceasefire fell to 41 percent"

@@ -120,7 +120,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     head = cue.head
     if head.lemma_.lower() == "call" and head.i + 1 < len(doc) and doc[head.i + 1].lower_ in _REFLEXIVES:
         return None  # "men calling themselves the X" name themselves, they do not say anything
-    if cue.kind == "according":
+    if cue.kind in ("according", "survey"):
         source, rule, content = _according(doc, cue)
     else:
         source = _source(head)
@@ -226,7 +226,9 @@ def finish_piece(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int
 
 
 def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[int, int]]]:
-    to = doc[cue.start + 1]
+    """"According to X, Y" and "Y in a poll by X": the source is the preposition's object, the content the clause
+    the phrase modifies, without the phrase."""
+    to = doc[cue.start + 1] if cue.kind == "according" else cue.head
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     anchor = cue.head.head
     if anchor.i == cue.head.i:
@@ -234,7 +236,7 @@ def _according(doc: Doc, cue: cues.Cue) -> tuple[Token | None, str, list[tuple[i
         whole = (sent.start_char, sent.end_char)
     else:
         whole = subtree_chars(anchor)
-    return pobj, "according", minus(whole, subtree_chars(cue.head))
+    return pobj, cue.kind, minus(whole, subtree_chars(cue.head))
 
 
 def _source(head: Token) -> Token | None:

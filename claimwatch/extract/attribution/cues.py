@@ -44,6 +44,8 @@ NOUN_CUES = frozenset("""
 statement announcement claim comment remark view belief opinion assessment tweet post message speech
 warning assertion allegation argument accusation promise pledge vow threat denial admission
 """.split())
+#: Polls and studies whose findings are attributed to them with "in": "in a new Fox News poll, X leads".
+SURVEYS = frozenset("poll survey study report analysis audit census count tally".split())
 #: "said in a statement", "wrote in an op-ed": the prepositional phrase belongs to the cue.
 MEDIUM_NOUNS = frozenset("""
 statement interview post tweet speech release letter email e-mail op-ed memo message briefing
@@ -56,7 +58,7 @@ class Cue:
     head: Token
     start: int  #: first token index of the cue span
     end: int  #: one past the last token index
-    kind: str  #: verb | according | noun | adj
+    kind: str  #: verb | according | survey | noun | adj
     score: float = 1.0
 
 
@@ -69,6 +71,9 @@ def candidates(doc: Doc) -> list[Cue]:
             else:
                 start, end = verb_group(tok)
                 out.append(Cue(tok, start, end, "verb"))
+        elif tok.lower_ == "in" and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "pobj" and c.lemma_.lower() in SURVEYS for c in tok.children):
+            out.append(Cue(tok, tok.i, tok.i + 1, "survey"))  # "X leads by 8 points in a Fox News poll"
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             out.append(Cue(tok, tok.i, tok.i + 1, "noun"))
         elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and tok.head.lemma_ == "be" and any(
@@ -172,7 +177,7 @@ def load_model() -> CueModel | None:
 
 def fallback_score(cue: Cue, rule: str) -> float:
     lemma = cue.head.lemma_.lower()
-    if cue.kind == "according":
+    if cue.kind in ("according", "survey"):
         return 1.0
     if lemma in SPEECH and rule in ("ccomp", "inverted", "quote", "colon"):
         return 0.9
