@@ -221,3 +221,16 @@ def test_a_finding_in_a_poll_is_the_polls_claim(pipeline) -> None:  # type: igno
     found = by_cue(_claims_of(pipeline, text), "in")
     assert found.source is not None and found.source.span.text.startswith("a survey by the Rivnopil Institute")
     assert found.content.text == "Support for the ceasefire fell to 41 percent"
+
+
+def test_a_source_with_a_parenthetical_keeps_its_closing_mark_whichever_step_chose_it() -> None:
+    from claimwatch.extract.attribution.claims import _closing_mark
+
+    text = "Olena Koval, the mayor, said the water failed. Sims — a medic from Oran — said so. Kyiv, too, said no."
+    n = len("Olena Koval, the mayor")
+    assert text[slice(*_closing_mark(text, (0, n)))] == "Olena Koval, the mayor,"
+    k = text.index("Sims")
+    n = len("Sims — a medic from Oran")
+    assert text[slice(*_closing_mark(text, (k, k + n)))] == "Sims — a medic from Oran —"
+    k = text.index("Kyiv")
+    assert _closing_mark(text, (k, k + 4)) == (k, k + 4)  # no parenthetical inside: the comma is not the source's

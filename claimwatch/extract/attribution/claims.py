@@ -666,6 +666,20 @@ def _char_span(tok: Token, doc: Doc, trailing_comma: bool = False) -> tuple[int,
     return s, e
 
 
+def _closing_mark(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A source with a parenthetical inside ("Olena Koval, the mayor", "Sims — a teacher from Oran") takes the comma
+    or dash that closes it ("Olena Koval, the mayor, said"), wherever its span came from."""
+    s, e = span
+    inner = text[s:e]
+    for opener, closer in ((",", ","), ("—", "—"), ("–", "–")):
+        if opener in inner:
+            rest = text[e:e + 3]
+            k = len(rest) - len(rest.lstrip(" "))
+            if rest[k:k + 1] == closer and (closer == "," or k > 0 or inner.endswith(" ")):
+                return s, e + k + 1
+    return span
+
+
 def _drop_nested(found: list[_Found]) -> list[_Found]:
     """Keep outermost attributions: a cue inside another claim's content is a nested report."""
     cover = Cover([p for f in found for p in f.content])
@@ -675,17 +689,11 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 # --------------------------------------------------------------------------------------------- claims
 
 
-
-
-
-
-
-
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
     text = doc_text(doc)
     parts = tuple(Span.of(text, s, e) for s, e in sorted(f.content))
     content = Span.of(text, parts[0].start, parts[-1].end)
-    source = Source(span=Span.of(text, *f.source)) if f.source else None
+    source = Source(span=Span.of(text, *_closing_mark(text, f.source))) if f.source else None
     return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=claim_kind(parts, quotes),
                  status=Status.CLAIMED, source=source, cue=Span.of(text, *f.cue_span), confidence=f.cue.score)
 
