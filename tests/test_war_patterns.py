@@ -234,3 +234,17 @@ def test_a_source_with_a_parenthetical_keeps_its_closing_mark_whichever_step_cho
     assert text[slice(*_closing_mark(text, (k, k + n)))] == "Sims — a medic from Oran —"
     k = text.index("Kyiv")
     assert _closing_mark(text, (k, k + 4)) == (k, k + 4)  # no parenthetical inside: the comma is not the source's
+
+
+def test_a_quote_after_a_named_speaker_and_a_colon_is_theirs(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("The river has risen since Monday. More from the analyst Maria Lopez: “The bridge at Dubrava is gone, "
+            "and the ferries run only at night.”\n")
+    found = by_cue(_claims_of(pipeline, text), ":")
+    assert found.source is not None and found.source.span.text == "Maria Lopez"
+    assert found.content.text == "“The bridge at Dubrava is gone, and the ferries run only at night.”"
+
+
+def test_a_run_in_heading_before_a_speakers_name_is_not_the_source(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Southern front - Maria Lopez: the ferries at Dubrava run only at night now.\n"
+    found = by_cue(_claims_of(pipeline, text), ":")
+    assert found.source is not None and found.source.span.text == "Maria Lopez"

@@ -68,6 +68,7 @@ def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
     claims = [_to_claim(doc, f, quotes) for f in found]
     claims = layout.dash_trailers(doc_text(doc), claims, quotes)
     claims = layout.colon_speakers(doc_text(doc), claims, quotes)
+    claims = layout.colon_quotes(doc, claims, quotes)
     coref.resolve_sources(doc, claims)
     claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))

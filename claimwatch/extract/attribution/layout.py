@@ -87,9 +87,19 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
             continue
         parts = (Span.of(text, start, end),)
         claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
-                            source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                            source=Source(span=Span.of(text, _after_dash(text, m.start("source"),
+                                                                         m.end("source")), m.end("source"))),
                             cue=Span.of(text, m.start("cue"), m.end("cue"))))
     return claims
+
+
+_DASH = re.compile(r"\s[-—–]\s+")
+
+
+def _after_dash(text: str, start: int, end: int) -> int:
+    """Where a speaker's name begins after a run-in heading ("Pollsters agree - Carl Bialik: ...")."""
+    found = list(_DASH.finditer(text, start, end))
+    return found[-1].end() if found else start
 
 
 #: a first line "Name: ..." this short is a headline: the named speaker's claim, whatever cues it holds
@@ -100,6 +110,35 @@ def _caps_name(source: str) -> bool:
     """A name written in capitals, as transcripts name their speakers ("JAKE TAPPER", "ZELENSKY")."""
     words = source.split()
     return 1 <= len(words) <= 3 and source.isupper() and sum(ch.isalpha() for ch in source) >= 3
+
+
+def colon_quotes(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """'… - pollster Carl Bialik: “One of the lessons …”': a quotation right after a colon is the claim of the
+    person or organisation named just before the colon, unless a claim already holds it or a cue on its line
+    introduces it ('he said: "…"')."""
+    text = doc_text(doc)
+    held = Cover([(p.start, p.end) for c in claims for p in c.parts])
+    cues = sorted(c.cue.start for c in claims if c.cue is not None)
+    for q in quotes.ranges:
+        before = text[:q[0]].rstrip(" \t")
+        if not before.endswith(":") or held.overlaps(*q):
+            continue
+        colon = len(before) - 1
+        tok = doc.char_span(colon, colon + 1, alignment_mode="expand")
+        if tok is None or tok.start == 0:
+            continue
+        last = doc[tok.start - 1]
+        line_start = text.rfind("\n", 0, colon) + 1
+        if any(line_start <= c < colon for c in cues):
+            continue
+        name = next((e for e in doc.ents if e.end == last.i + 1 and e.label_ in ("PERSON", "ORG")), None)
+        if name is None or name.start_char < line_start or _is_label(name.text):
+            continue
+        parts = (Span.of(text, *q),)
+        claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
+                            source=Source(span=Span.of(text, name.start_char, name.end_char)),
+                            cue=Span.of(text, colon, colon + 1)))
+    return claims
 
 
 def outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
