@@ -119,11 +119,13 @@ def colon_quotes(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:
     text = doc_text(doc)
     held = Cover([(p.start, p.end) for c in claims for p in c.parts])
     cues = sorted(c.cue.start for c in claims if c.cue is not None)
+    names = {e.end: e for e in doc.ents if e.label_ in ("PERSON", "ORG")}  #: by the token after the name
     for q in quotes.ranges:
-        before = text[:q[0]].rstrip(" \t")
-        if not before.endswith(":") or held.overlaps(*q):
+        colon = q[0] - 1
+        while colon >= 0 and text[colon] in " \t":
+            colon -= 1
+        if colon < 0 or text[colon] != ":" or held.overlaps(*q):
             continue
-        colon = len(before) - 1
         tok = doc.char_span(colon, colon + 1, alignment_mode="expand")
         if tok is None or tok.start == 0:
             continue
@@ -131,7 +133,7 @@ def colon_quotes(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:
         line_start = text.rfind("\n", 0, colon) + 1
         if any(line_start <= c < colon for c in cues):
             continue
-        name = next((e for e in doc.ents if e.end == last.i + 1 and e.label_ in ("PERSON", "ORG")), None)
+        name = names.get(last.i + 1)
         if name is None or name.start_char < line_start or _is_label(name.text):
             continue
         parts = (Span.of(text, *q),)
