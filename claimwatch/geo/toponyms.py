@@ -102,10 +102,15 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
     is_place = known or matcher_names.__contains__
     found: list[Toponym] = []
     taken = [False] * len(doc)
-    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
-    for ent in doc.ents:
+    ents = doc.ents  # spaCy builds the tuple anew on every access: once per document, not once per entity
+    surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    people: dict[str, set[str]] = {}  #: a PERSON entity's last word -> the texts of the entities it ends
+    for e in ents:
+        if e.label_ == "PERSON":
+            people.setdefault(e[-1].lower_, set()).add(e.text)
+    for ent in ents:
         if ent.label_ == "PERSON" and large is not None:
-            relabel = _person_place(ent, large if len(ent) == 1 else is_place, surnames)
+            relabel = _person_place(ent, large if len(ent) == 1 else is_place, surnames, people)
         else:
             relabel = ent.label_ in RELABELLED and _known_place(ent, is_place)
         if notable is not None and ent.label_ == "GPE" and _surname(ent, surnames, notable):
@@ -158,14 +163,14 @@ def _known_place(ent: Span, is_place: Callable[[str], bool]) -> bool:
     return key not in COMMON_NAMES and all(t.text[:1].isupper() for t in words) and is_place(key)
 
 
-def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str]) -> bool:
+def _person_place(ent: Span, is_place: Callable[[str], bool], surnames: set[str],
+                  people: dict[str, set[str]]) -> bool:
     """A PERSON entity that names a matcher place (``is_place``: a large one for a single word, "Kherson was
     shelled overnight"; any known one for several, "Chasiv Yar"), unless a title comes before it or the document
-    uses its last word as a surname."""
+    uses its last word as a surname (``people``: each PERSON entity's last word and the texts it ends)."""
     before = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
     last = ent[-1].lower_
-    used_as_surname = last in surnames if len(ent) == 1 else any(
-        e[-1].lower_ == last and e.text != ent.text for e in ent.doc.ents if e.label_ == "PERSON")
+    used_as_surname = last in surnames if len(ent) == 1 else bool(people.get(last, set()) - {ent.text})
     return before not in TITLES and not used_as_surname and _known_place(ent, is_place)
 
 
