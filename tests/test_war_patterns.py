@@ -248,3 +248,10 @@ def test_a_run_in_heading_before_a_speakers_name_is_not_the_source(pipeline) -> 
     text = "Southern front - Maria Lopez: the ferries at Dubrava run only at night now.\n"
     found = by_cue(_claims_of(pipeline, text), ":")
     assert found.source is not None and found.source.span.text == "Maria Lopez"
+
+
+def test_a_gerund_after_a_preposition_takes_the_subject_of_the_clause_it_hangs_on(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "The regional governor ended the briefing by warning that the dam at Dubrava could fail within days.\n"
+    warning = by_cue(_claims_of(pipeline, text), "warning")
+    assert warning.source is not None and warning.source.span.text == "The regional governor"
+    assert warning.content.text.startswith("that the dam at Dubrava could fail")

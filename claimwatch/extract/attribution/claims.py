@@ -264,6 +264,9 @@ def _source(head: Token) -> Token | None:
             return poss
         if tok.dep_ in ("conj", "xcomp", "advcl", "acomp") and tok.head.pos_ in ("VERB", "AUX"):
             tok = tok.head
+        elif tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" and \
+                tok.head.head.pos_ in ("VERB", "AUX", "ADJ"):
+            tok = tok.head.head  # "X broke her silence by asking ...", "X was the most aggressive in denouncing ..."
         else:
             break
     return _fallback_source(head)
