@@ -11,7 +11,9 @@
 - a fire that killed people is an accident unless the sentence tells of an attack; a vehicle "plunged off" a
   road is an accident;
 - missiles are shelling/artillery/missile attacks unless aircraft launched them; a hand-thrown explosive is a
-  grenade; unexploded ordnance is a remote explosive; "beat a detainee" is no arrest.
+  grenade; unexploded ordnance is a remote explosive; "beat a detainee" is no arrest;
+- "held four suspects", "held two men for questioning" are arrests; a unit "incorporated into" another is a change
+  to the group.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-un
     ("Guards beat a prisoner to death in detention, his family said.", "Attack"),
     ("A lorry plunged off a mountain road, killing seven.", "Man-made disaster"),
     ("Villagers dragged a suspected kidnapper out of a car and beat him.", "Mob violence"),
+    ("Border guards held four suspects after a search of the ferry at Oran.", "Arrests"),
+    ("Police held two men for questioning after the blast.", "Arrests"),
+    ("The territorial defence unit was incorporated into the army's 40th brigade last month.",
+     "Change to group/activity"),
 ])
 def test_the_event_is_what_happened(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
     best = events.best(_typed(pipeline, sentence))
