@@ -13,7 +13,7 @@
 - missiles are shelling/artillery/missile attacks unless aircraft launched them; a hand-thrown explosive is a
   grenade; unexploded ordnance is a remote explosive; "beat a detainee" is no arrest;
 - "held four suspects", "held two men for questioning" are arrests; a unit "incorporated into" another is a change
-  to the group.
+  to the group; a crowd that killed or beat someone is mob violence, not force against protesters.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-un
     ("Police held two men for questioning after the blast.", "Arrests"),
     ("The territorial defence unit was incorporated into the army's 40th brigade last month.",
      "Change to group/activity"),
+    ("A crowd dragged a suspected kidnapper from a police car and killed him.", "Mob violence"),
+    ("Troops fired on a crowd of protesters, killing three.", "Excessive force against protesters"),
 ])
 def test_the_event_is_what_happened(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
     best = events.best(_typed(pipeline, sentence))

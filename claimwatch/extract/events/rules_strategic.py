@@ -39,6 +39,16 @@ def _window(s: Scope, m: Match) -> tuple[int, int]:
     return lo, hi
 
 
+def _crowd_did_it(s: Scope, m: Match, lo: int, hi: int) -> bool:
+    """Whether the crowd of trigger ``m`` is the subject of a killing or beating in its window (the crowd is who
+    did the violence, not who suffered it)."""
+    crowd = s.doc[m.start]
+    for vm in (*s.contexts.get("protest_force", ()), *s.contexts.get("protest_violence", ())):
+        if lo <= vm.start < hi and any(t.i == crowd.i for t in subjects(s.doc[vm.start])):
+            return True
+    return False
+
+
 def protest(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
     lo, hi = _window(s, m)
@@ -46,6 +56,8 @@ def protest(m: Match, s: Scope) -> Resolved | None:
         return None
     cues = sum(1 for f in s.families if f.name == "protest" and lo <= f.start < hi)
     w = m.weight + 0.3 * min(cues - 1, 3)
+    if word in ("crowd", "mob") and _crowd_did_it(s, m, lo, hi):
+        return "Mob violence", w + 0.6  # "a crowd dragged a suspect from a car and killed him": no protest
     force, inter = s.ctx("protest_force", lo, hi), s.ctx("protest_inter", lo, hi)
     violent, peaceful = _violent_protesters(s, m), s.ctx("peaceful", lo, hi)
     if any(f.name in ("riot", "mob") for f in s.families if lo <= f.start < hi):
