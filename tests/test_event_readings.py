@@ -13,7 +13,9 @@
 - missiles are shelling/artillery/missile attacks unless aircraft launched them; a hand-thrown explosive is a
   grenade; unexploded ordnance is a remote explosive; "beat a detainee" is no arrest;
 - "held four suspects", "held two men for questioning" are arrests; a unit "incorporated into" another is a change
-  to the group; a crowd that killed or beat someone is mob violence, not force against protesters.
+  to the group; a crowd that killed or beat someone is mob violence, not force against protesters;
+- "without violence" and "riot police" say nothing violent about a protest; a common noun the model took for a
+  name ("Wildfires burned ...") still types its event; "vandals" destroy property.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-un
      "Change to group/activity"),
     ("A crowd dragged a suspected kidnapper from a police car and killed him.", "Mob violence"),
     ("Troops fired on a crowd of protesters, killing three.", "Excessive force against protesters"),
+    ("Wildfires burned through 10,000 hectares of forest, forcing residents to flee.", "Natural disaster"),
+    ("Vandals smashed the windows of a school in the town.", "Looting/property destruction"),
+    ("Riot police cordoned off the square and detained protesters holding blank sheets of paper.",
+     "Protest with intervention"),
+    ("Students marched to the ministry without violence.", "Peaceful protest"),
 ])
 def test_the_event_is_what_happened(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
     best = events.best(_typed(pipeline, sentence))

@@ -83,7 +83,7 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     families = [m for m in found if m.kind == "family" and not _masked(doc, m) and not _names_equipment(doc, m)]
     contexts: dict[str, list[Match]] = {}
     for m in found:
-        if m.kind == "context":
+        if m.kind == "context" and not _denied_context(doc, m):
             contexts.setdefault(m.name, []).append(m)
     sents = sentence_index(doc)
     scope = R.Scope(doc, start, end, families, contexts, kind_of, sents)
@@ -135,10 +135,27 @@ def _names_equipment(doc: Doc, m: Match) -> bool:
     return tok.dep_ in ("compound", "amod") and tok.head.lemma_.lower() in _EQUIPMENT_NOUNS and tok.head.i > tok.i
 
 
+#: Nouns after "riot" that name the police's kit or units, not a riot ("riot police cordoned off the square").
+_RIOT_KIT = frozenset({"police", "policeman", "policemen", "officer", "officers", "gear", "shield", "shields",
+                       "squad", "unit", "units", "troops", "control", "helmet", "helmets", "van", "vans"})
+
+
+def _denied_context(doc: Doc, m: Match) -> bool:
+    """A context word that says the opposite of its meaning here: "without violence", "no clashes" (a protest
+    that stayed peaceful), or "riot" in "riot police" (who intervened, not what the crowd did)."""
+    before = doc[m.start - 1].lower_ if m.start > 0 else ""
+    if m.name in ("protest_violence", "protest_force") and before in ("without", "no", "non"):
+        return True
+    after = doc[m.end].lower_ if m.end < len(doc) else ""
+    return doc[m.start].lower_ == "riot" and after in _RIOT_KIT
+
+
 def _masked(doc: Doc, m: Match) -> bool:
     if m.name in _ENTITY_OK:
         return False
     ents = {doc[i].ent_type_ for i in range(m.start, m.end)}
+    if ents == {"PERSON"} and all(doc[i].pos_ == "NOUN" for i in range(m.start, m.end)):
+        return False  # a common noun the small model took for a name ("Wildfires burned ...")
     return bool(ents) and ents <= _MASK_ENTS and "" not in ents
 
 
