@@ -15,7 +15,8 @@
 - "held four suspects", "held two men for questioning" are arrests; a unit "incorporated into" another is a change
   to the group; a crowd that killed or beat someone is mob violence, not force against protesters;
 - "without violence" and "riot police" say nothing violent about a protest; a common noun the model took for a
-  name ("Wildfires burned ...") still types its event; "vandals" destroy property.
+  name ("Wildfires burned ...") still types its event; "vandals" destroy property; appointments, dismissals and
+  resignations are a change to a group only where armed forces or groups are named.
 """
 
 from __future__ import annotations
@@ -49,10 +50,17 @@ def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-un
     ("Riot police cordoned off the square and detained protesters holding blank sheets of paper.",
      "Protest with intervention"),
     ("Students marched to the ministry without violence.", "Peaceful protest"),
+    ("The rebel group appointed a new commander after its leader was killed.", "Change to group/activity"),
+    ("The army replaced the commander of the southern grouping.", "Change to group/activity"),
 ])
 def test_the_event_is_what_happened(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
     best = events.best(_typed(pipeline, sentence))
     assert best is not None and best.sub_type == sub_type
+
+
+def test_a_change_of_office_outside_armed_forces_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    typed = _typed(pipeline, "The parliament elected a new speaker after the previous one resigned.")
+    assert not any(t.sub_type == "Change to group/activity" for t in typed)
 
 
 def test_what_a_phrase_only_describes_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -117,9 +117,16 @@ def hq(m: Match, s: Scope) -> Resolved | None:
     return "Headquarters or base established", m.weight + 0.5 * max(f.weight for f in nouns)
 
 
+#: Changes of office that are an armed group's change only when its sentence names armed forces: a parliament's
+#: new speaker or a minister's dismissal is politics, not a change to a group's activity in ACLED's sense.
+_OFFICE_CHANGES = {"appoint", "dismiss", "resign", "replace"}
+
+
 def group_change(m: Match, s: Scope) -> Resolved | None:
     w = m.weight
     if w < 2 and not s.sctx("military", m):
+        return None
+    if _word(s, m) in _OFFICE_CHANGES and not (s.sctx("military", m) or s.sctx("nonstate_actor", m)):
         return None
     if w < 2.5 and m.end - m.start == 1 and head_of(s.doc, m).pos_ != "VERB":
         return None  # "in its current form", "the commander": nouns are no moves
