@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from claimwatch.clean import clean, furniture_reason
-from claimwatch.extract.attribution.quotes import find_quotes
+from claimwatch.extract.attribution import finish_piece
+from claimwatch.extract.attribution.claims import _closing_mark
+from claimwatch.extract.attribution.quotes import Quotes, find_quotes
+from claimwatch.model import Article
 from claimwatch.readers.files import read_paths
 
 ARTICLE = """Title: Partisans say they burned a depot near Rivnopil
@@ -42,6 +45,14 @@ def by_cue(claims, cue: str):  # type: ignore[no-untyped-def]
     found = [c for c in claims if c.cue is not None and c.cue.text == cue]
     assert len(found) == 1, [(c.cue and c.cue.text, c.content.text) for c in claims]
     return found[0]
+
+
+def _claims_of(pipeline, text: str):  # type: ignore[no-untyped-def]
+    return pipeline.extract(Article(text=text, language="en")).claims
+
+
+def _pieces(claim) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p.text for p in claim.parts]
 
 
 def test_postposed_subject_with_a_participial_second_cue(claims) -> None:  # type: ignore[no-untyped-def]
@@ -123,15 +134,13 @@ def test_quote_pairs_across_mark_styles() -> None:
 
 
 def test_an_interview_transcript_gives_each_speaker_their_lines(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from claimwatch.model import Article
-
     text = ("Partial transcript of the interview:\n\n"
             "HOST: The ministry says the bridge was hit by three missiles overnight. What did you see?\n\n"
             "HRYTSENKO: We saw two explosions near the bridge and the lights went out across the district.\n\n"
             "HOST: And the evacuation?\n\n"
             "HRYTSENKO: Buses left the school at six, as the council announced.\n\n"
             "UPDATE: The council later said 40 people had left.\n")
-    found = pipeline.extract(Article(text=text, language="en")).claims
+    found = _claims_of(pipeline, text)
     turns = [(c.source.span.text, c.content.text.rstrip(".")) for c in found
              if c.cue is not None and c.cue.text == ":" and c.source is not None]
     assert ("HRYTSENKO", "We saw two explosions near the bridge and the lights went out across the district") in turns
@@ -143,26 +152,14 @@ def test_an_interview_transcript_gives_each_speaker_their_lines(pipeline) -> Non
 
 
 def test_a_headline_naming_its_speaker_is_their_claim(pipeline) -> None:  # type: ignore[no-untyped-def]
-    from claimwatch.model import Article
-
     text = ("Syrskyi: We Pushed Them Back, I Believe They Will Try Again\n\n"
             "The commander spoke to reporters in Kharkiv on Tuesday.\n\n"
             "Analysis: the enemy is regrouping near the border, officials said.\n")
-    found = pipeline.extract(Article(text=text, language="en")).claims
+    found = _claims_of(pipeline, text)
     colon = [(c.source.span.text, c.content.text) for c in found
              if c.cue is not None and c.cue.text == ":" and c.source is not None]
     assert ("Syrskyi", "We Pushed Them Back, I Believe They Will Try Again") in colon
     assert all(s != "Analysis" for s, _ in colon)  # a label, and not the first line
-
-
-def _claims_of(pipeline, text: str):  # type: ignore[no-untyped-def]
-    from claimwatch.model import Article
-
-    return pipeline.extract(Article(text=text, language="en")).claims
-
-
-def _pieces(claim) -> list[str]:  # type: ignore[no-untyped-def]
-    return [p.text for p in (claim.content_parts or (claim.content,))]
 
 
 def test_a_quote_after_the_cue_continues_even_when_the_next_paragraph_opens_with_a_verb(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -198,9 +195,6 @@ def test_a_closing_cue_the_parser_left_without_content_takes_the_sentence_before
 
 
 def test_a_content_piece_never_ends_on_a_dangling_conjunction() -> None:
-    from claimwatch.extract.attribution import finish_piece
-    from claimwatch.extract.attribution.quotes import Quotes
-
     text = "the convoy reached Dubrava and, the mayor said, was unloading"
     assert finish_piece(text, (0, 31), Quotes.of([])) == (0, 26)  # "the convoy reached Dubrava"
     assert finish_piece("Sandor and Oran", (0, 15), Quotes.of([])) == (0, 15)  # a name with "and" inside stays
@@ -224,8 +218,6 @@ def test_a_finding_in_a_poll_is_the_polls_claim(pipeline) -> None:  # type: igno
 
 
 def test_a_source_with_a_parenthetical_keeps_its_closing_mark_whichever_step_chose_it() -> None:
-    from claimwatch.extract.attribution.claims import _closing_mark
-
     text = "Olena Koval, the mayor, said the water failed. Sims — a medic from Oran — said so. Kyiv, too, said no."
     n = len("Olena Koval, the mayor")
     assert text[slice(*_closing_mark(text, (0, n)))] == "Olena Koval, the mayor,"

@@ -7,6 +7,7 @@ writes :class:`~claimwatch.model.Claim` records.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING
 
@@ -131,8 +132,9 @@ def colon_quotes(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:
             continue
         last = doc[tok.start - 1]
         line_start = text.rfind("\n", 0, colon) + 1
-        if any(line_start <= c < colon for c in cues):
-            continue
+        k = bisect.bisect_left(cues, line_start)
+        if k < len(cues) and cues[k] < colon:
+            continue  # a cue on the quote's line introduces it
         name = names.get(last.i + 1)
         if name is None or name.start_char < line_start or _is_label(name.text):
             continue
