@@ -80,10 +80,48 @@ def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) 
 
 
 def test_common_nouns_and_unknown_names_stay_unresolved(geoparser: Geoparser) -> None:
-    text = "The city said the Black Sea was calm."
-    city, sea = _resolve(geoparser, text, "city", "Black Sea")
+    text = "The city said the Sea of Lirvo was calm, as was the Lirvo Sea."
+    city, sea, other = _resolve(geoparser, text, "city", "Sea of Lirvo", "Lirvo Sea")
     assert city.entry is None and city.candidates == 0
-    assert sea.entry is None  # no nearby town may stand in for a sea
+    assert sea.entry is None and other.entry is None  # no nearby town may stand in for a sea
+
+
+def test_parts_of_the_world_never_take_a_nearby_town(geoparser: Geoparser) -> None:
+    text = "Grain left Odesa for Tarvian Africa; more went from Kherson to the Gulf of Lirvo."
+    _, region, _, gulf = _resolve(geoparser, text, "Odesa", "Tarvian Africa", "Kherson", "Gulf of Lirvo")
+    assert region.entry is None and gulf.entry is None
+
+
+def test_a_lake_or_an_area_named_after_a_compass_point_may(geoparser: Geoparser) -> None:
+    text = "Boats on Lake Lirvo and farms in the East of Tarvo near Pokrovsk were hit, Donetsk Oblast officials said."
+    lake, east, town, _ = _resolve(geoparser, text, "Lake Lirvo", "East of Tarvo", "Pokrovsk", "Donetsk Oblast")
+    assert town.entry is not None and not town.approximate
+    assert lake.approximate and lake.entry == town.entry
+    assert east.approximate and east.entry == town.entry
+
+
+@pytest.mark.parametrize(("name", "expected", "kind"), [
+    ("Black Sea", "Black Sea", "other"), ("Sea of Azov", "Sea of Azov", "other"),
+    ("Dnieper River", "Dnieper", "other"), ("Kerch Strait", "Kerch Strait", "other"),
+    ("Caucasus", "Caucasus Mountains", "other"), ("Nagorno-Karabakh", "Nagorno-Karabakh", "region"),
+    ("Middle East", "Middle East", "continent"), ("Balkans", "Balkans", "continent"),
+])
+def test_seas_rivers_ranges_and_regions_across_countries_resolve(geoparser: Geoparser, name: str, expected: str,
+                                                                   kind: str) -> None:
+    text = f"Russian warships fired missiles from Sevastopol, and officials warned of fighting in the {name}."
+    _, place = _resolve(geoparser, text, "Sevastopol", name)
+    assert place.entry is not None and not place.approximate
+    assert (place.entry.name, place.entry.kind) == (expected, kind)
+    stored = place.entry.to_place()
+    assert stored.geonameid is None and stored.population is None  # curated, not a GeoNames entry
+
+
+@pytest.mark.parametrize(("name", "expected"), [("Sinai", "Sinai Peninsula"), ("Caspian", "Caspian Sea"),
+                                                ("Siberia", "Siberia"), ("Central American", "Central America")])
+def test_a_well_known_feature_outranks_a_village_of_its_name(geoparser: Geoparser, name: str,
+                                                            expected: str) -> None:
+    (place,) = _resolve(geoparser, f"Troops were moved to the {name} last week.", name)
+    assert place.entry is not None and place.entry.name == expected and place.entry.kind != "settlement"
 
 
 def test_user_places_resolve(geoparser: Geoparser) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .names import inflected_forms, norm
-from .sources import ALIAS, DEMONYM, PRIMARY, PlaceRow
+from .sources import ALIAS, DEMONYM, FEATURE_IDS, PRIMARY, PlaceRow
 
 if TYPE_CHECKING:
     from ..model import Place
@@ -70,7 +70,7 @@ class Entry:
 
         return Place(geonameid=self.id if self.id > 0 else None, name=self.name, feature_class=self.fclass,
                      feature_code=self.fcode, country=self.country or None, admin1=self.admin1_name or None,
-                     lat=self.lat, lon=self.lon, population=self.population or None)
+                     lat=self.lat, lon=self.lon, population=(self.population or None) if self.id > FEATURE_IDS else None)
 
 
 def data_version(extra: str = "") -> str:

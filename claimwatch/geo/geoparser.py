@@ -139,7 +139,7 @@ def _mention(article: Article, t: Toponym, r: Resolution) -> PlaceMention:
     place = r.entry.to_place() if r.entry is not None else None
     precision = None
     if r.entry is not None:
-        precision = Precision.OTHER if r.approximate else precision_of(r.entry.fclass, r.entry.fcode)
+        precision = Precision.OTHER if r.approximate else precision_of(r.entry.fclass, r.entry.fcode, r.entry.country)
     role = Role.ACTOR if t.role == "actor" else Role.LOCATION
     return PlaceMention(article.span(t.start, t.end), place, precision, role, r.confidence)
 

@@ -15,8 +15,9 @@ from ..model import Precision
 EARTH_KM = 6371.0088
 
 
-def precision_of(fclass: str | None, fcode: str | None) -> Precision:
-    """How precise a location is, from its GeoNames feature class and code."""
+def precision_of(fclass: str | None, fcode: str | None, country: str | None = "-") -> Precision:
+    """How precise a location is, from its GeoNames feature class and code. A named region of no country
+    (``country`` empty: "the Middle East", "the Balkans") spans countries, so it is as coarse as a continent."""
     code = fcode or ""
     if fclass == "P":
         return Precision.SETTLEMENT
@@ -29,7 +30,7 @@ def precision_of(fclass: str | None, fcode: str | None) -> Precision:
             return Precision.DISTRICT
         return Precision.REGION if code == "ADMD" else Precision.OTHER
     if fclass == "L" and code in ("CONT", "RGN"):
-        return Precision.CONTINENT if code == "CONT" else Precision.REGION
+        return Precision.CONTINENT if code == "CONT" or not country else Precision.REGION
     return Precision.OTHER
 
 

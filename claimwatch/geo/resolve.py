@@ -30,10 +30,13 @@ FALLBACK_CONFIDENCE = 0.2
 _HAND = hand_ranker()  # read only: the partial-name threshold is on the hand-set scale
 FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
 
-#: last words of names that a nearby town must not stand in for: seas, ranges, blocs, compass points
+#: words that end names a nearby town must not stand in for: seas, ranges, blocs, compass points, parts of the
+#: world ("North Africa", "the Caucasus Mountains"); also "Sea of ...", "Gulf of ..." (see _may_fall_back)
 _NO_FALLBACK = words("""sea seas ocean gulf bay strait straits channel river rivers lake lakes mountains
     mountain range peninsula desert island islands union west east north south western eastern northern
-    southern midwest world region regions""")
+    southern midwest world region regions africa african asia asian america american americas europe european
+    caribbean pacific atlantic arctic antarctic""")
+_WATER_OF = words("sea seas gulf bay strait straits")
 _QUALIFIER_GAP = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?|\s*-\s*)$", re.IGNORECASE)
 
 
@@ -145,8 +148,12 @@ def _countries_first(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _may_fall_back(surface: str) -> bool:
+    """Not for seas, ranges and parts of the world: judged by the last word ("North Africa", "Lake Cumberland"
+    may, being near a town), or by the first before "of" ("Sea of Azov", "Gulf of Aden")."""
     words = surface.lower().split()
-    return bool(words) and words[-1] not in _NO_FALLBACK
+    if not words or words[-1] in _NO_FALLBACK:
+        return False
+    return not (len(words) > 2 and words[1] == "of" and words[0] in _WATER_OF)
 
 
 def _argmax(scores: list[float]) -> int:

@@ -22,6 +22,11 @@ from .regions import Centre, centre_of, precision_of
 
 log = logging.getLogger(__name__)
 
+#: the population a bundled feature ranks as (it has none of its own; never exported): the Sinai, the Caspian
+#: and Siberia are the well-known places, not the villages of a few hundred people that share their names
+FEATURE_PROMINENCE = 100_000
+#: bundled features have ids at or below this (synthetic ids of countries and regions stay above it)
+FEATURE_IDS = -9_000_000
 #: name qualities, best first: how a name belongs to a place
 PRIMARY, ALTERNATE, ALIAS, DEMONYM = 0, 1, 2, 3
 
@@ -44,7 +49,7 @@ class PlaceRow:
     @property
     def kind(self) -> str:
         """The :class:`~claimwatch.model.Precision` value, as the index stores it (plain text)."""
-        return precision_of(self.fclass, self.fcode).value
+        return precision_of(self.fclass, self.fcode, self.country).value
 
     def add_name(self, name: str, quality: int) -> None:
         name = name.strip()
@@ -223,12 +228,13 @@ def place_centre(points: list[tuple[float, float, int]] | None) -> Centre | None
 
 
 def read_features() -> Iterator[PlaceRow]:
-    """Seas, rivers, historical regions and front directions of the bundled ``features.tsv`` (places GeoNames'
-    populated-place data has no entry for), named by their Russian and Ukrainian names only."""
+    """Seas, rivers, ranges, regions across countries, front directions and landmarks of the bundled
+    ``features.tsv`` (places GeoNames' populated-place data has no entry for), named by their Russian and
+    Ukrainian names and, where the table gives them, their English ones."""
     for cols in _bundled("features.tsv"):
         row = PlaceRow(int(cols[0]), cols[1], cols[2], cols[3], cols[4].strip(), lat=float(cols[5]),
-                       lon=float(cols[6]))
-        for name in cols[7].split(","):
+                       lon=float(cols[6]), population=FEATURE_PROMINENCE)
+        for name in cols[7].split(",") + (cols[8].split(",") if len(cols) > 8 else []):
             row.add_name(name, PRIMARY)
         yield row
 
