@@ -39,6 +39,16 @@ def test_the_article_context_chooses_between_namesakes(geoparser: Geoparser, con
     assert town.entry.kind == "settlement"
 
 
+def test_a_name_said_again_is_no_evidence_for_itself(geoparser: Geoparser) -> None:
+    text = ("Volunteers from Paris drove aid to Springfield, Illinois, on Monday. The Paris fire chief said Paris crews "
+            "had trained with Illinois State Police. Another convoy will leave Paris on Friday.")
+    names = ["Paris", "Springfield", "Illinois", "Paris", "Paris", "Illinois", "Paris"]
+    resolved = _resolve(geoparser, text, *names)
+    paris = [r for r in resolved if r.text == "Paris"]
+    # four mentions of Paris once pointed at each other (the French capital, near itself); the context is Illinois
+    assert len(paris) == 4 and all(r.entry is not None and r.entry.admin1 == "US.IL" for r in paris)
+
+
 def test_a_qualifier_after_a_comma_decides(geoparser: Geoparser) -> None:
     (athens, state) = _resolve(geoparser, "A volunteer unit trained in Athens, Ga., last spring.", "Athens", "Ga.")
     assert state.entry is not None and state.entry.name == "Georgia" and state.entry.country == "US"
@@ -67,6 +77,13 @@ def test_demonyms_and_abbreviations(geoparser: Geoparser) -> None:
     russian, us, ukrainian = _resolve(geoparser, text, "Russian", "U.S.", "Ukrainian")
     assert [r.entry.country if r.entry else None for r in (russian, us, ukrainian)] == ["RU", "US", "UA"]
     assert all(r.entry is not None and r.entry.kind == "country" for r in (russian, us, ukrainian))
+
+
+def test_english_scottish_and_welsh_are_the_nations_not_the_kingdom(geoparser: Geoparser) -> None:
+    text = "English, Scottish and Welsh volunteers joined British aid convoys."
+    english, scottish, welsh, british = _resolve(geoparser, text, "English", "Scottish", "Welsh", "British")
+    assert [r.entry.name if r.entry else None for r in (english, scottish, welsh)] == ["England", "Scotland", "Wales"]
+    assert british.entry is not None and british.entry.kind == "country" and british.entry.country == "GB"
 
 
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from .candidates import Candidate, candidates
 from .gazetteer import Entry, Gazetteer
-from .names import words
+from .names import norm, words
 from .ranking import CONTEXT, Ranker, default_ranker, hand_ranker
 from .regions import distance_km
 
@@ -86,6 +86,7 @@ class _Mention:
     scores: list[float] = field(default_factory=list)
     choice: int = -1
     qualifier: int = -1  #: index of the mention qualifying this one
+    key: str = ""  #: the normalised name: mentions of one name are one decision, not evidence for each other
 
     @property
     def best(self) -> Candidate | None:
@@ -121,8 +122,8 @@ def ranked_candidates(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int
 def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rounds: int, prior: Prior | None,
           keys: Sequence[tuple[str, ...]] | None, ranker: Ranker) -> list[_Mention]:
     extra = list(keys) if keys is not None else [()] * len(spans)
-    mentions = [_Mention(s, e, text[s:e], _countries_first(candidates(gazetteer, text[s:e], k)))
-                for (s, e), k in zip(spans, extra)]
+    mentions = [_Mention(s, e, text[s:e], _countries_first(candidates(gazetteer, text[s:e], k)),
+                         key=norm(text[s:e])) for (s, e), k in zip(spans, extra)]
     _link_qualifiers(text, mentions)
     none = (0.0,) * len(CONTEXT)
     for m in mentions:
@@ -202,28 +203,35 @@ class _Context:
     total: float
     points: list[tuple[int, float, float]]  #: (mention index, lat, lon) of chosen settlements/districts
     grid: dict[tuple[int, int], list[tuple[int, float, float]]]  #: the same points by 2-degree cell
+    keys: list[str]  #: each mention's normalised name
+    by_key: dict[str, tuple[Counter[str], Counter[str]]]  #: per name, its mentions' countries and regions
 
     @classmethod
     def of(cls, mentions: list[_Mention]) -> _Context:
         countries: Counter[str] = Counter()
         admin1s: Counter[str] = Counter()
+        by_key: dict[str, tuple[Counter[str], Counter[str]]] = {}
         points = []
         for i, m in enumerate(mentions):
             c = m.best
             if c is None or c.partial:
                 continue
             e = c.entry
+            own = by_key.setdefault(m.key, (Counter(), Counter()))
             if e.country:
                 countries[e.country] += 1
+                own[0][e.country] += 1
             if e.admin1 and e.kind != "country":
                 admin1s[e.admin1] += 1
+                own[1][e.admin1] += 1
             if e.kind in ("settlement", "district"):
                 points.append((i, e.lat, e.lon))
-        return cls(countries, admin1s, float(sum(countries.values())), points, _grid(points))
+        return cls(countries, admin1s, float(sum(countries.values())), points, _grid(points),
+                   [m.key for m in mentions], by_key)
 
     def near(self, i: int, lat: float, lon: float, km: float) -> bool:
-        """Is another mention's chosen point within ``km`` of (lat, lon)? Looks only in nearby grid cells, so
-        an article with thousands of place names stays linear."""
+        """Is another mention's chosen point within ``km`` of (lat, lon)? Mentions of the same name do not
+        count. Looks only in nearby grid cells, so an article with thousands of place names stays linear."""
         cell_lat = int(lat // _CELL)
         cos = max(math.cos(math.radians(min(abs(lat) + km / 111.0, 89.0))), 0.01)
         lon_cells = int(km / (111.0 * cos) // _CELL) + 1
@@ -232,7 +240,7 @@ class _Context:
         for a in range(cell_lat - lat_cells, cell_lat + lat_cells + 1):
             for b in range(cell_lon - lon_cells, cell_lon + lon_cells + 1):
                 for j, plat, plon in self.grid.get((a, b), ()):
-                    if j != i and distance_km(lat, lon, plat, plon) < km:
+                    if self.keys[j] != self.keys[i] and distance_km(lat, lon, plat, plon) < km:
                         return True
         return False
 
@@ -250,22 +258,19 @@ def _grid(points: list[tuple[int, float, float]]) -> dict[tuple[int, int], list[
 def _context_features(k: int, i: int, m: _Mention, mentions: list[_Mention], ctx: _Context) -> tuple[float, ...]:
     """The :data:`~claimwatch.geo.ranking.CONTEXT` features of candidate ``k`` of mention ``i``."""
     e = m.cands[k].entry
-    own = m.best.entry if m.best is not None and not m.best.partial else None
-    total = ctx.total - (1 if own is not None and own.country else 0)
+    # the other mentions, less every mention of this name ("Paris" three times is one choice, not context)
+    same_countries, same_admin1s = ctx.by_key.get(m.key, (Counter(), Counter()))
+    total = ctx.total - sum(same_countries.values())
     country = admin1 = qualifier = near = 0.0
     if total > 0 and e.country:
-        country = (ctx.countries[e.country] - _same(own, "country", e.country)) / total
+        country = (ctx.countries[e.country] - same_countries[e.country]) / total
     if total > 0 and e.admin1 and e.kind != "country":
-        admin1 = (ctx.admin1s[e.admin1] - _same(own, "admin1", e.admin1)) / total
+        admin1 = (ctx.admin1s[e.admin1] - same_admin1s[e.admin1]) / total
     if m.qualifier >= 0:
         qualifier = _inside(e, mentions[m.qualifier].best)
     if e.kind in ("settlement", "district") and ctx.near(i, e.lat, e.lon, 200.0):
         near = 1.0
     return country, admin1, qualifier, near
-
-
-def _same(own: Entry | None, attr: str, value: str) -> int:
-    return int(own is not None and getattr(own, attr) == value and (attr != "admin1" or own.kind != "country"))
 
 
 def _inside(e: Entry, qualifier: Candidate | None) -> float:
