@@ -49,6 +49,15 @@ def test_a_name_said_again_is_no_evidence_for_itself(geoparser: Geoparser) -> No
     assert len(paris) == 4 and all(r.entry is not None and r.entry.admin1 == "US.IL" for r in paris)
 
 
+def test_a_qualified_mention_decides_for_the_bare_ones(geoparser: Geoparser) -> None:
+    text = ("Students from Parkland, Fla., marched in Washington on Saturday. Parkland parents joined them, and "
+            "Parkland teachers spoke to reporters.")
+    resolved = _resolve(geoparser, text, "Parkland", "Fla.", "Washington", "Parkland", "Parkland")
+    parkland = [r for r in resolved if r.text == "Parkland"]
+    # the bare mentions alone would follow "Washington" to Parkland, Washington state
+    assert all(r.entry is not None and r.entry.admin1 == "US.FL" for r in parkland)
+
+
 def test_a_qualifier_after_a_comma_decides(geoparser: Geoparser) -> None:
     (athens, state) = _resolve(geoparser, "A volunteer unit trained in Athens, Ga., last spring.", "Athens", "Ga.")
     assert state.entry is not None and state.entry.name == "Georgia" and state.entry.country == "US"

@@ -131,13 +131,34 @@ def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rou
         m.features = [b + none for b in m.base]
         m.scores = [ranker.score(f) for f in m.features]
         m.choice = _argmax(m.scores)
+    groups = _same_name_groups(mentions)
     for _ in range(rounds):
         context = _Context.of(mentions)
         for i, m in enumerate(mentions):
             m.features = [m.base[k] + _context_features(k, i, m, mentions, context) for k in range(len(m.cands))]
             m.scores = [ranker.score(f) for f in m.features]
             m.choice = _argmax(m.scores)
+        _decide_together(mentions, groups)
     return mentions
+
+
+def _same_name_groups(mentions: list[_Mention]) -> list[list[int]]:
+    """Mentions of one name with the same candidates (two or more of them)."""
+    groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+    for i, m in enumerate(mentions):
+        if len(m.cands) > 1:
+            groups.setdefault((m.key, tuple(c.entry.id for c in m.cands)), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _decide_together(mentions: list[_Mention], groups: list[list[int]]) -> None:
+    """One name in one article is one place: each mention of it takes the candidate with the best summed score
+    over them all, so the mention with a qualifier ("Paris, Ill.") decides for the bare ones."""
+    for group in groups:
+        sums = [sum(mentions[i].scores[k] for i in group) for k in range(len(mentions[group[0]].cands))]
+        best = _argmax(sums)
+        for i in group:
+            mentions[i].choice = best
 
 
 def _countries_first(cands: list[Candidate]) -> list[Candidate]:
