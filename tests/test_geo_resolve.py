@@ -95,6 +95,36 @@ def test_english_scottish_and_welsh_are_the_nations_not_the_kingdom(geoparser: G
     assert british.entry is not None and british.entry.kind == "country" and british.entry.country == "GB"
 
 
+@pytest.mark.parametrize(("name", "expected", "kind"), [
+    ("Southern Lebanon", "Lebanon", "country"), ("Eastern Ukraine", "Ukraine", "country"),
+    ("South Florida", "Florida", "region"), ("Western U.S.", "United States", "country"),
+])
+def test_a_compass_word_before_a_country_or_region(geoparser: Geoparser, name: str, expected: str,
+                                                  kind: str) -> None:
+    (place,) = _resolve(geoparser, f"Aid convoys reached {name} on Sunday.", name)
+    assert place.entry is not None and not place.approximate
+    assert (place.entry.name, place.entry.kind) == (expected, kind)
+
+
+def test_a_compass_word_never_reaches_a_county_or_a_regional_abbreviation(geoparser: Geoparser) -> None:
+    text = "Gangs in South L.A. and ferries off North Island were hit, police in Pokrovsk, Donetsk Oblast, said."
+    la, island, _, _ = _resolve(geoparser, text, "South L.A.", "North Island", "Pokrovsk", "Donetsk Oblast")
+    assert la.entry is None or la.entry.kind == "settlement"  # not Louisiana (whose "La." it shares)
+    assert island.entry is None or island.entry.kind != "district"  # not Island County
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("Firefighters from NSW flew to Greece.", "NSW", "New South Wales"),
+    ("Smoke from fires in Moncton, N.B., drifted south.", "N.B.", "New Brunswick"),
+    ("Korean and Japanese diplomats met.", "Korean", "South Korea"),
+    ("Exports from Korea rose.", "Korea", "South Korea"),
+])
+def test_abbreviations_and_demonyms_of_more_countries(geoparser: Geoparser, text: str, name: str,
+                                                     expected: str) -> None:
+    (place,) = _resolve(geoparser, text, name)
+    assert place.entry is not None and place.entry.name == expected
+
+
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
     text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
     street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")

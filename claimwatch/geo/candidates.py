@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Entry, Gazetteer
 from .names import Query, inflected_level, norm, queries, words
+from .sources import ALTERNATE
 
 #: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
 FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
@@ -30,6 +31,9 @@ _OF_PREFIX = re.compile(r"^(?:the\s+)?(?:university|state university|college|por
                         r"province|region|county|district|governor|mayor|people|government|gulf|bay|sea|lake)"
                         r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_CANDIDATES = 60
+_COMPASS = words("""north south east west northern southern eastern western central northeast northwest southeast
+    southwest northeastern northwestern southeastern southwestern""")
+_AREAS = ("country", "region", "continent")  #: not districts: "North Island" is not Island County
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,12 @@ def candidates(gazetteer: Gazetteer, surface: str, keys: tuple[str, ...] = ()) -
     if not found:
         for q in inflected_queries(gazetteer, norm(surface)):
             _add(found, _from_query(gazetteer, q))
+    if not found:
+        for q in _compass_queries(surface):
+            _add(found, (Candidate(c.entry, True) for c in _from_query(gazetteer, q)
+                         if c.entry.kind in _AREAS and c.entry.quality <= ALTERNATE))
+            if found:
+                break
     if not found:
         for q in _partial_queries(surface):
             _add(found, (Candidate(c.entry, c.derived, True) for c in _from_query(gazetteer, q)))
@@ -107,6 +117,18 @@ def inflected_queries(gazetteer: Gazetteer, key: str) -> list[Query]:
     # a region is named after its largest town: "курськоі" is Kursk's, not the village Kurske's
     biggest = max(bases, key=lambda k: max((e.population for e in gazetteer.lookup(k)), default=0))
     return [Query(biggest, level=level, derived=True)]
+
+
+def _compass_queries(surface: str) -> tuple[Query, ...]:
+    """The area after a compass word, for a name the gazetteer does not know as a whole: "Southern Lebanon" ->
+    Lebanon, "South Florida" -> Florida, "Eastern Ukraine" -> Ukraine: a country or region by its own name, never
+    a town, a county or a region's abbreviation ("South L.A." is not Louisiana)."""
+    first, _, rest = surface.strip().partition(" ")
+    if first.lower().replace("-", "") not in _COMPASS or not rest[:1].isupper():
+        return ()
+    # an abbreviation after a compass word may only be a country ("Western U.S."; "South L.A." is not Louisiana)
+    level = "country" if "." in rest or rest.isupper() else None
+    return tuple(Query(q.key, level=level or q.level, derived=True) for q in queries(rest))
 
 
 def _partial_queries(surface: str) -> list[Query]:
