@@ -125,6 +125,15 @@ def test_abbreviations_and_demonyms_of_more_countries(geoparser: Geoparser, text
     assert place.entry is not None and place.entry.name == expected
 
 
+def test_an_institution_named_by_a_demonym_is_of_its_place(geoparser: Geoparser) -> None:
+    text = "The European Commission and the Nigerian Armed Forces sent observers to Indian Orchard in Springfield."
+    commission, forces, orchard, _ = _resolve(geoparser, text, "European Commission", "Nigerian Armed Forces",
+                                                 "Indian Orchard", "Springfield")
+    assert commission.entry is not None and commission.entry.name == "Europe"
+    assert forces.entry is not None and forces.entry.name == "Nigeria"
+    assert orchard.entry is None or orchard.entry.country != "IN"  # a neighbourhood, not India
+
+
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
     text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
     street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")

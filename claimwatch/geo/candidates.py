@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Entry, Gazetteer
 from .names import Query, inflected_level, norm, queries, words
-from .sources import ALTERNATE
+from .sources import ALTERNATE, DEMONYM
 
 #: words that make a name a facility or a feature inside a place: "Royal Street", "Kramatorsk railway station"
 FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highway hwy freeway bridge square
@@ -33,6 +33,9 @@ _OF_PREFIX = re.compile(r"^(?:the\s+)?(?:university|state university|college|por
 _MAX_CANDIDATES = 60
 _COMPASS = words("""north south east west northern southern eastern western central northeast northwest southeast
     southwest northeastern northwestern southeastern southwestern""")
+_INSTITUTION_WORDS = words("""commission committee council parliament assembly congress government ministry
+    army navy forces force corps guard police service services agency bank union party court embassy consulate
+    airlines airways railways league federation authority""")
 _AREAS = ("country", "region", "continent")  #: not districts: "North Island" is not Island County
 
 
@@ -71,6 +74,11 @@ def candidates(gazetteer: Gazetteer, surface: str, keys: tuple[str, ...] = ()) -
     if not found:
         for q in _partial_queries(surface):
             _add(found, (Candidate(c.entry, c.derived, True) for c in _from_query(gazetteer, q)))
+    if not found and _INSTITUTION_WORDS.intersection(norm(surface).split()[1:]):
+        # an institution named by a demonym ("European Commission", "Nigerian Armed Forces") is of that place;
+        # other names led by one are local ("Indian Orchard", "German Village")
+        first = norm(surface).split()[0]
+        _add(found, (Candidate(e, True, True) for e in gazetteer.lookup(first) if e.quality == DEMONYM))
     out = list(found.values())
     return out[:_MAX_CANDIDATES]
 
