@@ -73,6 +73,8 @@ def test_regions_have_english_names_points_and_level_forms(gazetteer: Gazetteer)
 def test_countries_use_geonames_points_and_abbreviations(gazetteer: Gazetteer) -> None:
     us = gazetteer.country("US")
     assert us is not None and (us.lat, us.lon) == (39.76, -98.5)
+    malaysia = gazetteer.country("MY")  # split by the sea: a computed centre fell on the peninsula
+    assert malaysia is not None and (malaysia.lat, malaysia.lon) == (2.5, 112.5)
     assert us.id in _ids(gazetteer, "U.S.") and us.id in _ids(gazetteer, "United States of America")
     russia = gazetteer.country("RU")
     assert russia is not None

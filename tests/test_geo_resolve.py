@@ -134,6 +134,34 @@ def test_an_institution_named_by_a_demonym_is_of_its_place(geoparser: Geoparser)
     assert orchard.entry is None or orchard.entry.country != "IN"  # a neighbourhood, not India
 
 
+@pytest.mark.parametrize("city", ["Kherson", "Poltava", "Donetsk", "Kharkiv", "Mykolaiv"])
+def test_a_regional_capital_named_alone_is_the_city(geoparser: Geoparser, city: str) -> None:
+    (place,) = _resolve(geoparser, f"Explosions were heard in {city} overnight.", city)
+    assert place.entry is not None and place.entry.kind == "settlement" and place.entry.country == "UA"
+
+
+def test_a_region_named_after_a_town_is_the_largest_towns(geoparser: Geoparser) -> None:
+    # a small town called Mykolaiv lies in the Lviv region; "the Mykolaiv region" is the big city's
+    text = "Volunteers from Lviv drove to the Mykolaiv region."
+    _, region = _resolve(geoparser, text, "Lviv", "Mykolaiv region")
+    assert region.entry is not None and region.entry.name == "Mykolaiv Oblast"
+
+
+def test_a_street_takes_the_town_of_the_facility_beside_it(geoparser: Geoparser) -> None:
+    text = ("Volunteers from Lviv delivered generators on Monday. Shells hit the Mykolaiv Shipyard and houses "
+            "on Sadova Street, officials in the Mykolaiv region said.")
+    lviv, shipyard, street, _ = _resolve(geoparser, text, "Lviv", "Mykolaiv Shipyard", "Sadova Street",
+                                         "Mykolaiv region")
+    assert shipyard.entry is not None and shipyard.entry.admin1 == "UA.16"
+    assert street.approximate and street.entry == shipyard.entry != lviv.entry
+
+
+def test_a_place_named_first_in_a_facility_name(geoparser: Geoparser) -> None:
+    text = "Drones struck the Kremenchuk Oil Refinery in the Poltava region."
+    refinery, _ = _resolve(geoparser, text, "Kremenchuk Oil Refinery", "Poltava region")
+    assert refinery.entry is not None and refinery.entry.name == "Kremenchuk" and not refinery.approximate
+
+
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
     text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
     street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")

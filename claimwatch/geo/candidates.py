@@ -20,7 +20,8 @@ FACILITY_WORDS = words("""street st avenue ave road rd boulevard blvd lane highw
     mosque temple park garden gardens library museum center centre hall stadium arena building tower plaza
     market mall prison jail port harbor harbour beach district neighborhood neighbourhood quarter plant factory
     dam reservoir mine hotel inn club house palace court courthouse office headquarters embassy consulate
-    metro avenue parkway drive terrace theatre theater synagogue plantation""")
+    metro avenue parkway drive terrace theatre theater synagogue plantation refinery depot terminal shipyard
+    barracks substation warehouse checkpoint railroad""")
 #: streets are often named after other towns ("Kyivska Street" in Kharkiv): never resolved by their stem
 _STREET_WORDS = frozenset({"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "highway",
                            "hwy", "freeway", "square", "drive", "parkway", "terrace", "plaza"})
@@ -74,6 +75,8 @@ def candidates(gazetteer: Gazetteer, surface: str, keys: tuple[str, ...] = ()) -
     if not found:
         for q in _partial_queries(surface):
             _add(found, (Candidate(c.entry, c.derived, True) for c in _from_query(gazetteer, q)))
+            if found:
+                break  # the longest name inside that names anything
     if not found and _INSTITUTION_WORDS.intersection(norm(surface).split()[1:]):
         # an institution named by a demonym ("European Commission", "Nigerian Armed Forces") is of that place;
         # other names led by one are local ("Indian Orchard", "German Village")
@@ -91,6 +94,7 @@ def _add(found: dict[int, Candidate], new) -> None:  # type: ignore[no-untyped-d
 
 def _from_query(gazetteer: Gazetteer, q: Query) -> list[Candidate]:
     out = []
+    towns = []
     for e in gazetteer.lookup(q.key):
         if q.level is None:
             out.append(Candidate(e, q.derived))
@@ -100,9 +104,13 @@ def _from_query(gazetteer: Gazetteer, q: Query) -> list[Candidate]:
         elif e.kind == q.level:
             out.append(Candidate(e, q.derived))
         elif e.kind == "settlement" and e.admin1 and (q.level == "region" or e.admin2):
-            region = gazetteer.region(q.level, e.admin1, e.admin2 if q.level == "district" else "")
-            if region is not None:
-                out.append(Candidate(region, True))
+            towns.append(e)
+    if towns and not out:
+        # "Mykolaiv region" is the region of the largest Mykolaiv, not of every town of that name
+        town = max(towns, key=lambda e: e.population)
+        region = gazetteer.region(q.level or "", town.admin1, town.admin2 if q.level == "district" else "")
+        if region is not None:
+            out.append(Candidate(region, True))
     return out
 
 
@@ -148,8 +156,9 @@ def _partial_queries(surface: str) -> list[Query]:
     words = norm(surface).split()
     if len(words) > 1 and words[-1] in FACILITY_WORDS and words[-1] not in _STREET_WORDS:
         head = [w for w in words if w not in FACILITY_WORDS]
-        if head:
-            out.append(Query(" ".join(head), derived=True))
-            if len(head) > 1:
-                out.append(Query(head[0], derived=True))
-    return out
+        # the whole head, then its first three, two, one words: "New Orleans Railways and Light Company Power
+        # House" -> New Orleans, "Kremenchuk Oil Refinery" -> Kremenchuk
+        for n in (len(head), 3, 2, 1):
+            if 0 < n <= len(head):
+                out.append(Query(" ".join(head[:n]), derived=True))
+    return list(dict.fromkeys(out))

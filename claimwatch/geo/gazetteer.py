@@ -189,6 +189,7 @@ class Gazetteer:
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, ...], tuple[Entry, ...]] = {}
+        self._scalars: dict[tuple[str, ...], int] = {}
         self._matcher: frozenset[str] | None = None
         self._inflected: dict[str, tuple[str, ...]] | None = None
         self._demonyms: frozenset[str] | None = None
@@ -216,6 +217,16 @@ class Gazetteer:
         sql = f"SELECT {_COLUMNS}, 0 FROM places WHERE kind = ? AND admin1 = ? AND admin2 = ? LIMIT 1"
         found = self._cached(("r", kind, admin1, admin2), sql, (kind, admin1, admin2))
         return found[0] if found else None
+
+    def largest_town(self, admin1: str) -> int:
+        """The population of the largest settlement in the region ``admin1`` (0 when it has none)."""
+        key = ("largest", admin1)
+        found = self._scalars.get(key)
+        if found is None:
+            rows = self._query("SELECT MAX(population) FROM places WHERE kind = 'settlement' AND admin1 = ?",
+                               (admin1,))
+            found = self._scalars[key] = int(rows[0][0] or 0) if rows else 0
+        return found
 
     def country(self, iso: str) -> Entry | None:
         sql = f"SELECT {_COLUMNS}, 0 FROM places WHERE kind = 'country' AND country = ? ORDER BY fcode LIMIT 1"

@@ -127,7 +127,7 @@ def _rank(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]], rou
     _link_qualifiers(text, mentions)
     none = (0.0,) * len(CONTEXT)
     for m in mentions:
-        m.base = _base_features(m.cands, prior)
+        m.base = _base_features(m.cands, prior, gazetteer)
         m.features = [b + none for b in m.base]
         m.scores = [ranker.score(f) for f in m.features]
         m.choice = _argmax(m.scores)
@@ -185,7 +185,8 @@ def _argmax(scores: list[float]) -> int:
 _KINDS = ("country", "continent", "region", "district", "other")
 
 
-def _base_features(cands: list[Candidate], prior: Prior | None) -> list[tuple[float, ...]]:
+def _base_features(cands: list[Candidate], prior: Prior | None, gazetteer: Gazetteer | None = None,
+                   ) -> list[tuple[float, ...]]:
     """The context-free features of each candidate (all of :data:`FEATURES` before :data:`CONTEXT`)."""
     logs = [math.log10(c.entry.population + 10) for c in cands]
     top = max(logs, default=0.0)
@@ -196,21 +197,24 @@ def _base_features(cands: list[Candidate], prior: Prior | None) -> list[tuple[fl
         quality = min(e.quality, 3)
         out.append((log, *(float(e.kind == k) for k in _KINDS),
                     *(float(quality == q) for q in (1, 2, 3)), float(c.derived), float(c.partial),
-                    float(e.fcode == "PPLC"), _namesake(c, cands), *outlet, float(log == top), log - top))
+                    float(e.fcode == "PPLC"), _namesake(c, cands, gazetteer), *outlet, float(log == top),
+                    log - top))
     return out
 
 
-def _namesake(c: Candidate, cands: list[Candidate]) -> float:
-    """1 for a settlement when a region or district of the same name contains it and it is a large
-    part of it: "New York" (the city, not the state), "Kharkiv" (not the oblast), "Paris" (not the
-    département)."""
+def _namesake(c: Candidate, cands: list[Candidate], gazetteer: Gazetteer | None = None) -> float:
+    """1 for a settlement when a region or district of the same name contains it and it is a large part of it
+    or its largest town: "New York" (the city, not the state), "Kharkiv" and "Kherson" (not the oblasts),
+    "Paris" (not the département)."""
     e = c.entry
     if e.kind != "settlement" or any(other.entry.kind == "country" for other in cands):
         return 0.0  # "Mexico" is the country, not Mexico City
     for other in cands:
         r = other.entry
         if r.kind in ("region", "district") and r.admin1 == e.admin1 and (
-                r.kind == "region" or r.admin2 == e.admin2) and e.population >= 0.2 * r.population:
+                r.kind == "region" or r.admin2 == e.admin2) and (
+                e.population >= 0.2 * r.population or (
+                    r.kind == "region" and gazetteer is not None and e.population >= gazetteer.largest_town(r.admin1))):
             return 1.0
     return 0.0
 
@@ -341,15 +345,21 @@ def _confidence(scores: list[float], choice: int) -> float:
 def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
     """The confidently resolved settlement or district mention closest in the text (an earlier one on ties),
     among those in the article's main country (the country most of its resolved mentions are in) when any is,
-    and among those in the region most of these are in when any is: a street in a New Orleans story is not
-    placed at the French town named beside it."""
+    and among those in the region most of its mentions are in when any is: a street in a New Orleans story is
+    not placed at the French town named beside it. A town named inside a facility's name ("the Mykolaiv
+    Shipyard") counts, when it was trusted as that facility's place."""
     here = mentions[i].start
-    towns = [(m.start, m.best.entry) for j, m in enumerate(mentions) if j != i and m.best is not None and not
-             m.best.partial and m.best.entry.kind in ("settlement", "district") and (
+    placed = [(j, m) for j, m in enumerate(mentions) if m.best is not None and (
+              not m.best.partial or _HAND.score(m.features[m.choice]) >= PARTIAL_MIN)]
+    towns = [(m.start, m.best.entry) for j, m in placed if j != i and m.best is not None and
+             m.best.entry.kind in ("settlement", "district") and (
                  _confidence(m.scores, m.choice) >= FALLBACK_MIN_CONFIDENCE)]
     main = _main_country(mentions)
     towns = [t for t in towns if t[1].country == main] or towns
-    region = Counter(e.admin1 for _, e in towns if e.admin1).most_common(1)
+    # the region most mentions are in, regions named outright included ("Louisiana", "the Mykolaiv region")
+    votes = Counter(m.best.entry.admin1 for _, m in placed if m.best is not None and m.best.entry.admin1
+                    and m.best.entry.kind != "country" and m.best.entry.country == main)
+    region = [(k, n) for k, n in votes.most_common() if any(e.admin1 == k for _, e in towns)][:1]
     towns = [t for t in towns if region and t[1].admin1 == region[0][0]] or towns
     best: tuple[int, Entry] | None = None
     for start, entry in towns:
