@@ -162,6 +162,17 @@ def test_a_place_named_first_in_a_facility_name(geoparser: Geoparser) -> None:
     assert refinery.entry is not None and refinery.entry.name == "Kremenchuk" and not refinery.approximate
 
 
+def test_a_small_namesake_abroad_is_not_taken_for_a_local_place(geoparser: Geoparser) -> None:
+    # the only Glenrock in the gazetteer is a town of 2,500 in Wyoming; nothing else in the story is American
+    text = "Rangers in Newcastle, New South Wales, reopened the Glenrock track after the fires."
+    town, _, glenrock = _resolve(geoparser, text, "Newcastle", "New South Wales", "Glenrock")
+    assert town.entry is not None and town.entry.country == "AU"
+    assert glenrock.approximate and glenrock.entry == town.entry
+    spans = [(text.index("Glenrock"), text.index("Glenrock") + 8)]
+    (alone,) = geoparser.resolve_spans(text, spans)
+    assert alone.entry is not None and alone.entry.country == "US"  # with nothing around it, the namesake stands
+
+
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
     text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
     street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")

@@ -29,6 +29,7 @@ PARTIAL_MIN = 1.0  # a partial-name candidate below this hand-set score gives wa
 FALLBACK_CONFIDENCE = 0.2
 _HAND = hand_ranker()  # read only: the partial-name threshold is on the hand-set scale
 FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
+STRANGER_POPULATION = 10_000  # a town abroad smaller than this needs another mention in its country (_stranger)
 
 #: words that end names a nearby town must not stand in for: seas, ranges, blocs, compass points, parts of the
 #: world ("North Africa", "the Caucasus Mountains"); also "Sea of ...", "Gulf of ..." (see _may_fall_back)
@@ -325,7 +326,8 @@ def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
 def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Resolution:
     best = m.best
     res = Resolution(m.start, m.end, m.text, None, candidates=len(m.cands))
-    if best is not None and not (best.partial and _HAND.score(m.features[m.choice]) < PARTIAL_MIN):
+    if best is not None and not (best.partial and _HAND.score(m.features[m.choice]) < PARTIAL_MIN) and not (
+            _stranger(i, best.entry, mentions)):
         res.entry = best.entry
         res.confidence = _confidence(m.scores, m.choice)
     elif fallback:
@@ -333,6 +335,20 @@ def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Re
         if near is not None:
             res.entry, res.confidence, res.approximate = near, FALLBACK_CONFIDENCE, True
     return res
+
+
+def _stranger(i: int, e: Entry, mentions: list[_Mention]) -> bool:
+    """A small town abroad that nothing else in the article points to, in an article about another country:
+    the name's own place is missing from the gazetteer (a hamlet, a lagoon, a front-line village), and a
+    namesake village on another continent would only mislead. Such a mention stays unplaced (or borrows a
+    nearby town, where that is allowed)."""
+    if e.kind != "settlement" or e.population >= STRANGER_POPULATION or not e.country:
+        return False
+    key = mentions[i].key
+    countries = Counter(m.best.entry.country for m in mentions if m.key != key and m.best is not None
+                        and not m.best.partial and m.best.entry.country)
+    main = countries.most_common(1)
+    return bool(main) and main[0][0] != e.country and countries[e.country] == 0
 
 
 def _confidence(scores: list[float], choice: int) -> float:
