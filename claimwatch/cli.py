@@ -279,6 +279,9 @@ def ingest(
                                                  "CPUs to extract with [default: all the cluster has]")] = None,
     run_dir: Annotated[Path | None, typer.Option("--run-dir", metavar="DIR", help="with --engine ray: keep "
                                                  "the run's extractions.parquet in DIR")] = None,
+    no_outlet_prior: Annotated[bool, typer.Option(
+        "--no-outlet-prior", help="do not resolve places with where each outlet's stored articles usually are "
+        "(a local paper's 'Paris' is its own state's)")] = False,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), and link the new
@@ -313,7 +316,7 @@ def ingest(
             from .cli_link import IngestLinking
 
             linking = IngestLinking(state, store)
-        run = _Run(engine, workers or default_workers(), run_dir)
+        run = _Run(engine, workers or default_workers(), run_dir, not no_outlet_prior)
         summary = _ingest(state, store, pipeline, paths, options, force, count_items(paths, options.max_bytes),
                           run, linking.step if linking else None)
         _print_summary(state.out, summary)
@@ -345,6 +348,7 @@ class _Run:
     engine: str
     workers: int
     run_dir: Path | None
+    outlet_prior: bool = True
 
 
 def _check_engine(state: State, engine: str, workers: int | None, address: str | None, ray_cpus: int | None,
@@ -397,9 +401,10 @@ def _ingest(state: State, store: Store, pipeline: Any, paths: list[Path], option
                 from .engines.ray_engine import ingest_ray
 
                 return ingest_ray(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
-                                  run_dir=run.run_dir)
+                                  run_dir=run.run_dir, outlet_prior=run.outlet_prior)
             return ingest_paths(store, paths, options, force=force, pipeline=pipeline, on_item=on_item,
-                                workers=run.workers, on_stored=on_stored, stored_every=options.batch_size)
+                                workers=run.workers, on_stored=on_stored, stored_every=options.batch_size,
+                                outlet_prior=run.outlet_prior)
         except (StoreUnavailable, WorkerError, RayEngineError) as exc:
             progress.stop()
             _print_summary(state.out, summary)

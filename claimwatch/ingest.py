@@ -76,7 +76,8 @@ class IngestSummary:
 
 def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, *, force: bool = False,
                  pipeline: Pipeline | None = None, on_item: OnItem | None = None,
-                 workers: int = 1, on_stored: OnStored | None = None, stored_every: int = 1) -> IngestSummary:
+                 workers: int = 1, on_stored: OnStored | None = None, stored_every: int = 1,
+                 outlet_prior: bool = True) -> IngestSummary:
     """Ingest ``paths`` into ``store``; articles already stored with this pipeline version are skipped
     unless ``force`` (then they are extracted again and replaced).
 
@@ -84,8 +85,19 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     ``Pipeline(options)``; one that cannot be pickled raises ValueError before anything is read); results are
     then stored in order of arrival, not input order. Input that makes a single batch is extracted in this
     process all the same: a worker would only add its start-up. ``on_stored(n)`` is called after every
-    ``stored_every`` articles stored, and at the end for those left (see the module's docstring)."""
+    ``stored_every`` articles stored, and at the end for those left (see the module's docstring).
+
+    ``outlet_prior``: resolve the places of an article from an outlet with three or more stored articles
+    with that outlet's geographic prior, built once, here, from the places its stored articles name (see
+    :func:`claimwatch.geo.outlet_priors`); priors the caller's ``pipeline`` already has win."""
     pipeline = pipeline or Pipeline(options)
+    with outlet_priors_for(store, pipeline, outlet_prior):
+        return _ingest(store, paths, options, force, pipeline, on_item, workers, on_stored, stored_every)
+
+
+def _ingest(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, force: bool,
+            pipeline: Pipeline, on_item: OnItem | None, workers: int, on_stored: OnStored | None,
+            stored_every: int) -> IngestSummary:
     pool = ExtractionPool(pipeline, workers) if workers > 1 else None  # starts no process yet
     summary = IngestSummary()
     report = reporter(store, summary, on_item)
@@ -121,6 +133,31 @@ def ingest_paths(store: Store, paths: Iterable[str | os.PathLike[str]], options:
     if on_stored is not None and stored:
         on_stored(stored)
     return summary
+
+
+@contextmanager
+def outlet_priors_for(store: Store, pipeline: Pipeline, on: bool = True) -> Iterator[None]:
+    """While inside, ``pipeline`` has the geographic prior of every outlet with three or more articles in
+    ``store`` (priors it already had win); its own priors come back on the way out."""
+    previous = getattr(pipeline, "outlet_priors", None)
+    if previous is None:  # an extractor of the caller's that takes no priors
+        yield
+        return
+    if on:
+        try:
+            places = store.outlet_places()
+        except Exception as exc:  # noqa: BLE001 - a store that cannot say is no reason to stop an ingest
+            log.warning("outlet priors skipped: %s", exc)
+            places = {}
+        if places:
+            from .geo import outlet_priors
+
+            pipeline.outlet_priors = {**outlet_priors(pipeline.geoparser.gazetteer, places), **previous}
+            log.info("outlet priors for %d outlets", len(pipeline.outlet_priors))
+    try:
+        yield
+    finally:
+        pipeline.outlet_priors = previous
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from .extract.events import EventsStage, TerritoryStage
 from .extract.events.slavic import SlavicEventsStage
 from .extract.mixed import RUN_STAGES, ParagraphsStage
 from .extract.status import StatusStage
-from .geo import Geoparser, GeoStage
+from .geo import Geoparser, GeoStage, Prior
 from .model import Article, Extraction, ItemError, Languages
 from .nlp.langid import identify
 from .nlp.parse import ParseStage
@@ -54,17 +54,22 @@ class Pipeline:
     here, so a stage whose requirement no earlier stage meets fails now, not on the first article.
     """
 
-    def __init__(self, options: Options | None = None, stages: Mapping[str, Sequence[Stage]] | None = None) -> None:
+    def __init__(self, options: Options | None = None, stages: Mapping[str, Sequence[Stage]] | None = None,
+                 outlet_priors: Mapping[str, Prior] | None = None) -> None:
         self.options = options or load_options()
         self._custom = {k: list(v) for k, v in (stages or {}).items()}
+        #: where each outlet usually reports from, by outlet name (see :func:`claimwatch.geo.outlet_priors`):
+        #: the geo stage resolves an article of that outlet with it
+        self.outlet_priors: dict[str, Prior] = dict(outlet_priors or {})
         self._lists: dict[str, tuple[list[Stage], dict[str, str]]] = {}
         for language in dict.fromkeys([*self.options.languages, *self._custom]):
             self._list(language)
 
-    def __reduce__(self) -> tuple[type[Pipeline], tuple[Options, dict[str, list[Stage]] | None]]:
-        """Pickled as what builds it (options and custom stage lists), never its loaded models: a copy sent to a
-        worker process (:mod:`claimwatch.workers`) loads its own, once, when first used."""
-        return type(self), (self.options, self._custom or None)
+    def __reduce__(self) -> tuple[type[Pipeline], tuple[Options, dict[str, list[Stage]] | None,
+                                                           dict[str, Prior] | None]]:
+        """Pickled as what builds it (options, custom stage lists, outlet priors), never its loaded models: a
+        copy sent to a worker process (:mod:`claimwatch.workers`) loads its own, once, when first used."""
+        return type(self), (self.options, self._custom or None, self.outlet_priors or None)
 
     # ------------------------------------------------------------------------------------------ resources
 
@@ -102,7 +107,7 @@ class Pipeline:
         if language in SLAVIC:
             return [SlavicParseStage(language, self.options.batch_size), SlavicAttributionStage(language),
                     StatusStage(language), SlavicEventsStage(language, actors), paragraphs,
-                    GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
+                    GeoStage(lambda: self.geoparser, lambda: self.outlet_priors), TerritoryStage(actors)]
         if language == "en":
             parse = ParseStage(lambda: self.nlp, f"spaCy {self.options.english_model} with claimwatch's "
                                                  "entity rules", self.options.batch_size)
@@ -111,7 +116,7 @@ class Pipeline:
                                                                   f"({language}); no tagger or parser yet",
                                self.options.batch_size)
         return [parse, AttributionStage(), StatusStage(), EventsStage(actors), paragraphs,
-                GeoStage(lambda: self.geoparser), TerritoryStage(actors)]
+                GeoStage(lambda: self.geoparser, lambda: self.outlet_priors), TerritoryStage(actors)]
 
     def run_stages(self, language: str) -> list[Stage]:
         """What a run of ``language`` paragraphs inside an article of another language goes through: that

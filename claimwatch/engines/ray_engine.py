@@ -94,16 +94,20 @@ def require_ray() -> Any:
 
 def ingest_ray(store: Store, paths: Iterable[str | os.PathLike[str]], options: Options, *, force: bool = False,
                pipeline: Pipeline | None = None, on_item: OnItem | None = None,
-               run_dir: str | os.PathLike[str] | None = None) -> IngestSummary:
+               run_dir: str | os.PathLike[str] | None = None, outlet_prior: bool = True) -> IngestSummary:
     """Ingest ``paths`` into ``store`` on Ray (``options.ray_address``, else a local Ray with
     ``options.ray_cpus`` CPUs); what :func:`claimwatch.ingest.ingest_paths` stores, claim for claim.
 
     ``run_dir``: the folder that keeps ``extractions.parquet`` (one row per item: serialised extraction or
     error; :func:`load_run` stores it again); default: a temporary folder, removed at the end. Uses the Ray
-    session already started in this process, if any (and leaves it running)."""
+    session already started in this process, if any (and leaves it running). ``outlet_prior``: as for
+    :func:`~claimwatch.ingest.ingest_paths`; the priors travel to the workers with the pipeline."""
     ray = require_ray()
     pipeline = pipeline or Pipeline(options)
-    blob = _pickled(pipeline)
+    from ..ingest import outlet_priors_for
+
+    with outlet_priors_for(store, pipeline, outlet_prior):
+        blob = _pickled(pipeline)
     inputs = list(_inputs(paths))
     summary = IngestSummary()
     if not inputs:

@@ -11,7 +11,7 @@ Data: GeoNames (https://www.geonames.org), CC BY 4.0.
 """
 
 from .gazetteer import Entry, Gazetteer, build, default_path
-from .geoparser import Geoparser, GeoStage, event_place
+from .geoparser import Geoparser, GeoStage, event_place, outlet_priors
 from .resolve import Prior, Resolution, resolve
 
-__all__ = ["Entry", "Gazetteer", "GeoStage", "Geoparser", "Prior", "Resolution", "build", "default_path", "event_place", "resolve"]
+__all__ = ["Entry", "Gazetteer", "GeoStage", "Geoparser", "Prior", "Resolution", "build", "default_path", "event_place", "outlet_priors", "resolve"]

@@ -9,7 +9,7 @@ the most specific location its claim refers to.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Article, Claim, Event, PlaceMention, Precision, Role
@@ -115,8 +115,10 @@ class Geoparser:
 
         return detect_cyrillic(doc, morphology(doc.lang_), self.gazetteer.lookup)
 
-    def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = ()) -> list[PlaceMention]:
-        """Every place mention of the article; sets ``event.place`` for the events of ``claims``."""
+    def annotate(self, doc: Doc, article: Article, claims: Sequence[Claim] = (), prior: Prior | None = None,
+                 ) -> list[PlaceMention]:
+        """Every place mention of the article; sets ``event.place`` for the events of ``claims``. ``prior``: where
+        the article's outlet usually reports from (see :func:`outlet_priors`)."""
         keys: list[tuple[str, ...]] | None = None
         if doc.lang_ in CYRILLIC and doc.has_annotation("POS"):  # a doc of claimwatch.nlp.slavic
             cyrillic = self.detect_cyrillic(doc)
@@ -124,7 +126,7 @@ class Geoparser:
         else:
             found = self.detect(doc)
         resolved = resolve(self.gazetteer, article.text, [(t.start, t.end) for t in found],
-                           fallback=[t.facility for t in found], keys=keys, ranker=self.ranker)
+                           fallback=[t.facility for t in found], keys=keys, ranker=self.ranker, prior=prior)
         mentions = [_mention(article, t, r) for t, r in zip(found, resolved)]
         locations = StartIndex([m for m, t, r in zip(mentions, found, resolved)
                                 if t.role == "location" and m.place is not None and not r.approximate],
@@ -164,6 +166,19 @@ def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention] | 
     return min(inside, key=lambda m: ((m.precision or Precision.OTHER).rank, abs(m.span.start - event.trigger.start)))
 
 
+def outlet_priors(gazetteer: Gazetteer, places: Mapping[str, Iterable[tuple[int, int]]]) -> dict[str, Prior]:
+    """Per outlet, where it usually reports from: the shares of countries and regions among the places its stored
+    articles name (``places``: outlet -> [(geonameid, mentions)], as :meth:`claimwatch.store.Store.outlet_places`
+    gives them). A local paper's "Paris" is then its own state's Paris, a Kharkiv outlet's "Novoselivka" the one
+    in the Kharkiv region, unless the article's own context says otherwise."""
+    out: dict[str, Prior] = {}
+    for outlet, counts in places.items():
+        entries = [(e, n) for gid, n in counts if (e := gazetteer.get(gid)) is not None]
+        if entries:
+            out[outlet] = Prior.of_counts(entries)
+    return out
+
+
 class GeoStage(Stage):
     """Place mentions resolved to GeoNames entries offline; each event's place (the most specific nearby)."""
 
@@ -172,9 +187,13 @@ class GeoStage(Stage):
     #: events.place is set for the events present (none when the events stage is off)
     assigns = ("places", "events.place")
 
-    def __init__(self, geoparser: Callable[[], Geoparser]) -> None:
+    def __init__(self, geoparser: Callable[[], Geoparser],
+                 priors: Callable[[], Mapping[str, Prior]] | None = None) -> None:
         self._geoparser = geoparser  #: opens the gazetteer index on first use
+        self._priors = priors  #: outlet name -> Prior (the pipeline's ``outlet_priors``)
 
     def __call__(self, analysis: Analysis) -> None:
         extraction = analysis.extraction
-        extraction.places = self._geoparser().annotate(analysis.parsed, analysis.article, extraction.claims)
+        outlet = analysis.article.outlet
+        prior = self._priors().get(outlet) if self._priors is not None and outlet else None
+        extraction.places = self._geoparser().annotate(analysis.parsed, analysis.article, extraction.claims, prior)

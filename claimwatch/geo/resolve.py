@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -69,6 +69,21 @@ class Prior:
         admin1s: Counter[str] = Counter(e.admin1 for e in entries if e.admin1 and e.kind != "country")
         n = max(1, len(entries))
         return cls({k: v / n for k, v in countries.items()}, {k: v / n for k, v in admin1s.items()})
+
+    @classmethod
+    def of_counts(cls, counts: Iterable[tuple[Entry, int]]) -> Prior:
+        """The prior of places named ``n`` times each."""
+        countries: Counter[str] = Counter()
+        admin1s: Counter[str] = Counter()
+        total = 0
+        for e, n in counts:
+            total += n
+            if e.country:
+                countries[e.country] += n
+            if e.admin1 and e.kind != "country":
+                admin1s[e.admin1] += n
+        total = max(1, total)
+        return cls({k: v / total for k, v in countries.items()}, {k: v / total for k, v in admin1s.items()})
 
     def shares(self, e: Entry) -> tuple[float, float]:
         """The outlet's share of places in ``e``'s country and (unless ``e`` is a country) in its region."""

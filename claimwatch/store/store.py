@@ -377,6 +377,30 @@ class Store:
         with Session(self.engine) as session:
             return [outlet_of(r) for r in session.scalars(select(OutletRow).order_by(OutletRow.name))]
 
+    def outlet_places(self, min_articles: int = 3) -> dict[str, list[tuple[int, int]]]:
+        """Per outlet with at least ``min_articles`` stored articles: how often each GeoNames place was named as a
+        location in them, [(geonameid, mentions)] (places only approximately located left out). What
+        :func:`claimwatch.geo.outlet_priors` builds an outlet's geographic prior from."""
+        with Session(self.engine) as session:
+            sizes = session.execute(select(OutletRow.name, func.count(ArticleRow.id))
+                                    .join(ArticleRow, ArticleRow.outlet_id == OutletRow.id)
+                                    .group_by(OutletRow.name))
+            names = {name for name, n in sizes if n >= min_articles}
+            if not names:
+                return {}
+            rows = session.execute(
+                select(OutletRow.name, PlaceMentionRow.geonameid, func.count(PlaceMentionRow.id))
+                .join(ArticleRow, ArticleRow.outlet_id == OutletRow.id)
+                .join(PlaceMentionRow, PlaceMentionRow.article_id == ArticleRow.id)
+                .where(PlaceMentionRow.role == "location", PlaceMentionRow.geonameid.is_not(None),
+                       PlaceMentionRow.precision != "other")
+                .group_by(OutletRow.name, PlaceMentionRow.geonameid))
+            out: dict[str, list[tuple[int, int]]] = {}
+            for name, geonameid, n in rows:
+                if name in names and geonameid is not None:
+                    out.setdefault(name, []).append((int(geonameid), int(n)))
+            return out
+
     def errors(self, limit: int | None = None) -> list[ItemError]:
         """Recorded per-item errors, newest first."""
         query = select(IngestErrorRow).order_by(IngestErrorRow.id.desc())
