@@ -122,7 +122,8 @@ def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
     ranker = ranker if ranker is not None else default_ranker()
     mentions = _rank(gazetteer, text, spans, rounds, prior, keys, ranker)
     allowed = [fallback] * len(mentions) if isinstance(fallback, bool) else list(fallback)
-    return [_result(i, m, mentions, ok and _may_fall_back(m.text)) for i, (m, ok) in
+    countries = _Countries.of(mentions)
+    return [_result(i, m, mentions, ok and _may_fall_back(m.text), countries) for i, (m, ok) in
             enumerate(zip(mentions, allowed))]
 
 
@@ -338,11 +339,11 @@ def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
             ma.qualifier = b
 
 
-def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Resolution:
+def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool, countries: _Countries) -> Resolution:
     best = m.best
     res = Resolution(m.start, m.end, m.text, None, candidates=len(m.cands))
     if best is not None and not (best.partial and _HAND.score(m.features[m.choice]) < PARTIAL_MIN) and not (
-            _stranger(i, best.entry, mentions)):
+            _stranger(m.key, best.entry, countries)):
         res.entry = best.entry
         res.confidence = _confidence(m.scores, m.choice)
     elif fallback:
@@ -352,18 +353,38 @@ def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool) -> Re
     return res
 
 
-def _stranger(i: int, e: Entry, mentions: list[_Mention]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Countries:
+    """The countries of the article's placed mentions: in all, and per name (counted once per article)."""
+
+    total: Counter[str]
+    by_key: dict[str, Counter[str]]
+
+    @classmethod
+    def of(cls, mentions: list[_Mention]) -> _Countries:
+        total: Counter[str] = Counter()
+        by_key: dict[str, Counter[str]] = {}
+        for m in mentions:
+            if m.best is not None and not m.best.partial and m.best.entry.country:
+                total[m.best.entry.country] += 1
+                by_key.setdefault(m.key, Counter())[m.best.entry.country] += 1
+        return cls(total, by_key)
+
+    def without(self, key: str) -> Counter[str]:
+        """The countries of the mentions of other names than ``key``."""
+        return self.total - self.by_key.get(key, Counter())
+
+
+def _stranger(key: str, e: Entry, countries: _Countries) -> bool:
     """A small town abroad that nothing else in the article points to, in an article about another country:
     the name's own place is missing from the gazetteer (a hamlet, a lagoon, a front-line village), and a
     namesake village on another continent would only mislead. Such a mention stays unplaced (or borrows a
     nearby town, where that is allowed)."""
     if e.kind != "settlement" or e.population >= STRANGER_POPULATION or not e.country:
         return False
-    key = mentions[i].key
-    countries = Counter(m.best.entry.country for m in mentions if m.key != key and m.best is not None
-                        and not m.best.partial and m.best.entry.country)
-    main = countries.most_common(1)
-    return bool(main) and main[0][0] != e.country and countries[e.country] == 0
+    others = countries.without(key)
+    main = others.most_common(1)
+    return bool(main) and main[0][0] != e.country and others[e.country] == 0
 
 
 def _confidence(scores: list[float], choice: int) -> float:
