@@ -16,7 +16,9 @@
   to the group; a crowd that killed or beat someone is mob violence, not force against protesters;
 - "without violence" and "riot police" say nothing violent about a protest; a common noun the model took for a
   name ("Wildfires burned ...") still types its event; "vandals" destroy property; appointments, dismissals and
-  resignations are a change to a group only where armed forces or groups are named.
+  resignations are a change to a group only where armed forces or groups are named;
+- "farmers blocked a highway to protest": blocking is an intervention only when the authorities do it (or no one
+  is named); what a commemoration recalls ("a memorial service for the soldiers killed in the battle") is no event.
 """
 
 from __future__ import annotations
@@ -98,3 +100,21 @@ def test_a_person_another_event_happened_to_is_no_event_of_its_own(pipeline) -> 
     assert "Arrests" not in subs
     subs = {t.sub_type for t in _typed(pipeline, "Police detained a detainee's brother at the gate.")}
     assert "Arrests" in subs  # the arrest is still one
+
+
+@pytest.mark.parametrize(("sentence", "sub_type"), [
+    ("Truck drivers blocked the ring road with their lorries to protest against fuel prices.", "Peaceful protest"),
+    ("Police blocked the march of dockworkers protesting against the port's sale.", "Protest with intervention"),
+    ("The protest was broken up by officers an hour later.", "Protest with intervention"),
+])
+def test_who_blocks_a_protest_says_whether_it_was_stopped(pipeline, sentence: str, sub_type: str) -> None:  # type: ignore[no-untyped-def]
+    best = events.best(_typed(pipeline, sentence))
+    assert best is not None and best.sub_type == sub_type
+
+
+def test_what_a_commemoration_recalls_is_no_event_today(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert _typed(pipeline, "Veterans laid a wreath to mark the anniversary of the siege of the port.") == []
+    assert _typed(pipeline, "A memorial service was held for the sailors killed in the attack on the ferry.") == []
+    # what happens at or after a commemoration is still an event
+    after = events.best(_typed(pipeline, "After the memorial service, a drone struck the square."))
+    assert after is not None and after.sub_type == "Air/drone strike"

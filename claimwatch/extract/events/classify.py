@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 from ...model import Article, Claim, DateRange, Event, Quantity, Span
 from ...text.intervals import StartIndex
-from ...text.sentences import sentence_index
+from ...text.sentences import SentenceIndex, sentence_index
 from . import arguments as A
 from . import dates, quantities
 from . import rules as R
@@ -89,7 +89,26 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     scope = R.Scope(doc, start, end, families, contexts, kind_of, sents)
     sent_starts = sorted({sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
-    return _one_per_trigger(_drop_attackers_nouns(doc, _drop_named_objects(doc, typed)))
+    typed = _drop_commemorated(doc, sents, _drop_attackers_nouns(doc, _drop_named_objects(doc, typed)))
+    return _one_per_trigger(typed)
+
+
+#: words of a commemoration: what it recalls happened before ("a memorial service for the soldiers killed in the
+#: battle", "the anniversary of the liberation of the city")
+_COMMEMORATION = frozenset({"memorial", "ceremony", "anniversary", "commemorate", "commemoration", "remembrance",
+                            "tribute", "wreath", "mourn"})
+
+
+def _drop_commemorated(doc: Doc, sents: SentenceIndex, typed: list[Typed]) -> list[Typed]:
+    """Triggers that a commemoration word before them in their sentence recalls are background, unless the
+    trigger heads the sentence ("After the memorial service, a drone struck the square")."""
+    def recalled(t: Typed) -> bool:
+        sent = sents.of(t.start)
+        if not any(doc[i].lemma_.lower() in _COMMEMORATION for i in range(sent.start, t.start)):
+            return False
+        return all(doc[i].dep_ != "ROOT" for i in range(t.start, t.end))
+
+    return [t for t in typed if not recalled(t)]
 
 
 def _drop_attackers_nouns(doc: Doc, typed: list[Typed]) -> list[Typed]:

@@ -49,6 +49,20 @@ def _crowd_did_it(s: Scope, m: Match, lo: int, hi: int) -> bool:
     return False
 
 
+def _interventions(s: Scope, lo: int, hi: int) -> int:
+    """Intervention words in [lo, hi) that are not the protesters' own doing: "police blocked the march", "the
+    rally was dispersed", but not "farmers blocked a highway" (who act is the subject; with none, the
+    authorities are meant)."""
+    n = 0
+    for vm in s.contexts.get("protest_inter", ()):
+        if not (lo <= vm.start and vm.end <= hi):
+            continue
+        subj = subjects(s.doc[vm.start])
+        if not subj or any(t.lemma_.lower() in _AUTHORITY or t.ent_type_ in ("ORG", "GPE", "NORP") for t in subj):
+            n += 1
+    return n
+
+
 def protest(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
     lo, hi = _window(s, m)
@@ -58,7 +72,7 @@ def protest(m: Match, s: Scope) -> Resolved | None:
     w = m.weight + 0.3 * min(cues - 1, 3)
     if word in ("crowd", "mob") and _crowd_did_it(s, m, lo, hi):
         return "Mob violence", w + 0.6  # "a crowd dragged a suspect from a car and killed him": no protest
-    force, inter = s.ctx("protest_force", lo, hi), s.ctx("protest_inter", lo, hi)
+    force, inter = s.ctx("protest_force", lo, hi), _interventions(s, lo, hi)
     violent, peaceful = _violent_protesters(s, m), s.ctx("peaceful", lo, hi)
     if any(f.name in ("riot", "mob") for f in s.families if lo <= f.start < hi):
         violent += 1
