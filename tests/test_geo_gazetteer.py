@@ -68,6 +68,16 @@ def test_regions_have_english_names_points_and_level_forms(gazetteer: Gazetteer)
     assert kursk.id in _ids(gazetteer, "Kursk region")
     kharkiv = [e for e in gazetteer.lookup("kharkiv oblast") if e.kind == "region"]
     assert kharkiv and kharkiv[0].country == "UA"
+    # "Rostovskaya oblast'" is named after the first word of its largest town, Rostov-on-Don
+    (rostov,) = [e for e in gazetteer.lookup("rostov oblast") if e.kind == "region"]
+    assert rostov.name == "Rostov Oblast" and rostov.id in _ids(gazetteer, "Rostov region")
+
+
+def test_names_the_data_gives_the_wrong_place_are_left_out(gazetteer: Gazetteer) -> None:
+    # GeoNames gives Nikopol (Dnipropetrovsk region) Sloviansk's spellings; Sloviansk is in the Donetsk region
+    for spelling in ("Sloviansk", "Slov'yansk", "Slovyansk"):
+        assert _ids(gazetteer, spelling) == {693468}, spelling
+    assert 700051 in _ids(gazetteer, "Nikopol")
 
 
 def test_countries_use_geonames_points_and_abbreviations(gazetteer: Gazetteer) -> None:

@@ -6,6 +6,7 @@ Reads: the rows of :mod:`claimwatch.geo.sources`. Writes: one list of :class:`Pl
 from __future__ import annotations
 
 import itertools
+import re
 import logging
 from pathlib import Path
 
@@ -40,7 +41,20 @@ def assemble(extra: str | Path | None = None) -> list[PlaceRow]:
                 rows.append(row)
                 by_id[row.id] = row
     _add_aliases(by_id, countries, continents, subs)
+    _drop_wrong_names(by_id)
     return [r for r in rows if r.lat is not None and r.lon is not None]
+
+
+def _drop_wrong_names(by_id: dict[int, PlaceRow]) -> None:
+    """The names ``not_names.tsv`` says a place does not bear (every surface form that normalises alike)."""
+    for name, target, _why in sources.not_names():
+        row = by_id.get(int(target))
+        if row is None:
+            log.debug("not_names: unknown place %s", target)
+            continue
+        key = norm(name)
+        for form in [f for f in row.names if norm(f) == key]:
+            del row.names[form]
 
 
 def _place_cities(cities: dict[int, PlaceRow], subs: sources.Subdivisions) -> None:
@@ -97,11 +111,13 @@ def _english_region_names(subs: sources.Subdivisions, cities: dict[int, PlaceRow
         if level is None:
             continue
         stem = norm(words[0])
-        best = max((t for t in towns.get(key, ()) if len(norm(t.name)) >= 4 and stem.startswith(norm(t.name))),
-                   key=lambda t: t.population, default=None)
+        # the town's whole name, or its first word ("Rostovskaya" is Rostov-on-Don's: "Rostov Oblast")
+        named = [(t, label) for t in towns.get(key, ()) for label in (t.name, re.split(r"[\s-]", t.name)[0])
+                 if len(norm(label)) >= 4 and stem.startswith(norm(label))]
+        best = max(named, key=lambda tl: tl[0].population, default=None)
         if best is not None:
-            region.name = f"{best.name} {level}"
-            for name in (region.name, f"{best.name} Region"):
+            region.name = f"{best[1]} {level}"
+            for name in (region.name, f"{best[1]} Region"):
                 region.add_name(name, PRIMARY)
     for row in [*cities.values(), *subs.rows.values()]:
         _name_admin(row, subs)

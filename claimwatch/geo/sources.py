@@ -227,6 +227,12 @@ def place_centre(points: list[tuple[float, float, int]] | None) -> Centre | None
     return centre_of(points) if points else None
 
 
+def not_names() -> Iterator[tuple[str, str, str]]:
+    """(name, geonameid, why) rows of the bundled ``not_names.tsv``: names the data gives the wrong place."""
+    for name, target, why in _bundled("not_names.tsv"):  # noqa: UP028 - unpacking checks the three columns
+        yield name, target, why
+
+
 def read_features() -> Iterator[PlaceRow]:
     """Seas, rivers, ranges, regions across countries, front directions and landmarks of the bundled
     ``features.tsv`` (places GeoNames' populated-place data has no entry for), named by their Russian and
