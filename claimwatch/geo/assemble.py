@@ -6,8 +6,8 @@ Reads: the rows of :mod:`claimwatch.geo.sources`. Writes: one list of :class:`Pl
 from __future__ import annotations
 
 import itertools
-import re
 import logging
+import re
 from pathlib import Path
 
 from . import sources
