@@ -18,7 +18,8 @@
   name ("Wildfires burned ...") still types its event; "vandals" destroy property; appointments, dismissals and
   resignations are a change to a group only where armed forces or groups are named;
 - "farmers blocked a highway to protest": blocking is an intervention only when the authorities do it (or no one
-  is named); what a commemoration recalls ("a memorial service for the soldiers killed in the battle") is no event.
+  is named); what a commemoration recalls ("a memorial service for the soldiers killed in the battle") is no event;
+  a state that "agreed to deliver" weapons gives military aid, it makes no deal.
 """
 
 from __future__ import annotations
@@ -118,3 +119,10 @@ def test_what_a_commemoration_recalls_is_no_event_today(pipeline) -> None:  # ty
     # what happens at or after a commemoration is still an event
     after = events.best(_typed(pipeline, "After the memorial service, a drone struck the square."))
     assert after is not None and after.sub_type == "Air/drone strike"
+
+
+def test_agreeing_to_deliver_weapons_is_military_aid_not_a_deal(pipeline) -> None:  # type: ignore[no-untyped-def]
+    aid = events.best(_typed(pipeline, "Poland agreed to deliver 20 howitzers to Ukraine, its defence minister said."))
+    assert aid is not None and aid.sub_type == "Weapons supplied"
+    deal = events.best(_typed(pipeline, "Kyiv and Moscow agreed to exchange 100 prisoners each."))
+    assert deal is not None and deal.sub_type == "Agreement"

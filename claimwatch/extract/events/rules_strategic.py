@@ -156,7 +156,14 @@ def agreement(m: Match, s: Scope) -> Resolved | None:
         return None
     if word in ("sign", "signing") and not s.near("accord_object", m, 0, 8):
         return None
+    tok = s.doc[m.start]
+    if tok.lemma_.lower() == "agree" and any(c.dep_ == "xcomp" and c.lemma_.lower() in _SUPPLY_VERBS
+                                             for c in tok.children):
+        return "Agreement", m.weight - 2.0  # "agreed to deliver tanks": military aid, not a deal between sides
     return "Agreement", m.weight
+
+
+_SUPPLY_VERBS = {"deliver", "send", "supply", "provide", "give", "transfer", "ship", "donate"}
 
 
 _SANCTIONS = {"sanction", "sanctions", "embargo", "blacklist", "asset freeze", "freeze assets", "visa ban",
