@@ -19,7 +19,8 @@
   resignations are a change to a group only where armed forces or groups are named;
 - "farmers blocked a highway to protest": blocking is an intervention only when the authorities do it (or no one
   is named); what a commemoration recalls ("a memorial service for the soldiers killed in the battle") is no event;
-  a state that "agreed to deliver" weapons gives military aid, it makes no deal.
+  a state that "agreed to deliver" weapons gives military aid, it makes no deal; "since the start of the fighting"
+  only dates a period.
 """
 
 from __future__ import annotations
@@ -126,3 +127,11 @@ def test_agreeing_to_deliver_weapons_is_military_aid_not_a_deal(pipeline) -> Non
     assert aid is not None and aid.sub_type == "Weapons supplied"
     deal = events.best(_typed(pipeline, "Kyiv and Moscow agreed to exchange 100 prisoners each."))
     assert deal is not None and deal.sub_type == "Agreement"
+
+
+def test_an_event_that_only_dates_a_period_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert _typed(pipeline, "Clinics in the district have stayed shut since the start of the fighting.") == []
+    subs = {t.sub_type for t in _typed(pipeline, "Thousands have left the region since the outbreak of the clashes.")}
+    assert "Armed clash" not in subs
+    kept = events.best(_typed(pipeline, "Shelling of the port has continued since Monday."))
+    assert kept is not None and kept.sub_type == "Shelling/artillery/missile attack"

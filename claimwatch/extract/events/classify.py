@@ -90,7 +90,24 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     sent_starts = sorted({sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
     typed = _drop_commemorated(doc, sents, _drop_attackers_nouns(doc, _drop_named_objects(doc, typed)))
-    return _one_per_trigger(typed)
+    return _one_per_trigger([t for t in typed if not _since(doc, t)])
+
+
+_PERIOD_START = frozenset({"start", "beginning", "outbreak", "onset", "launch"})
+
+
+def _since(doc: Doc, t: Typed) -> bool:
+    """A trigger that only dates a period: "schools closed since the start of the fighting", "since the
+    invasion" (the event is long past; what the sentence tells is something else)."""
+    tok = doc[t.start:t.end].root
+    for _ in range(3):  # the trigger, "the start of" it, "since" them
+        if tok.dep_ == "pobj" and tok.head.lower_ == "since":
+            return True
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.lemma_.lower() in _PERIOD_START:
+            tok = tok.head.head
+            continue
+        return False
+    return False
 
 
 #: words of a commemoration: what it recalls happened before ("a memorial service for the soldiers killed in the
