@@ -140,7 +140,7 @@ def outlet_priors_for(store: Store, pipeline: Pipeline, on: bool = True) -> Iter
     """While inside, ``pipeline`` has the geographic prior of every outlet with three or more articles in
     ``store`` (priors it already had win); its own priors come back on the way out."""
     previous = getattr(pipeline, "outlet_priors", None)
-    if previous is None:  # an extractor of the caller's that takes no priors
+    if previous is None or "geo" in pipeline.options.disable:  # no priors taken, or no places resolved
         yield
         return
     if on:

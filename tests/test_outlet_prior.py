@@ -64,3 +64,17 @@ def test_priors_travel_with_a_pipeline_to_worker_processes(options) -> None:  # 
     priors = {OUTLET: Prior({"US": 0.9}, {"US.IL": 0.7})}
     copy = pickle.loads(pickle.dumps(Pipeline(options, outlet_priors=priors)))
     assert copy.outlet_priors == priors
+
+
+def test_no_prior_is_asked_for_when_places_are_not_resolved(tmp_path: Path, options) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.ingest import outlet_priors_for
+    from claimwatch.pipeline import Pipeline
+
+    def asked(*_: object, **__: object) -> dict[str, list[tuple[int, int]]]:
+        raise AssertionError("outlet places asked for with the geo stage off")
+
+    pipe = Pipeline(options.with_(disable=("geo",)))
+    with Store(f"sqlite:///{tmp_path / 'cw.db'}") as store:
+        store.outlet_places = asked  # type: ignore[method-assign]
+        with outlet_priors_for(store, pipe):
+            assert pipe.outlet_priors == {}
