@@ -140,6 +140,15 @@ def test_a_regional_capital_named_alone_is_the_city(geoparser: Geoparser, city: 
     assert place.entry is not None and place.entry.kind == "settlement" and place.entry.country == "UA"
 
 
+@pytest.mark.parametrize(("city", "country"), [("Tula", "RU"), ("Astrakhan", "RU"), ("Chita", "RU"), ("Uman", "UA")])
+def test_a_small_town_in_a_same_named_district_does_not_outrank_a_city(geoparser: Geoparser, city: str,
+                                                                      country: str) -> None:
+    # Ciudad Tula (Mexico), Chita (Japan) and Umán (Mexico) lie in districts of their names; "Uman" is also an
+    # alternate name of Oman
+    (place,) = _resolve(geoparser, f"Officials said drones attacked {city} overnight.", city)
+    assert place.entry is not None and place.entry.kind == "settlement" and place.entry.country == country
+
+
 def test_a_region_named_after_a_town_is_the_largest_towns(geoparser: Geoparser) -> None:
     # a small town called Mykolaiv lies in the Lviv region; "the Mykolaiv region" is the big city's
     text = "Volunteers from Lviv drove to the Mykolaiv region."

@@ -21,7 +21,7 @@ FEATURES = (
     "derived",  # reached through a cut form of the name ("Kursk region" -> "kursk")
     "partial",  # only part of the name matched ("University of California" -> California)
     "capital",  # a national capital
-    "namesake",  # a large town inside a same-named region ("New York", "Kharkiv")
+    "namesake",  # +1 a town a same-named region is named after ("New York", "Kharkiv"), -1 that region
     "outlet_country", "outlet_admin1",  # the outlet's share of places in its country / region (a Prior)
     "top_population",  # the most populous of the mention's candidates
     "population_gap",  # log10 population below the most populous candidate's (0 for that one)

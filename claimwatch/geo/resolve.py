@@ -29,6 +29,7 @@ PARTIAL_MIN = 1.0  # a partial-name candidate below this hand-set score gives wa
 FALLBACK_CONFIDENCE = 0.2
 _HAND = hand_ranker()  # read only: the partial-name threshold is on the hand-set scale
 FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
+_OWN_NAME_TOWN = 50_000  # a town this large keeps its own name from a country's foreign-language alternate name
 STRANGER_POPULATION = 10_000  # a town abroad smaller than this needs another mention in its country (_stranger)
 
 #: words that end names a nearby town must not stand in for: seas, ranges, blocs, compass points, parts of the
@@ -180,7 +181,11 @@ def _decide_together(mentions: list[_Mention], groups: list[list[int]]) -> None:
 
 def _countries_first(cands: list[Candidate]) -> list[Candidate]:
     """Without the towns that bear a country's name only as an alternate name: "Mexico" is the country (its
-    capital is also called so), "Panama" too."""
+    capital is also called so), "Panama" too. And the reverse: a country that bears a large town's own name
+    only in another language is no candidate ("Uman" is the Ukrainian city, not Oman)."""
+    if any(c.entry.kind == "settlement" and c.entry.quality == 0 and c.entry.population >= _OWN_NAME_TOWN
+           for c in cands):
+        cands = [c for c in cands if not (c.entry.kind == "country" and c.entry.quality == 1)]
     if not any(c.entry.kind == "country" and c.entry.quality == 0 for c in cands):
         return cands
     return [c for c in cands if c.entry.kind != "settlement" or c.entry.quality == 0]
@@ -220,20 +225,29 @@ def _base_features(cands: list[Candidate], prior: Prior | None, gazetteer: Gazet
 
 
 def _namesake(c: Candidate, cands: list[Candidate], gazetteer: Gazetteer | None = None) -> float:
-    """1 for a settlement when a region or district of the same name contains it and it is a large part of it
-    or its largest town: "New York" (the city, not the state), "Kharkiv" and "Kherson" (not the oblasts),
-    "Paris" (not the département)."""
-    e = c.entry
-    if e.kind != "settlement" or any(other.entry.kind == "country" for other in cands):
+    """For a town and a region or district of the same name that contains it, when the town is a large part of
+    it or its largest town, the bare name means the town ("New York" the city, not the state; "Kharkiv" and
+    "Kherson", not the oblasts; "Bakhmut", not the raion): -1 for the region or district, and +1 for a town that is
+    the largest of a same-named region (an oblast's or a state's namesake city: Mykolaiv over a small Mykolaiv
+    elsewhere). A small town inside a same-named district gains nothing over larger namesakes elsewhere ("Tula" is
+    the Russian city, not Ciudad Tula in the Mexican municipality of Tula; "Uman" not Umán)."""
+    own = c.entry
+    if own.kind not in ("settlement", "region", "district") or any(o.entry.kind == "country" for o in cands):
         return 0.0  # "Mexico" is the country, not Mexico City
-    for other in cands:
-        r = other.entry
-        if r.kind in ("region", "district") and r.admin1 == e.admin1 and (
-                r.kind == "region" or r.admin2 == e.admin2) and (
-                e.population >= 0.2 * r.population or (
-                    r.kind == "region" and gazetteer is not None and e.population >= gazetteer.largest_town(r.admin1))):
-            return 1.0
-    return 0.0
+    if own.kind == "settlement":
+        capital = gazetteer is not None and any(
+            o.entry.kind == "region" and _heads(own, o.entry, gazetteer)
+            and own.population >= gazetteer.largest_town(o.entry.admin1) for o in cands)
+        return 1.0 if capital else 0.0
+    return -1.0 if any(_heads(o.entry, own, gazetteer) for o in cands) else 0.0
+
+
+def _heads(e: Entry, r: Entry, gazetteer: Gazetteer | None) -> bool:
+    """Is town ``e`` what region or district ``r`` is named after (inside it, and a large part or its largest)?"""
+    return e.kind == "settlement" and r.kind in ("region", "district") and r.admin1 == e.admin1 and (
+        r.kind == "region" or r.admin2 == e.admin2) and (
+        e.population >= 0.2 * r.population or (
+            r.kind == "region" and gazetteer is not None and e.population >= gazetteer.largest_town(r.admin1)))
 
 
 @dataclass(slots=True)
