@@ -182,6 +182,15 @@ def test_a_small_namesake_abroad_is_not_taken_for_a_local_place(geoparser: Geopa
     assert alone.entry is not None and alone.entry.country == "US"  # with nothing around it, the namesake stands
 
 
+def test_a_bare_compass_word_is_no_foreign_region(geoparser: Geoparser) -> None:
+    text = "Moscow warned Western countries against sending tanks to Kyiv, and blamed the West."
+    _, western, _, west = _resolve(geoparser, text, "Moscow", "Western", "Kyiv", "West")
+    assert western.entry is None and west.entry is None  # not Uganda's Western Region, nor any other
+    text = "Floods hit the Western Region of Uganda, officials in Kampala said."
+    region, _, _ = _resolve(geoparser, text, "Western Region", "Uganda", "Kampala")
+    assert region.entry is not None and region.entry.country == "UG"
+
+
 def test_streets_fall_back_to_the_nearest_town_and_say_so(geoparser: Geoparser) -> None:
     text = "A drone hit a house on Sadova Street in Pokrovsk, officials in Donetsk Oblast said."
     street, town, _ = _resolve(geoparser, text, "Sadova Street", "Pokrovsk", "Donetsk Oblast")

@@ -29,6 +29,7 @@ PARTIAL_MIN = 1.0  # a partial-name candidate below this hand-set score gives wa
 FALLBACK_CONFIDENCE = 0.2
 _HAND = hand_ranker()  # read only: the partial-name threshold is on the hand-set scale
 FALLBACK_MIN_CONFIDENCE = 0.4  # only a confidently resolved town may lend its point
+_BARE_COMPASS = words("west western east eastern north northern south southern central")
 _OWN_NAME_TOWN = 50_000  # a town this large keeps its own name from a country's foreign-language alternate name
 STRANGER_POPULATION = 10_000  # a town abroad smaller than this needs another mention in its country (_stranger)
 
@@ -393,7 +394,10 @@ def _stranger(key: str, e: Entry, countries: _Countries) -> bool:
     """A small town abroad that nothing else in the article points to, in an article about another country:
     the name's own place is missing from the gazetteer (a hamlet, a lagoon, a front-line village), and a
     namesake village on another continent would only mislead. Such a mention stays unplaced (or borrows a
-    nearby town, where that is allowed)."""
+    nearby town, where that is allowed). Likewise a region abroad named only by a compass word ("Western
+    countries", "the West" are not Uganda's Western Region) unless the article points to its country."""
+    if key in _BARE_COMPASS and e.kind in ("region", "district") and e.country:
+        return countries.without(key)[e.country] == 0
     if e.kind != "settlement" or e.population >= STRANGER_POPULATION or not e.country:
         return False
     others = countries.without(key)
