@@ -125,7 +125,8 @@ def resolve(gazetteer: Gazetteer, text: str, spans: Sequence[tuple[int, int]],
     mentions = _rank(gazetteer, text, spans, rounds, prior, keys, ranker)
     allowed = [fallback] * len(mentions) if isinstance(fallback, bool) else list(fallback)
     countries = _Countries.of(mentions)
-    return [_result(i, m, mentions, ok and _may_fall_back(m.text), countries) for i, (m, ok) in
+    donors = _Donors(mentions, countries)
+    return [_result(i, m, ok and _may_fall_back(m.text), countries, donors) for i, (m, ok) in
             enumerate(zip(mentions, allowed))]
 
 
@@ -354,15 +355,20 @@ def _link_qualifiers(text: str, mentions: list[_Mention]) -> None:
             ma.qualifier = b
 
 
-def _result(i: int, m: _Mention, mentions: list[_Mention], fallback: bool, countries: _Countries) -> Resolution:
+def _trusted(m: _Mention) -> bool:
+    """Whether the mention's choice is its place: any whole-name candidate, a partial one only when it scores
+    well enough on the hand-set scale."""
+    return m.best is not None and (not m.best.partial or _HAND.score(m.features[m.choice]) >= PARTIAL_MIN)
+
+
+def _result(i: int, m: _Mention, fallback: bool, countries: _Countries, donors: _Donors) -> Resolution:
     best = m.best
     res = Resolution(m.start, m.end, m.text, None, candidates=len(m.cands))
-    if best is not None and not (best.partial and _HAND.score(m.features[m.choice]) < PARTIAL_MIN) and not (
-            _stranger(m.key, best.entry, countries)):
+    if best is not None and _trusted(m) and not _stranger(m.key, best.entry, countries):
         res.entry = best.entry
         res.confidence = _confidence(m.scores, m.choice)
     elif fallback:
-        near = _nearest(i, mentions)
+        near = donors.nearest(i, m.start)
         if near is not None:
             res.entry, res.confidence, res.approximate = near, FALLBACK_CONFIDENCE, True
     return res
@@ -412,35 +418,46 @@ def _confidence(scores: list[float], choice: int) -> float:
     return round(1.0 / total, 3)
 
 
-def _nearest(i: int, mentions: list[_Mention]) -> Entry | None:
-    """The confidently resolved settlement or district mention closest in the text (an earlier one on ties),
+class _Donors:
+    """The towns a mention the gazetteer cannot place may borrow a point from (worked out once per article, when
+    the first mention needs it).
+
+    The nearest in the text (an earlier one on ties) of the confidently resolved settlements and districts,
     among those in the article's main country (the country most of its resolved mentions are in) when any is,
     and among those in the region most of its mentions are in when any is: a street in a New Orleans story is
     not placed at the French town named beside it. A town named inside a facility's name ("the Mykolaiv
     Shipyard") counts, when it was trusted as that facility's place."""
-    here = mentions[i].start
-    placed = [(j, m) for j, m in enumerate(mentions) if m.best is not None and (
-              not m.best.partial or _HAND.score(m.features[m.choice]) >= PARTIAL_MIN)]
-    towns = [(m.start, m.best.entry) for j, m in placed if j != i and m.best is not None and
-             m.best.entry.kind in ("settlement", "district") and (
-                 _confidence(m.scores, m.choice) >= FALLBACK_MIN_CONFIDENCE)]
-    main = _main_country(mentions)
-    towns = [t for t in towns if t[1].country == main] or towns
-    # the region most mentions are in, regions named outright included ("Louisiana", "the Mykolaiv region")
-    votes = Counter(m.best.entry.admin1 for _, m in placed if m.best is not None and m.best.entry.admin1
-                    and m.best.entry.kind != "country" and m.best.entry.country == main)
-    region = [(k, n) for k, n in votes.most_common() if any(e.admin1 == k for _, e in towns)][:1]
-    towns = [t for t in towns if region and t[1].admin1 == region[0][0]] or towns
-    best: tuple[int, Entry] | None = None
-    for start, entry in towns:
-        gap = abs(start - here) + (1 if start > here else 0)
-        if best is None or gap < best[0]:
-            best = (gap, entry)
-    return best[1] if best is not None else None
 
+    def __init__(self, mentions: list[_Mention], countries: _Countries) -> None:
+        self._mentions = mentions
+        self._countries = countries
+        self._towns: list[tuple[int, int, Entry]] | None = None  #: (mention index, start, entry)
+        self._main = ""
+        self._votes: Counter[str] = Counter()
 
-def _main_country(mentions: list[_Mention]) -> str:
-    """The country that most resolved mentions are in ("" when none is)."""
-    counts = Counter(m.best.entry.country for m in mentions if m.best is not None and not m.best.partial
-                     and m.best.entry.country)
-    return counts.most_common(1)[0][0] if counts else ""
+    def nearest(self, i: int, here: int) -> Entry | None:
+        towns = [(start, e) for j, start, e in self._candidates() if j != i]
+        towns = [t for t in towns if t[1].country == self._main] or towns
+        region = [k for k, _ in self._votes.most_common() if any(e.admin1 == k for _, e in towns)][:1]
+        towns = [t for t in towns if region and t[1].admin1 == region[0]] or towns
+        best: tuple[int, Entry] | None = None
+        for start, entry in towns:
+            gap = abs(start - here) + (1 if start > here else 0)
+            if best is None or gap < best[0]:
+                best = (gap, entry)
+        return best[1] if best is not None else None
+
+    def _candidates(self) -> list[tuple[int, int, Entry]]:
+        if self._towns is None:
+            placed = [m for m in self._mentions if _trusted(m)]
+            self._towns = [(j, m.start, m.best.entry) for j, m in enumerate(self._mentions) if _trusted(m)
+                           and m.best is not None and m.best.entry.kind in ("settlement", "district")
+                           and _confidence(m.scores, m.choice) >= FALLBACK_MIN_CONFIDENCE]
+            main = self._countries.total.most_common(1)  # the country most resolved mentions are in
+            self._main = main[0][0] if main else ""
+            # the region most mentions are in, regions named outright included ("Louisiana", "the Mykolaiv
+            # region")
+            self._votes = Counter(m.best.entry.admin1 for m in placed if m.best is not None
+                                  and m.best.entry.admin1 and m.best.entry.kind != "country"
+                                  and m.best.entry.country == self._main)
+        return self._towns
