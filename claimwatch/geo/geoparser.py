@@ -169,8 +169,8 @@ def event_place(event: Event, claim: Claim, locations: Sequence[PlaceMention] | 
 def outlet_priors(gazetteer: Gazetteer, places: Mapping[str, Iterable[tuple[int, int]]]) -> dict[str, Prior]:
     """Per outlet, where it usually reports from: the shares of countries and regions among the places its stored
     articles name (``places``: outlet -> [(geonameid, mentions)], as :meth:`claimwatch.store.Store.outlet_places`
-    gives them). A local paper's "Paris" is then its own state's Paris, a Kharkiv outlet's "Novoselivka" the one
-    in the Kharkiv region, unless the article's own context says otherwise."""
+    gives them). A local paper's "Paris" is then its own state's Paris, a Kharkiv outlet's "Petropavlivka" the
+    one in the Kharkiv region, unless the article's own context says otherwise."""
     out: dict[str, Prior] = {}
     for outlet, counts in places.items():
         entries = [(e, n) for gid, n in counts if (e := gazetteer.get(gid)) is not None]
