@@ -276,3 +276,25 @@ def test_an_absent_corpus_is_skipped_beside_a_passing_one(scored: tuple[Path, di
     assert result.entries[1].figures[0].value == figure_value(results["case2021-dev"], "weighted_f1")
     only = check(datasets, floors, only="attribution")
     assert [e.entry.name for e in only.entries] == ["polnear-dev"] and not only.present
+
+
+def test_an_accurate_entry_is_scored_in_the_accurate_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    datasets = make_datasets(tmp_path / "datasets")
+    floors = write_floors(tmp_path / "floors.toml", datasets, {"case2021-dev": {"weighted_f1": 0.0}})
+    text = floors.read_text(encoding="utf-8")
+    seen: list[bool] = []
+
+    def record(task: str, fmt: str, path: Path, options: Any, **kw: Any) -> dict[str, Any]:
+        seen.append(bool(options is not None and options.accurate))
+        return _empty_result(task, False)
+
+    monkeypatch.setattr(gate, "run", record)
+    assert cw_gate(datasets, floors).exit_code == 0
+    (tmp_path / "acc.toml").write_text(text.replace("gold_spans = false\n", "gold_spans = false\naccurate = true\n"),
+                                       encoding="utf-8")
+    assert cw_gate(datasets, tmp_path / "acc.toml").exit_code == 0
+    assert seen == [False, True]
+    (tmp_path / "bad.toml").write_text(text.replace("gold_spans = false\n", 'gold_spans = false\naccurate = "yes"\n'),
+                                       encoding="utf-8")
+    result = cw_gate(datasets, tmp_path / "bad.toml")
+    assert result.exit_code == 2 and "accurate must be true or false" in result.output

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 MAX_PIECES = 256  #: word-pieces per window, [CLS] and [SEP] included; longer windows keep the CRF's answer
 ROLE_OTHER, ROLE_CUE, ROLE_SOURCE, ROLE_CONTENT = range(4)
 _HEADS = 12
+_GELU_C = math.sqrt(2.0 / math.pi)
 _EPS = 1e-12
 #: Label pairs a sequence may not contain (an inside label after anything but its own role).
 ALLOWED = np.array([[lab_to[0] != "I" or lab_from[2:] == lab_to[2:] for lab_to in LABELS] for lab_from in LABELS])
@@ -203,7 +204,8 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """GELU, tanh form (the form the adapters were trained with)."""
-    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+    inner = x * (_GELU_C * (1.0 + 0.044715 * x * x))  # x * x, not x ** 3: numpy's power is ten times slower
+    return 0.5 * x * (1.0 + np.tanh(inner))
 
 
 @dataclass(frozen=True, slots=True)
