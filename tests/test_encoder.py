@@ -168,3 +168,15 @@ def test_accurate_mode_reads_only_candidates_in_the_band(monkeypatch: pytest.Mon
     monkeypatch.setattr(encoder, "load_model", lambda: model)
     kept = [c for c in attribution.find_claims(doc, accurate=True) if c.cue is not None]
     assert {c.cue.text for c in kept} >= {"said", "told"} and {"said", "told"} <= set(read)
+
+
+def test_doctor_says_whether_the_accurate_mode_can_run(monkeypatch: pytest.MonkeyPatch, options) -> None:  # type: ignore[no-untyped-def]
+    from claimwatch.doctor import check_accurate
+
+    ok = check_accurate(options)
+    assert ok.ok and not ok.required and "encoder loaded" in ok.detail
+    monkeypatch.setattr(encoder, "base_dir", lambda: None)
+    off = check_accurate(options)
+    assert not off.ok and not off.required and "claimwatch[accurate]" in off.fix  # a warning while the mode is off
+    on = check_accurate(options.with_(accurate=True))
+    assert not on.ok and on.required  # a failure when the configuration asks for it
