@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .tagger import LABELS, Proposal, Retagged, Window, decode_spans, gold_labels, window
+from .tagger import LABELS, Proposal, Retagged, Window, choose, viterbi, window
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -40,6 +40,8 @@ _EPS = 1e-12
 #: Label pairs a sequence may not contain (an inside label after anything but its own role).
 ALLOWED = np.array([[lab_to[0] != "I" or lab_from[2:] == lab_to[2:] for lab_to in LABELS] for lab_from in LABELS])
 _START_OK = np.array([lab[0] != "I" for lab in LABELS])
+_FORBIDDEN = np.where(ALLOWED, 0.0, -1e9)  #: transition scores that rule the pairs out
+_FORBIDDEN_START = np.where(_START_OK, 0.0, -1e9)
 
 
 def base_dir() -> Path | None:
@@ -310,20 +312,7 @@ def _logit(p: float) -> float:
 
 def decode(lp: np.ndarray) -> list[str]:
     """The best labelling under per-token log-probabilities ``lp`` with no inside label out of place."""
-    if len(lp) == 0:
-        return []
-    neg = np.where(ALLOWED, 0.0, -1e9)
-    score = lp[0] + np.where(_START_OK, 0.0, -1e9)
-    back = []
-    for row in lp[1:]:
-        total = score[:, None] + neg
-        best = total.argmax(axis=0)
-        score = total[best, np.arange(len(LABELS))] + row
-        back.append(best)
-    path = [int(score.argmax())]
-    for best in reversed(back):
-        path.append(int(best[path[-1]]))
-    return [LABELS[k] for k in reversed(path)]
+    return viterbi(lp, _FORBIDDEN, _FORBIDDEN_START)
 
 
 def labelling_score(lp: np.ndarray, labels: list[str]) -> float:
@@ -370,12 +359,5 @@ def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: SpanEncoder, reading:
     reading = reading or model.read(doc, prop)
     if reading is None:
         return None
-    win, lp = reading.window, reading.log_probs
-    best = decode(lp)
-    ruled = gold_labels(doc, win, (prop.source,) if prop.source else None, prop.content)
-    if best == ruled:
-        return Retagged(None, False, None)
-    margin = labelling_score(lp, best) - labelling_score(lp, ruled)
-    source, content = decode_spans(doc, win, best)
-    take = {role: t is not None and margin > t for role, t in model.margins.items()}
-    return Retagged(source, take.get("source", False), content if take.get("content", False) and content else None)
+    lp = reading.log_probs
+    return choose(doc, reading.window, prop, decode(lp), lambda labels: labelling_score(lp, labels), model.margins)

@@ -11,6 +11,7 @@ the quotation marks, and the rules' own proposal. Without the weights file the r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -313,19 +314,25 @@ class TaggerModel:
 
     def decode(self, emit: np.ndarray) -> list[str]:
         """The best labelling (Viterbi)."""
-        if len(emit) == 0:
-            return []
-        score = emit[0]
-        back = []
-        for row in emit[1:]:
-            total = score[:, None] + self.trans
-            best = total.argmax(axis=0)
-            score = total[best, np.arange(len(LABELS))] + row
-            back.append(best)
-        path = [int(score.argmax())]
-        for best in reversed(back):
-            path.append(int(best[path[-1]]))
-        return [LABELS[k] for k in reversed(path)]
+        return viterbi(emit, self.trans)
+
+
+def viterbi(emit: np.ndarray, trans: np.ndarray, start: np.ndarray | None = None) -> list[str]:
+    """The labelling of :data:`LABELS` with the best summed score: per-token ``emit`` rows, ``trans[from, to]``
+    between neighbours and ``start`` on the first token (none when None)."""
+    if len(emit) == 0:
+        return []
+    score = emit[0] if start is None else emit[0] + start
+    back = []
+    for row in emit[1:]:
+        total = score[:, None] + trans
+        best = total.argmax(axis=0)
+        score = total[best, np.arange(len(LABELS))] + row
+        back.append(best)
+    path = [int(score.argmax())]
+    for best in reversed(back):
+        path.append(int(best[path[-1]]))
+    return [LABELS[k] for k in reversed(path)]
 
 
 @lru_cache(maxsize=1)
@@ -351,11 +358,17 @@ def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: TaggerModel) -> Retag
     """The tagger's spans around ``prop``'s cue, for each role whose margin over the rules' labelling is met."""
     win = window(doc, prop)
     emit = model.static_emissions(doc, win) + model.emissions(cue_features(doc, prop, win, quotes, model.with_rules))
-    best = model.decode(emit)
+    return choose(doc, win, prop, model.decode(emit), lambda labels: model.score(emit, labels), model.margins)
+
+
+def choose(doc: Doc, win: Window, prop: Proposal, best: list[str], score: Callable[[list[str]], float],
+           margins: dict[str, float | None]) -> Retagged:
+    """A model's ``best`` labelling of ``win`` against the labelling of the rules' spans: per role, the model's
+    span where ``score`` puts its labelling more than that role's margin above the rules' (CRF and encoder)."""
     ruled = gold_labels(doc, win, (prop.source,) if prop.source else None, prop.content)
     if best == ruled:
         return Retagged(None, False, None)
-    margin = model.score(emit, best) - model.score(emit, ruled)
+    margin = score(best) - score(ruled)
     source, content = decode_spans(doc, win, best)
-    take = {role: t is not None and margin > t for role, t in model.margins.items()}
+    take = {role: t is not None and margin > t for role, t in margins.items()}
     return Retagged(source, take.get("source", False), content if take.get("content", False) and content else None)
