@@ -56,6 +56,23 @@ def test_numpy_forward_matches_the_training_code(model: encoder.SpanEncoder) -> 
         assert abs(cue - w["cue_logit"]) < 2e-3
 
 
+def test_windows_read_together_give_what_each_gives_alone(model: encoder.SpanEncoder, nlp) -> None:  # type: ignore[no-untyped-def]
+    """Batches pad their windows to the longest; the padding must not leak into any window's scores."""
+    data = json.loads(PARITY.read_text("utf-8"))
+    doc = nlp(data["text"])
+    quotes = quotes_of(doc)
+    props = [tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content)))
+             for f, _ in attribution.propose(doc, quotes)]
+    assert len(props) >= 4 and len({(w := tagger.window(doc, p)).end - w.start for p in props}) > 1  # windows of several lengths
+    alone = [model.read(doc, p) for p in props]
+    for size in (64, 10_000):  # batches of one or two windows, then all in one
+        together = model.read_many(doc, props, batch_pieces=size)
+        for a, b in zip(alone, together, strict=True):
+            assert a is not None and b is not None and a.window == b.window
+            assert np.abs(a.log_probs - b.log_probs).max() < 1e-4 and abs(a.cue - b.cue) < 1e-4
+    assert model.read_many(doc, []) == []
+
+
 def test_the_parity_windows_are_what_encode_makes_of_the_fiction(model: encoder.SpanEncoder, nlp) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(PARITY.read_text("utf-8"))
     doc = nlp(data["text"])
@@ -155,12 +172,12 @@ def test_accurate_mode_reads_only_candidates_in_the_band(monkeypatch: pytest.Mon
               "were hurt.")
     read: list[str] = []
 
-    def counting(self, doc, prop):  # type: ignore[no-untyped-def]
-        read.append(prop.cue.head.text)
-        return original(self, doc, prop)
+    def counting(self, doc, props, *args):  # type: ignore[no-untyped-def]
+        read.extend(prop.cue.head.text for prop in props)
+        return original(self, doc, props, *args)
 
-    original = encoder.SpanEncoder.read
-    monkeypatch.setattr(encoder.SpanEncoder, "read", counting)
+    original = encoder.SpanEncoder.read_many
+    monkeypatch.setattr(encoder.SpanEncoder, "read_many", counting)
     closed = encoder.SpanEncoder(model.w, model.wordpiece, model.margins, encoder.CueMix(1.01, 0.5, 0.5))
     monkeypatch.setattr(encoder, "load_model", lambda: closed)
     assert [c for c in attribution.find_claims(doc, accurate=True) if c.cue is not None] == []

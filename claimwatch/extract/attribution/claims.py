@@ -72,15 +72,19 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
     spans_model = tagger.load_model() if learned_spans else None
     mix = span_encoder.cue_mix if span_encoder is not None and model is not None else None
     best: dict[int, _Found] = {}
-    for f, feats in propose(doc, quotes, variants=model is not None):
-        score = model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule)
+    scored = [(f, model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule))
+              for f, feats in propose(doc, quotes, variants=model is not None)]
+    if mix is not None and span_encoder is not None:
+        scored = [(f, score) for f, score in scored if score >= mix.band]
+        readings = span_encoder.read_many(doc, [tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content)))
+                                                for f, _ in scored])
+        for (f, _), reading in zip(scored, readings):
+            f.reading = reading
+    for f, score in scored:
         threshold = model.threshold if model is not None else 0.5
-        if mix is not None and span_encoder is not None:
-            if score < mix.band:
-                continue
-            f.reading = span_encoder.read(doc, tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))))
-            if f.reading is not None:  # else (a window too long for the encoder) the scorer decides alone
-                score, threshold = span_encoder.cue_score(score, f.reading), mix.threshold
+        if mix is not None and span_encoder is not None and f.reading is not None:
+            # else (no encoder, or a window too long for it) the scorer decides alone
+            score, threshold = span_encoder.cue_score(score, f.reading), mix.threshold
         if score >= threshold:
             kept = best.get(f.cue.head.i)
             if kept is None or score > kept.cue.score:  # one span per cue head: the best-scored variant
