@@ -116,7 +116,8 @@ class EndModel:
     weights: dict[str, float]
 
     def score(self, feats: tuple[str, ...]) -> float:
-        return sum(self.weights.get(f, 0.0) for f in feats)
+        """A repeated feature counts once, as in training."""
+        return sum(self.weights.get(f, 0.0) for f in dict.fromkeys(feats))
 
 
 @lru_cache(maxsize=1)

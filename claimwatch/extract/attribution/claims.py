@@ -10,6 +10,7 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
             if kept is None or score > kept.cue.score:  # one span per cue head: the best-scored variant
                 f.cue.score = score
                 best[f.cue.head.i] = f
-    found = sorted(best.values(), key=lambda f: f.cue_span)
+    found = _one_cue_per_word(best.values())
     if spans_model is not None or span_encoder is not None:
         for f in found:
             _apply_tagger(doc, f, quotes, spans_model, span_encoder)
@@ -140,6 +141,7 @@ def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> li
             out.append(got)
             if variants:
                 out.extend(_span_variants(doc, *got))
+                out.extend(_object_variants(doc, *got, quotes))
     inside_speech = Cover([p for f, _ in out if f.cue.head.lemma_.lower() in cues.SPEECH for p in f.content])
     for f, feats in out:
         if inside_speech.covers(*f.cue_span):
@@ -213,6 +215,11 @@ def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, 
             starts[g_start] = f"gov:{gov.lemma_.lower()}"
         node = gov
     ends: dict[int, str] = {f.cue.end: "-"}
+    own_end = head.i + 1  # "said" of "said in an interview" or "said:"
+    while own_end < f.cue.end and doc[own_end].dep_ == "prt" and doc[own_end].head.i == head.i:
+        own_end += 1
+    if f.cue.kind == "verb" and head.i < own_end < f.cue.end:
+        ends[own_end] = f"shrink:{doc[own_end].lower_}"
     end = f.cue.end
     for c in sorted(head.rights, key=lambda t: t.i):
         if c.i < end:
@@ -242,6 +249,62 @@ def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, 
                      f"var_l|l={why_a}|{lemma}", f"var_next={nxt}", f"var_r|next={why_b.split(':')[0]}|{nxt}",
                      f"var_len={min(b - a - (f.cue.end - f.cue.start), 6)}"]
             out.append((_Found(cue, chars(a, b), f.source, list(f.content), f.rule, f.raw_piece), [*feats, *extra]))
+    return out
+
+
+def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> list[tuple[_Found, list[str]]]:
+    """The same cue taking in its object or its infinitive, with a shorter content, as annotators mark
+    light-verb and stance phrases: "expressed doubts about <content>", "distanced himself from <content>",
+    "released a statement saying <content>", "is likely to stress <content>". Each is a
+    candidate of its own with features of what the cue took in; the scorer keeps at most one span per cue head."""
+    head = f.cue.head
+    lemma = head.lemma_.lower()
+    text = doc_text(doc)
+    out: list[tuple[_Found, list[str]]] = []
+
+    def add(end: int, a: int, b: int, why: str, took: Token) -> None:
+        """A variant whose cue runs to token ``end`` (exclusive) and whose content is tokens ``a`` to ``b``."""
+        if not (f.cue.end < end <= a < b) or end - f.cue.end > 8 or "\n" in doc[f.cue.start:end].text:
+            return
+        cue_chars = (doc[f.cue.start].idx, doc[end - 1].idx + len(doc[end - 1]))
+        piece = finish_piece(text, (doc[a].idx, doc[b - 1].idx + len(doc[b - 1])), quotes)
+        if piece[1] <= piece[0] or overlaps(piece, cue_chars) or (f.source and overlaps(piece, f.source)):
+            return
+        kind = why.split(":")[0]
+        extra = ["objvar", *dict.fromkeys([f"objvar={why}", f"objvar={kind}"]), f"objvar|l={kind}|{lemma}",
+                 f"objvar_took={took.lemma_.lower()}", f"objvar_len={min(end - f.cue.end, 6)}",
+                 f"objvar_lex={took.lemma_.lower() in cues.SPEECH or took.lemma_.lower() in cues.NOUN_CUES}"]
+        out.append((_Found(cues.Cue(head, f.cue.start, end, f.cue.kind), cue_chars, f.source, [piece], f.rule),
+                    [*feats, *extra]))
+
+    def pobj_of(prep: Token) -> Token | None:
+        return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= f.cue.end), None)
+    if f.rule == "dobj" and obj is not None and obj.left_edge.i == f.cue.end:
+        rights = sorted(obj.rights, key=lambda t: t.i)
+        first = rights[0] if rights else None
+        if first is not None and first.dep_ == "prep" and first.left_edge.i == first.i == obj.i + 1:
+            pobj = pobj_of(first)  # "expressed doubts about <content>"
+            if pobj is not None:
+                add(first.i + 1, first.i + 1, first.right_edge.i + 1, f"obj_prep:{first.lower_}", obj)
+        after = obj.right_edge.i + 1
+        prep = next((c for c in head.rights if c.i == after and c.dep_ == "prep"), None)
+        if prep is not None and pobj_of(prep) is not None:  # "distanced himself from <content>"
+            add(prep.i + 1, prep.i + 1, prep.right_edge.i + 1, f"head_prep:{prep.lower_}", obj)
+        clause = next((c for c in rights if c.dep_ in ("acl", "ccomp", "relcl")), None)
+        if clause is not None and all(t.is_punct for t in doc[obj.i + 1:clause.left_edge.i]):
+            # "announced plans <to merge ...>", "released a statement <saying ...>"
+            add(obj.i + 1, clause.left_edge.i, clause.right_edge.i + 1, f"obj_clause:{clause.dep_}", obj)
+            if clause.dep_ == "acl" and clause.left_edge.i == clause.i and clause.tag_ in ("VBG", "VBN"):
+                add(clause.i + 1, clause.i + 1, clause.right_edge.i + 1, "obj_acl_verb", clause)
+    xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= f.cue.end), None)
+    if xc is not None and xc.pos_ in ("VERB", "AUX") and xc.left_edge.i == f.cue.end \
+            and all(t.dep_ in ("aux", "advmod", "neg") and t.head.i == xc.i for t in doc[f.cue.end:xc.i]):
+        end = xc.i + 1
+        while end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == xc.i:
+            end += 1
+        add(end, end, xc.right_edge.i + 1, "xcomp_verb", xc)  # "is likely to stress <content>"
     return out
 
 
@@ -718,6 +781,16 @@ def _closing_mark(text: str, span: tuple[int, int]) -> tuple[int, int]:
             if rest[k:k + 1] == closer and (closer == "," or k > 0 or inner.endswith(" ")):
                 return s, e + k + 1
     return span
+
+
+def _one_cue_per_word(kept: Iterable[_Found]) -> list[_Found]:
+    """The kept cues, best-scored first, without one whose span overlaps a better one's: the variants of two
+    heads can both reach the same words ("has continued to deny" from "continued" and from "deny")."""
+    out: list[_Found] = []
+    for f in sorted(kept, key=lambda f: -f.cue.score):
+        if not any(overlaps(f.cue_span, g.cue_span) for g in out):
+            out.append(f)
+    return sorted(out, key=lambda f: f.cue_span)
 
 
 def _drop_nested(found: list[_Found]) -> list[_Found]:

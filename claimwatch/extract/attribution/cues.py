@@ -161,7 +161,9 @@ class CueModel:
     threshold: float
 
     def score(self, feats: list[str]) -> float:
-        z = sum(self.weights.get(x, 0.0) for x in feats)
+        """The probability that the candidate with features ``feats`` is a cue; a feature listed twice (two
+        children with one relation) counts once, as in training."""
+        z = sum(self.weights.get(x, 0.0) for x in dict.fromkeys(feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

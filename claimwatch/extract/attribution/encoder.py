@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .quotes import Quotes
 
 MAX_PIECES = 256  #: word-pieces per window, [CLS] and [SEP] included; longer windows keep the CRF's answer
-BATCH_PIECES = 1024  #: about this many word-pieces are read in one batch
+BATCH_PIECES = 512  #: about this many word-pieces are read in one batch
 ROLE_OTHER, ROLE_CUE, ROLE_SOURCE, ROLE_CONTENT = range(4)
 _HEADS = 12
 _GELU_C = math.sqrt(2.0 / math.pi)
