@@ -116,3 +116,21 @@ def test_safe_pipe_gives_the_stages_the_original_text(nlp: Any) -> None:
     docs = list(guard.safe_pipe(nlp, texts, batch_size=2))
     assert [doc_text(d) for d in docs] == texts
     assert docs[0].text != texts[0] and len(docs[0].text) == len(texts[0])
+
+
+def test_invisible_characters_at_word_edges_do_not_hide_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Pasted web and Telegram text carries zero-width spaces, joiners and direction marks; the parser gets spaces
+    in their place (same offsets), the stored spans keep the original characters."""
+    from claimwatch.extract import attribution
+
+    text = "The\u200b ministry\u200d said\u2060 that \u202eits forces\u202c had taken the village of Oran."
+    out = guard.defuse(text)
+    assert len(out) == len(text) and "said " in out and "\u2060" not in out
+    assert guard.defuse("Rivno\u200dpil") == "Rivno\u200dpil"  # a joiner inside a word stays
+    assert guard.defuse("Rivno\u200bpil") == "Rivno pil"  # a zero-width space is a word break
+    claims = attribution.find_claims(guard.safe_parse(nlp, text))
+    said = [c for c in claims if c.cue is not None and c.cue.text == "said"]
+    assert len(said) == 1
+    assert said[0].source is not None and said[0].source.span.text == "The\u200b ministry"
+    assert text[said[0].content.start:said[0].content.end] == said[0].content.text
+    assert said[0].content.text.startswith("that \u202eits forces")

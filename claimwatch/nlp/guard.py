@@ -1,6 +1,6 @@
 """The parse guard: spaCy parsing with bounded time and memory, whatever the text.
 
-Reads a text (and a loaded spaCy ``Language``); writes a ``Doc``. Two hazards are handled:
+Reads a text (and a loaded spaCy ``Language``); writes a ``Doc``. Three hazards are handled:
 
 - **Pathological runs.** spaCy's tokenizer peels punctuation, symbols and emoji off a whitespace-delimited
   chunk one at a time, copying the rest each time, so a long run without whitespace costs time quadratic in its
@@ -10,6 +10,8 @@ Reads a text (and a loaded spaCy ``Language``); writes a ``Doc``. Two hazards ar
   of more than ``MAX_RUN`` characters without whitespace, every ``MAX_RUN``-th character becomes a space.
   Characters are replaced, never inserted or removed, so every offset into the defused text is an offset into
   the original.
+- **Invisible characters.** Zero-width spaces, joiners, direction marks and the like at a word's edge become
+  spaces for the parser, so that "said\u200b" is read as "said".
 - **Long texts.** The parser's memory grows with the tokens of one ``Doc`` (about 17 KB per token at peak:
   858 KB of prose peaked at 3 GB). :func:`parse` and :func:`pipe` parse at most ``max_chunk`` characters and
   ``max_tokens`` tokens at a time, cut at a paragraph break (else a line break, a sentence end, any
@@ -56,11 +58,27 @@ _CUTS = (re.compile(r"\n[^\S\n]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?
 
 
 def defuse(text: str) -> str:
-    """``text`` with pathological runs broken up by spaces; ``len(defuse(text)) == len(text)`` always."""
+    """``text`` with pathological runs broken up by spaces and invisible format characters at word edges blanked
+    (:func:`_blank_invisible`); ``len(defuse(text)) == len(text)`` always."""
+    text = _INVISIBLE.sub(_blank_invisible, text)
     if len(text) <= MAX_REPEAT:
         return text
     out = _REPEAT.sub(_keep_head, text)
     return _RUN.sub(_break_run, out)
+
+
+#: Zero-width spaces and joiners, direction marks and embeddings, the word joiner, the byte-order mark.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _blank_invisible(m: re.Match[str]) -> str:
+    """A space for an invisible character that touches anything but a letter or digit on either side, or that
+    is a zero-width space (a word break by definition): pasted web and Telegram text carries them, and the
+    tokenizer would keep "said\u2060" as one unknown word. Between two letters (a joiner inside a word) it
+    stays."""
+    text, i = m.string, m.start()
+    inside = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+    return m.group(0) if inside and m.group(0) != "\u200b" else " "
 
 
 def _keep_head(m: re.Match[str]) -> str:

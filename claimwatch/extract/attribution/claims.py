@@ -20,6 +20,7 @@ from ...text.sentences import doc_text, sentence_index
 from . import boundaries, coref, cues, encoder, layout, tagger
 from .quotes import Quotes, quotes_of
 from .spans import (
+    INVISIBLE,
     claim_kind,
     cut,
     minus,
@@ -709,7 +710,7 @@ def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
     if cut < subtree_chars(source)[1]:
         e = cut
     text = doc_text(doc)
-    while e > s and text[e - 1].isspace():
+    while e > s and (text[e - 1].isspace() or text[e - 1] in INVISIBLE):
         e -= 1
     return s, e
 

@@ -15,8 +15,10 @@ from .quotes import Quotes
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_TRAIL = " \t\n,;:.—–-"
-_LEAD = " \t\n,;:—–-"
+#: Zero-width and direction-control characters: nothing a span should start or end with.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+_TRAIL = " \t\n,;:.—–-" + INVISIBLE
+_LEAD = " \t\n,;:—–-" + INVISIBLE
 
 
 def subtree_chars(tok: Token) -> tuple[int, int]:
