@@ -787,9 +787,12 @@ def _closing_mark(text: str, span: tuple[int, int]) -> tuple[int, int]:
 def _one_cue_per_word(kept: Iterable[_Found]) -> list[_Found]:
     """The kept cues, best-scored first, without one whose span overlaps a better one's: the variants of two
     heads can both reach the same words ("has continued to deny" from "continued" and from "deny")."""
+    taken: set[int] = set()  # token indices of the cues kept so far (linear in the cues' length, not quadratic)
     out: list[_Found] = []
     for f in sorted(kept, key=lambda f: -f.cue.score):
-        if not any(overlaps(f.cue_span, g.cue_span) for g in out):
+        words = range(f.cue.start, f.cue.end)
+        if not any(i in taken for i in words):
+            taken.update(words)
             out.append(f)
     return sorted(out, key=lambda f: f.cue_span)
 
