@@ -82,8 +82,9 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
                                                 for f, _ in scored])
         for (f, _), reading in zip(scored, readings):
             f.reading = reading
+    alone = model.threshold if model is not None else 0.5  # the scorer's threshold when it decides alone
     for f, score in scored:
-        threshold = model.threshold if model is not None else 0.5
+        threshold = alone
         if mix is not None and span_encoder is not None and f.reading is not None:
             # else (no encoder, or a window too long for it) the scorer decides alone
             score, threshold = span_encoder.cue_score(score, f.reading), mix.threshold
@@ -174,7 +175,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
         return None
     feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
                           sum(e - s for s, e in content))
-    cue_chars = (doc[cue.start].idx, doc[cue.end - 1].idx + len(doc[cue.end - 1]))
+    cue_chars = _token_chars(doc, cue.start, cue.end)
     raw_piece = content[0] if len(content) == 1 and rule in LEARNED_END_RULES else None
     if raw_piece is not None:
         content = [(raw_piece[0], boundaries.choose_end(doc, raw_piece[0], raw_piece[1], cue, rule))]
@@ -197,11 +198,8 @@ def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, 
     lemma = head.lemma_.lower()
     blocked = [*f.content, *([f.source] if f.source else [])]
 
-    def chars(a: int, b: int) -> tuple[int, int]:
-        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
-
     def free(a: int, b: int) -> bool:
-        c = chars(a, b)
+        c = _token_chars(doc, a, b)
         return not any(overlaps(c, p) for p in blocked)
 
     starts: dict[int, str] = {f.cue.start: "-"}
@@ -249,7 +247,7 @@ def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, 
             extra = ["variant", f"var_l={why_a}", f"var_r={why_b}", f"var_r|l={why_b}|{lemma}",
                      f"var_l|l={why_a}|{lemma}", f"var_next={nxt}", f"var_r|next={why_b.split(':')[0]}|{nxt}",
                      f"var_len={min(b - a - (f.cue.end - f.cue.start), 6)}"]
-            out.append((_Found(cue, chars(a, b), f.source, list(f.content), f.rule, f.raw_piece), [*feats, *extra]))
+            out.append((_Found(cue, _token_chars(doc, a, b), f.source, list(f.content), f.rule, f.raw_piece), [*feats, *extra]))
     return out
 
 
@@ -267,8 +265,8 @@ def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> l
         """A variant whose cue runs to token ``end`` (exclusive) and whose content is tokens ``a`` to ``b``."""
         if not (f.cue.end < end <= a < b) or end - f.cue.end > 8 or "\n" in doc[f.cue.start:end].text:
             return
-        cue_chars = (doc[f.cue.start].idx, doc[end - 1].idx + len(doc[end - 1]))
-        piece = finish_piece(text, (doc[a].idx, doc[b - 1].idx + len(doc[b - 1])), quotes)
+        cue_chars = _token_chars(doc, f.cue.start, end)
+        piece = finish_piece(text, _token_chars(doc, a, b), quotes)
         if piece[1] <= piece[0] or overlaps(piece, cue_chars) or (f.source and overlaps(piece, f.source)):
             return
         kind = why.split(":")[0]
@@ -307,6 +305,11 @@ def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> l
             end += 1
         add(end, end, xc.right_edge.i + 1, "xcomp_verb", xc)  # "is likely to stress <content>"
     return out
+
+
+def _token_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """The characters of tokens ``a`` to ``b`` (exclusive)."""
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
 
 
 #: Rules whose content end the learned ranker in :mod:`.boundaries` may move.
