@@ -115,7 +115,8 @@ def dump(path: str, out: str, band: float, c: float) -> None:
 # ------------------------------------------------------------------------------------------------ fit
 
 
-def fit(data: str, out: str, epochs: int, lr: float, rank: int, batch: int, seed: int, threads: int) -> None:
+def fit(data: str, out: str, epochs: int, lr: float, rank: int, batch: int, seed: int, threads: int,
+        every: bool = False) -> None:
     import torch
     from torch import nn
 
@@ -129,7 +130,7 @@ def fit(data: str, out: str, epochs: int, lr: float, rank: int, batch: int, seed
                                                          / "model.safetensors")).items() if v.dtype == np.float32}
     with open(data, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh][1:]
-    train = [r for r in rows if r["doc"] % HOLDOUT != 0]
+    train = rows if every else [r for r in rows if r["doc"] % HOLDOUT != 0]
     print(f"{len(train)} training examples ({len(rows) - len(train)} held out)", flush=True)
 
     net = build_net(base, rank)
@@ -195,7 +196,8 @@ def fit(data: str, out: str, epochs: int, lr: float, rank: int, batch: int, seed
         tuned[name + ".weight"] = mod.weight.detach().numpy().astype(np.float16)
         tuned[name + ".bias"] = mod.bias.detach().numpy().astype(np.float16)
     meta = {"trained": str(date.today()), "data": data, "epochs": epochs, "lr": lr, "rank": rank, "batch": batch,
-            "seed": seed, "examples": len(train), "holdout": HOLDOUT, "combine": {"source": 0.0, "content": 0.0},
+            "seed": seed, "examples": len(train), "holdout": 0 if every else HOLDOUT,
+            "combine": {"source": 0.0, "content": 0.0},
             "cue": {"band": BAND, "weight": 0.0, "threshold": 0.0}}
     save(out, tuned, meta)
     print(f"wrote {out}")
@@ -465,6 +467,25 @@ def tune(path: str, weights: str, write: str | None, data: str | None = None) ->
         print(f"wrote {write}")
 
 
+def settle(weights: str, tuned_from: str, out: str) -> None:
+    """Weights fitted on all of ``train`` (``fit --all``) take the cue mix and margins ``tune`` chose for the
+    same recipe fitted on six sevenths: the seventh can no longer choose them, being in the fit. The held-out
+    figures stay those of the six-sevenths model and are kept under ``heldout_of_recipe``."""
+    with open(weights, "rb") as fh:
+        tuned = dict(np.load(fh, allow_pickle=False))
+    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+    with open(tuned_from, "rb") as fh:
+        chosen = json.loads(bytes(np.load(fh, allow_pickle=False)["meta"]).decode("utf-8"))
+    assert meta["holdout"] == 0, "settle takes weights fitted with --all"
+    for key in ("epochs", "lr", "rank", "batch", "seed"):
+        assert meta[key] == chosen[key], f"{key}: {meta[key]} here, {chosen[key]} where the settings were chosen"
+    meta["cue"], meta["combine"] = chosen["cue"], chosen["combine"]
+    meta["heldout_of_recipe"] = chosen.get("heldout", {})
+    meta["settings_from"] = {"trained": chosen["trained"], "examples": chosen["examples"]}
+    save(out, tuned, meta)
+    print(f"cue mix {meta['cue']}, margins {meta['combine']} -> {out}")
+
+
 def _one(span: tuple[int, int] | None) -> tuple[tuple[int, int], ...] | None:
     return (span,) if span else None
 
@@ -486,6 +507,12 @@ def main() -> None:
     f.add_argument("--batch", type=int, default=16)
     f.add_argument("--seed", type=int, default=13)
     f.add_argument("--threads", type=int, default=2)
+    f.add_argument("--all", action="store_true",
+                   help="fit on every document, the held-out seventh too (then `settle`, not `tune`)")
+    st = sub.add_parser("settle")
+    st.add_argument("weights", help="weights fitted with --all")
+    st.add_argument("tuned", help="weights fitted with the same settings on six sevenths and tuned on the seventh")
+    st.add_argument("--out", default=str(OUT))
     c = sub.add_parser("parity")
     c.add_argument("inputs")
     c.add_argument("weights")
@@ -502,7 +529,9 @@ def main() -> None:
     elif args.cmd == "parity":
         parity(args.inputs, args.weights, args.out)
     elif args.cmd == "fit":
-        fit(args.data, args.out, args.epochs, args.lr, args.rank, args.batch, args.seed, args.threads)
+        fit(args.data, args.out, args.epochs, args.lr, args.rank, args.batch, args.seed, args.threads, args.all)
+    elif args.cmd == "settle":
+        settle(args.weights, args.tuned, args.out)
     else:
         tune(args.path, args.weights, None if args.no_write else args.out, args.data)
 
