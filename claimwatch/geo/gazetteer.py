@@ -78,7 +78,7 @@ def data_version(extra: str = "") -> str:
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     for package in _SOURCES:
         h.update(f"{package}={_version(package)};".encode())
-    for name in ("aliases.tsv", "country_points.tsv", "features.tsv", "not_names.tsv"):
+    for name in ("aliases.tsv", "country_points.tsv", "region_points.tsv", "features.tsv", "not_names.tsv"):
         h.update(resources.files("claimwatch").joinpath("data", "geo", name).read_bytes())
     if extra:
         h.update(Path(extra).read_bytes())

@@ -217,6 +217,12 @@ def country_points() -> dict[str, tuple[float, float]]:
     return {iso: (float(lat), float(lon)) for iso, lat, lon in _bundled("country_points.tsv")}
 
 
+def region_points() -> dict[int, tuple[float, float, str]]:
+    """GeoNames' own point of first-order regions whose computed centre lands far from it, by GeoNames id, with
+    the name the table gives it (checked against the subdivision by the tests)."""
+    return {int(gid): (float(lat), float(lon), name) for gid, lat, lon, name in _bundled("region_points.tsv")}
+
+
 def aliases() -> Iterator[tuple[str, str, str]]:
     """(form, target, kind) rows of the bundled alias and demonym table."""
     for form, target, kind in _bundled("aliases.tsv"):  # noqa: UP028 - unpacking checks the three columns
