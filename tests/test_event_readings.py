@@ -20,7 +20,10 @@
 - "farmers blocked a highway to protest": blocking is an intervention only when the authorities do it (or no one
   is named); what a commemoration recalls ("a memorial service for the soldiers killed in the battle") is no event;
   a state that "agreed to deliver" weapons gives military aid, it makes no deal; "since the start of the fighting"
-  only dates a period.
+  only dates a period;
+- an action stopped first ("before it could fire") did not happen; "voted to condemn" is the body's decision, no
+  election; "dismissed the defence minister" denies nothing; "without fighting", "no clashes" say there was no
+  battle.
 """
 
 from __future__ import annotations
@@ -135,3 +138,33 @@ def test_an_event_that_only_dates_a_period_is_no_event(pipeline) -> None:  # typ
     assert "Armed clash" not in subs
     kept = events.best(_typed(pipeline, "Shelling of the port has continued since Monday."))
     assert kept is not None and kept.sub_type == "Shelling/artillery/missile attack"
+
+
+def test_an_action_stopped_before_it_happened_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    typed = _typed(pipeline, "Border guards destroyed a rocket launcher before it could fire on the town.")
+    assert {t.sub_type for t in typed} == {"Disrupted weapons use"}
+    fired = _typed(pipeline, "Border guards destroyed a rocket launcher after it fired on the town.")
+    assert {t.sub_type for t in fired} - {"Disrupted weapons use"}  # the firing happened: it stays an event
+
+
+def test_a_vote_to_act_is_the_act_not_an_election(pipeline) -> None:  # type: ignore[no-untyped-def]
+    subs = {t.sub_type for t in _typed(pipeline, "The regional council voted to condemn the shelling of the port.")}
+    assert "Election" not in subs
+    vote = events.best(_typed(pipeline, "Residents voted in the mayoral election on Sunday."))
+    assert vote is not None and vote.sub_type == "Election"
+
+
+def test_dismissing_an_official_is_no_denial(pipeline) -> None:  # type: ignore[no-untyped-def]
+    subs = {t.sub_type for t in _typed(pipeline, "The president dismissed the chief of the border guard on Friday.")}
+    assert "Denial of responsibility" not in subs
+    denial = _typed(pipeline, "The ministry dismissed the reports as fake.")
+    assert {t.sub_type for t in denial} == {"Denial of responsibility"}  # and no change to a group
+
+
+def test_no_fighting_is_no_battle(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for sentence in ("The village changed hands without fighting after the garrison left.",
+                     "Rebels entered the town without a fight, residents said.",
+                     "No fighting was reported in the district overnight."):
+        assert "Armed clash" not in {t.sub_type for t in _typed(pipeline, sentence)}, sentence
+    clash = events.best(_typed(pipeline, "Fighting broke out near the bridge without warning."))
+    assert clash is not None and clash.sub_type == "Armed clash"

@@ -80,7 +80,8 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
         return []
     doc, start, end = bounds
     found = matches(doc, start, end)
-    families = [m for m in found if m.kind == "family" and not _masked(doc, m) and not _names_equipment(doc, m)]
+    families = [m for m in found if m.kind == "family" and not _masked(doc, m) and not _names_equipment(doc, m)
+                and not _no_fighting(doc, m)]
     contexts: dict[str, list[Match]] = {}
     for m in found:
         if m.kind == "context" and not _denied_context(doc, m):
@@ -90,7 +91,15 @@ def classify(tokens: SpacySpan | Sequence[Token], kind_of: R.KindOf | None = Non
     sent_starts = sorted({sents.of(m.start).start for m in families})
     typed = [t for m in families if (t := _resolve(m, scope, sent_starts)) is not None]
     typed = _drop_commemorated(doc, sents, _drop_attackers_nouns(doc, _drop_named_objects(doc, typed)))
-    return _one_per_trigger([t for t in typed if not _since(doc, t)])
+    return _one_per_trigger([t for t in typed if not _since(doc, t) and not _unrealised(doc, t)])
+
+
+def _unrealised(doc: Doc, t: Typed) -> bool:
+    """An action the sentence says was stopped first: "destroyed a launcher before it could fire on the city"
+    (what happened is the destruction, not a shelling)."""
+    tok = doc[t.start:t.end].root
+    return any(c.dep_ == "mark" and c.lower_ == "before" for c in tok.children) and any(
+        c.dep_ == "aux" and c.lower_ in ("could", "can") for c in tok.children)
 
 
 _PERIOD_START = frozenset({"start", "beginning", "outbreak", "onset", "launch"})
@@ -174,6 +183,15 @@ def _names_equipment(doc: Doc, m: Match) -> bool:
 #: Nouns after "riot" that name the police's kit or units, not a riot ("riot police cordoned off the square").
 _RIOT_KIT = frozenset({"police", "policeman", "policemen", "officer", "officers", "gear", "shield", "shields",
                        "squad", "unit", "units", "troops", "control", "helmet", "helmets", "van", "vans"})
+
+
+def _no_fighting(doc: Doc, m: Match) -> bool:
+    """"changed hands without fighting", "occupied without clashes", "no fighting was reported": the battle word
+    says there was none."""
+    if m.name != "battle":
+        return False
+    before = [doc[i].lower_ for i in range(max(0, m.start - 2), m.start)]
+    return bool(before) and (before[-1] in ("without", "no") or before == ["without", "a"])
 
 
 def _denied_context(doc: Doc, m: Match) -> bool:

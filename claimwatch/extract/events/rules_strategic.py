@@ -7,8 +7,13 @@ military aid, recruitment calls, elections and statements.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .lexicon import Match
 from .rules import Resolved, Scope, _hostile, _word, head_of, objects, subjects
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _PROTEST_SIDE = {"protester", "protestor", "demonstrator", "rioter", "crowd", "student", "activist", "supporter",
                  "marcher", "youth", "mob", "striker"}
@@ -142,6 +147,9 @@ def group_change(m: Match, s: Scope) -> Resolved | None:
         return None
     if _word(s, m) in _OFFICE_CHANGES and not (s.sctx("military", m) or s.sctx("nonstate_actor", m)):
         return None
+    objs = [t for t in objects(head_of(s.doc, m)) if t.dep_ in ("dobj", "nsubjpass")]
+    if _word(s, m) == "dismiss" and objs and not any(_a_person(t) for t in objs):
+        return None  # "dismissed the reports as fake": no one left office
     if w < 2.5 and m.end - m.start == 1 and head_of(s.doc, m).pos_ != "VERB":
         return None  # "in its current form", "the commander": nouns are no moves
     return "Change to group/activity", w + (0.3 if s.sctx("military", m) else 0.0)
@@ -185,6 +193,16 @@ _DENY = {"deny", "denial", "deny responsibility", "deny involvement", "reject ac
 _ACCUSE = {"blame", "accuse", "accusation", "allege", "attribute", "behind the attack", "behind the"}
 
 
+#: heads of a noun phrase naming someone in office (the object of "dismissed")
+_OFFICE = frozenset({"minister", "commander", "chief", "head", "general", "governor", "official", "director",
+                     "officer", "secretary", "mayor", "deputy", "prosecutor", "ambassador", "adviser", "advisor",
+                     "spokesman", "spokeswoman", "staff", "cabinet", "government", "leadership"})
+
+
+def _a_person(tok: Token) -> bool:
+    return tok.dep_ in ("dobj", "nsubjpass") and (tok.ent_type_ == "PERSON" or tok.lemma_.lower() in _OFFICE)
+
+
 def attrib(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
     if word == "responsible for" and not _hostile(s, m):
@@ -192,6 +210,8 @@ def attrib(m: Match, s: Scope) -> Resolved | None:
     head = head_of(s.doc, m)
     if word in _ACCUSE and head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return None  # "villagers they accused of spying", "men accused of planning attacks": who they are
+    if word == "dismiss" and any(_a_person(t) for t in objects(head)):
+        return None  # "dismissed the defence minister": removed from office, nothing denied
     if word in _DENY:
         return "Denial of responsibility", m.weight
     if word in _ACCUSE:
@@ -275,6 +295,9 @@ def recruit(m: Match, s: Scope) -> Resolved | None:
 
 def election(m: Match, s: Scope) -> Resolved | None:
     word = _word(s, m)
+    head = head_of(s.doc, m)
+    if word == "vote" and head.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in head.children):
+        return None  # "the assembly voted to condemn ...": a body's decision, told by its own verb
     return ("Referendum" if word in ("referendum", "plebiscite") else "Election"), m.weight
 
 
