@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -371,12 +371,25 @@ def one_blas_thread() -> AbstractContextManager[object]:
 @lru_cache(maxsize=1)
 def load_model() -> SpanEncoder | None:
     """The encoder (loaded once), or None when the base package or the trained weights are missing."""
-    base = base_dir()
     path = resources.files("claimwatch").joinpath("data/span_encoder.npz")
-    if base is None or not path.is_file():
+    if base_dir() is None or not path.is_file():
         return None
     with path.open("rb") as fh:
-        tuned = dict(np.load(fh, allow_pickle=False))
+        return from_file(fh)
+
+
+def meta_of(fh: IO[bytes]) -> dict[str, Any]:
+    """The training record stored with a weights file (data, settings, the mix and margins chosen)."""
+    return json.loads(bytes(np.load(fh, allow_pickle=False)["meta"]).decode("utf-8"))  # type: ignore[no-any-return]
+
+
+def from_file(fh: IO[bytes]) -> SpanEncoder | None:
+    """The encoder of a weights file written by ``scripts/train_span_encoder.py`` (None without the base
+    package)."""
+    base = base_dir()
+    if base is None:
+        return None
+    tuned = dict(np.load(fh, allow_pickle=False))
     meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
     vocab = (base / "vocab.txt").read_text("utf-8").splitlines()
     weights = merged_weights(read_safetensors(base / "model.safetensors"), tuned)
