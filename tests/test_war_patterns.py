@@ -162,6 +162,18 @@ def test_a_headline_naming_its_speaker_is_their_claim(pipeline) -> None:  # type
     assert all(s != "Analysis" for s, _ in colon)  # a label, and not the first line
 
 
+def test_rosters_handles_and_credit_lines_after_a_colon_are_no_claims(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Latest: Drones hit the depot near Rivnopil overnight.\n\n"
+            "Troops shelled the town on Monday, the governor said.\n\n"
+            "Kharkiv: Olena Koval, Petro Hrytsenko, Ivan Melnyk, Taras Bondar.\n\n"
+            "Contributing: Olena Koval and Ivan Melnyk.\n\nTelegram: @rivnopil_news\n\n"
+            "Koval: We will rebuild the school before winter.\n")
+    found = _claims_of(pipeline, text)
+    colon = [(c.source.span.text, c.content.text) for c in found
+             if c.cue is not None and c.cue.text == ":" and c.source is not None]
+    assert colon == [("Koval", "We will rebuild the school before winter")], colon
+
+
 def test_a_quote_after_the_cue_continues_even_when_the_next_paragraph_opens_with_a_verb(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = ("The brigade held the bridge for a week. “The shelling never stopped,” the commander told Kyiv Radio. "
             "“We lost two vehicles on the first night.”\n\nThat adds pressure on the reserves near Rivnopil.\n")

@@ -49,6 +49,8 @@ def _has_words(content: str) -> bool:
 _LABELS = frozenset("""
 photo photos video source sources tags tag update updated note see also related watch read more breaking
 exclusive background context correction analysis opinion live explainer summary timeline map warning
+latest contributing contributors credit credits notice
+revealed bombshell look leaked
 фото видео відео источник джерело контекст довідка справка важно срочно терміново оновлено обновлено
 """.split())
 
@@ -81,7 +83,7 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
         if (_is_label(m.group("source")) and not turn) or m.group("source").lower().split()[-1] in _LABELS:
             continue
         start, end = trim(text, m.start("content"), m.end("content"))
-        if end - start < 8 or not _has_words(text[start:end]):
+        if end - start < 8 or not _has_words(text[start:end]) or _names_only(text[start:end]):
             continue
         headline = not text[:m.start()].strip() and len(text[start:end].split()) <= _HEADLINE_WORDS
         if not (turn or headline) and any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
@@ -92,6 +94,19 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
                                                                          m.end("source")), m.end("source"))),
                             cue=Span.of(text, m.start("cue"), m.end("cue"))))
     return claims
+
+
+_ITEM = re.compile(r"\s*(?:,|;|\band\b)\s*")
+
+
+def _names_only(content: str) -> bool:
+    """What follows the colon is a handle, a link, or a list of names ("Iowa: Tim Albrecht, Brad Anderson, Rob
+    Barron, ...", "Contributing: Nicole Gaudiano and Ledyard King"): a roster, not something said."""
+    if content.startswith(("@", "http://", "https://", "www.")):
+        return True
+    items = [i for i in _ITEM.split(content.rstrip(" .")) if i]
+    return len(items) >= 3 and all(1 <= len(i.split()) <= 4 and all(w[:1].isupper() for w in i.split())
+                                   for i in items)
 
 
 _DASH = re.compile(r"\s[-—–]\s+")
