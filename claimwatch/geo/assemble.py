@@ -87,10 +87,9 @@ def _name_admin(row: PlaceRow, subs: sources.Subdivisions) -> None:
 def _place_regions(subs: sources.Subdivisions) -> None:
     points = sources.region_points()
     for key, row in subs.rows.items():
-        centre = sources.place_centre(subs.members.get(key))
         if row.id in points:
             row.lat, row.lon = points[row.id][:2]
-        elif centre is not None:
+        elif (centre := sources.place_centre(subs.members.get(key))) is not None:
             row.lat, row.lon = centre.lat, centre.lon
         row.admin1_name = subs.rows[row.admin1].name if row.admin1 in subs.rows else row.name
         row.population = sum(p[2] for p in subs.members.get(key, ()))

@@ -218,8 +218,8 @@ def country_points() -> dict[str, tuple[float, float]]:
 
 
 def region_points() -> dict[int, tuple[float, float, str]]:
-    """GeoNames' own point of first-order regions whose computed centre lands far from it, by GeoNames id, with
-    the name the table gives it (checked against the subdivision by the tests)."""
+    """GeoNames' own point of the regions the bundled table lists (those of the United States, Canada and
+    Australia), by GeoNames id, with the name the table gives it (checked against the subdivision by the tests)."""
     return {int(gid): (float(lat), float(lon), name) for gid, lat, lon, name in _bundled("region_points.tsv")}
 
 
