@@ -23,7 +23,7 @@
   only dates a period;
 - an action stopped first ("before it could fire") did not happen; "voted to condemn" is the body's decision, no
   election; "dismissed the defence minister" denies nothing; "without fighting", "no clashes" say there was no
-  battle.
+  battle; "under the agreement, the army handed over ..." tells the handover, the deal is its frame.
 """
 
 from __future__ import annotations
@@ -168,3 +168,11 @@ def test_no_fighting_is_no_battle(pipeline) -> None:  # type: ignore[no-untyped-
         assert "Armed clash" not in {t.sub_type for t in _typed(pipeline, sentence)}, sentence
     clash = events.best(_typed(pipeline, "Fighting broke out near the bridge without warning."))
     assert clash is not None and clash.sub_type == "Armed clash"
+
+
+def test_a_deal_the_event_happens_under_is_its_frame(pipeline) -> None:  # type: ignore[no-untyped-def]
+    framed = events.best(_typed(pipeline, "Under the ceasefire agreement, the brigade handed over the village to the "
+                                          "monitors."))
+    assert framed is not None and framed.sub_type == "Non-violent transfer of territory"
+    deal = events.best(_typed(pipeline, "The two sides signed a ceasefire agreement in Minsk on Friday."))
+    assert deal is not None and deal.sub_type == "Agreement"

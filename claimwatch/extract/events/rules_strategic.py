@@ -168,6 +168,9 @@ def agreement(m: Match, s: Scope) -> Resolved | None:
     if tok.lemma_.lower() == "agree" and any(c.dep_ == "xcomp" and c.lemma_.lower() in _SUPPLY_VERBS
                                              for c in tok.children):
         return "Agreement", m.weight - 2.0  # "agreed to deliver tanks": military aid, not a deal between sides
+    head = head_of(s.doc, m)
+    if head.dep_ == "pobj" and head.head.lower_ in ("under", "per") and head.head.head.pos_ in ("VERB", "AUX"):
+        return "Agreement", m.weight - 2.0  # "under the agreement, the army handed over ...": the deal is the frame
     return "Agreement", m.weight
 
 
