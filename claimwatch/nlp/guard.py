@@ -67,8 +67,11 @@ def defuse(text: str) -> str:
     return _RUN.sub(_break_run, out)
 
 
-#: Zero-width spaces and joiners, direction marks and embeddings, the word joiner, the byte-order mark.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: Zero-width spaces and joiners, direction marks and embeddings, the word joiner and invisible operators, the
+#: byte-order mark: nothing a parse or a stored span should rest on.
+INVISIBLE = "".join(map(chr, [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                              *range(0x2066, 0x206A), 0xFEFF]))
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def _blank_invisible(m: re.Match[str]) -> str:

@@ -378,9 +378,15 @@ def load_model() -> SpanEncoder | None:
         return from_file(fh)
 
 
+def _read(fh: IO[bytes]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays of a weights file and its training record (data, settings, the mix and margins chosen)."""
+    tuned = dict(np.load(fh, allow_pickle=False))
+    return tuned, json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+
+
 def meta_of(fh: IO[bytes]) -> dict[str, Any]:
-    """The training record stored with a weights file (data, settings, the mix and margins chosen)."""
-    return json.loads(bytes(np.load(fh, allow_pickle=False)["meta"]).decode("utf-8"))  # type: ignore[no-any-return]
+    """The training record stored with a weights file."""
+    return _read(fh)[1]
 
 
 def from_file(fh: IO[bytes]) -> SpanEncoder | None:
@@ -389,8 +395,7 @@ def from_file(fh: IO[bytes]) -> SpanEncoder | None:
     base = base_dir()
     if base is None:
         return None
-    tuned = dict(np.load(fh, allow_pickle=False))
-    meta = json.loads(bytes(tuned.pop("meta")).decode("utf-8"))
+    tuned, meta = _read(fh)
     vocab = (base / "vocab.txt").read_text("utf-8").splitlines()
     weights = merged_weights(read_safetensors(base / "model.safetensors"), tuned)
     mix = meta.get("cue")

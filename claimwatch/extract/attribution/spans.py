@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model import ClaimKind, Span
+from ...nlp.guard import INVISIBLE
 from .quotes import Quotes
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-#: Zero-width and direction-control characters: nothing a span should start or end with.
-INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 _TRAIL = " \t\n,;:.—–-" + INVISIBLE
 _LEAD = " \t\n,;:—–-" + INVISIBLE
 
