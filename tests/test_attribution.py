@@ -212,3 +212,38 @@ def test_a_repeated_scorer_feature_counts_once_as_in_training() -> None:
     assert model.score(["bias", "c=prep", "c=prep"]) == model.score(["bias", "c=prep"]) == 0.5
     ends = boundaries.EndModel({"x": 2.0})
     assert ends.score(("x", "x", "y")) == 2.0
+
+
+def test_no_break_spaces_stay_out_of_a_contents_edges(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Web text puts no-break spaces between words; spaCy makes each a token of its own, and a content piece used
+    # to end on one ("...bridge,”\xa0").
+    text = "“We will hold the bridge,”\xa0the commander\xa0told reporters.\xa0“The enemy\xa0has lost three tanks.”"
+    c = by_cue(claims_of(nlp, text), "told")
+    assert [p.text for p in c.parts] == ["“We will hold the bridge,”", "“The enemy\xa0has lost three tanks.”"]
+    text = ("The pilot\xa0had no known political affiliations and had passed all\xa0background checks,"
+            " the airline said.")
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == [
+        "The pilot\xa0had no known political affiliations and had passed all\xa0background checks"]
+
+
+def test_tidy_pieces_joins_blank_gaps_and_drops_lone_marks() -> None:
+    from claimwatch.extract.attribution.spans import tidy_pieces
+
+    text = "“The bridge\xa0 is ours,” he said, “and we hold it.” ” More, the officer said, later."
+    bridge, ours = text.index("The bridge"), text.index(" is ours")
+    end_one = text.index(",”") + 2
+    second = text.index("“and"), text.index(".” ”") + 2
+    lone = text.index("” More") + 1
+    # a no-break space between two pieces: one piece, without blank edges
+    assert tidy_pieces(text, [(bridge, ours - 1), (ours - 1, end_one)]) == [(bridge, end_one)]
+    # interrupted by "he said": two pieces stay two; a lone closing mark is dropped
+    assert tidy_pieces(text, [(second[0], second[1]), (text.index("“The"), end_one), (lone - 1, lone + 1)]) == [
+        (text.index("“The"), end_one), second]
+    # overlapping pieces are one; a comma gap is no interruption
+    assert tidy_pieces(text, [(bridge, end_one - 4), (bridge + 4, end_one)]) == [(bridge, end_one)]
+    day = "Earlier in the day, troops entered the town, the ministry said."
+    town = day.index("troops"), day.index(", the ministry")
+    assert tidy_pieces(day, [(0, day.index(",")), town]) == [(0, town[1])]
+    # nothing but marks left: nothing
+    assert tidy_pieces(text, [(lone - 1, lone + 1)]) == []

@@ -7,6 +7,7 @@ direct/indirect/mixed kind of a content, and an interval index for containment a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ...model import ClaimKind, Span
@@ -16,8 +17,12 @@ from .quotes import Quotes
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_TRAIL = " \t\n,;:.—–-" + INVISIBLE
-_LEAD = " \t\n,;:—–-" + INVISIBLE
+# Unicode's other spaces: web text puts a no-break space between words ("He\xa0had"), which spaCy makes a token
+# of its own, so a span can start or end on one.
+SPACES = "\xa0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_BLANK = " \t\n\r" + SPACES + INVISIBLE
+_TRAIL = " \t\n,;:.—–-" + SPACES + INVISIBLE
+_LEAD = " \t\n,;:—–-" + SPACES + INVISIBLE
 
 
 def subtree_chars(tok: Token) -> tuple[int, int]:
@@ -57,6 +62,27 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1] in _TRAIL:
         e -= 1
     return s, e
+
+
+def tidy_pieces(text: str, pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A content's pieces as stored: each without blank edges, none without a letter or digit (a lone quotation
+    mark left over from a cut), and two pieces made one where they overlap, touch, or stand apart by blanks,
+    commas or semicolons only. A content is split where other words interrupt it ("Taxes, he said, will rise"),
+    not at a no-break space spaCy made a token of, nor at a comma a nested cut left behind."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(pieces):
+        s, e = max(s, 0), min(e, len(text))
+        while s < e and text[s] in _BLANK:
+            s += 1
+        while e > s and text[e - 1] in _BLANK:
+            e -= 1
+        if not any(ch.isalnum() for ch in text[s:e]):
+            continue
+        if out and (s <= out[-1][1] or not text[out[-1][1]:s].strip(_BLANK + ",;")):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
