@@ -192,9 +192,10 @@ def check_accurate(options: Options) -> CheckResult:
                            required=options.accurate)
     model = encoder.load_model()
     if model is None:
-        return CheckResult(name, False, "claimwatch/data/span_encoder.npz is missing", "reinstall claimwatch",
-                           required=options.accurate)
-    return CheckResult(name, True, f"encoder loaded ({len(model.w)} tensors)", required=options.accurate)
+        return CheckResult(name, False, "claimwatch/data/span_encoder.npz or a network it names is missing",
+                           "reinstall claimwatch", required=options.accurate)
+    return CheckResult(name, True, f"encoder loaded ({len(model.w)} tensors, {1 + len(model.members)} networks)",
+                       required=options.accurate)
 
 
 #: Every check ``doctor`` runs, in order. Stages add theirs here (one line each).

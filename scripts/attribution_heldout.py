@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 
@@ -55,6 +56,8 @@ def main() -> None:
     ap.add_argument("--drop", default="", help="comma-separated candidate kinds to leave out")
     ap.add_argument("--encoder", help="with --accurate: weights fitted without the held-out seventh (the shipped "
                     "ones, when they were fitted on every document, have seen it)")
+    ap.add_argument("--member", action="append", default=[],
+                    help="with --encoder: a further network of an ensemble, also fitted without the seventh")
     ap.add_argument("--c", type=float, default=0.2)
     ap.add_argument("--threshold", type=float, default=0.30,
                     help="the scorer's threshold (without --accurate; the figures in docs/evaluation.md used 0.30)")
@@ -68,17 +71,27 @@ def main() -> None:
     claims.propose = propose  # type: ignore[assignment]
     if args.accurate:
         if args.encoder:
-            with open(args.encoder, "rb") as fh:
-                chosen = encoder.from_file(fh)
+            files = [args.encoder, *args.member]
+            with ExitStack() as stack:
+                handles = [stack.enter_context(open(f, "rb")) for f in files]
+                chosen = encoder.from_file(handles[0], handles[1:])
             encoder.load_model = lambda: chosen  # type: ignore[assignment]
-            with open(args.encoder, "rb") as fh:
-                holdout = encoder.meta_of(fh).get("holdout")
+            holdouts = []
+            for f in files:
+                with open(f, "rb") as fh:
+                    holdouts.append(encoder.meta_of(fh).get("holdout"))
         else:
-            with resources.files("claimwatch").joinpath("data/span_encoder.npz").open("rb") as fh:
-                holdout = encoder.meta_of(fh).get("holdout")
-        if holdout != HOLDOUT:
-            sys.exit("these encoder weights were fitted on the held-out seventh too: pass --encoder with weights "
-                     "from `train_span_encoder.py fit` (without --all) and `tune`")
+            data = resources.files("claimwatch").joinpath("data")
+            with data.joinpath("span_encoder.npz").open("rb") as fh:
+                meta = encoder.meta_of(fh)
+            holdouts = [meta.get("holdout")]
+            for name in meta.get(encoder.MEMBERS, []):
+                with data.joinpath(name).open("rb") as fh:
+                    holdouts.append(encoder.meta_of(fh).get("holdout"))
+        if any(h != HOLDOUT for h in holdouts):
+            sys.exit("these encoder weights were fitted on the held-out seventh too: pass --encoder (and --member for "
+                     "each further network of an ensemble) with weights from `train_span_encoder.py fit` (without "
+                     "--all) and `tune`")
     docs = list(read_gold_dir(args.path))
     spacy_docs = parsed(docs, Path("/tmp/cw_parse_cache"))
     X, y = [], []

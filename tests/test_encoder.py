@@ -197,3 +197,56 @@ def test_doctor_says_whether_the_accurate_mode_can_run(monkeypatch: pytest.Monke
     assert not off.ok and not off.required and "claimwatch[accurate]" in off.fix  # a warning while the mode is off
     on = check_accurate(options.with_(accurate=True))
     assert not on.ok and on.required  # a failure when the configuration asks for it
+
+
+def test_the_shipped_encoder_averages_its_networks(model: encoder.SpanEncoder) -> None:
+    """The ensemble's scores are the mean of each network's, and the second network does change them."""
+    import dataclasses
+
+    assert len(model.members) == 1
+    first = dataclasses.replace(model, members=())
+    second = dataclasses.replace(model, w=model.members[0], members=())
+    data = json.loads(PARITY.read_text("utf-8"))
+    encs = [encoder.Encoded(w["ids"], w["roles"], list(range(1, len(w["ids"]) - 1))) for w in data["windows"]]
+    for (both, cue), (a, cue_a), (b, cue_b) in zip(model.outputs_many(encs), first.outputs_many(encs),
+                                                   second.outputs_many(encs), strict=True):
+        assert np.abs(both - (a + b) / 2).max() < 1e-4 and abs(cue - (cue_a + cue_b) / 2) < 1e-4
+        assert np.abs(a - b).max() > 0.05
+
+
+def test_an_ensemble_of_mismatched_networks_is_refused(tmp_path: Path) -> None:
+    from importlib import resources
+
+    data = resources.files("claimwatch").joinpath("data")
+    with data.joinpath("span_encoder.npz").open("rb") as fh:
+        arrays = dict(np.load(fh, allow_pickle=False))
+    headless = {k: v for k, v in arrays.items() if not k.startswith("cue_head")}
+    np.savez(tmp_path / "headless.npz", **headless)
+    with (data.joinpath("span_encoder.npz").open("rb") as main, open(tmp_path / "headless.npz", "rb") as other,
+          pytest.raises(ValueError, match="same heads")):
+        encoder.from_file(main, [other])
+
+
+def test_a_missing_network_of_the_ensemble_leaves_the_mode_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = encoder.resources.files("claimwatch")
+
+    class Without:
+        def joinpath(self, name: str):  # type: ignore[no-untyped-def]
+            got = real.joinpath(name)
+            return Data(got) if name == "data" else got
+
+    class Data:
+        def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+            self.inner = inner
+
+        def joinpath(self, name: str):  # type: ignore[no-untyped-def]
+            return self.inner.joinpath("no-such-network.npz" if name.startswith("span_encoder_") else name)
+
+    monkeypatch.setattr(encoder.resources, "files", lambda _pkg: Without())
+    encoder.load_model.cache_clear()
+    try:
+        assert encoder.load_model() is None
+    finally:
+        monkeypatch.undo()
+        encoder.load_model.cache_clear()
+    assert encoder.load_model() is not None

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -211,6 +212,46 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + np.tanh(inner))
 
 
+def _forward(w: dict[str, np.ndarray], encs: list[Encoded], layers: int) -> tuple[np.ndarray, np.ndarray]:
+    """One network's label scores (batch x longest window x labels) and cue scores (batch) for a padded batch."""
+    n = max(len(e.ids) for e in encs)
+    ids = np.zeros((len(encs), n), dtype=np.intp)
+    roles = np.zeros((len(encs), n), dtype=np.intp)
+    pad = np.full((len(encs), 1, 1, n), -1e9, dtype=np.float32)
+    for b, e in enumerate(encs):
+        ids[b, :len(e.ids)] = e.ids
+        roles[b, :len(e.roles)] = e.roles
+        pad[b, ..., :len(e.ids)] = 0.0
+    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+         + w["embeddings.token_type_embeddings.weight"][0] + w["role_embeddings"][roles])
+    bsz = len(encs)
+    # one matrix of every word-piece of the batch: the dense layers are then one BLAS product each
+    x = _layer_norm(x.reshape(bsz * n, -1), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+    d = x.shape[-1] // _HEADS
+    for k in range(layers):
+        p = f"encoder.layer.{k}."
+        q = (x @ w[p + "attention.self.query.weight"].T + w[p + "attention.self.query.bias"])
+        kk = (x @ w[p + "attention.self.key.weight"].T + w[p + "attention.self.key.bias"])
+        v = (x @ w[p + "attention.self.value.weight"].T + w[p + "attention.self.value.bias"])
+        q = q.reshape(bsz, n, _HEADS, d).transpose(0, 2, 1, 3)
+        kk = kk.reshape(bsz, n, _HEADS, d).transpose(0, 2, 3, 1)
+        v = v.reshape(bsz, n, _HEADS, d).transpose(0, 2, 1, 3)
+        att = q @ kk / math.sqrt(d) + pad
+        att = np.exp(att - att.max(-1, keepdims=True))
+        att /= att.sum(-1, keepdims=True)
+        ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz * n, -1)
+        h = ctx @ w[p + "attention.output.dense.weight"].T + w[p + "attention.output.dense.bias"]
+        x = _layer_norm(x + h, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+        h = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
+        h = h @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
+        x = _layer_norm(x + h, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+    out = (x @ w["classifier.weight"].T + w["classifier.bias"]).reshape(bsz, n, -1)
+    cls = x.reshape(bsz, n, -1)[:, 0]
+    cues = cls @ w["cue_head.weight"][0] + w["cue_head.bias"][0] if "cue_head.weight" in w \
+        else np.zeros(bsz, dtype=np.float32)
+    return out, cues
+
+
 @dataclass(frozen=True, slots=True)
 class SpanEncoder:
     """The merged network and the tokenizer; per role, the log-probability margin by which the encoder's best
@@ -221,6 +262,9 @@ class SpanEncoder:
     margins: dict[str, float | None]
     cue_mix: CueMix | None = None  #: None: the logistic scorer alone keeps cues
     layers: int = 6
+    #: the merged weights of further networks of the same shape and tokenizer (an ensemble): each reads every
+    #: window, and their label scores and cue scores are averaged with ``w``'s
+    members: tuple[dict[str, np.ndarray], ...] = ()
 
     def logits(self, enc: Encoded) -> np.ndarray:
         """Per token of the window (its first word-piece), the label scores; a row of zeros for a token with
@@ -234,45 +278,13 @@ class SpanEncoder:
 
     def outputs_many(self, encs: list[Encoded]) -> list[tuple[np.ndarray, float]]:
         """:meth:`outputs` of several windows, computed as one padded batch (padding is masked out of
-        attention): about a quarter less time per window than one at a time, whose products are small for BLAS."""
+        attention): about a quarter less time per window than one at a time, whose products are small for BLAS.
+        With :attr:`members`, the average of every network's scores."""
         if not encs:
             return []
-        w = self.w
-        n = max(len(e.ids) for e in encs)
-        ids = np.zeros((len(encs), n), dtype=np.intp)
-        roles = np.zeros((len(encs), n), dtype=np.intp)
-        pad = np.full((len(encs), 1, 1, n), -1e9, dtype=np.float32)
-        for b, e in enumerate(encs):
-            ids[b, :len(e.ids)] = e.ids
-            roles[b, :len(e.roles)] = e.roles
-            pad[b, ..., :len(e.ids)] = 0.0
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
-             + w["embeddings.token_type_embeddings.weight"][0] + w["role_embeddings"][roles])
-        bsz = len(encs)
-        # one matrix of every word-piece of the batch: the dense layers are then one BLAS product each
-        x = _layer_norm(x.reshape(bsz * n, -1), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        d = x.shape[-1] // _HEADS
-        for k in range(self.layers):
-            p = f"encoder.layer.{k}."
-            q = (x @ w[p + "attention.self.query.weight"].T + w[p + "attention.self.query.bias"])
-            kk = (x @ w[p + "attention.self.key.weight"].T + w[p + "attention.self.key.bias"])
-            v = (x @ w[p + "attention.self.value.weight"].T + w[p + "attention.self.value.bias"])
-            q = q.reshape(bsz, n, _HEADS, d).transpose(0, 2, 1, 3)
-            kk = kk.reshape(bsz, n, _HEADS, d).transpose(0, 2, 3, 1)
-            v = v.reshape(bsz, n, _HEADS, d).transpose(0, 2, 1, 3)
-            att = q @ kk / math.sqrt(d) + pad
-            att = np.exp(att - att.max(-1, keepdims=True))
-            att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz * n, -1)
-            h = ctx @ w[p + "attention.output.dense.weight"].T + w[p + "attention.output.dense.bias"]
-            x = _layer_norm(x + h, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
-            h = _gelu(x @ w[p + "intermediate.dense.weight"].T + w[p + "intermediate.dense.bias"])
-            h = h @ w[p + "output.dense.weight"].T + w[p + "output.dense.bias"]
-            x = _layer_norm(x + h, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
-        out = (x @ w["classifier.weight"].T + w["classifier.bias"]).reshape(bsz, n, -1)
-        cls = x.reshape(bsz, n, -1)[:, 0]
-        cues = cls @ w["cue_head.weight"][0] + w["cue_head.bias"][0] if "cue_head.weight" in w \
-            else np.zeros(bsz, dtype=np.float32)
+        nets = [_forward(w, encs, self.layers) for w in (self.w, *self.members)]
+        out = nets[0][0] if len(nets) == 1 else np.mean([o for o, _ in nets], axis=0)
+        cues = nets[0][1] if len(nets) == 1 else np.mean([c for _, c in nets], axis=0)
         got = []
         for b, e in enumerate(encs):
             rows = np.zeros((len(e.first), len(LABELS)), dtype=np.float32)
@@ -370,12 +382,23 @@ def one_blas_thread() -> AbstractContextManager[object]:
 
 @lru_cache(maxsize=1)
 def load_model() -> SpanEncoder | None:
-    """The encoder (loaded once), or None when the base package or the trained weights are missing."""
-    path = resources.files("claimwatch").joinpath("data/span_encoder.npz")
+    """The encoder (loaded once), or None when the base package or the trained weights are missing. Further
+    networks named under ``members`` in the weights file's record are files beside it, read as an ensemble."""
+    data = resources.files("claimwatch").joinpath("data")
+    path = data.joinpath("span_encoder.npz")
     if base_dir() is None or not path.is_file():
         return None
     with path.open("rb") as fh:
-        return from_file(fh)
+        names = meta_of(fh).get(MEMBERS, [])
+    if not all(data.joinpath(n).is_file() for n in names):
+        return None  # a network of the ensemble is missing: the mode is unavailable, not silently weaker
+    with ExitStack() as stack:
+        main = stack.enter_context(path.open("rb"))
+        return from_file(main, [stack.enter_context(data.joinpath(n).open("rb")) for n in names])
+
+
+#: the record key of a weights file that lists the files of the ensemble's further networks
+MEMBERS = "members"
 
 
 def _read(fh: IO[bytes]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -389,19 +412,26 @@ def meta_of(fh: IO[bytes]) -> dict[str, Any]:
     return _read(fh)[1]
 
 
-def from_file(fh: IO[bytes]) -> SpanEncoder | None:
+def from_file(fh: IO[bytes], members: Sequence[IO[bytes]] = ()) -> SpanEncoder | None:
     """The encoder of a weights file written by ``scripts/train_span_encoder.py`` (None without the base
-    package)."""
+    package), with the networks of ``members`` (more such files) averaged in; the mix and margins are the first
+    file's."""
     base = base_dir()
     if base is None:
         return None
     tuned, meta = _read(fh)
     vocab = (base / "vocab.txt").read_text("utf-8").splitlines()
-    weights = merged_weights(read_safetensors(base / "model.safetensors"), tuned)
+    package = read_safetensors(base / "model.safetensors")
+    weights = merged_weights(package, tuned)
+    others = tuple(merged_weights(package, _read(m)[0]) for m in members)
+    for other in others:
+        if ("cue_head.weight" in other) != ("cue_head.weight" in weights) or \
+                other["role_embeddings"].shape != weights["role_embeddings"].shape:
+            raise ValueError("an ensemble's networks must have the same heads and role embeddings")
     mix = meta.get("cue")
     cue_mix = CueMix(float(mix["band"]), float(mix["weight"]), float(mix["threshold"])) \
         if mix and mix.get("weight") and "cue_head.weight" in weights else None
-    return SpanEncoder(weights, WordPiece(vocab), dict(meta["combine"]), cue_mix)
+    return SpanEncoder(weights, WordPiece(vocab), dict(meta["combine"]), cue_mix, members=others)
 
 
 def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: SpanEncoder, reading: Reading | None = None
