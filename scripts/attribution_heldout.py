@@ -1,6 +1,7 @@
 """End-to-end attribution figures on the held-out seventh of PolNeAR train, with nothing fitted on it.
 
-    python scripts/attribution_heldout.py ../shared/datasets/polnear/train [--accurate] [--drop KIND,...]
+    python scripts/attribution_heldout.py ../shared/datasets/polnear/train [--accurate --encoder A.npz
+        [--member B.npz ...]] [--drop KIND,...]
 
 The documents whose index is divisible by 7 are the ones ``scripts/train_span_encoder.py`` holds out of the
 encoder's fit. The shipped cue scorer was trained on all of ``train``, so here a scorer with the same features
@@ -11,7 +12,8 @@ decide whether a change to candidates or models ships; dev is measured after, ne
 
 ``--accurate`` needs encoder weights fitted without the held-out seventh: since the shipped encoder is fitted on every
 document (``fit --all``), pass ``--encoder`` with the six-sevenths weights the same recipe gives (``fit`` without
-``--all``, then ``tune --out FILE``); the script refuses weights whose record says they saw the seventh.
+``--all``, then ``tune --out FILE``), and ``--member`` with each further network of an ensemble, fitted the same
+way; the script refuses weights whose record says they saw the seventh.
 
 ``--drop``: leave out candidate kinds (``obj_prep``, ``head_prep``, ``obj_clause``, ``obj_acl_verb``,
 ``xcomp_verb`` of ``claims._object_variants``; ``shrink`` for the bare verb of "said in an interview"), for
