@@ -19,7 +19,7 @@ import json
 import math
 import unicodedata
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -382,6 +382,10 @@ def one_blas_thread() -> AbstractContextManager[object]:
     return _controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
 
 
+#: the record key of a weights file that lists the files of the ensemble's further networks
+MEMBERS = "members"
+
+
 @lru_cache(maxsize=1)
 def load_model() -> SpanEncoder | None:
     """The encoder (loaded once), or None when the base package or the trained weights are missing. Further
@@ -391,16 +395,15 @@ def load_model() -> SpanEncoder | None:
     if base_dir() is None or not path.is_file():
         return None
     with path.open("rb") as fh:
-        names = meta_of(fh).get(MEMBERS, [])
+        tuned, meta = _read(fh)
+    names = meta.get(MEMBERS, [])
     if not all(data.joinpath(n).is_file() for n in names):
         return None  # a network of the ensemble is missing: the mode is unavailable, not silently weaker
-    with ExitStack() as stack:
-        main = stack.enter_context(path.open("rb"))
-        return from_file(main, [stack.enter_context(data.joinpath(n).open("rb")) for n in names])
-
-
-#: the record key of a weights file that lists the files of the ensemble's further networks
-MEMBERS = "members"
+    members = []
+    for name in names:
+        with data.joinpath(name).open("rb") as fh:
+            members.append(_read(fh)[0])
+    return _build(tuned, meta, members)
 
 
 def _read(fh: IO[bytes]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -418,14 +421,21 @@ def from_file(fh: IO[bytes], members: Sequence[IO[bytes]] = ()) -> SpanEncoder |
     """The encoder of a weights file written by ``scripts/train_span_encoder.py`` (None without the base
     package), with the networks of ``members`` (more such files) averaged in; the mix and margins are the first
     file's."""
+    tuned, meta = _read(fh)
+    return _build(tuned, meta, [_read(m)[0] for m in members])
+
+
+def _build(tuned: dict[str, np.ndarray], meta: dict[str, Any], members: list[dict[str, np.ndarray]]
+           ) -> SpanEncoder | None:
+    """The encoder of a weights file's arrays and record, with further networks' arrays (None without the base
+    package)."""
     base = base_dir()
     if base is None:
         return None
-    tuned, meta = _read(fh)
     vocab = (base / "vocab.txt").read_text("utf-8").splitlines()
     package = read_safetensors(base / "model.safetensors")
     weights = merged_weights(package, tuned)
-    others = tuple(merged_weights(package, _read(m)[0]) for m in members)
+    others = tuple(merged_weights(package, m) for m in members)
     for other in others:
         if ("cue_head.weight" in other) != ("cue_head.weight" in weights) or \
                 other["role_embeddings"].shape != weights["role_embeddings"].shape:
