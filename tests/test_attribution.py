@@ -247,3 +247,44 @@ def test_tidy_pieces_joins_blank_gaps_and_drops_lone_marks() -> None:
     assert tidy_pieces(day, [(0, day.index(",")), town]) == [(0, town[1])]
     # nothing but marks left: nothing
     assert tidy_pieces(text, [(lone - 1, lone + 1)]) == []
+
+
+def test_a_content_stays_off_the_headline_and_the_wire_dateline(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A headline without a full stop runs into the first sentence for the parser; the content of that sentence's
+    # claim used to start on the headline and keep the dateline ("... Polish PM\n\nWARSAW (AFP) - Ukraine's ...").
+    text = ("Brigade willing to leave the bridgehead: regional governor\n\n"
+            "KHARKIV, Ukraine (Reuters) - The 12th brigade was willing to leave the bridgehead by Friday, "
+            "regional governor Oleh Marchenko said on Thursday.\n\n"
+            "The talks went on.")
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["The 12th brigade was willing to leave the bridgehead by Friday"]
+    short = "DNIPRO — Three drones were shot down overnight, the air force said."
+    assert [p.text for p in by_cue(claims_of(nlp, short), "said").parts] == ["Three drones were shot down overnight"]
+
+
+def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
+    from claimwatch.extract.attribution.spans import tidy_pieces
+
+    text = "Photo: a burnt-out tank near the road\nThe tank was destroyed on Monday, the unit said."
+    cue = text.index("said")
+    whole = (0, text.index(", the unit"))
+    # the part on the cue's line only; without a cue, each line's part
+    assert tidy_pieces(text, [whole], cue) == [(text.index("The tank"), whole[1])]
+    assert tidy_pieces(text, [whole]) == [(0, text.index("\n")), (text.index("The tank"), whole[1])]
+    # the cue's line holds none of the piece: the line nearest the cue
+    quote = "He said:\n“We hold the line.\nThe enemy retreats.”"
+    assert tidy_pieces(quote, [(quote.index("“"), len(quote))], quote.index("said")) == [
+        (quote.index("“"), quote.index("\nThe"))]
+    # two pieces on two lines are never joined
+    two = "First line\nsecond line"
+    assert tidy_pieces(two, [(0, 10), (11, len(two))]) == [(0, 10), (11, len(two))]
+    # a dateline opens the text or its first line under a headline; not the third line, not a lowercase phrase
+    wire = "Headline\n\nKYIV, Ukraine, March 3 (AP) — “We hold,” he said.\nODESA — Port hit, they said."
+    assert tidy_pieces(wire, [(wire.index("KYIV"), wire.index(" he said"))]) == [
+        (wire.index("“We"), wire.index(" he said"))]
+    assert tidy_pieces(wire, [(wire.index("ODESA"), wire.index(", they"))]) == [
+        (wire.index("ODESA"), wire.index(", they"))]
+    phrase = "NATO - the alliance - will meet, he said."
+    assert tidy_pieces(phrase, [(0, phrase.index(", he"))]) == [(0, phrase.index(", he"))]
+    # a piece inside the dateline is dropped
+    assert tidy_pieces(wire, [(wire.index("KYIV"), wire.index(","))]) == []

@@ -812,7 +812,7 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
     text = doc_text(doc)
-    parts = tuple(Span.of(text, s, e) for s, e in tidy_pieces(text, f.content) or sorted(f.content))
+    parts = tuple(Span.of(text, s, e) for s, e in tidy_pieces(text, f.content, f.cue_span[0]) or sorted(f.content))
     content = Span.of(text, parts[0].start, parts[-1].end)
     source = Source(span=Span.of(text, *_closing_mark(text, f.source))) if f.source else None
     return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=claim_kind(parts, quotes),

@@ -7,6 +7,7 @@ direct/indirect/mixed kind of a content, and an interval index for containment a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -64,25 +65,82 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def tidy_pieces(text: str, pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def tidy_pieces(text: str, pieces: Iterable[tuple[int, int]], anchor: int | None = None) -> list[tuple[int, int]]:
     """A content's pieces as stored: each without blank edges, none without a letter or digit (a lone quotation
     mark left over from a cut), and two pieces made one where they overlap, touch, or stand apart by blanks,
     commas or semicolons only. A content is split where other words interrupt it ("Taxes, he said, will rise"),
-    not at a no-break space spaCy made a token of, nor at a comma a nested cut left behind."""
+    not at a no-break space spaCy made a token of, nor at a comma a nested cut left behind.
+
+    No piece crosses a line break, and a wire dateline opening a line ("KYIV (Reuters) - ") is no part of one.
+    With ``anchor`` (the cue's offset), a piece that ran over a line break keeps only its part on the cue's
+    line, or, where that line holds none of it, its part nearest the cue: a headline or photo caption above a
+    sentence is not what the sentence's source said. (In PolNeAR's gold, 1 content piece in 23,208 crosses a
+    line break, and 99.7% of contents lie on their cue's line.)"""
     out: list[tuple[int, int]] = []
-    for s, e in sorted(pieces):
+    for s, e in sorted(p for piece in pieces for p in _on_line(text, piece, anchor)):
         s, e = max(s, 0), min(e, len(text))
         while s < e and text[s] in _BLANK:
             s += 1
         while e > s and text[e - 1] in _BLANK:
             e -= 1
+        dateline = _dateline(text, s)
+        if dateline is not None:
+            s = max(s, dateline)
         if not any(ch.isalnum() for ch in text[s:e]):
             continue
-        if out and (s <= out[-1][1] or not text[out[-1][1]:s].strip(_BLANK + ",;")):
+        gap = text[out[-1][1]:s] if out else ""
+        if out and (s <= out[-1][1] or (not gap.strip(_BLANK + ",;") and "\n" not in gap)):
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
             out.append((s, e))
     return out
+
+
+#: A wire dateline at the start of a line: a place in capitals, maybe its country or region and a date, maybe the
+#: agency in brackets, then a dash ("KYIV (Reuters) - ", "WARSAW, Poland, March 3 (AP) — ", "DONETSK — ").
+_DATELINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+(?:[ \t][A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+){0,3}"
+                       r"(?:,[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’-]*(?:[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’-]*){0,2}){0,2}"
+                       r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
+                       r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:--|[-—–])[ \t]+(?=[A-ZА-ЯІЇЄҐ\d\"“‘«'])")
+
+
+_WORD = re.compile(r"\S")
+
+
+def _dateline(text: str, s: int) -> int | None:
+    """Where the wire dateline that opens the line at ``s`` ends, when ``s`` starts one of the text's first two
+    lines with words (a dateline heads the story, under its headline) and a sentence follows the dash."""
+    if s and text[s - 1] != "\n":
+        return None
+    before = s
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before > 0 and _WORD.search(text, 0, text.rfind("\n", 0, before) + 1):
+        return None  # two lines with words above this one
+    m = _DATELINE.match(text, s)
+    return m.end() if m is not None else None
+
+
+def _on_line(text: str, piece: tuple[int, int], anchor: int | None) -> list[tuple[int, int]]:
+    """``piece`` cut at line breaks: its part on the line of ``anchor`` (or the part nearest it); every part when
+    no anchor is given."""
+    s, e = piece
+    if "\n" not in text[s:e]:
+        return [piece]
+    parts, start = [], s
+    while True:
+        cut = text.find("\n", start, e)
+        if cut < 0:
+            parts.append((start, e))
+            break
+        parts.append((start, cut))
+        start = cut + 1
+    parts = [p for p in parts if any(ch.isalnum() for ch in text[p[0]:p[1]])]
+    if anchor is None or not parts:
+        return parts
+    line = (text.rfind("\n", 0, anchor) + 1, len(text) if text.find("\n", anchor) < 0 else text.find("\n", anchor))
+    on = [p for p in parts if line[0] <= p[0] and p[1] <= line[1]]
+    return on or [min(parts, key=lambda p: min(abs(p[0] - anchor), abs(p[1] - anchor)))]
 
 
 def within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
