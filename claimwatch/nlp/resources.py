@@ -23,7 +23,7 @@ class MissingResource(RuntimeError):
 
 @lru_cache(maxsize=4)
 def english(model: str = DEFAULT_ENGLISH) -> Language:
-    """The English spaCy pipeline with claimwatch's entity rules added (loaded once)."""
+    """The English spaCy pipeline with claimwatch's paragraph breaks and entity rules added (loaded once)."""
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spacy is a hard dependency
@@ -36,7 +36,9 @@ def english(model: str = DEFAULT_ENGLISH) -> Language:
             "(never `spacy download`; claimwatch works offline)"
         ) from exc
     from .entities import add_entity_ruler
+    from .paragraphs import add_paragraph_starts
 
+    add_paragraph_starts(nlp)
     add_entity_ruler(nlp)
     log.debug("loaded spaCy model %s with %s", model, nlp.pipe_names)
     return nlp
