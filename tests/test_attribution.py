@@ -278,12 +278,16 @@ def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     # two pieces on two lines are never joined
     two = "First line\nsecond line"
     assert tidy_pieces(two, [(0, 10), (11, len(two))]) == [(0, 10), (11, len(two))]
-    # a dateline opens the text or its first line under a headline; not the third line, not a lowercase phrase
-    wire = "Headline\n\nKYIV, Ukraine, March 3 (AP) — “We hold,” he said.\nODESA — Port hit, they said."
+    # a dateline opens one of the first three lines (under a headline, or a headline and a summary); not the
+    # fourth, not a lowercase phrase
+    wire = ("Headline\n\nKYIV, Ukraine, March 3 (AP) — “We hold,” he said.\n"
+            "KHERSON, May 14 (RIA Novosti) – Ferry hit, they said.\nODESA — Port hit, they said.")
     assert tidy_pieces(wire, [(wire.index("KYIV"), wire.index(" he said"))]) == [
         (wire.index("“We"), wire.index(" he said"))]
-    assert tidy_pieces(wire, [(wire.index("ODESA"), wire.index(", they"))]) == [
-        (wire.index("ODESA"), wire.index(", they"))]
+    assert tidy_pieces(wire, [(wire.index("KHERSON"), wire.index(", they"))]) == [
+        (wire.index("Ferry"), wire.index(", they"))]
+    assert tidy_pieces(wire, [(wire.index("ODESA"), wire.rindex(", they"))]) == [
+        (wire.index("ODESA"), wire.rindex(", they"))]
     phrase = "NATO - the alliance - will meet, he said."
     assert tidy_pieces(phrase, [(0, phrase.index(", he"))]) == [(0, phrase.index(", he"))]
     # a piece inside the dateline is dropped

@@ -105,18 +105,26 @@ _DATELINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+(?:[ \t][A-Z
 
 
 _WORD = re.compile(r"\S")
+#: a dateline opens one of the text's first lines with words: under the headline, or under a headline and a
+#: summary line as some agencies print it ("KIEV, May 14 (RIA Novosti) – ...")
+_DATELINE_LINES = 3
 
 
 def _dateline(text: str, s: int) -> int | None:
-    """Where the wire dateline that opens the line at ``s`` ends, when ``s`` starts one of the text's first two
-    lines with words (a dateline heads the story, under its headline) and a sentence follows the dash."""
+    """Where the wire dateline that opens the line at ``s`` ends, when ``s`` starts one of the text's first
+    :data:`_DATELINE_LINES` lines with words (a dateline heads the story) and a sentence follows the dash."""
     if s and text[s - 1] != "\n":
         return None
     before = s
-    while before > 0 and text[before - 1].isspace():
-        before -= 1
-    if before > 0 and _WORD.search(text, 0, text.rfind("\n", 0, before) + 1):
-        return None  # two lines with words above this one
+    for _ in range(_DATELINE_LINES - 1):  # step over the lines with words above, up to the first
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        if before == 0:
+            break
+        before = text.rfind("\n", 0, before) + 1
+    else:
+        if _WORD.search(text, 0, before):
+            return None  # too many lines with words above this one
     m = _DATELINE.match(text, s)
     return m.end() if m is not None else None
 
