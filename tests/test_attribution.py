@@ -288,6 +288,9 @@ def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
         (wire.index("Ferry"), wire.index(", they"))]
     assert tidy_pieces(wire, [(wire.index("ODESA"), wire.rindex(", they"))]) == [
         (wire.index("ODESA"), wire.rindex(", they"))]
+    # web copy puts a no-break space before the dash
+    nbsp = "LVIV (Reuters)\xa0— Sirens sounded twice, officials said."
+    assert tidy_pieces(nbsp, [(0, nbsp.index(", officials"))]) == [(nbsp.index("Sirens"), nbsp.index(", officials"))]
     phrase = "NATO - the alliance - will meet, he said."
     assert tidy_pieces(phrase, [(0, phrase.index(", he"))]) == [(0, phrase.index(", he"))]
     # a piece inside the dateline is dropped

@@ -98,10 +98,10 @@ def tidy_pieces(text: str, pieces: Iterable[tuple[int, int]], anchor: int | None
 
 #: A wire dateline at the start of a line: a place in capitals, maybe its country or region and a date, maybe the
 #: agency in brackets, then a dash ("KYIV (Reuters) - ", "WARSAW, Poland, March 3 (AP) — ", "DONETSK — ").
-_DATELINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+(?:[ \t][A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+){0,3}"
-                       r"(?:,[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’-]*(?:[ \t]+[A-ZА-ЯІЇЄҐ][\w.'’-]*){0,2}){0,2}"
-                       r"(?:,?[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
-                       r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:--|[-—–])[ \t]+(?=[A-ZА-ЯІЇЄҐ\d\"“‘«'])")
+_DATELINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+(?:[^\S\n][A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’.-]+){0,3}"
+                       r"(?:,[^\S\n]+[A-ZА-ЯІЇЄҐ][\w.'’-]*(?:[^\S\n]+[A-ZА-ЯІЇЄҐ][\w.'’-]*){0,2}){0,2}"
+                       r"(?:,?[^\S\n]+[A-Z][a-z]{2,8}\.?[^\S\n]+\d{1,2})?"
+                       r"(?:[^\S\n]*\([^()\n]{1,40}\))?[^\S\n]*(?:--|[-—–])[^\S\n]+(?=[A-ZА-ЯІЇЄҐ\d\"“‘«'])")
 
 
 _WORD = re.compile(r"\S")
