@@ -20,11 +20,18 @@ def test_a_headline_is_a_sentence_of_its_own(nlp) -> None:  # type: ignore[no-un
     assert says.source.span.start == text.index("Militia says")
 
 
-def test_single_line_breaks_are_left_to_the_parser(nlp) -> None:  # type: ignore[no-untyped-def]
-    # hard-wrapped text: a line break inside a sentence is no sentence break
+def test_a_single_line_break_ends_a_sentence_unless_the_text_is_hard_wrapped(nlp) -> None:  # type: ignore[no-untyped-def]
+    # one statement a line, as Telegram channels and photo captions write them
+    post = "Russian forces shelled Kherson overnight\nThree people were injured, the governor said."
+    assert [s.text.strip() for s in nlp(post).sents] == [
+        "Russian forces shelled Kherson overnight", "Three people were injured, the governor said."]
+    # the next line goes on in lower case: one sentence
     text = "The regional governor said the\nbridge near the village was destroyed overnight."
-    doc = nlp(text)
-    assert len(list(doc.sents)) == 1
+    assert len(list(nlp(text).sents)) == 1
+    # a line of a wrapped line's length that stops without a closing mark: one sentence
+    wrapped = ("The regional administration reported on Monday that the railway bridge\n"
+               "Near Kupiansk had been damaged by two missiles fired from the Belgorod region.")
+    assert len(list(nlp(wrapped).sents)) == 1
     # blank lines with spaces or three line breaks are paragraph breaks too
     doc = nlp("Shelling reported in Kherson\n \n\nThe shelling lasted two hours.")
     assert [s.text.strip() for s in doc.sents][-1] == "The shelling lasted two hours."
