@@ -27,7 +27,11 @@ from claimwatch.extract.attribution import tagger
 
 def parsed(docs, cache_dir: Path):  # type: ignore[no-untyped-def]
     nlp = nlp_mod.english()
-    key = hashlib.sha1("".join(d.name for d in docs).encode()).hexdigest()[:12]
+    # the pipeline's components and version are in the key: a parse cached before a change to them is not reused
+    from claimwatch.about import PIPELINE_VERSION
+
+    stamp = "|".join([*nlp.pipe_names, PIPELINE_VERSION, *(d.name for d in docs)])
+    key = hashlib.sha1(stamp.encode()).hexdigest()[:12]
     cache = cache_dir / f"{key}.spacy"
     if cache.exists():
         return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
