@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from ..text.sentences import doc_text
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -28,7 +30,7 @@ _CLOSERS = frozenset(".!?:;\"”’»)…")
 
 @Language.component(NAME)
 def paragraph_starts(doc: Doc) -> Doc:
-    text = doc.text
+    text = doc_text(doc)  # built once, and kept for the stages after the parse
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text and (tok.text.count("\n") >= 2 or _line_break(text, tok.idx, doc[tok.i + 1])):
             doc[tok.i + 1].is_sent_start = True

@@ -135,18 +135,11 @@ def _on_line(text: str, piece: tuple[int, int], anchor: int | None) -> list[tupl
     s, e = piece
     if "\n" not in text[s:e]:
         return [piece]
-    parts, start = [], s
-    while True:
-        cut = text.find("\n", start, e)
-        if cut < 0:
-            parts.append((start, e))
-            break
-        parts.append((start, cut))
-        start = cut + 1
-    parts = [p for p in parts if any(ch.isalnum() for ch in text[p[0]:p[1]])]
+    parts = [p for p in paragraph_pieces(text, s, e, "\n") if any(ch.isalnum() for ch in text[p[0]:p[1]])]
     if anchor is None or not parts:
         return parts
-    line = (text.rfind("\n", 0, anchor) + 1, len(text) if text.find("\n", anchor) < 0 else text.find("\n", anchor))
+    line_end = text.find("\n", anchor)
+    line = (text.rfind("\n", 0, anchor) + 1, len(text) if line_end < 0 else line_end)
     on = [p for p in parts if line[0] <= p[0] and p[1] <= line[1]]
     return on or [min(parts, key=lambda p: min(abs(p[0] - anchor), abs(p[1] - anchor)))]
 
@@ -165,15 +158,16 @@ def within_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int
     return trim(text, s, e)
 
 
-def paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def paragraph_pieces(text: str, start: int, end: int, sep: str = "\n\n") -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at each ``sep`` (blank lines; ``"\n"``: lines)."""
     pieces = []
     while True:
-        cut = text.find("\n\n", start, end)
+        cut = text.find(sep, start, end)
         if cut < 0:
             pieces.append((start, end))
             return pieces
         pieces.append((start, cut))
-        start = cut + 2
+        start = cut + len(sep)
 
 
 def snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[int, int]:
