@@ -496,9 +496,14 @@ def tune(path: str, weights: str, write: str | None, data: str | None = None, me
 def settle(weights: str, tuned_from: str, out: str) -> None:
     """Weights fitted on all of ``train`` (``fit --all``) take the cue mix and margins ``tune`` chose for the
     same recipe fitted on six sevenths: the seventh can no longer choose them, being in the fit. The held-out
-    figures stay those of the six-sevenths model and are kept under ``heldout_of_recipe``."""
+    figures stay those of the six-sevenths model and are kept under ``heldout_of_recipe``. ``tuned_from`` is that
+    weights file, or a ``.json`` file holding its record (the keys of :func:`fit`'s record, with ``cue``,
+    ``combine`` and ``heldout`` as ``tune`` wrote them) when only the record was kept."""
     tuned, meta = read(weights)
-    _, chosen = read(tuned_from)
+    if tuned_from.endswith(".json"):  # the six-sevenths file's record, where the file itself is gone
+        chosen = json.loads(Path(tuned_from).read_text("utf-8"))
+    else:
+        _, chosen = read(tuned_from)
     assert meta["holdout"] == 0, "settle takes weights fitted with --all"
     for key in ("epochs", "lr", "rank", "batch", "seed"):
         assert meta[key] == chosen[key], f"{key}: {meta[key]} here, {chosen[key]} where the settings were chosen"
@@ -556,7 +561,8 @@ def main() -> None:
                    help="fit on every document, the held-out seventh too (then `settle`, not `tune`)")
     st = sub.add_parser("settle")
     st.add_argument("weights", help="weights fitted with --all")
-    st.add_argument("tuned", help="weights fitted with the same settings on six sevenths and tuned on the seventh")
+    st.add_argument("tuned", help="weights fitted with the same settings on six sevenths and tuned on the seventh "
+                    "(or a .json file of their record)")
     st.add_argument("--out", default=str(OUT))
     c = sub.add_parser("parity")
     c.add_argument("inputs")
