@@ -262,6 +262,43 @@ def test_a_content_stays_off_the_headline_and_the_wire_dateline(nlp) -> None:  #
     assert [p.text for p in by_cue(claims_of(nlp, short), "said").parts] == ["Three drones were shot down overnight"]
 
 
+def test_a_headline_names_its_source_after_the_colon(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Wire headlines put the source last: "<claim>: <source>". The colon used to be read as a speaker's ("Name:
+    # ..."), which made the headline's words the source and the real source the content.
+    text = ("Marines repel four assaults near Kozachi Laheri: regional governor\n\n"
+            "KHERSON (Reuters) - Marines repelled four assaults overnight, the governor said.")
+    found = claims_of(nlp, text)
+    c = by_cue(found, ":")
+    assert (c.source.span.text, c.content.text) == ("regional governor", "Marines repel four assaults near Kozachi Laheri")
+    assert len([x for x in found if x.cue and x.cue.text == ":"]) == 1
+    # a name counts only in the headline; a claim inside the headline ends at the colon
+    named = "Moscow says it downed 30 drones over Bryansk: Kremlin\n\nThe statement gave no details."
+    found = claims_of(nlp, named)
+    assert (by_cue(found, ":").source.span.text, by_cue(found, ":").content.text) == (
+        "Kremlin", "Moscow says it downed 30 drones over Bryansk")
+    assert by_cue(found, "says").content.text == "it downed 30 drones over Bryansk"
+    # left alone: a rubric without a verb, a speaker line, a name after a colon deep in the body, a list
+    for plain, source in (("War in Ukraine: Day 45\n\nShelling went on.", None),
+                          ("Zelensky: We will not give up Kharkiv\n\nHe spoke in Kyiv.", "Zelensky"),
+                          ("One.\nTwo.\nThree.\nThe brigade named its new commander: Colonel Petrenko", None),
+                          ("Drones hit three towns: Sumy, Okhtyrka and Trostianets", None)):
+        colon = [x for x in claims_of(nlp, plain) if x.cue and x.cue.text == ":"]
+        assert [x.source.span.text for x in colon] == ([source] if source else []), plain
+
+
+def test_a_source_and_a_content_lose_the_wire_dateline_and_the_time_of_saying(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "MOSCOW - The ministry said ...": the dateline is no part of the source. "said on Monday it had ...": the
+    # parser hangs the day on the content's clause, but it is when the saying happened.
+    c = by_cue(claims_of(nlp, "MOSCOW - The ministry said on Saturday its forces took the town."), "said")
+    assert (c.source.span.text, c.content.text) == ("The ministry", "its forces took the town")
+    c = by_cue(claims_of(nlp, "KYIV, Ukraine (Reuters) - Ukraine's military said on Monday it had repelled "
+                              "20 attacks."), "said")
+    assert (c.source.span.text, c.content.text) == ("Ukraine's military", "it had repelled 20 attacks")
+    # a time inside the content stays: it is not where the content starts, or no subject follows it
+    c = by_cue(claims_of(nlp, "The governor said that on Monday a drone hit a school."), "said")
+    assert c.content.text == "that on Monday a drone hit a school"
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

@@ -23,6 +23,7 @@ from .spans import (
     INVISIBLE,
     claim_kind,
     cut,
+    dateline_end,
     minus,
     overlaps,
     snap_to_quotes,
@@ -103,6 +104,7 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
     claims = layout.dash_trailers(doc_text(doc), claims, quotes)
     claims = layout.colon_speakers(doc_text(doc), claims, quotes)
     claims = layout.colon_quotes(doc, claims, quotes)
+    claims = layout.colon_trailers(doc, claims, quotes)
     coref.resolve_sources(doc, claims)
     claims.extend(layout.outlet_claims(doc, claims))
     claims.sort(key=lambda c: (c.content.start, c.content.end))
@@ -688,6 +690,35 @@ def _clause_chars(root: Token) -> tuple[int, int]:
     return start, end
 
 
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
+
+
+def _past_time_lead(doc: Doc, cue_end: int, start: int) -> int:
+    """Where a content that opens right after its cue starts past the time of the saying, which the parser hung
+    on the content's clause: "said on Monday it had repelled 20 attacks" (the content is "it had repelled 20
+    attacks"). Only a date or time phrase directly followed by the clause's subject."""
+    if doc_text(doc)[cue_end:start].strip():
+        return start
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    if first is None:
+        return start
+    i = first.start
+    if doc[i].lower_ in ("on", "in", "at", "late", "early", "earlier", "later"):
+        i += 1
+    n = i
+    while n < len(doc) and (doc[n].lower_ in _DAYS or doc[n].ent_type_ in ("DATE", "TIME")):
+        n += 1
+    if n == i or n >= len(doc) or not (doc[n - 1].lower_ in _DAYS or doc[i:n].text[:1].isdigit()
+                                       or any(t.ent_type_ in ("DATE", "TIME") for t in doc[i:n])):
+        return start
+    if doc[n].is_punct and doc[n].text == ",":
+        n += 1
+    subj = doc[n] if n < len(doc) else None
+    if subj is None or not any(t.dep_ in _SUBJ and t.left_edge.i == subj.i and t.head.i > t.i for t in doc[n:n + 8]):
+        return start
+    return subj.idx
+
+
 def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
     """The source's span; two subjects the parser split ("A group calling itself | the X Partisans") join;
     a source the cue hangs inside ("bills restricting ...") stops before the cue's clause."""
@@ -810,11 +841,21 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
 # --------------------------------------------------------------------------------------------- claims
 
 
+def _off_dateline(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A source without the wire dateline that opens its line ("MOSCOW - The ministry" -> "The ministry")."""
+    s, e = span
+    end = dateline_end(text, s)
+    return (end, e) if end is not None and end < e else span
+
+
 def _to_claim(doc: Doc, f: _Found, quotes: Quotes) -> Claim:
     text = doc_text(doc)
-    parts = tuple(Span.of(text, s, e) for s, e in tidy_pieces(text, f.content, f.cue_span[0]) or sorted(f.content))
+    pieces = sorted(f.content)
+    if pieces and pieces[0][0] > f.cue_span[1]:
+        pieces[0] = (_past_time_lead(doc, f.cue_span[1], pieces[0][0]), pieces[0][1])
+    parts = tuple(Span.of(text, s, e) for s, e in tidy_pieces(text, pieces, f.cue_span[0]) or pieces)
     content = Span.of(text, parts[0].start, parts[-1].end)
-    source = Source(span=Span.of(text, *_closing_mark(text, f.source))) if f.source else None
+    source = Source(span=Span.of(text, *_off_dateline(text, _closing_mark(text, f.source)))) if f.source else None
     return Claim(content=content, content_parts=parts if len(parts) > 1 else (), kind=claim_kind(parts, quotes),
                  status=Status.CLAIMED, source=source, cue=Span.of(text, *f.cue_span), confidence=f.cue.score)
 

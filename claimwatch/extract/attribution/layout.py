@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ...model import Claim, ClaimKind, Source, Span, Status
 from ...text.intervals import Cover
 from ...text.sentences import doc_text, sentence_index
+from .coref import GROUP_NOUNS, PERSON_NOUNS
 from .quotes import Quotes
 from .spans import claim_kind, paragraph_pieces, trim
 
@@ -126,6 +127,98 @@ def _caps_name(source: str) -> bool:
     """A name written in capitals, as transcripts name their speakers ("JAKE TAPPER", "ZELENSKY")."""
     words = source.split()
     return 1 <= len(words) <= 3 and source.isupper() and sum(ch.isalpha() for ch in source) >= 3
+
+
+_COLON_TRAILER = re.compile(r"(?m)^(?P<content>[^\n]*?\S)[ \t]*(?P<cue>:)[ \t]+(?P<source>[^\n:]+?)[ \t]*$")
+#: words that end a source named after a headline's colon ("...: Polish PM", "...: regional governor") besides the
+#: person and group nouns pronoun resolution knows
+_TRAILER_NOUNS = PERSON_NOUNS | GROUP_NOUNS | frozenset("""
+pm fm mp mod spokesmen report reports media survey poll study data watchdog monitor monitors observers
+intelligence statement kremlin pentagon un nato osce iaea unhcr unicef who icrc eu
+""".split())
+#: a source named after a colon in a headline: a few words, no digits, no list or sentence punctuation
+_TRAILER_SOURCE = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґ][\w'’.&-]*(?:[ \t]+[\w'’.&-]+){0,3}")
+_TRAILER_LOWER = frozenset("of the for and in on de".split())
+
+
+def colon_trailers(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:
+    """Wire headlines that name their source after a colon: "Ukraine repels attacks near Bakhmut: General Staff",
+    "Ukraine leader willing to hold early elections: Polish PM". The line before the colon is the named source's
+    claim, and the colon is not a speaker's ("Name: ...") nor part of another claim's content.
+
+    The words after the colon must look like a speaker: up to four words, no digits or commas, ending on a person
+    or group noun ("ministry", "officials", "regional governor", "Ukraine's military"), or, on one of the text's
+    first three lines with words (its headline), a capitalised name ("Kremlin", "Donald Tusk"); and the words
+    before it must hold a verb (so "War in Ukraine: Day 45" and "Live updates: Russian Volunteer Corps" stay as
+    they are)."""
+    text = doc_text(doc)
+    head_end = _headline_end(text)
+    for m in _COLON_TRAILER.finditer(text):
+        source = m.group("source")
+        if not _TRAILER_SOURCE.fullmatch(source) or _is_label(source):
+            continue
+        words = source.split()
+        last = words[-1].lower().removesuffix("'s").removesuffix("’s")
+        named = all(w[:1].isupper() or w in _TRAILER_LOWER for w in words) and words[0][:1].isupper()
+        if not (last in _TRAILER_NOUNS or (named and m.start() < head_end)):
+            continue
+        c_start = m.start("content")
+        before = text.rfind(": ", c_start, m.start("cue"))
+        if before >= 0:  # "Ukraine war: Russia takes Avdiivka: ministry": the claim is after the rubric
+            c_start = before + 2
+        start, end = trim(text, c_start, m.end("content"))
+        if len(text[start:end].split()) < 3 or text[end - 1] in ".!?" or not _has_verb(doc, start, end):
+            continue
+        colon, line_end = m.start("cue"), m.end("source")
+        kept = []
+        for c in claims:
+            if c.cue and colon <= c.cue.start < line_end:
+                continue  # the speaker reading of the colon, or a cue inside the source's words
+            if c.source and colon <= c.source.span.start < line_end:
+                continue
+            if any(p.start < colon < p.end or (p.start < line_end and p.end > colon) for p in c.parts):
+                c = _cut_before(text, c, colon, quotes)
+                if c is None:
+                    continue
+            kept.append(c)
+        parts = (Span.of(text, start, end),)
+        kept.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
+                          source=Source(span=Span.of(text, m.start("source"), m.end("source"))),
+                          cue=Span.of(text, colon, colon + 1)))
+        claims = kept
+    return claims
+
+
+def _headline_end(text: str) -> int:
+    """Where the text's third line with words ends (all of it when it has fewer)."""
+    end, seen = 0, 0
+    for line in re.finditer(r"[^\n]*\S[^\n]*", text):
+        seen += 1
+        end = line.end()
+        if seen == 3:
+            break
+    return end if seen == 3 else len(text)
+
+
+def _has_verb(doc: Doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG")
+                                    for t in span)
+
+
+def _cut_before(text: str, claim: Claim, colon: int, quotes: Quotes) -> Claim | None:
+    """``claim`` with its content ending before ``colon`` (None when nothing with words is left)."""
+    parts = []
+    for p in claim.parts:
+        s, e = trim(text, p.start, min(p.end, colon))
+        if e > s and _has_words(text[s:e]):
+            parts.append(Span.of(text, s, e))
+    if not parts:
+        return None
+    claim.content = Span.of(text, parts[0].start, parts[-1].end)
+    claim.content_parts = tuple(parts) if len(parts) > 1 else ()
+    claim.kind = claim_kind(tuple(parts), quotes)
+    return claim
 
 
 def colon_quotes(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]:

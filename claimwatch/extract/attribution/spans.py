@@ -83,7 +83,7 @@ def tidy_pieces(text: str, pieces: Iterable[tuple[int, int]], anchor: int | None
             s += 1
         while e > s and text[e - 1] in _BLANK:
             e -= 1
-        dateline = _dateline(text, s)
+        dateline = dateline_end(text, s)
         if dateline is not None:
             s = max(s, dateline)
         if not any(ch.isalnum() for ch in text[s:e]):
@@ -110,7 +110,7 @@ _WORD = re.compile(r"\S")
 _DATELINE_LINES = 3
 
 
-def _dateline(text: str, s: int) -> int | None:
+def dateline_end(text: str, s: int) -> int | None:
     """Where the wire dateline that opens the line at ``s`` ends, when ``s`` starts one of the text's first
     :data:`_DATELINE_LINES` lines with words (a dateline heads the story) and a sentence follows the dash."""
     if s and text[s - 1] != "\n":
