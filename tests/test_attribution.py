@@ -299,6 +299,24 @@ def test_a_source_and_a_content_lose_the_wire_dateline_and_the_time_of_saying(nl
     assert c.content.text == "that on Monday a drone hit a school"
 
 
+def test_a_contrasting_saying_after_the_cue_is_its_own_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "X, officials said, while Moscow said Y": Moscow's saying used to sit inside the officials' content, and its
+    # own claim was dropped as nested.
+    found = claims_of(nlp, "The strike killed at least 14 civilians, Ukrainian officials said, while Moscow said "
+                           "it had hit military targets.")
+    officials = by_cue(found, "said")
+    assert (officials.source.span.text, [p.text for p in officials.parts]) == (
+        "Ukrainian officials", ["The strike killed at least 14 civilians"])
+    moscow = [c for c in found if c.source and c.source.span.text == "Moscow"]
+    assert [c.content.text for c in moscow] == ["it had hit military targets"]
+    found = claims_of(nlp, "Troops entered the town, officials said, but Russia denied it.")
+    assert by_cue(found, "said").content.text == "Troops entered the town"
+    assert by_cue(found, "denied").source.span.text == "Russia"
+    # a clause that is no one else's saying stays in the content
+    same = by_cue(claims_of(nlp, "The bridge was destroyed, the army said, and the crossing is now closed."), "said")
+    assert [p.text for p in same.parts][-1].endswith("the crossing is now closed")
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

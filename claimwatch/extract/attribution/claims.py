@@ -833,9 +833,35 @@ def _one_cue_per_word(kept: Iterable[_Found]) -> list[_Found]:
 
 
 def _drop_nested(found: list[_Found]) -> list[_Found]:
-    """Keep outermost attributions: a cue inside another claim's content is a nested report."""
+    """Keep outermost attributions: a cue inside another claim's content is a nested report. But not a
+    contrasting party's own saying after the outer cue ("X, Ukrainian officials said, while Moscow said Y"): the
+    outer content ends before it and both claims stay."""
+    for outer in found:
+        for inner in found:
+            if inner is not outer and inner.cue_span[0] > outer.cue_span[1] and \
+                    any(s <= inner.cue_span[0] < e for s, e in outer.content):
+                cut = _contrast_start(inner.cue.head, outer.cue_span[1])
+                if cut is not None:
+                    outer.content = [(s, min(e, cut)) for s, e in outer.content if s < cut]
     cover = Cover([p for f in found for p in f.content])
     return [f for f in found if not cover.covers(*f.cue_span)]
+
+
+#: conjunctions that open another party's contrasting saying: "..., while Moscow said ...", "but Kyiv denied ..."
+_CONTRASTS = frozenset("while whereas but although though".split())
+
+
+def _contrast_start(head: Token, after: int) -> int | None:
+    """Where "while/but <subject> <speech verb>" opens, when ``head`` is that verb, has its own subject, and the
+    conjunction comes after character ``after``."""
+    if head.lemma_.lower() not in cues.SPEECH or not any(c.dep_ in _SUBJ for c in head.children):
+        return None
+    first = head.left_edge
+    if first.lower_ not in _CONTRASTS and first.i > 0 and head.doc[first.i - 1].lower_ in _CONTRASTS:
+        first = head.doc[first.i - 1]
+    if first.lower_ not in _CONTRASTS or first.idx <= after:
+        return None
+    return first.idx
 
 
 # --------------------------------------------------------------------------------------------- claims
