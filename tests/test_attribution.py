@@ -317,6 +317,16 @@ def test_a_contrasting_saying_after_the_cue_is_its_own_claim(nlp) -> None:  # ty
     assert [p.text for p in same.parts][-1].endswith("the crossing is now closed")
 
 
+def test_according_to_takes_the_name_after_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "According to the regional governor, Oleh Syniehubov, ...": the name used to open the content
+    c = by_cue(claims_of(nlp, "According to the regional governor, Oleh Syniehubov, two people were killed in the "
+                              "strike on Kharkiv."), "According to")
+    assert c.source.span.text.rstrip(",") == "the regional governor, Oleh Syniehubov"
+    assert c.content.text == "two people were killed in the strike on Kharkiv"
+    c = by_cue(claims_of(nlp, "According to Reuters, Russian forces advanced near Pokrovsk."), "According to")
+    assert (c.source.span.text, c.content.text) == ("Reuters", "Russian forces advanced near Pokrovsk")
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

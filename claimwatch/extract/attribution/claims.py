@@ -185,10 +185,36 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     content = _continuation(doc, cue, content, quotes)
     src = within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
     content = [finish_piece(text, p, quotes) for p in content]
+    if cue.kind == "according" and src is not None and content:
+        src, content = _according_apposition(doc, src, content)
     content = [p for p in content if p[1] > p[0] and not overlaps(p, cue_chars) and not (src and overlaps(p, src))]
     if not content:
         return None
     return _Found(cue, cue_chars, src, content, rule, raw_piece), feats
+
+
+_NAME_THEN_COMMA = re.compile(r"[\s,]*((?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*),[^\S\n]+")
+
+
+def _according_apposition(doc: Doc, src: tuple[int, int], content: list[tuple[int, int]]
+                           ) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """"According to the regional governor, Oleh Syniehubov, two people were killed": the name after the source
+    is the source's apposition, which the parser often leaves in the content."""
+    text = doc_text(doc)
+    first = min(content)
+    m = _NAME_THEN_COMMA.match(text, src[1])
+    if m is None or m.end() > first[1] or text[src[1]:first[0]].strip(" ,\t"):
+        return src, content
+    name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+    if name is None or not all(t.pos_ == "PROPN" and t.dep_ not in (*_SUBJ, "conj", "dobj") for t in name) \
+            or not _has_clause(doc, m.end(), first[1]):
+        return src, content
+    return (src[0], m.end(1)), [(m.end(), first[1]) if p == first else p for p in content]
+
+
+def _has_clause(doc: Doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, list[str]]]:
