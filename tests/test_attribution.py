@@ -327,6 +327,23 @@ def test_according_to_takes_the_name_after_the_source(nlp) -> None:  # type: ign
     assert (c.source.span.text, c.content.text) == ("Reuters", "Russian forces advanced near Pokrovsk")
 
 
+def test_a_closing_cue_with_a_day_and_the_outlets_comment(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "..., the ministry said on Sunday, a claim that could not be verified": the content used to be "Sunday"
+    c = by_cue(claims_of(nlp, "Russian forces have captured the village of Krasnohorivka, the Russian Defence "
+                              "Ministry said on Sunday, a claim that could not be independently verified."), "said")
+    assert (c.source.span.text, c.content.text) == (
+        "the Russian Defence Ministry", "Russian forces have captured the village of Krasnohorivka")
+    c = by_cue(claims_of(nlp, "Ukrainian forces shot down 40 drones, the air force said on Sunday."), "said")
+    assert c.content.text == "Ukrainian forces shot down 40 drones"
+    # "..., the army said, which Moscow denied": the denial's content is the army's claim, not "which"
+    found = claims_of(nlp, "The town was retaken, the army said, which Moscow denied.")
+    assert by_cue(found, "said").content.text == "The town was retaken"
+    assert by_cue(found, "denied").content.text == "The town was retaken"
+    assert all(c.content.text.lower() != "which" for c in found)
+    # a day can still be what is talked about under another preposition
+    assert by_cue(claims_of(nlp, "Officials spoke about Sunday at length."), "spoke about").content.text == "Sunday"
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

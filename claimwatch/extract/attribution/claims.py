@@ -100,7 +100,7 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
         for f in found:
             _apply_tagger(doc, f, quotes, spans_model, span_encoder)
     found = _drop_nested(found)
-    claims = [_to_claim(doc, f, quotes) for f in found]
+    claims = _relative_contents(doc_text(doc), [_to_claim(doc, f, quotes) for f in found])
     claims = layout.dash_trailers(doc_text(doc), claims, quotes)
     claims = layout.colon_speakers(doc_text(doc), claims, quotes)
     claims = layout.colon_quotes(doc, claims, quotes)
@@ -501,6 +501,9 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
             cue.end += 1
             return f"prep:{doc[cue.end - 1].lower_}", [subtree_chars(pobj)]
     comp = next((c for c in head.children if c.dep_ == "ccomp" and c.i >= cue.end), None)
+    if comp is not None and comp.left_edge.tag_ in ("WDT", "WP") and comp.left_edge.i > 0 \
+            and comp.doc[comp.left_edge.i - 1].text == "," and not _asks(head):
+        comp = None  # "X, the army said, which Moscow denied": a comment on the claim, hung on the cue
     if comp is not None:
         return "ccomp", cut(_clause_chars(comp), _participle_holes(comp))
     xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= cue.end), None)
@@ -529,7 +532,7 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i == cue.end), None)
     if prep is not None:
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if pobj is not None:
+        if pobj is not None and not (prep.lower_ in _WHEN and _is_time(pobj)):  # "said on Sunday": when, not what
             cue.end = prep.i + 1
             return f"prep:{prep.lower_}", [subtree_chars(pobj)]
     return "none", []
@@ -581,9 +584,26 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
         if left is not None:
             sent = sentence_index(head.doc).of(head.i)
             return [(min(sent.start_char, subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
-    if head.lemma_.lower() in cues.SPEECH and head.dep_ in ("advcl", "ROOT"):
+    if head.lemma_.lower() in cues.SPEECH and head.dep_ in ("advcl", "ROOT", "relcl"):
         return _closing_or_as_clause(head)
     return []
+
+
+def _asks(head: Token) -> bool:
+    return head.lemma_.lower() in ("ask", "wonder", "question", "inquire", "explain", "know", "decide")
+
+
+_WHEN = frozenset("on in at during until since before after over".split())
+
+
+def _is_time(tok: Token) -> bool:
+    return tok.lower_ in _DAYS or tok.ent_type_ in ("DATE", "TIME")
+
+
+#: the outlet's comment on a claim after its closing cue: "..., the ministry said on Sunday, a claim that could not
+#: be verified" / ", which Kyiv denied"
+_CLAIM_COMMENT = re.compile(r"[^\S\n]*,[^\S\n]+(?:(?:a|an)[^\S\n]+(?:\w+[^\S\n]+)?(?:claim|figure|assertion|statement|"
+                            r"allegation|number|account|toll|version)\b|which\b)")
 
 
 def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
@@ -600,7 +620,8 @@ def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
     if subj is None or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children):
         return []
     last = max((c.right_edge for c in head.rights if c.dep_ != "punct"), key=lambda t: t.i, default=head)
-    if text[last.idx + len(last):sent.end_char].strip(" \t\n.!?\"”’'"):
+    after = last.idx + len(last)
+    if text[after:sent.end_char].strip(" \t\n.!?\"”’'") and not _CLAIM_COMMENT.match(text, after):
         return []  # words after the cue's clause: not a closing "…, she said"
     begin = subj.left_edge.idx
     before = text[sent.start_char:begin].rstrip()
@@ -891,6 +912,29 @@ def _contrast_start(head: Token, after: int) -> int | None:
 
 
 # --------------------------------------------------------------------------------------------- claims
+
+
+def _relative_contents(text: str, claims: list[Claim]) -> list[Claim]:
+    """"The town was retaken, the army said, which Moscow denied": a content that is nothing but the relative
+    pronoun is the claim it follows, which is what Moscow denied; with no claim right before it, it is dropped."""
+    out = []
+    for c in claims:
+        if text[c.content.start:c.content.end].lower() not in ("which", "what") or len(c.parts) > 1:
+            out.append(c)
+            continue
+        comma = text[:c.content.start].rstrip()
+        if not comma.endswith(","):
+            continue
+        before = len(comma) - 1
+        prior = [o for o in claims if o is not c and o.cue and max(o.cue.end, o.content.end,
+                                                                 o.source.span.end if o.source else 0) <= before
+                 and not text[max(o.cue.end, o.content.end, o.source.span.end if o.source else 0):before].strip()]
+        if not prior:
+            continue
+        o = prior[0]
+        c.content, c.content_parts = o.content, o.content_parts
+        out.append(c)
+    return out
 
 
 def _off_dateline(text: str, span: tuple[int, int]) -> tuple[int, int]:
