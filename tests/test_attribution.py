@@ -344,6 +344,28 @@ def test_a_closing_cue_with_a_day_and_the_outlets_comment(nlp) -> None:  # type:
     assert by_cue(claims_of(nlp, "Officials spoke about Sunday at length."), "spoke about").content.text == "Sunday"
 
 
+def test_said_on_telegram_names_the_medium_not_the_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "..., Governor Serhiy Lysak said on Telegram.": the content used to be "Telegram", and with a second clause
+    # ("and five wounded ...") the parser's second subject took the casualty figures into the source
+    c = by_cue(claims_of(nlp, "Two civilians were killed and five wounded in Russian shelling of Nikopol overnight, "
+                              "Governor Serhiy Lysak said on Telegram."), "said")
+    assert (c.source.span.text, c.content.text) == (
+        "Governor Serhiy Lysak", "Two civilians were killed and five wounded in Russian shelling of Nikopol overnight")
+    c = by_cue(claims_of(nlp, "Two civilians were killed in shelling of Nikopol, Governor Serhiy Lysak wrote on "
+                              "Telegram."), "wrote")
+    assert c.content.text == "Two civilians were killed in shelling of Nikopol"
+    assert all(x.content.text != "Telegram" for x in claims_of(nlp, "The mayor said on Telegram."))
+    # what the parser split stays joined: a description without a comma, an apposition with one
+    c = by_cue(claims_of(nlp, "A group calling itself the Black Stork Partisans said it had blown up a rail line."),
+               "said")
+    assert c.source.span.text == "A group calling itself the Black Stork Partisans"
+    assert by_cue(claims_of(nlp, "Olena Koval, the mayor, said the city was calm."), "said").source.span.text \
+        .rstrip(",") == "Olena Koval, the mayor"
+    # a verb whose preposition does carry the content
+    assert by_cue(claims_of(nlp, "The minister commented on the prisoner exchange."), "commented on").content.text \
+        == "the prisoner exchange"
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

@@ -385,9 +385,10 @@ def _source(head: Token) -> Token | None:
         post = _postposed(tok)
         if post is not None:
             return post
-        subj = next((c for c in tok.children if c.dep_ in _SUBJ and not _expletive(c)), None)
-        if subj is not None:
-            return subj
+        subjects = [c for c in tok.children if c.dep_ in _SUBJ and not _expletive(c)]
+        if subjects:  # two (a parse of "X were killed and five wounded, Governor Y said"): the one by the cue
+            before = [c for c in subjects if c.i < tok.i]
+            return before[-1] if before else subjects[0]
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -532,7 +533,9 @@ def _content(doc: Doc, cue: cues.Cue) -> tuple[str, list[tuple[int, int]]]:
     prep = next((c for c in head.children if c.dep_ == "prep" and c.i == cue.end), None)
     if prep is not None:
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if pobj is not None and not (prep.lower_ in _WHEN and _is_time(pobj)):  # "said on Sunday": when, not what
+        if pobj is not None and not (prep.lower_ in _WHEN and _is_time(pobj)) \
+                and not (head.lemma_.lower() in _SAY_VERBS and prep.lower_ in _MEDIUM_PREPS):
+            # "said on Sunday": when, not what; "said on Telegram", "wrote in a post": where
             cue.end = prep.i + 1
             return f"prep:{prep.lower_}", [subtree_chars(pobj)]
     return "none", []
@@ -584,7 +587,7 @@ def _inverted(cue: cues.Cue) -> list[tuple[int, int]]:
         if left is not None:
             sent = sentence_index(head.doc).of(head.i)
             return [(min(sent.start_char, subtree_chars(left)[0]), _left_of_cue_clause(head, left))]
-    if head.lemma_.lower() in cues.SPEECH and head.dep_ in ("advcl", "ROOT", "relcl"):
+    if head.lemma_.lower() in cues.SPEECH and head.dep_ in ("advcl", "ROOT", "relcl", "conj"):
         return _closing_or_as_clause(head)
     return []
 
@@ -594,6 +597,9 @@ def _asks(head: Token) -> bool:
 
 
 _WHEN = frozenset("on in at during until since before after over".split())
+#: verbs of saying whose prepositional phrase is the medium or occasion, never the content ("said on Telegram")
+_SAY_VERBS = frozenset("say write post tweet state add declare announce tell".split())
+_MEDIUM_PREPS = frozenset("on in at during via through from".split())
 
 
 def _is_time(tok: Token) -> bool:
@@ -616,7 +622,7 @@ def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
     if head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children):
         gov = head.head
         return minus((sent.start_char, subtree_chars(gov)[1]), subtree_chars(head))
-    subj = next((c for c in head.lefts if c.dep_ in _SUBJ), None)
+    subj = next((c for c in reversed(list(head.lefts)) if c.dep_ in _SUBJ), None)  # the one by the cue
     if subj is None or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children):
         return []
     last = max((c.right_edge for c in head.rights if c.dep_ != "punct"), key=lambda t: t.i, default=head)
@@ -786,7 +792,8 @@ def _source_chars(source: Token, doc: Doc, cue_head: Token) -> tuple[int, int]:
             if other is not source and other.dep_ in _SUBJ and other.i < source.head.i:
                 lo, hi = subtree_chars(other)
                 gap = doc_text(doc)[min(e, hi):max(s, lo)]
-                if not gap.strip(" ,"):
+                clause = "," in gap and any(t.pos_ in ("VERB", "AUX") for t in other.subtree)
+                if not gap.strip(" ,") and not clause:  # not "five wounded in ..., Governor Y said"
                     s, e = min(s, lo), max(e, hi)
     cut = _source_end(source)
     if cut < subtree_chars(source)[1]:
