@@ -366,6 +366,22 @@ def test_said_on_telegram_names_the_medium_not_the_content(nlp) -> None:  # type
         == "the prisoner exchange"
 
 
+def test_a_closing_cue_whose_source_the_parser_lost(nlp) -> None:  # type: ignore[no-untyped-def]
+    # the parser made the analyst a conjunct of the town and "told" a conjunct of "trying": the source used to be
+    # "Russian troops" and the content "the Kyiv Independent"
+    c = by_cue(claims_of(nlp, "Russian troops are trying to encircle Ukrainian units near Kurakhove, Ukrainian "
+                              "military analyst Oleksandr Kovalenko told the Kyiv Independent."), "told")
+    assert (c.source.span.text, c.content.text) == (
+        "Ukrainian military analyst Oleksandr Kovalenko",
+        "Russian troops are trying to encircle Ukrainian units near Kurakhove")
+    c = by_cue(claims_of(nlp, "Russian troops are trying to encircle Ukrainian units, an analyst told Reuters."),
+               "told")
+    assert (c.source.span.text, c.content.text) == ("an analyst", "Russian troops are trying to encircle Ukrainian units")
+    # a verb with its own subject is not touched
+    c = by_cue(claims_of(nlp, "Troops entered the village and said they had found mines."), "said")
+    assert (c.source.span.text, c.content.text) == ("Troops", "they had found mines")
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

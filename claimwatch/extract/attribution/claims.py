@@ -378,6 +378,9 @@ def _source(head: Token) -> Token | None:
         outer = _governing_cue(head)
         if outer is not None:
             return _source(outer)
+    closing = _closing_name(head)
+    if closing is not None:
+        return closing
     tok: Token | None = head
     for _ in range(4):
         if tok is None:
@@ -622,8 +625,10 @@ def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
     if head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children):
         gov = head.head
         return minus((sent.start_char, subtree_chars(gov)[1]), subtree_chars(head))
-    subj = next((c for c in reversed(list(head.lefts)) if c.dep_ in _SUBJ), None)  # the one by the cue
-    if subj is None or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in head.children):
+    subj = next((c for c in reversed(list(head.lefts)) if c.dep_ in _SUBJ), None) or _closing_name(head)
+    addressee = head.lemma_.lower() in _RECIPIENT_VERBS  # "..., an analyst told Reuters."
+    if subj is None or any(c.dep_ in (("ccomp", "xcomp") if addressee else ("dobj", "ccomp", "xcomp"))
+                           for c in head.children):
         return []
     last = max((c.right_edge for c in head.rights if c.dep_ != "punct"), key=lambda t: t.i, default=head)
     after = last.idx + len(last)
@@ -634,6 +639,29 @@ def _closing_or_as_clause(head: Token) -> list[tuple[int, int]]:
     if not before.endswith(",") or len(before) < 12:
         return []
     return [(sent.start_char, sent.start_char + len(before) - 1)]
+
+
+#: words a source named before its closing cue is made of ("Ukrainian military analyst Oleksandr Kovalenko")
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "NUM", "PART"})
+
+
+def _closing_name(head: Token) -> Token | None:
+    """The source of a closing cue the parser left without a subject ("X, Ukrainian military analyst Oleksandr
+    Kovalenko told the Kyiv Independent", parsed with the name as a conjunct of X): the run of noun-phrase words
+    between a comma and the cue, by its last noun. None unless the cue is a verb of saying."""
+    if head.lemma_.lower() not in cues.SPEECH or head.tag_ not in ("VBD", "VBZ", "VBP") or \
+            any(c.dep_ in _SUBJ for c in head.children):
+        return None
+    doc = head.doc
+    i = head.i - 1
+    while i >= 0 and doc[i].pos_ in _NAME_POS and not doc[i].is_punct and doc[i].tag_ != "WDT" \
+            and head.i - i <= 8:
+        i -= 1
+    words = doc[i + 1:head.i]
+    nouns = [t for t in words if t.pos_ in ("PROPN", "NOUN")]
+    if i < 0 or doc[i].text != "," or not nouns or nouns[-1].i != head.i - 1 and words[-1].pos_ != "NOUN":
+        return None
+    return nouns[-1]
 
 
 def _left_of_cue_clause(head: Token, content_root: Token | None = None) -> int:
