@@ -382,6 +382,14 @@ def test_a_closing_cue_whose_source_the_parser_lost(nlp) -> None:  # type: ignor
     assert (c.source.span.text, c.content.text) == ("Troops", "they had found mines")
 
 
+def test_calling_it_after_a_said_clause_is_the_speakers(nlp) -> None:  # type: ignore[no-untyped-def]
+    # ", calling it ..." hangs on the content's verb in the parse; it used to be given to that verb's subject
+    found = claims_of(nlp, "Zelensky's office said Russia had launched more than 100 missiles, calling it one of "
+                           "the largest attacks of the war.")
+    assert by_cue(found, "said").content.text == "Russia had launched more than 100 missiles"
+    assert by_cue(found, "calling").source.span.text == "Zelensky's office"
+
+
 def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     from claimwatch.extract.attribution.spans import tidy_pieces
 

@@ -39,6 +39,7 @@ prefer urge ask order call tell warn encourage demand
 #: Participles that add a second cue to a sentence: "X said ..., asserting that ...".
 PARTICIPLES = frozenset("""
 say add assert note claim insist argue warn stress explain state declare announce suggest accuse
+call describe deny confirm acknowledge admit vow promise urge blame predict threaten
 """.split())
 NOUN_CUES = frozenset("""
 statement announcement claim comment remark view belief opinion assessment tweet post message speech
