@@ -177,9 +177,10 @@ def colon_trailers(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]
             if c.source and colon <= c.source.span.start < line_end:
                 continue
             if any(p.start < colon < p.end or (p.start < line_end and p.end > colon) for p in c.parts):
-                c = _cut_before(text, c, colon, quotes)
-                if c is None:
-                    continue
+                cut = _cut_before(text, c, colon, quotes)
+                if cut is not None:
+                    kept.append(cut)
+                continue
             kept.append(c)
         parts = (Span.of(text, start, end),)
         kept.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
