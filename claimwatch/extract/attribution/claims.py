@@ -207,14 +207,9 @@ def _according_apposition(doc: Doc, src: tuple[int, int], content: list[tuple[in
         return src, content
     name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
     if name is None or not all(t.pos_ == "PROPN" and t.dep_ not in (*_SUBJ, "conj", "dobj") for t in name) \
-            or not _has_clause(doc, m.end(), first[1]):
+            or not layout.has_verb(doc, m.end(), first[1]):
         return src, content
     return (src[0], m.end(1)), [(m.end(), first[1]) if p == first else p for p in content]
-
-
-def _has_clause(doc: Doc, start: int, end: int) -> bool:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, list[str]]]:
@@ -918,8 +913,9 @@ def _drop_nested(found: list[_Found]) -> list[_Found]:
     """Keep outermost attributions: a cue inside another claim's content is a nested report. But not a
     contrasting party's own saying after the outer cue ("X, Ukrainian officials said, while Moscow said Y"): the
     outer content ends before it and both claims stay."""
-    for outer in found:
-        for inner in found:
+    cover = Cover([p for f in found for p in f.content])
+    for inner in [f for f in found if cover.covers(*f.cue_span)]:  # the few nested ones, not every pair
+        for outer in found:
             if inner is not outer and inner.cue_span[0] > outer.cue_span[1] and \
                     any(s <= inner.cue_span[0] < e for s, e in outer.content):
                 cut = _contrast_start(inner.cue.head, outer.cue_span[1])
@@ -961,15 +957,18 @@ def _relative_contents(text: str, claims: list[Claim]) -> list[Claim]:
         if not comma.endswith(","):
             continue
         before = len(comma) - 1
-        prior = [o for o in claims if o is not c and o.cue and max(o.cue.end, o.content.end,
-                                                                 o.source.span.end if o.source else 0) <= before
-                 and not text[max(o.cue.end, o.content.end, o.source.span.end if o.source else 0):before].strip()]
-        if not prior:
+        prior = next((o for o in claims if o is not c and o.cue and _claim_end(o) <= before
+                      and not text[_claim_end(o):before].strip()), None)
+        if prior is None:
             continue
-        o = prior[0]
-        c.content, c.content_parts = o.content, o.content_parts
+        c.content, c.content_parts = prior.content, prior.content_parts
         out.append(c)
     return out
+
+
+def _claim_end(claim: Claim) -> int:
+    """Where the last of a claim's cue, content and source ends."""
+    return max(claim.cue.end if claim.cue else 0, claim.content.end, claim.source.span.end if claim.source else 0)
 
 
 def _off_dateline(text: str, span: tuple[int, int]) -> tuple[int, int]:

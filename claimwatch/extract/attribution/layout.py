@@ -167,7 +167,7 @@ def colon_trailers(doc: Doc, claims: list[Claim], quotes: Quotes) -> list[Claim]
         if before >= 0:  # "Ukraine war: Russia takes Avdiivka: ministry": the claim is after the rubric
             c_start = before + 2
         start, end = trim(text, c_start, m.end("content"))
-        if len(text[start:end].split()) < 3 or text[end - 1] in ".!?" or not _has_verb(doc, start, end):
+        if len(text[start:end].split()) < 3 or text[end - 1] in ".!?" or not has_verb(doc, start, end):
             continue
         colon, line_end = m.start("cue"), m.end("source")
         kept = []
@@ -201,7 +201,8 @@ def _headline_end(text: str) -> int:
     return end if seen == 3 else len(text)
 
 
-def _has_verb(doc: Doc, start: int, end: int) -> bool:
+def has_verb(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words between two character offsets hold a verb."""
     span = doc.char_span(start, end, alignment_mode="expand")
     return span is not None and any(t.pos_ in ("VERB", "AUX") or t.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG")
                                     for t in span)
