@@ -42,6 +42,32 @@ def test_quote_before_cue_continues_after_it(nlp) -> None:  # type: ignore[no-un
     assert c.kind is ClaimKind.DIRECT
 
 
+def test_quote_resumed_after_its_cue_in_doubled_apostrophes(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("''We will hold the bridge at any cost,'' the brigade commander said, ''and no one will cross it "
+            "tonight.''\n\nThe shelling went on until dawn.")
+    claims = attribution.find_claims(nlp(text))
+    c = by_cue(claims, "said")
+    assert [p.text for p in c.parts] == ["''We will hold the bridge at any cost,''",
+                                         "''and no one will cross it tonight.''"]
+    # a quotation in the paragraph before is nobody's statement of "went on"
+    assert not any(c.cue is not None and c.cue.text == "went on" for c in claims)
+
+
+def test_quoted_paragraph_continues_the_statement_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("“Let us be clear. The enemy is not advancing anywhere near the town,” the governor said.\n\n"
+            "“But we do not expect the pressure to ease before the winter comes.”\n\n"
+            "“Nobody is leaving,” a volunteer said.\n\n"
+            "The bridge was shelled twice overnight.")
+    claims = attribution.find_claims(nlp(text))
+    c = by_cue(claims, "said")
+    assert [p.text for p in c.parts] == [
+        "“Let us be clear. The enemy is not advancing anywhere near the town,”",
+        "“But we do not expect the pressure to ease before the winter comes.”"]
+    # a quotation with a cue of its own, and a paragraph that is no quotation, are not joined
+    volunteer = [x for x in claims if x.source is not None and x.source.span.text == "a volunteer"]
+    assert [p.text for p in volunteer[0].parts] == ["“Nobody is leaving,”"]
+
+
 def test_multi_sentence_quote_is_one_content(nlp) -> None:  # type: ignore[no-untyped-def]
     text = ('The commander said: "We hold the bridge. The enemy has lost three tanks. We will not retreat."\n\n'
             "Shelling continued overnight.")

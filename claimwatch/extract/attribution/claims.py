@@ -182,7 +182,7 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
     raw_piece = content[0] if len(content) == 1 and rule in LEARNED_END_RULES else None
     if raw_piece is not None:
         content = [(raw_piece[0], boundaries.choose_end(doc, raw_piece[0], raw_piece[1], cue, rule))]
-    content = _continuation(doc, cue, content, quotes)
+    content = _continuation(doc, cue, content, quotes, source)
     src = within_paragraph(text, _source_chars(source, doc, head), source.idx) if source is not None else None
     content = [finish_piece(text, p, quotes) for p in content]
     if cue.kind == "according" and src is not None and content:
@@ -695,30 +695,78 @@ def _adjacent_quote(doc: Doc, cue: cues.Cue, source: Token | None, quotes: Quote
     lo = min(t.idx for t in toks)
     hi = max(t.idx + len(t) for t in toks)
     before, after = quotes.around(lo, hi)
-    if before is not None and not text[before[1]:lo].strip(" ,\n\t—–-"):
-        return before
+    if before is not None and not text[before[1]:lo].strip(" ,\n\t—–-") and "\n\n" not in text[before[1]:lo]:
+        return before  # not across a blank line: '"...."' then a paragraph "The shelling went on."
     if after is not None and not text[hi:after[0]].strip(" ,:\t\n"):
         return after
     return None
 
 
-def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes
-                  ) -> list[tuple[int, int]]:
-    """A quotation that opens right after the cue's sentence continues the same statement."""
+def _continuation(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes,
+                  source: Token | None = None) -> list[tuple[int, int]]:
+    """Quotations that continue the same statement: one resumed after its cue in the cue's sentence ('"We will
+    hold," the commander said, "and no one will cross."'), one opening right after the cue's sentence, and
+    paragraphs that are nothing but a quotation following it ('... ," he said.' then '"But we ..."'), up to
+    :data:`_MAX_CONTINUED` of them, none followed by a cue of its own."""
     sent = sentence_index(doc).of(cue.head.i)
     text = doc_text(doc)
     if not any(quotes.overlapping(s, e) for s, e in content):
         return content  # a quotation continues a quoted or partly quoted statement, not a paraphrase
+    content = list(content)
+    resumed = _resumed_quote(doc, cue, content, quotes, source)
+    if resumed is not None:
+        content.append(resumed)
     end = sent.end_char
     while end > sent.start_char and text[end - 1] in " \t\n\"“'‘":
         end -= 1  # the parser often hangs the next quotation's opening mark on this sentence
     end = max(end, max(e for _, e in content))
-    _, q = quotes.around(end, end)
-    if q is not None and not text[end:q[0]].strip() and "\n\n" not in text[end:q[0]]:
+    for _ in range(_MAX_CONTINUED):
+        _, q = quotes.around(end, end)
+        if q is None or text[end:q[0]].strip():
+            break
+        paragraph = "\n" in text[end:q[0]]
+        if paragraph and not _whole_paragraph(text, q):
+            break  # across a paragraph break, only a quotation that is a paragraph of its own
         nxt = doc.char_span(q[0], q[1], alignment_mode="expand")
-        if nxt is not None and not _has_cue_near(nxt):
-            return content + [q]
+        if nxt is None or _has_cue_near(nxt):
+            break
+        content.append(q)
+        end = q[1]
+        if not paragraph:
+            break
     return content
+
+
+#: quoted paragraphs joined to the statement before them
+_MAX_CONTINUED = 3
+
+
+def _whole_paragraph(text: str, q: tuple[int, int]) -> bool:
+    """Whether the quotation ``q`` is a paragraph of its own and a full sentence ('"But we do not expect it."')."""
+    line_start = text.rfind("\n", 0, q[0]) + 1
+    line_end = text.find("\n", q[1])
+    line_end = len(text) if line_end < 0 else line_end
+    inner = text[q[0]:q[1]].rstrip("”\"'’» ")
+    return not text[line_start:q[0]].strip() and not text[q[1]:line_end].strip() and inner[-1:] in ".?!…"
+
+
+def _resumed_quote(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes,
+                   source: Token | None) -> tuple[int, int] | None:
+    """The quotation resumed right after a cue that interrupts it, in the cue's sentence: '"Q1," X said, "Q2."'
+    (only commas, the source and the cue's own modifiers in between; no other verb)."""
+    text = doc_text(doc)
+    toks = [doc[cue.end - 1]] + ([source.right_edge] if source is not None else [])
+    hi = max(t.idx + len(t) for t in toks)
+    if max(e for _, e in content) > doc[cue.start].idx:
+        return None  # the content is not before the cue
+    _, q = quotes.around(hi, hi)
+    sent = sentence_index(doc).of(cue.head.i)
+    if q is None or q[0] >= sent.end_char + 2 or "\n" in text[hi:q[0]] or not text[hi:q[0]].strip().startswith(","):
+        return None
+    between = doc.char_span(hi, q[0], alignment_mode="expand")
+    if between is None or any(t.pos_ in ("VERB", "AUX") for t in between):
+        return None
+    return q
 
 
 def _has_cue_near(span) -> bool:  # type: ignore[no-untyped-def]
