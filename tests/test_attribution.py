@@ -53,6 +53,16 @@ def test_quote_resumed_after_its_cue_in_doubled_apostrophes(nlp) -> None:  # typ
     assert not any(c.cue is not None and c.cue.text == "went on" for c in claims)
 
 
+def test_quote_resumed_after_cue_and_medium(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "“The bridge is ours,” the brigade said on Telegram, “and the crossing is closed to the enemy.”"
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["“The bridge is ours,”", "“and the crossing is closed to the enemy.”"]
+    # a second verb between them makes the second quotation a statement of its own
+    text = "“The bridge is ours,” the brigade said, adding: “the crossing is closed to the enemy.”"
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["“The bridge is ours,”"]
+
+
 def test_quoted_paragraph_continues_the_statement_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
     text = ("“Let us be clear. The enemy is not advancing anywhere near the town,” the governor said.\n\n"
             "“But we do not expect the pressure to ease before the winter comes.”\n\n"

@@ -752,8 +752,8 @@ def _whole_paragraph(text: str, q: tuple[int, int]) -> bool:
 
 def _resumed_quote(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quotes: Quotes,
                    source: Token | None) -> tuple[int, int] | None:
-    """The quotation resumed right after a cue that interrupts it, in the cue's sentence: '"Q1," X said, "Q2."'
-    (only commas, the source and the cue's own modifiers in between; no other verb)."""
+    """The quotation resumed right after a cue that interrupts it, in the cue's sentence: '"Q1," X said, "Q2."',
+    '"Q1," the brigade said on Telegram, "Q2."' (a comma before it, and no other verb in between)."""
     text = doc_text(doc)
     toks = [doc[cue.end - 1]] + ([source.right_edge] if source is not None else [])
     hi = max(t.idx + len(t) for t in toks)
@@ -761,7 +761,7 @@ def _resumed_quote(doc: Doc, cue: cues.Cue, content: list[tuple[int, int]], quot
         return None  # the content is not before the cue
     _, q = quotes.around(hi, hi)
     sent = sentence_index(doc).of(cue.head.i)
-    if q is None or q[0] >= sent.end_char + 2 or "\n" in text[hi:q[0]] or not text[hi:q[0]].strip().startswith(","):
+    if q is None or q[0] >= sent.end_char + 2 or "\n" in text[hi:q[0]] or not text[hi:q[0]].strip().endswith(","):
         return None
     between = doc.char_span(hi, q[0], alignment_mode="expand")
     if between is None or any(t.pos_ in ("VERB", "AUX") for t in between):
