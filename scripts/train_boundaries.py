@@ -3,10 +3,12 @@
     python scripts/train_boundaries.py /work/shared/datasets/polnear/train [--c 1.0]
 
 For every proposed attribution whose cue span is exactly a gold cue and whose gold content is one piece, the
-alternative ends of :func:`claimwatch.extract.attribution.boundaries.candidates` are examples against the parse's own end:
-positive when the finished piece (trimmed, snapped to quotes) equals the gold content and the parse's does not.
-At run time the best alternative replaces the parse's end when its logit is above zero. Prints out-of-fold exact-content accuracy against always
-keeping the parse's own end. Needs scikit-learn (``pip install -e '.[train]'``).
+candidate ends of :func:`claimwatch.extract.attribution.boundaries.candidates` (the parse's own end first) are one
+choice: a conditional logit (softmax over the candidates, L2 penalty ``--c``) learns to put the probability on the
+ends whose finished piece (trimmed, snapped to quotes) equals the gold content. At run time the best-scored
+candidate wins. Prints 5-fold (by document) exact-content accuracy against always keeping the parse's own end.
+Needs scikit-learn and scipy (``pip install -e '.[train]'``). (A binary "alternative beats own end" logistic
+model, used until 2026-12-02, reached 0.761 out of fold against this model's 0.769.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from attribution_dev import parsed
@@ -50,32 +52,38 @@ def groups(path: str) -> list[tuple[int, list[tuple[str, ...]], list[int]]]:
     return out
 
 
-def fit(train: list, c: float) -> tuple[DictVectorizer, LogisticRegression]:  # type: ignore[type-arg]
-    """Each alternative end against the parse's own: positive when it is right and the parse's end is not."""
-    X, y = [], []
-    for _, feats, labels in train:
-        for f, lab in zip(feats[1:], labels[1:]):
-            if lab != labels[0]:
-                X.append(dict.fromkeys(f, 1))
-                y.append(int(lab > labels[0]))
-            elif not lab:
-                X.append(dict.fromkeys(f, 1))
-                y.append(0)
+def fit(train: list, c: float) -> tuple[DictVectorizer, np.ndarray]:  # type: ignore[type-arg]
+    """A conditional logit over each attribution's candidate ends (the parse's own among them): the weights that
+    maximise the softmax probability of the right ends, with an L2 penalty of ``c``. Attributions where every end
+    is right or none is teach nothing and are left out."""
+    groups = [(f, lab) for _, f, lab in train if any(lab) and not all(lab)]
     vec = DictVectorizer()
-    clf = LogisticRegression(C=c, max_iter=3000)
-    clf.fit(vec.fit_transform(X), y)
-    return vec, clf
+    x = vec.fit_transform([dict.fromkeys(feat, 1) for f, _ in groups for feat in f]).tocsr()
+    y = np.array([v for _, lab in groups for v in lab], dtype=float)
+    sizes = np.array([len(f) for f, _ in groups])
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    gid = np.repeat(np.arange(len(groups)), sizes)
+    target = y / np.bincount(gid, weights=y)[gid]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = x @ w
+        top = np.maximum.reduceat(s, starts)[gid]
+        e = np.exp(s - top)
+        z = np.bincount(gid, weights=e)
+        p = e / z[gid]
+        value = -(target * (s - top - np.log(z)[gid])).sum() + c * float(w @ w)
+        return value, x.T @ (p - target) + 2 * c * w
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return vec, w
 
 
-def accuracy(vec: DictVectorizer, clf: LogisticRegression, test: list) -> tuple[float, float]:  # type: ignore[type-arg]
+def accuracy(vec: DictVectorizer, w: np.ndarray, test: list) -> tuple[float, float]:  # type: ignore[type-arg]
+    """Exact-content accuracy of the best-scored end, and of the parse's own end."""
     right = base = 0
     for _, feats, labels in test:
-        choice = 0
-        if len(feats) > 1:
-            scores = clf.decision_function(vec.transform([dict.fromkeys(f, 1) for f in feats[1:]]))
-            if scores.max() > 0:
-                choice = 1 + int(np.argmax(scores))
-        right += labels[choice]
+        scores = vec.transform([dict.fromkeys(f, 1) for f in feats]) @ w
+        right += labels[int(np.argmax(scores))]
         base += labels[0]
     return right / max(1, len(test)), base / max(1, len(test))
 
@@ -83,7 +91,7 @@ def accuracy(vec: DictVectorizer, clf: LogisticRegression, test: list) -> tuple[
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("path")
-    ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--c", type=float, default=0.5, help="L2 penalty")
     args = ap.parse_args()
     data = groups(args.path)
     print(f"{len(data)} attributions, {sum(len(f) for _, f, _ in data)} candidate ends, "
@@ -92,16 +100,15 @@ def main() -> None:
     for k in range(5):
         train = [g for g in data if g[0] % 5 != k]
         test = [g for g in data if g[0] % 5 == k]
-        vec, clf = fit(train, args.c)
-        acc, base = accuracy(vec, clf, test)
+        vec, w = fit(train, args.c)
+        acc, base = accuracy(vec, w, test)
         hits += acc * len(test)
         bases += base * len(test)
     print(f"out-of-fold exact content: ranker {hits / len(data):.3f}, parse's own end {bases / len(data):.3f}")
-    vec, clf = fit(data, args.c)
-    weights = {str(n): round(float(w), 4) for n, w in zip(vec.get_feature_names_out(), clf.coef_[0])
-               if abs(w) >= 0.02}
-    weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
+    vec, w = fit(data, args.c)
+    weights = {str(n): round(float(v), 4) for n, v in zip(vec.get_feature_names_out(), w) if abs(v) >= 0.005}
     OUT.write_text(json.dumps({"trained": str(date.today()), "data": Path(args.path).name, "c": args.c,
+                               "objective": "softmax over each attribution's candidate ends",
                                "weights": weights}, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {OUT} ({len(weights)} weights)")
 

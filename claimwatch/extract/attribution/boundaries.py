@@ -2,7 +2,7 @@
 constituent the parser hung on the cue instead.
 
 Reads a parsed ``Doc``, a content piece (character offsets) and its cue; writes nothing: :func:`choose_end`
-returns the end offset a learned linear ranker (``data/content_end_model.json``, trained by
+returns the end offset a learned linear ranker (a conditional logit) (``data/content_end_model.json``, trained by
 ``scripts/train_boundaries.py`` on PolNeAR train) prefers among the candidates, or the piece's own end when the
 weights are missing.
 """
@@ -129,13 +129,14 @@ def load_model() -> EndModel | None:
 
 
 def choose_end(doc: Doc, start: int, end: int, cue: Cue, rule: str) -> int:
-    """The end for the content piece ``[start, end)``: an alternative when the ranker's logit for it is above
-    zero (its own end without a model)."""
+    """The end for the content piece ``[start, end)``: the candidate the ranker scores best (a softmax over the
+    candidates in training), its own end without a model or on a tie."""
     model = load_model()
     if model is None:
         return end
-    best, best_score = end, 0.0
-    for cand in candidates(doc, start, end, cue, rule)[1:]:
+    cands = candidates(doc, start, end, cue, rule)
+    best, best_score = end, model.score(cands[0].features)
+    for cand in cands[1:]:
         score = model.score(cand.features)
         if score > best_score and doc_text(doc)[start:cand.end].strip():
             best, best_score = cand.end, score
