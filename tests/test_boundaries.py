@@ -46,3 +46,18 @@ def test_every_candidate_end_lies_inside_the_text(nlp) -> None:  # type: ignore[
             continue
         for c in boundaries.candidates(doc, *f.raw_piece, f.cue, f.rule):
             assert f.raw_piece[0] < c.end <= len(text)
+
+
+def test_the_parse_end_competes_with_the_alternatives(nlp, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The ranker is a choice among all candidate ends: an alternative with a positive score still loses to the
+    parse's own end when that scores higher."""
+    text = "The ministry said its forces had destroyed the bridge, which local residents later disputed."
+    doc, f = _proposal(nlp, text, "said")
+    cands = boundaries.candidates(doc, *f.raw_piece, f.cue, f.rule)
+    cut = next(c for c in cands[1:] if text[f.raw_piece[0]:c.end] == "its forces had destroyed the bridge")
+    own_only = next(x for x in cands[0].features if x.startswith("full|rule="))
+    cut_only = next(x for x in cut.features if x.startswith("cut|dep="))
+    monkeypatch.setattr(boundaries, "load_model", lambda: boundaries.EndModel({own_only: 3.0, cut_only: 1.0}))
+    assert boundaries.choose_end(doc, *f.raw_piece, f.cue, f.rule) == f.raw_piece[1]
+    monkeypatch.setattr(boundaries, "load_model", lambda: boundaries.EndModel({own_only: 0.5, cut_only: 1.0}))
+    assert boundaries.choose_end(doc, *f.raw_piece, f.cue, f.rule) == cut.end
