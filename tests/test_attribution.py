@@ -63,6 +63,18 @@ def test_quote_resumed_after_cue_and_medium(nlp) -> None:  # type: ignore[no-unt
     assert [p.text for p in c.parts] == ["“The bridge is ours,”"]
 
 
+def test_first_sentence_of_a_quotation_takes_the_whole_quotation(nlp) -> None:  # type: ignore[no-untyped-def]
+    # the parser splits the quotation into sentences; the cue's content is all of it
+    text = ("Asked if the strikes had rattled the town, the governor said, “Sure. I get that, too. Everybody "
+            "pays attention to the front.”\n\nThe governor said the shelters were open.")
+    c = by_cue(claims_of(nlp, text), "said")
+    assert c.content.text == "“Sure. I get that, too. Everybody pays attention to the front.”"
+    # a paraphrase that ends inside a quotation at a comma stays as it is
+    text = "The governor said “the shelters are open, and the buses run” and that nobody was hurt."
+    c = by_cue(claims_of(nlp, text), "said")
+    assert "nobody was hurt" in c.content.text or any("nobody was hurt" in p.text for p in c.parts)
+
+
 def test_quoted_paragraph_continues_the_statement_before_it(nlp) -> None:  # type: ignore[no-untyped-def]
     text = ("“Let us be clear. The enemy is not advancing anywhere near the town,” the governor said.\n\n"
             "“But we do not expect the pressure to ease before the winter comes.”\n\n"
