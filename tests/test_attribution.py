@@ -53,6 +53,15 @@ def test_quote_resumed_after_its_cue_in_doubled_apostrophes(nlp) -> None:  # typ
     assert not any(c.cue is not None and c.cue.text == "went on" for c in claims)
 
 
+def test_quote_split_by_its_cue_when_the_parse_takes_the_second_half(nlp) -> None:  # type: ignore[no-untyped-def]
+    # the parser reads the second half as what was said; the first half opens the statement all the same
+    text = ("''The faster we can restore power to folks in Izium,'' he said, ''the better off we're going to "
+            "be.''")
+    c = by_cue(claims_of(nlp, text), "said")
+    assert [p.text for p in c.parts] == ["''The faster we can restore power to folks in Izium,''",
+                                         "''the better off we're going to be.''"]
+
+
 def test_quote_resumed_after_cue_and_medium(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "“The bridge is ours,” the brigade said on Telegram, “and the crossing is closed to the enemy.”"
     c = by_cue(claims_of(nlp, text), "said")

@@ -174,6 +174,11 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
         rule, content = (rule if content else "quote"), [q]
     elif q is not None and rule == "dobj" and _addressee(head):
         rule, content = "quote", [q]  # '"...," she told reporters': the object is who heard it, the quote what
+    elif q is not None and q[1] <= doc[cue.start].idx and min(s for s, _ in content) >= doc[cue.end - 1].idx:
+        resumed = _resumed_quote(doc, cue, [q], quotes, source)
+        if resumed is not None and within_or_covers(resumed, content):
+            # '"Q1," X said, "and Q2."' with Q2 parsed as what was said: Q1 opens the content, Q2 goes on with it
+            rule, content = "quote", [q]
     if not content:
         return None
     feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
