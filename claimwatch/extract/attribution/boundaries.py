@@ -2,7 +2,7 @@
 constituent the parser hung on the cue instead.
 
 Reads a parsed ``Doc``, a content piece (character offsets) and its cue; writes nothing: :func:`choose_end`
-returns the end offset a learned linear ranker (a conditional logit) (``data/content_end_model.json``, trained by
+returns the end offset a learned linear ranker (``data/content_end_model.json``, a conditional logit trained by
 ``scripts/train_boundaries.py`` on PolNeAR train) prefers among the candidates, or the piece's own end when the
 weights are missing.
 """

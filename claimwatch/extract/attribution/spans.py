@@ -177,10 +177,8 @@ def snap_to_quotes(text: str, piece: tuple[int, int], quotes: Quotes) -> tuple[i
     for q in quotes.overlapping(s, e):
         if s <= q[0] and e < q[1] and not text[e:q[1]].strip(" \t,.;:!?'\"”’»"):
             e = q[1]
-        elif q[0] <= s <= q[0] + 2 and not text[q[0]:s].strip("\"“”«„'` ") and e < q[1] and text[e:e + 1] in ".?!" \
-                and not text[s:e].strip().endswith((",", ":")):
+        elif q[0] <= s <= q[0] + 2 and not text[q[0]:s].strip("\"“”«„'` ") and e < q[1] and text[e] in ".?!":
             s, e = q[0], q[1]  # the first sentence of a quotation of several: '... writing, "Yes, we will. That ..."'
-
         if q[0] < s < q[1] <= e + 1:
             s = q[0]  # the quotation opened in an earlier sentence
     if text[s] in "\"“«" and not any(q[0] == s for q in quotes.ranges):
