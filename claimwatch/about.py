@@ -6,7 +6,7 @@ import re
 __version__ = "0.1.0"
 
 #: Bumped whenever extraction output can change for the same input; stored with every claim.
-PIPELINE_VERSION = "cw-0.2.3"
+PIPELINE_VERSION = "cw-0.2.4"
 
 
 def pipeline_version(disabled: tuple[str, ...] | list[str] = (), accurate: bool = False) -> str:
