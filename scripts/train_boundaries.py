@@ -1,6 +1,6 @@
 """Train the content-end ranker (``claimwatch/data/content_end_model.json``) on PolNeAR train.
 
-    python scripts/train_boundaries.py /work/shared/datasets/polnear/train [--c 1.0]
+    python scripts/train_boundaries.py /work/shared/datasets/polnear/train [--c 0.5]
 
 For every proposed attribution whose cue span is exactly a gold cue and whose gold content is one piece, the
 candidate ends of :func:`claimwatch.extract.attribution.boundaries.candidates` (the parse's own end first) are one
@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
 from scipy.optimize import minimize
+from sklearn.feature_extraction import DictVectorizer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from attribution_dev import parsed
@@ -56,13 +56,13 @@ def fit(train: list, c: float) -> tuple[DictVectorizer, np.ndarray]:  # type: ig
     """A conditional logit over each attribution's candidate ends (the parse's own among them): the weights that
     maximise the softmax probability of the right ends, with an L2 penalty of ``c``. Attributions where every end
     is right or none is teach nothing and are left out."""
-    groups = [(f, lab) for _, f, lab in train if any(lab) and not all(lab)]
+    choices = [(f, lab) for _, f, lab in train if any(lab) and not all(lab)]
     vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(feat, 1) for f, _ in groups for feat in f]).tocsr()
-    y = np.array([v for _, lab in groups for v in lab], dtype=float)
-    sizes = np.array([len(f) for f, _ in groups])
+    x = vec.fit_transform([dict.fromkeys(feat, 1) for f, _ in choices for feat in f]).tocsr()
+    y = np.array([v for _, lab in choices for v in lab], dtype=float)
+    sizes = np.array([len(f) for f, _ in choices])
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    gid = np.repeat(np.arange(len(groups)), sizes)
+    gid = np.repeat(np.arange(len(choices)), sizes)
     target = y / np.bincount(gid, weights=y)[gid]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
