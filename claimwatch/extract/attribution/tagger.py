@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -24,13 +24,14 @@ from .quotes import Quotes
 from .spans import trim
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
     from .cues import Cue
 
 LABELS = ("O", "B-S", "I-S", "B-C", "I-C")
 _MAX_WINDOW = 160  #: tokens
 _OUTSIDE = 12  #: tokens of context kept on each side of a window stretched past the sentence
+_MEMO_MAX = 200_000  #: cue-dependent emission rows a model keeps (cleared when full)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,27 +75,65 @@ def features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: 
 def cue_features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True
                  ) -> list[list[str]]:
     """The features of every token of ``win`` that depend on the cue (the rest: :meth:`_Table.static`)."""
+    return [_key_features(key) for key in _cue_keys(doc, prop, win, quotes, with_rules)]
+
+
+#: What the cue-dependent features of one token are made of (:func:`_key_features` spells them out): its place
+#: relative to the cue, the cue's lemma and kind, the token's relation and word and, with the rules, the rules'
+#: proposal around it. Tokens with the same key have the same features, so a model sums their weights once.
+_CueKey = tuple[str, str, str, int, int, str, str, str, str, "tuple[object, ...] | None"]
+
+
+def _cue_keys(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool) -> list[_CueKey]:
     cue = prop.cue
     h = cue.head.i
     lemma = cue.head.lemma_.lower()
     table = _table(doc)
     sents = sentence_index(doc)
     cue_sent = sents.position(h)
-    out = []
+    idx, ends, words, deps = table.idx, table.ends, table.words, table.deps
+    content, source = prop.content, prop.source
+    text = doc_text(doc) if with_rules else ""
+    n = len(idx)
+
+    def piece(pieces: tuple[tuple[int, int], ...], i: int) -> tuple[int, int] | None:
+        lo, hi = idx[i], ends[i]
+        return next((p for p in pieces if p[0] <= lo and hi <= p[1]), None)
+
+    out: list[_CueKey] = []
     for i in range(win.start, win.end):
         rel = "C" if cue.start <= i < cue.end else ("L" if i < cue.start else "R")
         dist = _bucket(cue.start - i if rel == "L" else i - cue.end + 1 if rel == "R" else 0)
         branch = _branch(table, i, h)
-        sent_rel = sents.position(i) - cue_sent
-        qin = int(quotes.inside(table.idx[i]))
-        f = [f"rel={rel}", f"rel|d={rel}|{dist}", f"br={branch}",
-             f"br|rel={branch}|{rel}", f"sent={max(-1, min(1, sent_rel))}", f"q={qin}", f"q|rel={qin}|{rel}",
-             f"k={cue.kind}", f"l|rel={lemma}|{rel}", f"l|br={lemma}|{branch}",
-             f"dep|br={table.deps[i]}|{branch}"]
+        sent_rel = max(-1, min(1, sents.position(i) - cue_sent))
+        qin = int(quotes.inside(idx[i]))
+        rules: tuple[object, ...] | None = None
         if with_rules:
-            f += _rule_features(doc[i], prop, table.static(doc, i)[0][2:], branch)
-        out.append(f)
+            got = piece(content, i)
+            src = source is not None and piece((source,), i) is not None
+            if got is not None:
+                first = idx[i] == got[0] or not text[got[0]:idx[i]].strip()
+                rules = (True, prop.rule, src, first, ends[i] == got[1])
+            else:
+                after = i > 0 and piece(content, i - 1) is not None
+                before = i + 1 < n and piece(content, i + 1) is not None
+                rules = (False, prop.rule, src, after, before)
+            if source is not None:
+                rules += (src and idx[i] == source[0],
+                          not src and i > 0 and piece((source,), i - 1) is not None)
+        out.append((rel, dist, branch, sent_rel, qin, cue.kind, lemma, deps[i], words[i], rules))
     return out
+
+
+def _key_features(key: _CueKey) -> list[str]:
+    rel, dist, branch, sent_rel, qin, kind, lemma, dep, word, rules = key
+    f = [f"rel={rel}", f"rel|d={rel}|{dist}", f"br={branch}",
+         f"br|rel={branch}|{rel}", f"sent={sent_rel}", f"q={qin}", f"q|rel={qin}|{rel}",
+         f"k={kind}", f"l|rel={lemma}|{rel}", f"l|br={lemma}|{branch}",
+         f"dep|br={dep}|{branch}"]
+    if rules is not None:
+        f += _rule_features(rules, word, dep, branch)
+    return f
 
 
 @dataclass(slots=True)
@@ -104,6 +143,7 @@ class _Table:
     heads: list[int]
     deps: list[str]
     idx: list[int]
+    ends: list[int]  #: one past the token's last character
     words: list[str]  #: the lower-cased word for stop words and punctuation, else the part of speech
     breaks: list[bool]  #: a line break after the token
     statics: dict[int, list[str]]
@@ -142,11 +182,12 @@ _TABLE_KEY = "claimwatch.tagger"
 def _table(doc: Doc) -> _Table:
     table = doc.user_data.get(_TABLE_KEY)
     if table is None:
-        table = _Table([], [], [], [], [], {}, {})
+        table = _Table([], [], [], [], [], [], {}, {})
         for t in doc:
             table.heads.append(t.head.i)
             table.deps.append(t.dep_)
             table.idx.append(t.idx)
+            table.ends.append(t.idx + len(t))
             table.words.append(t.lower_ if t.is_stop or t.is_punct else t.pos_)
             table.breaks.append("\n" in t.whitespace_)
         for i in range(len(doc) - 1):
@@ -184,33 +225,27 @@ def _child_of(heads: list[int], i: int, top: int) -> int | None:
     return None
 
 
-def _rule_features(tok: Token, prop: Proposal, word: str, branch: str) -> list[str]:
+def _rule_features(rules: tuple[object, ...], word: str, dep: str, branch: str) -> list[str]:
     """The rules' proposal as features: inside their content or source, at its edges, or just outside them."""
-    doc = tok.doc
-    content = _piece_of(prop.content, tok)
-    src = prop.source is not None and _piece_of((prop.source,), tok) is not None
-    rc = int(content is not None)
-    out = [f"rc={rc}", f"rc|r={rc}|{prop.rule}", f"rs={int(src)}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}"]
-    if content is not None:
-        if tok.idx == content[0] or not doc_text(doc)[content[0]:tok.idx].strip():
+    inside, rule, src = rules[0], rules[1], rules[2]
+    rc = int(bool(inside))
+    out = [f"rc={rc}", f"rc|r={rc}|{rule}", f"rs={int(bool(src))}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}"]
+    if inside:
+        if rules[3]:
             out.append("rc_first")
-        if tok.idx + len(tok) == content[1]:
-            out += ["rc_last", f"rc_last|r={prop.rule}", f"rc_last|w={word}"]
+        if rules[4]:
+            out += ["rc_last", f"rc_last|r={rule}", f"rc_last|w={word}"]
     else:
-        if tok.i > 0 and _piece_of(prop.content, doc[tok.i - 1]) is not None:
-            out += [f"rc_after|w={word}", f"rc_after|dep={tok.dep_}", f"rc_after|r={prop.rule}|{word}"]
-        if tok.i + 1 < len(doc) and _piece_of(prop.content, doc[tok.i + 1]) is not None:
-            out += [f"rc_before|w={word}", f"rc_before|r={prop.rule}|{word}"]
-    if prop.source is not None:
-        if src and tok.idx == prop.source[0]:
+        if rules[3]:
+            out += [f"rc_after|w={word}", f"rc_after|dep={dep}", f"rc_after|r={rule}|{word}"]
+        if rules[4]:
+            out += [f"rc_before|w={word}", f"rc_before|r={rule}|{word}"]
+    if len(rules) > 5:
+        if rules[5]:
             out.append("rs_first")
-        if not src and tok.i > 0 and _piece_of((prop.source,), doc[tok.i - 1]) is not None:
-            out += [f"rs_after|w={word}", f"rs_after|dep={tok.dep_}"]
+        if rules[6]:
+            out += [f"rs_after|w={word}", f"rs_after|dep={dep}"]
     return out
-
-
-def _piece_of(pieces: tuple[tuple[int, int], ...], tok: Token) -> tuple[int, int] | None:
-    return next((p for p in pieces if p[0] <= tok.idx and tok.idx + len(tok) <= p[1]), None)
 
 
 def _bucket(n: int) -> str:
@@ -277,6 +312,7 @@ class TaggerModel:
     trans: np.ndarray
     with_rules: bool
     margins: dict[str, float | None]
+    memo: dict[_CueKey, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, state: dict[str, list[float]], trans: list[list[float]], with_rules: bool,
@@ -295,6 +331,19 @@ class TaggerModel:
             for i, row in zip(missing, self.emissions([table.static(doc, i) for i in missing])):
                 table.rows[key, i] = row
         return np.array([table.rows[key, i] for i in range(win.start, win.end)]).reshape(-1, len(LABELS))
+
+    def cue_emissions(self, doc: Doc, prop: Proposal, win: Window, quotes: Quotes) -> np.ndarray:
+        """The cue-dependent part of the emissions of ``win``: the same sums as :meth:`emissions` of
+        :func:`cue_features`, taken once per distinct token key (:data:`_CueKey`) and kept."""
+        memo = self.memo
+        keys = _cue_keys(doc, prop, win, quotes, self.with_rules)
+        missing = list({k: None for k in keys if k not in memo})
+        if missing:
+            if len(memo) + len(missing) > _MEMO_MAX:
+                memo.clear()
+            for key, row in zip(missing, self.emissions([_key_features(k) for k in missing])):
+                memo[key] = row
+        return np.array([memo[k] for k in keys]).reshape(-1, len(LABELS))
 
     def emissions(self, feats: list[list[str]]) -> np.ndarray:
         """Per token and label, the sum of the weights of the token's features."""
@@ -357,7 +406,7 @@ class Retagged:
 def retag(doc: Doc, prop: Proposal, quotes: Quotes, model: TaggerModel) -> Retagged:
     """The tagger's spans around ``prop``'s cue, for each role whose margin over the rules' labelling is met."""
     win = window(doc, prop)
-    emit = model.static_emissions(doc, win) + model.emissions(cue_features(doc, prop, win, quotes, model.with_rules))
+    emit = model.static_emissions(doc, win) + model.cue_emissions(doc, prop, win, quotes)
     return choose(doc, win, prop, model.decode(emit), lambda labels: model.score(emit, labels), model.margins)
 
 
