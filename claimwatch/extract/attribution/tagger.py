@@ -68,7 +68,7 @@ def window(doc: Doc, prop: Proposal) -> Window:
 def features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules: bool = True) -> list[list[str]]:
     """Sparse string features of every token of ``win``."""
     table = _table(doc)
-    return [[*table.static(doc, i), *f] for i, f in zip(range(win.start, win.end),
+    return [[*table.static(i), *f] for i, f in zip(range(win.start, win.end),
                                                         cue_features(doc, prop, win, quotes, with_rules))]
 
 
@@ -146,20 +146,17 @@ class _Table:
     ends: list[int]  #: one past the token's last character
     words: list[str]  #: the lower-cased word for stop words and punctuation, else the part of speech
     breaks: list[bool]  #: a line break after the token
-    statics: dict[int, list[str]]
-    rows: dict[tuple[int, int], np.ndarray]  #: (id of a model, token) -> the static features' label weights
+    pos: list[str]
+    tags: list[str]
+    ents: list[str]  #: IOB mark and entity type
+    lefts: list[str]  #: the bucketed number of left children
+    rows: dict[int, np.ndarray]  #: id of a model -> the static features' label weights of every token
 
-    def static(self, doc: Doc, i: int) -> list[str]:
-        """The cue-independent features of token ``i`` (computed once per document)."""
-        got = self.statics.get(i)
-        if got is None:
-            tok = doc[i]
-            got = [f"w={self.words[i]}", f"pos={tok.pos_}", f"tag={tok.tag_}", f"dep={self.deps[i]}",
-                   *self.context(i), f"hd={self.deps[self.heads[i]]}|{self.deps[i]}",
-                   f"ent={tok.ent_iob_}{tok.ent_type_}", f"lefts={_bucket(tok.n_lefts)}",
-                   f"istop={int(self.heads[i] == i)}"]
-            self.statics[i] = got
-        return got
+    def static(self, i: int) -> list[str]:
+        """The cue-independent features of token ``i``."""
+        return [f"w={self.words[i]}", f"pos={self.pos[i]}", f"tag={self.tags[i]}", f"dep={self.deps[i]}",
+                *self.context(i), f"hd={self.deps[self.heads[i]]}|{self.deps[i]}",
+                f"ent={self.ents[i]}", f"lefts={self.lefts[i]}", f"istop={int(self.heads[i] == i)}"]
 
     def context(self, i: int) -> list[str]:
         """The neighbours' words, the adjacent ones' relations and line breaks."""
@@ -175,6 +172,28 @@ class _Table:
                 out.append(f"{name}w=<edge>")
         return out
 
+    def columns(self) -> list[tuple[str, list[object]]]:
+        """:meth:`static` of every token as one column per feature template, in :meth:`static`'s order: the
+        template's prefix and each token's value (None where the token has no such feature)."""
+        n = len(self.words)
+        words, deps, breaks = self.words, self.deps, self.breaks
+        edge: list[object] = ["<edge>"]
+
+        def shifted(values: list[str], off: int, missing: list[object]) -> list[object]:
+            if off < 0:
+                return [*missing * min(-off, n), *values[:max(0, n + off)]]
+            return [*values[off:], *missing * min(off, n)]
+
+        nl: list[object] = [int(b) for b in breaks]
+        return [("w=", list(words)), ("pos=", list(self.pos)), ("tag=", list(self.tags)), ("dep=", list(deps)),
+                ("pw=", shifted(words, -1, edge)), ("pdep=", shifted(deps, -1, [None])),
+                ("pnl=", shifted(nl, -1, [None])),  # type: ignore[arg-type]
+                ("nw=", shifted(words, 1, edge)), ("ndep=", shifted(deps, 1, [None])),
+                ("nnl=", [*nl[:max(0, n - 1)], *[None] * min(1, n)]),
+                ("ppw=", shifted(words, -2, edge)), ("nnw=", shifted(words, 2, edge)),
+                ("hd=", [f"{deps[h]}|{d}" for h, d in zip(self.heads, deps)]), ("ent=", list(self.ents)),
+                ("lefts=", list(self.lefts)), ("istop=", [int(h == i) for i, h in enumerate(self.heads)])]
+
 
 _TABLE_KEY = "claimwatch.tagger"
 
@@ -182,19 +201,44 @@ _TABLE_KEY = "claimwatch.tagger"
 def _table(doc: Doc) -> _Table:
     table = doc.user_data.get(_TABLE_KEY)
     if table is None:
-        table = _Table([], [], [], [], [], [], {}, {})
-        for t in doc:
-            table.heads.append(t.head.i)
-            table.deps.append(t.dep_)
-            table.idx.append(t.idx)
-            table.ends.append(t.idx + len(t))
-            table.words.append(t.lower_ if t.is_stop or t.is_punct else t.pos_)
-            table.breaks.append("\n" in t.whitespace_)
-        for i in range(len(doc) - 1):
-            if not table.breaks[i] and table.words[i + 1] == "SPACE" and "\n" in doc[i + 1].text:
-                table.breaks[i] = True
+        table = _build_table(doc)
         doc.user_data[_TABLE_KEY] = table
     return table
+
+
+def _build_table(doc: Doc) -> _Table:
+    """The table from spaCy's attribute arrays (one call per attribute, no ``Token`` objects)."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_STOP, LENGTH, LOWER, POS, SPACY, TAG
+
+    n = len(doc)
+    names: dict[int, str] = {0: ""}
+    strings = doc.vocab.strings
+
+    def name(h: int) -> str:
+        got = names.get(h)
+        if got is None:
+            got = names[h] = strings[h]
+        return got
+
+    cols = doc.to_array([HEAD, DEP, IDX, LENGTH, LOWER, IS_STOP, IS_PUNCT, POS, TAG, ENT_IOB, ENT_TYPE,
+                         SPACY]).tolist() if n else []
+    heads = [i + (c[0] if c[0] < 2 ** 63 else c[0] - 2 ** 64) for i, c in enumerate(cols)]
+    idx = [c[2] for c in cols]
+    ends = [c[2] + c[3] for c in cols]
+    pos = [name(c[7]) for c in cols]
+    text = doc.text
+    words = [name(c[4]) if c[5] or c[6] else p for c, p in zip(cols, pos)]
+    breaks = [bool(c[11]) and text[e:e + 1] == "\n" for c, e in zip(cols, ends)]
+    for i in range(n - 1):
+        if not breaks[i] and words[i + 1] == "SPACE" and "\n" in text[idx[i + 1]:ends[i + 1]]:
+            breaks[i] = True
+    lefts = [0] * n
+    for j, h in enumerate(heads):
+        if j < h:
+            lefts[h] += 1
+    iob = ("", "I", "O", "B")
+    return _Table(heads, [name(c[1]) for c in cols], idx, ends, words, breaks, pos, [name(c[8]) for c in cols],
+                  [f"{iob[c[9]]}{name(c[10])}" for c in cols], [_bucket(k) for k in lefts], {})
 
 
 def _branch(table: _Table, i: int, h: int) -> str:
@@ -313,6 +357,7 @@ class TaggerModel:
     with_rules: bool
     margins: dict[str, float | None]
     memo: dict[_CueKey, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    columns: dict[str, dict[object, int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, state: dict[str, list[float]], trans: list[list[float]], with_rules: bool,
@@ -323,14 +368,28 @@ class TaggerModel:
                    margins)
 
     def static_emissions(self, doc: Doc, win: Window) -> np.ndarray:
-        """The cue-independent part of the emissions of ``win`` (summed once per document and token)."""
+        """The cue-independent part of the emissions of ``win``: the same sums as :meth:`emissions` of
+        :meth:`_Table.static`, taken for every token of the document at once (one template at a time) and kept."""
         table = _table(doc)
-        key = id(self)
-        missing = [i for i in range(win.start, win.end) if (key, i) not in table.rows]
-        if missing:
-            for i, row in zip(missing, self.emissions([table.static(doc, i) for i in missing])):
-                table.rows[key, i] = row
-        return np.array([table.rows[key, i] for i in range(win.start, win.end)]).reshape(-1, len(LABELS))
+        rows = table.rows.get(id(self))
+        if rows is None:
+            rows = table.rows[id(self)] = self._static_rows(table)
+        return rows[win.start:win.end]
+
+    def _static_rows(self, table: _Table) -> np.ndarray:
+        padded = np.vstack([self.weights, np.zeros((1, len(LABELS)))])  # row -1: a feature the model lacks
+        total = np.zeros((len(table.words), len(LABELS)))
+        get = self.index.get
+        for prefix, values in table.columns():
+            cache = self.columns.setdefault(prefix, {})
+            ids = []
+            for v in values:
+                k = cache.get(v)
+                if k is None:
+                    k = cache[v] = -1 if v is None else get(f"{prefix}{v}", -1)
+                ids.append(k)
+            total = total + padded[np.array(ids, dtype=np.intp)] if len(ids) else total
+        return total
 
     def cue_emissions(self, doc: Doc, prop: Proposal, win: Window, quotes: Quotes) -> np.ndarray:
         """The cue-dependent part of the emissions of ``win``: the same sums as :meth:`emissions` of
