@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..text.sentences import doc_text
 from .candidates import FACILITY_WORDS
 from .names import inflected_level, level_word, norm, words
 
@@ -127,7 +128,7 @@ def detect(doc: Doc, matcher_names: frozenset[str] = frozenset(), demonym_names:
     if matcher_names:
         found.extend(_matched(doc, taken, matcher_names, inflected))
     if notable is not None:
-        found = _with_datelines(doc.text, found, notable)
+        found = _with_datelines(doc_text(doc), found, notable)
     found.sort(key=lambda t: t.start)
     return found
 

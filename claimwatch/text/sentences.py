@@ -82,6 +82,7 @@ def set_doc_text(doc: Doc, text: str) -> None:
     runs were replaced by spaces; every stage that cuts spans from ``doc_text(doc)`` then cuts them from the
     original.
     """
-    if len(text) != len(doc.text):
-        raise ValueError(f"text of {len(text)} characters for a document of {len(doc.text)}")
+    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0  # len(doc.text), without building it
+    if len(text) != length:
+        raise ValueError(f"text of {len(text)} characters for a document of {length}")
     doc.user_data[_TEXT_KEY] = text

@@ -226,7 +226,7 @@ def _build_table(doc: Doc) -> _Table:
     idx = [c[2] for c in cols]
     ends = [c[2] + c[3] for c in cols]
     pos = [name(c[7]) for c in cols]
-    text = doc.text
+    text = doc_text(doc)
     words = [name(c[4]) if c[5] or c[6] else p for c, p in zip(cols, pos)]
     breaks = [bool(c[11]) and text[e:e + 1] == "\n" for c, e in zip(cols, ends)]
     for i in range(n - 1):
