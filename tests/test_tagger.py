@@ -126,3 +126,39 @@ def test_shipped_weights_were_fitted_on_train_and_load() -> None:
     model = tagger.load_model()
     assert model is not None and model.trans.shape == (N, N)
     assert set(model.margins) == {"source", "content"} and len(model.index) == len(data["state"])
+
+
+def test_the_fast_emissions_are_the_feature_sums_exactly(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Inference sums the weights per template and per cached key, in the order of the string features that
+    training reads; the cue-independent and the cue-dependent parts must each come out bit for bit the same, for
+    every cue of an article with quotes, line breaks and several cues (and their sum to rounding)."""
+    model = tagger.load_model()
+    assert model is not None
+    text = ("Kyiv, 3 May\n\nThe governor said two drones had been shot down overnight. \u201cThe air defence worked,\" "
+            "he told reporters, adding that a school was damaged.\nAccording to the ministry, the convoy left at dawn, "
+            "but the mayor denied that any troops had moved, saying \"nothing changed.\"")
+    doc = nlp(text)
+    quotes = quotes_of(doc)
+    props = [tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content))) for f, _ in attribution.propose(doc)]
+    assert len(props) >= 4
+    for prop in props:
+        win = tagger.window(doc, prop)
+        static = model.static_emissions(doc, win)
+        cue = model.cue_emissions(doc, prop, win, quotes)
+        table = tagger._table(doc)
+        assert static.shape == cue.shape == (win.end - win.start, N)
+        assert (static == model.emissions([table.static(i) for i in range(win.start, win.end)])).all()
+        assert (cue == model.emissions(tagger.cue_features(doc, prop, win, quotes, model.with_rules))).all()
+        whole = model.emissions(tagger.features(doc, prop, win, quotes, model.with_rules))
+        assert abs(static + cue - whole).max() < 1e-9
+    fresh = dataclasses.replace(model, weights=model.weights * 2)
+    assert fresh.columns == {} and fresh.keyed == {}  # a new model never reads another's cached lookups
+
+
+def test_viterbi_breaks_ties_towards_the_first_label() -> None:
+    emit = tagger.np.zeros((3, N))
+    assert tagger.viterbi(emit, tagger.np.zeros((N, N))) == ["O", "O", "O"]
+    trans = tagger.np.zeros((N, N))
+    trans[0, 3] = trans[3, 4] = 1.0
+    assert tagger.viterbi(emit, trans) == ["O", "B-C", "I-C"]
+    assert tagger.viterbi(emit[:1], trans, start=tagger.np.array([0.0, 0.0, 2.0, 0.0, 0.0])) == ["I-S"]

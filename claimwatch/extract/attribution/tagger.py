@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 LABELS = ("O", "B-S", "I-S", "B-C", "I-C")
 _MAX_WINDOW = 160  #: tokens
 _OUTSIDE = 12  #: tokens of context kept on each side of a window stretched past the sentence
-_MEMO_MAX = 200_000  #: cue-dependent emission rows a model keeps (cleared when full)
+_MEMO_MAX = 200_000  #: feature values a model keeps looked up, per template (cleared when full)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +136,10 @@ def _key_features(key: _CueKey) -> list[str]:
     return f
 
 
+_PLACE_FEATURES = 11  #: the features of :func:`_key_features` before the rules' own
+_RULE_SLOTS = 17  #: the rules' feature templates (:func:`_rule_slots`)
+
+
 @dataclass(slots=True)
 class _Table:
     """Per-document arrays the features read many times (spaCy builds a new ``Token`` on every access)."""
@@ -208,7 +212,20 @@ def _table(doc: Doc) -> _Table:
 
 def _build_table(doc: Doc) -> _Table:
     """The table from spaCy's attribute arrays (one call per attribute, no ``Token`` objects)."""
-    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_STOP, LENGTH, LOWER, POS, SPACY, TAG
+    from spacy.attrs import (
+        DEP,
+        ENT_IOB,
+        ENT_TYPE,
+        HEAD,
+        IDX,
+        IS_PUNCT,
+        IS_STOP,
+        LENGTH,
+        LOWER,
+        POS,
+        SPACY,
+        TAG,
+    )
 
     n = len(doc)
     names: dict[int, str] = {0: ""}
@@ -271,25 +288,26 @@ def _child_of(heads: list[int], i: int, top: int) -> int | None:
 
 def _rule_features(rules: tuple[object, ...], word: str, dep: str, branch: str) -> list[str]:
     """The rules' proposal as features: inside their content or source, at its edges, or just outside them."""
+    return [f for f in _rule_slots(rules, word, dep, branch) if f is not None]
+
+
+def _rule_slots(rules: tuple[object, ...], word: str, dep: str, branch: str) -> list[str | None]:
+    """:func:`_rule_features` with a place for each of the :data:`_RULE_SLOTS` templates (None: absent)."""
     inside, rule, src = rules[0], rules[1], rules[2]
     rc = int(bool(inside))
-    out = [f"rc={rc}", f"rc|r={rc}|{rule}", f"rs={int(bool(src))}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}"]
-    if inside:
-        if rules[3]:
-            out.append("rc_first")
-        if rules[4]:
-            out += ["rc_last", f"rc_last|r={rule}", f"rc_last|w={word}"]
-    else:
-        if rules[3]:
-            out += [f"rc_after|w={word}", f"rc_after|dep={dep}", f"rc_after|r={rule}|{word}"]
-        if rules[4]:
-            out += [f"rc_before|w={word}", f"rc_before|r={rule}|{word}"]
-    if len(rules) > 5:
-        if rules[5]:
-            out.append("rs_first")
-        if rules[6]:
-            out += [f"rs_after|w={word}", f"rs_after|dep={dep}"]
-    return out
+    last = bool(inside) and bool(rules[4])
+    after = not inside and bool(rules[3])
+    before = not inside and bool(rules[4])
+    rs_first = len(rules) > 5 and bool(rules[5])
+    rs_after = len(rules) > 5 and bool(rules[6])
+    return [f"rc={rc}", f"rc|r={rc}|{rule}", f"rs={int(bool(src))}", f"rc|w={rc}|{word}", f"rc|br={rc}|{branch}",
+            "rc_first" if inside and rules[3] else None,
+            "rc_last" if last else None, f"rc_last|r={rule}" if last else None, f"rc_last|w={word}" if last else None,
+            f"rc_after|w={word}" if after else None, f"rc_after|dep={dep}" if after else None,
+            f"rc_after|r={rule}|{word}" if after else None,
+            f"rc_before|w={word}" if before else None, f"rc_before|r={rule}|{word}" if before else None,
+            "rs_first" if rs_first else None,
+            f"rs_after|w={word}" if rs_after else None, f"rs_after|dep={dep}" if rs_after else None]
 
 
 def _bucket(n: int) -> str:
@@ -324,11 +342,12 @@ def decode_spans(doc: Doc, win: Window, labels: list[str]) -> tuple[tuple[int, i
 def gold_labels(doc: Doc, win: Window, source: tuple[tuple[int, int], ...] | None,
                 content: tuple[tuple[int, int], ...]) -> list[str]:
     """Training labels: a token takes the role of the gold piece its characters lie in."""
+    table = _table(doc)
+    idx, ends = table.idx, table.ends
     out = []
     prev: tuple[str, int] | None = None
     for i in range(win.start, win.end):
-        tok = doc[i]
-        lo, hi = tok.idx, tok.idx + len(tok)
+        lo, hi = idx[i], ends[i]
         lab = "O"
         for role, pieces in (("S", source or ()), ("C", content)):
             k = next((n for n, p in enumerate(pieces) if p[0] <= lo and hi <= p[1]), None)
@@ -356,8 +375,16 @@ class TaggerModel:
     trans: np.ndarray
     with_rules: bool
     margins: dict[str, float | None]
-    memo: dict[_CueKey, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
-    columns: dict[str, dict[object, int]] = field(default_factory=dict, compare=False, repr=False)
+    #: per static feature template, each value's feature row (-1: none); and the rows of the cue-dependent
+    #: features per place key and per rules key (:meth:`cue_emissions`): lookups kept for the model's lifetime
+    columns: dict[str, dict[object, int]] = field(init=False, compare=False, repr=False)
+    keyed: dict[str, dict[tuple[object, ...], tuple[int, ...]]] = field(init=False, compare=False, repr=False)
+    padded: np.ndarray = field(init=False, compare=False, repr=False)  #: the weights and a zero row (row -1)
+
+    def __post_init__(self) -> None:  # fresh lookups for every model, also one made by dataclasses.replace
+        object.__setattr__(self, "columns", {})
+        object.__setattr__(self, "keyed", {})
+        object.__setattr__(self, "padded", np.vstack([self.weights, np.zeros((1, len(LABELS)))]))
 
     @classmethod
     def of(cls, state: dict[str, list[float]], trans: list[list[float]], with_rules: bool,
@@ -377,32 +404,63 @@ class TaggerModel:
         return rows[win.start:win.end]
 
     def _static_rows(self, table: _Table) -> np.ndarray:
-        padded = np.vstack([self.weights, np.zeros((1, len(LABELS)))])  # row -1: a feature the model lacks
-        total = np.zeros((len(table.words), len(LABELS)))
-        get = self.index.get
-        for prefix, values in table.columns():
-            cache = self.columns.setdefault(prefix, {})
-            ids = []
-            for v in values:
-                k = cache.get(v)
-                if k is None:
-                    k = cache[v] = -1 if v is None else get(f"{prefix}{v}", -1)
-                ids.append(k)
-            total = total + padded[np.array(ids, dtype=np.intp)] if len(ids) else total
-        return total
+        return self._column_sums(table.columns(), len(table.words))
 
     def cue_emissions(self, doc: Doc, prop: Proposal, win: Window, quotes: Quotes) -> np.ndarray:
         """The cue-dependent part of the emissions of ``win``: the same sums as :meth:`emissions` of
-        :func:`cue_features`, taken once per distinct token key (:data:`_CueKey`) and kept."""
-        memo = self.memo
+        :func:`cue_features`, added in the same order; the feature rows of each distinct key are looked up once
+        per model, in two parts (the place relative to the cue; the rules' proposal around the token)."""
         keys = _cue_keys(doc, prop, win, quotes, self.with_rules)
-        missing = list({k: None for k in keys if k not in memo})
-        if missing:
-            if len(memo) + len(missing) > _MEMO_MAX:
-                memo.clear()
-            for key, row in zip(missing, self.emissions([_key_features(k) for k in missing])):
-                memo[key] = row
-        return np.array([memo[k] for k in keys]).reshape(-1, len(LABELS))
+        if not keys:
+            return np.zeros((0, len(LABELS)))
+        places = self.keyed.setdefault("place", {})
+        rules = self.keyed.setdefault("rules", {})
+        if len(places) > _MEMO_MAX or len(rules) > _MEMO_MAX:
+            places.clear()
+            rules.clear()
+        get = self.index.get
+        ids: list[int] = []
+        for key in keys:
+            place, rule = key[:8], (key[8], key[9], key[2], key[7])  # the rules' features read branch and dep
+            got = places.get(place)
+            if got is None:
+                got = places[place] = tuple(get(f, -1) for f in _key_features((*place, "", None)))
+            ids.extend(got)
+            got = rules.get(rule)
+            if got is None:
+                slots = _rule_slots(key[9], key[8], key[7], key[2]) if key[9] is not None else [None] * _RULE_SLOTS
+                got = rules[rule] = tuple(-1 if f is None else get(f, -1) for f in slots)
+            ids.extend(got)
+        width = _PLACE_FEATURES + _RULE_SLOTS
+        picked = self.padded[ids].reshape(len(keys), width, len(LABELS))
+        total = picked[:, 0]
+        for c in range(1, width):
+            total = total + picked[:, c]
+        return total
+
+    def _column_sums(self, columns: list[tuple[str, list[object]]], n: int) -> np.ndarray:
+        """Per token, the summed weights of its features given as columns (one per template, a value per token,
+        None where the token has none): the sums :meth:`emissions` takes, added in the same order (a feature the
+        token lacks adds an exact zero), with each template's values looked up once per model."""
+        if n == 0:
+            return np.zeros((0, len(LABELS)))
+        get = self.index.get
+        ids: list[int] = []
+        for prefix, values in columns:
+            cache = self.columns.get(prefix)
+            if cache is None or len(cache) > _MEMO_MAX:
+                cache = self.columns[prefix] = {}
+            for v in values:
+                k = cache.get(v)
+                if k is None:
+                    name = prefix + ("|".join(map(str, v)) if isinstance(v, tuple) else str(v))
+                    k = cache[v] = -1 if v is None else get(name, -1)
+                ids.append(k)
+        picked = self.padded[ids].reshape(len(columns), n, len(LABELS))
+        total = picked[0]
+        for rows in picked[1:]:
+            total = total + rows
+        return total
 
     def emissions(self, feats: list[list[str]]) -> np.ndarray:
         """Per token and label, the sum of the weights of the token's features."""
@@ -427,19 +485,32 @@ class TaggerModel:
 
 def viterbi(emit: np.ndarray, trans: np.ndarray, start: np.ndarray | None = None) -> list[str]:
     """The labelling of :data:`LABELS` with the best summed score: per-token ``emit`` rows, ``trans[from, to]``
-    between neighbours and ``start`` on the first token (none when None)."""
+    between neighbours and ``start`` on the first token (none when None). Ties go to the lower label index.
+    Plain Python: over five labels it is faster than numpy's per-token calls."""
     if len(emit) == 0:
         return []
-    score = emit[0] if start is None else emit[0] + start
+    rows = emit.tolist()
+    into = trans.T.tolist()  #: into[to][from]
+    labels = range(len(LABELS))
+    score = rows[0] if start is None else [e + s for e, s in zip(rows[0], start.tolist())]
     back = []
-    for row in emit[1:]:
-        total = score[:, None] + trans
-        best = total.argmax(axis=0)
-        score = total[best, np.arange(len(LABELS))] + row
+    for row in rows[1:]:
+        best, new = [], []
+        for b in labels:
+            col = into[b]
+            k, top = 0, score[0] + col[0]
+            for a in labels[1:]:
+                v = score[a] + col[a]
+                if v > top:
+                    k, top = a, v
+            best.append(k)
+            new.append(top + row[b])
+        score = new
         back.append(best)
-    path = [int(score.argmax())]
+    k = max(labels, key=score.__getitem__)
+    path = [k]
     for best in reversed(back):
-        path.append(int(best[path[-1]]))
+        path.append(best[path[-1]])
     return [LABELS[k] for k in reversed(path)]
 
 
