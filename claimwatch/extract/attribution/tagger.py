@@ -228,24 +228,24 @@ def _build_table(doc: Doc) -> _Table:
     )
 
     n = len(doc)
-    names: dict[int, str] = {0: ""}
     strings = doc.vocab.strings
+    arr = doc.to_array([HEAD, DEP, IDX, LENGTH, LOWER, IS_STOP, IS_PUNCT, POS, TAG, ENT_IOB, ENT_TYPE, SPACY])
 
-    def name(h: int) -> str:
-        got = names.get(h)
-        if got is None:
-            got = names[h] = strings[h]
-        return got
+    def small(k: int) -> list[int]:  # offsets, lengths and flags: cheap to read as signed integers
+        return arr[:, k].astype(np.int64).tolist()
 
-    cols = doc.to_array([HEAD, DEP, IDX, LENGTH, LOWER, IS_STOP, IS_PUNCT, POS, TAG, ENT_IOB, ENT_TYPE,
-                         SPACY]).tolist() if n else []
-    heads = [i + (c[0] if c[0] < 2 ** 63 else c[0] - 2 ** 64) for i, c in enumerate(cols)]
-    idx = [c[2] for c in cols]
-    ends = [c[2] + c[3] for c in cols]
-    pos = [name(c[7]) for c in cols]
+    def named(k: int) -> list[str]:  # hashes: each distinct one looked up once
+        values, inverse = np.unique(arr[:, k], return_inverse=True)
+        names = [strings[int(v)] if v else "" for v in values]
+        return [names[j] for j in inverse.reshape(-1).tolist()]
+
+    heads = [i + rel for i, rel in enumerate(small(0))]
+    idx = small(2)
+    ends = [i + k for i, k in zip(idx, small(3))]
+    pos = named(7)
     text = doc_text(doc)
-    words = [name(c[4]) if c[5] or c[6] else p for c, p in zip(cols, pos)]
-    breaks = [bool(c[11]) and text[e:e + 1] == "\n" for c, e in zip(cols, ends)]
+    words = [w if stop or punct else p for w, stop, punct, p in zip(named(4), small(5), small(6), pos)]
+    breaks = [bool(sp) and text[e:e + 1] == "\n" for sp, e in zip(small(11), ends)]
     for i in range(n - 1):
         if not breaks[i] and words[i + 1] == "SPACE" and "\n" in text[idx[i + 1]:ends[i + 1]]:
             breaks[i] = True
@@ -254,8 +254,8 @@ def _build_table(doc: Doc) -> _Table:
         if j < h:
             lefts[h] += 1
     iob = ("", "I", "O", "B")
-    return _Table(heads, [name(c[1]) for c in cols], idx, ends, words, breaks, pos, [name(c[8]) for c in cols],
-                  [f"{iob[c[9]]}{name(c[10])}" for c in cols], [_bucket(k) for k in lefts], {})
+    return _Table(heads, named(1), idx, ends, words, breaks, pos, named(8),
+                  [f"{iob[b]}{t}" for b, t in zip(small(9), named(10))], [_bucket(k) for k in lefts], {})
 
 
 def _branch(table: _Table, i: int, h: int) -> str:
