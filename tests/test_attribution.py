@@ -480,3 +480,27 @@ def test_tidy_pieces_cut_at_line_breaks_and_datelines() -> None:
     assert tidy_pieces(phrase, [(0, phrase.index(", he"))]) == [(0, phrase.index(", he"))]
     # a piece inside the dateline is dropped
     assert tidy_pieces(wire, [(wire.index("KYIV"), wire.index(","))]) == []
+
+
+def test_a_hostile_sentence_of_nested_cues_reads_a_bounded_number(nlp, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Hundreds of nested "X said that" in one sentence: every cue's content runs to the sentence's end, so reading
+    them all costs the square of the sentence; the rules read as many as the sentence's budget allows, speech
+    verbs first, and say so in the log. A real sentence keeps every candidate."""
+    from claimwatch.extract.attribution import claims as claims_mod
+
+    text = "The governor said that the mayor claimed that " * 150 + "the bridge over the river fell."
+    doc = nlp(text)
+    every = attribution.cues.candidates(doc)
+    assert len(every) >= 300
+    with caplog.at_level("WARNING"):
+        kept = claims_mod._within_budget(doc, every)
+    limit = claims_mod._SENTENCE_BUDGET // len(doc)
+    assert len(kept) == max(claims_mod._MIN_CUES, limit) < len(every)
+    assert all(c.head.lemma_ in ("say", "claim") for c in kept)
+    assert [c.start for c in kept] == sorted(c.start for c in kept)
+    assert "candidate cues" in caplog.text
+    assert claims_of(nlp, text)  # still some claims
+    normal = nlp("The governor said on Monday that two drones were shot down, and the mayor added that nobody "
+                 "was hurt, although residents reported that windows were broken and power was cut.")
+    found = attribution.cues.candidates(normal)
+    assert claims_mod._within_budget(normal, found) is found

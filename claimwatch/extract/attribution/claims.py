@@ -9,6 +9,7 @@ them, quotes continuing after the cue's sentence are joined, and pronoun sources
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from .spans import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+log = logging.getLogger(__name__)
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 
@@ -140,7 +143,7 @@ def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> li
     longer spans of the same cue (:func:`_span_variants`), each a candidate of its own."""
     quotes = quotes or quotes_of(doc)
     out = []
-    for cue in cues.candidates(doc):
+    for cue in _within_budget(doc, cues.candidates(doc)):
         got = _arguments(doc, cue, quotes)
         if got is not None:
             out.append(got)
@@ -153,6 +156,31 @@ def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> li
             feats.append("nested_in_speech")
             feats.append(f"nested|l={f.cue.head.lemma_.lower()}")
     return out
+
+
+#: candidate cues times the tokens of their sentence that one sentence may cost: the argument rules read each
+#: cue's content token by token, so a hostile sentence of thousands of nested "X said that" would take minutes
+_SENTENCE_BUDGET = 100_000
+_MIN_CUES = 8  #: cues a sentence always keeps, however long
+
+
+def _within_budget(doc: Doc, found: list[cues.Cue]) -> list[cues.Cue]:
+    """``found`` in its order, less the cues past what :data:`_SENTENCE_BUDGET` allows their sentence (speech verbs
+    are kept first, then the earliest): real sentences stay far under it (50 tokens and 10 verbs are 500)."""
+    sents = sentence_index(doc)
+    by_sentence: dict[int, list[cues.Cue]] = {}
+    for cue in found:
+        by_sentence.setdefault(sents.position(cue.head.i), []).append(cue)
+    dropped: set[int] = set()
+    for k, group in by_sentence.items():
+        sent = sents.sents[k]
+        limit = max(_MIN_CUES, _SENTENCE_BUDGET // max(1, len(sent)))
+        if len(group) > limit:
+            log.warning("sentence of %d tokens at character %d: %d candidate cues, reading %d",
+                        len(sent), sent.start_char, len(group), limit)
+            ranked = sorted(group, key=lambda c: (c.head.lemma_.lower() not in cues.SPEECH, c.start))
+            dropped.update(id(c) for c in ranked[limit:])
+    return [c for c in found if id(c) not in dropped] if dropped else found
 
 
 # --------------------------------------------------------------------------------------------- arguments
