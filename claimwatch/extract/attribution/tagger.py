@@ -80,7 +80,8 @@ def cue_features(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rul
 
 #: What the cue-dependent features of one token are made of (:func:`_key_features` spells them out): its place
 #: relative to the cue, the cue's lemma and kind, the token's relation and word and, with the rules, the rules'
-#: proposal around it. Tokens with the same key have the same features, so a model sums their weights once.
+#: proposal around it. Tokens with the same place (the first eight) or the same rules' part have the same
+#: features there, so a model looks those feature rows up once (:meth:`TaggerModel.cue_emissions`).
 _CueKey = tuple[str, str, str, int, int, str, str, str, str, "tuple[object, ...] | None"]
 
 
