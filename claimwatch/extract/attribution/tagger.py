@@ -432,12 +432,7 @@ class TaggerModel:
                 slots = _rule_slots(key[9], key[8], key[7], key[2]) if key[9] is not None else [None] * _RULE_SLOTS
                 got = rules[rule] = tuple(-1 if f is None else get(f, -1) for f in slots)
             ids.extend(got)
-        width = _PLACE_FEATURES + _RULE_SLOTS
-        picked = self.padded[ids].reshape(len(keys), width, len(LABELS))
-        total = picked[:, 0]
-        for c in range(1, width):
-            total = total + picked[:, c]
-        return total
+        return self._sum_in_order(ids, len(keys), _PLACE_FEATURES + _RULE_SLOTS, token_major=True)
 
     def _column_sums(self, columns: list[tuple[str, list[object]]], n: int) -> np.ndarray:
         """Per token, the summed weights of its features given as columns (one per template, a value per token,
@@ -454,12 +449,21 @@ class TaggerModel:
             for v in values:
                 k = cache.get(v)
                 if k is None:
-                    name = prefix + ("|".join(map(str, v)) if isinstance(v, tuple) else str(v))
-                    k = cache[v] = -1 if v is None else get(name, -1)
+                    k = cache[v] = -1 if v is None else get(f"{prefix}{v}", -1)
                 ids.append(k)
-        picked = self.padded[ids].reshape(len(columns), n, len(LABELS))
-        total = picked[0]
-        for rows in picked[1:]:
+        return self._sum_in_order(ids, n, len(columns), token_major=False)
+
+    def _sum_in_order(self, ids: list[int], n: int, width: int, token_major: bool) -> np.ndarray:
+        """Per token, the rows ``ids`` name (``width`` per token; -1 the zero row), added one feature after the
+        other as :meth:`emissions` adds them, so the sums are the same to the last bit. ``token_major``: ``ids``
+        lists each token's features together, else each feature's tokens together."""
+        picked = self.padded[ids]
+        if token_major:
+            by_feature = picked.reshape(n, width, len(LABELS)).transpose(1, 0, 2)
+        else:
+            by_feature = picked.reshape(width, n, len(LABELS))
+        total = by_feature[0]
+        for rows in by_feature[1:]:
             total = total + rows
         return total
 
