@@ -504,3 +504,55 @@ def test_a_hostile_sentence_of_nested_cues_reads_a_bounded_number(nlp, caplog) -
                  "was hurt, although residents reported that windows were broken and power was cut.")
     found = attribution.cues.candidates(normal)
     assert claims_mod._within_budget(normal, found) is found
+
+
+_MANY_VERBS = (
+    "KYIV — The governor went on to say that the bridge near Izium had been destroyed overnight. "
+    "Local officials voiced concerns over the evacuation of the district, which began on Monday. "
+    "“We repelled four attacks,” the brigade's spokesman said in an interview, adding that the enemy lost "
+    "two tanks. The ministry released a statement saying the convoy reached Kupiansk, but residents "
+    "distanced themselves from the reports. Soldiers dug trenches, carried ammunition and waited for orders "
+    "while the shelling continued. The commander is likely to claim that the village has fallen, "
+    "according to two officers who asked not to be named. Prices rose as shops closed and families left.")
+
+
+def test_cues_left_out_by_the_bound_change_no_candidate_the_scorer_keeps(nlp) -> None:  # type: ignore[no-untyped-def]
+    """``propose(floor=...)`` skips cues whose candidates all score under the floor: every candidate that
+    scores at or over it is still there, the same, in the same order; and some hopeless cue was skipped."""
+    from claimwatch.extract.attribution import cues
+
+    model = cues.load_model()
+    assert model is not None
+    doc = nlp(_MANY_VERBS)
+
+    def kept(found):  # type: ignore[no-untyped-def]
+        return [(f.cue_span, f.source, f.content, feats) for f, feats in found if model.score(feats) >= model.threshold]
+
+    every = attribution.propose(doc)
+    some = attribution.propose(doc, floor=model.threshold)
+    assert len(kept(every)) >= 5
+    assert kept(some) == kept(every)
+    assert len({f.cue.head.i for f, _ in some}) < len({f.cue.head.i for f, _ in every})
+
+
+def test_the_bound_covers_every_variant_of_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The log-odds of a cue's first reading plus its headroom is at least that of each of its candidates
+    (span and object variants, nested features and all)."""
+    from claimwatch.extract.attribution import claims, cues
+    from claimwatch.extract.attribution.quotes import quotes_of
+
+    model = cues.load_model()
+    assert model is not None
+    doc = nlp(_MANY_VERBS)
+    quotes = quotes_of(doc)
+    every = attribution.propose(doc, quotes)
+    checked = 0
+    for cue in cues.candidates(doc):
+        read = claims._read_arguments(doc, cue, quotes)
+        mine = [model.logit(feats) for f, feats in every if f.cue.head.i == cue.head.i]
+        if read is None or not mine:
+            continue
+        bound = model.logit(read.feats) + claims._headroom(doc, cue, read.rule, model, True)
+        assert max(mine) <= bound + 1e-9, cue.head.text
+        checked += len(mine)
+    assert checked > 15

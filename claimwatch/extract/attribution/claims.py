@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,15 +79,17 @@ def _find_claims(doc: Doc, learned_spans: bool, span_encoder: encoder.SpanEncode
     spans_model = tagger.load_model() if learned_spans else None
     mix = span_encoder.cue_mix if span_encoder is not None and model is not None else None
     best: dict[int, _Found] = {}
+    alone = model.threshold if model is not None else 0.5  # the scorer's threshold when it decides alone
+    # under the floor a candidate is dropped at once: the encoder reads only those at or over its band
+    floor = None if model is None else mix.band if mix is not None else alone
     scored = [(f, model.score(feats) if model is not None else cues.fallback_score(f.cue, f.rule))
-              for f, feats in propose(doc, quotes, variants=model is not None)]
+              for f, feats in propose(doc, quotes, variants=model is not None, floor=floor)]
     if mix is not None and span_encoder is not None:
         scored = [(f, score) for f, score in scored if score >= mix.band]
         readings = span_encoder.read_many(doc, [tagger.Proposal(f.cue, f.rule, f.source, tuple(sorted(f.content)))
                                                 for f, _ in scored])
         for (f, _), reading in zip(scored, readings):
             f.reading = reading
-    alone = model.threshold if model is not None else 0.5  # the scorer's threshold when it decides alone
     for f, score in scored:
         threshold = alone
         if mix is not None and span_encoder is not None and f.reading is not None:
@@ -138,13 +140,27 @@ def _apply_tagger(doc: Doc, f: _Found, quotes: Quotes, model: tagger.TaggerModel
         f.source = got.source
 
 
-def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> list[tuple[_Found, list[str]]]:
+def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True,
+            floor: float | None = None) -> list[tuple[_Found, list[str]]]:
     """Every candidate cue that has a content, with its scorer features (before scoring). ``variants``: also the
-    longer spans of the same cue (:func:`_span_variants`), each a candidate of its own."""
+    longer spans of the same cue (:func:`_span_variants`), each a candidate of its own. ``floor``: a probability
+    under which the caller has no use for a candidate (the scorer's threshold); a cue all of whose candidates score
+    under it, as an exact bound on the scorer shows from its first features (:func:`_headroom`), is left out before
+    its content's end, continuation and variants are worked out. Never a speech verb's: their contents mark the
+    cues nested in what was said."""
     quotes = quotes or quotes_of(doc)
+    model = cues.load_model() if floor is not None else None
+    below = cues.logit(floor) - _BOUND_SLACK if model is not None and floor is not None and 0 < floor < 1 else None
     out = []
     for cue in _within_budget(doc, cues.candidates(doc)):
-        got = _arguments(doc, cue, quotes)
+        read = _read_arguments(doc, cue, quotes)
+        if read is None:
+            continue
+        if below is not None and model is not None and cue.head.lemma_.lower() not in cues.SPEECH:
+            z = model.logit(read.feats)
+            if z < below and z + _headroom(doc, cue, read.rule, model, variants) < below:
+                continue
+        got = _complete_arguments(doc, cue, quotes, read)
         if got is not None:
             out.append(got)
             if variants:
@@ -156,6 +172,36 @@ def propose(doc: Doc, quotes: Quotes | None = None, variants: bool = True) -> li
             feats.append("nested_in_speech")
             feats.append(f"nested|l={f.cue.head.lemma_.lower()}")
     return out
+
+
+#: how far under the floor's log-odds a bound must fall to leave a cue out: the scorer adds the same weights in
+#: another order, so its sum may differ from the bound's in the last bits
+_BOUND_SLACK = 1e-6
+
+
+def _headroom(doc: Doc, cue: cues.Cue, rule: str, model: cues.CueModel, variants: bool) -> float:
+    """The most the features added after the first reading of ``cue`` can raise its score's log-odds: those of
+    its best span variant (:func:`_span_variants`, :func:`_object_variants`), and of a cue nested in what a speech
+    verb says. The variants are enumerated without the checks that only drop some (their spans overlapping the
+    content or the source), so the bound holds whatever the content turns out to be."""
+    weights = model.weights
+    lemma = cue.head.lemma_.lower()
+    best = 0.0
+    if variants:
+        starts = _span_starts(doc, cue, _anywhere)
+        ends = _span_ends(doc, cue, _anywhere)
+        for a, why_a, _ in starts:
+            for b, why_b, _ in ends:
+                if (a, b) != (cue.start, cue.end):
+                    best = max(best, sum(weights.get(x, 0.0) for x in _span_extras(doc, cue, a, b, why_a, why_b)))
+        for end, _, _, why, took in _object_spans(doc, cue, rule):
+            best = max(best, sum(weights.get(x, 0.0) for x in dict.fromkeys(_object_extras(cue, end, why, took))))
+    nested = weights.get("nested_in_speech", 0.0) + weights.get(f"nested|l={lemma}", 0.0)
+    return best + max(0.0, nested)
+
+
+def _anywhere(a: int, b: int) -> bool:
+    return True
 
 
 #: candidate cues times the tokens of their sentence that one sentence may cost: the argument rules read each
@@ -186,9 +232,17 @@ def _within_budget(doc: Doc, found: list[cues.Cue]) -> list[cues.Cue]:
 # --------------------------------------------------------------------------------------------- arguments
 
 
-def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[str]] | None:
-    """Source and content of a candidate cue, with the scorer's features."""
-    text = doc_text(doc)
+@dataclass(slots=True)
+class _Reading:
+    """What the rules read of a candidate cue before its content's end is chosen: enough to score it."""
+    source: Token | None
+    rule: str
+    content: list[tuple[int, int]]
+    feats: list[str]
+
+
+def _read_arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> _Reading | None:
+    """Source, rule and first content of a candidate cue, with the scorer's features."""
     head = cue.head
     if head.lemma_.lower() == "call" and head.i + 1 < len(doc) and doc[head.i + 1].lower_ in _REFLEXIVES:
         return None  # "men calling themselves the X" name themselves, they do not say anything
@@ -211,6 +265,16 @@ def _arguments(doc: Doc, cue: cues.Cue, quotes: Quotes) -> tuple[_Found, list[st
         return None
     feats = cues.features(cue, rule, source, quotes.inside(head.idx), q is not None,
                           sum(e - s for s, e in content))
+    return _Reading(source, rule, content, feats)
+
+
+def _complete_arguments(doc: Doc, cue: cues.Cue, quotes: Quotes, read: _Reading
+                        ) -> tuple[_Found, list[str]] | None:
+    """The candidate of :func:`_read_arguments`'s reading: the content's end chosen, a continuing quote joined,
+    both cut to characters."""
+    text = doc_text(doc)
+    head = cue.head
+    source, rule, content, feats = read.source, read.rule, read.content, read.feats
     cue_chars = _token_chars(doc, cue.start, cue.end)
     raw_piece = content[0] if len(content) == 1 and rule in LEARNED_END_RULES else None
     if raw_piece is not None:
@@ -251,61 +315,89 @@ def _span_variants(doc: Doc, f: _Found, feats: list[str]) -> list[tuple[_Found, 
     Tuesday", "said at a rally in Ohio", "voiced displeasure with", "expressed his condolences over"). Each
     variant keeps the source and content and adds features of what was added; the scorer keeps at most one
     span per cue head."""
-    head = f.cue.head
-    lemma = head.lemma_.lower()
     blocked = [*f.content, *([f.source] if f.source else [])]
 
     def free(a: int, b: int) -> bool:
         c = _token_chars(doc, a, b)
         return not any(overlaps(c, p) for p in blocked)
 
-    starts: dict[int, str] = {f.cue.start: "-"}
-    node = head
+    starts: dict[int, str] = {}
+    for a, why, replaces in _span_starts(doc, f.cue, free):
+        starts[a] = why if replaces else starts.get(a, why)
+    ends: dict[int, str] = {}
+    for b, why, replaces in _span_ends(doc, f.cue, free):
+        ends[b] = why if replaces else ends.get(b, why)
+    out = []
+    for a, why_a in starts.items():
+        for b, why_b in ends.items():
+            if (a, b) == (f.cue.start, f.cue.end):
+                continue
+            cue = cues.Cue(f.cue.head, a, b, f.cue.kind)
+            extra = _span_extras(doc, f.cue, a, b, why_a, why_b)
+            out.append((_Found(cue, _token_chars(doc, a, b), f.source, list(f.content), f.rule, f.raw_piece),
+                        [*feats, *extra]))
+    return out
+
+
+_Free = Callable[[int, int], bool]
+
+
+def _span_starts(doc: Doc, cue: cues.Cue, free: _Free) -> list[tuple[int, str, bool]]:
+    """Where a longer span of ``cue`` may start, as (token, why, replaces): the verbs it is the complement of;
+    ``free(a, b)``: whether tokens ``a`` to ``b`` may join the cue. In order; ``replaces``: whether the why
+    replaces one given before for the same token, or only stands when none was."""
+    out = [(cue.start, "-", True)]
+    node = cue.head
     for _ in range(3):  # "went on to say", "has refused to comment on"
         gov = node.head
         infinitive = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
         if (node.dep_ != "xcomp" and not infinitive) or gov.pos_ not in ("VERB", "AUX") or gov.i > node.i:
             break
         g_start = cues.verb_group(gov)[0]
-        if g_start < f.cue.start and free(g_start, f.cue.start) and "\n" not in doc[g_start:f.cue.start].text:
-            starts[g_start] = f"gov:{gov.lemma_.lower()}"
+        if g_start < cue.start and free(g_start, cue.start) and "\n" not in doc[g_start:cue.start].text:
+            out.append((g_start, f"gov:{gov.lemma_.lower()}", True))
         node = gov
-    ends: dict[int, str] = {f.cue.end: "-"}
+    return out
+
+
+def _span_ends(doc: Doc, cue: cues.Cue, free: _Free) -> list[tuple[int, str, bool]]:
+    """Where a longer (or, for "said in an interview", shorter) span of ``cue`` may end, as
+    :func:`_span_starts` gives its starts."""
+    head = cue.head
+    out = [(cue.end, "-", True)]
     own_end = head.i + 1  # "said" of "said in an interview" or "said:"
-    while own_end < f.cue.end and doc[own_end].dep_ == "prt" and doc[own_end].head.i == head.i:
+    while own_end < cue.end and doc[own_end].dep_ == "prt" and doc[own_end].head.i == head.i:
         own_end += 1
-    if f.cue.kind == "verb" and head.i < own_end < f.cue.end:
-        ends[own_end] = f"shrink:{doc[own_end].lower_}"
-    end = f.cue.end
+    if cue.kind == "verb" and head.i < own_end < cue.end:
+        out.append((own_end, f"shrink:{doc[own_end].lower_}", True))
+    end = cue.end
     for c in sorted(head.rights, key=lambda t: t.i):
         if c.i < end:
             continue
         if c.left_edge.i != end or c.dep_ in ("punct", "ccomp", "xcomp", "mark", "cc", "conj"):
             break
         if c.dep_ == "prep" and free(c.i, c.i + 1):
-            ends.setdefault(c.i + 1, f"prep:{c.lower_}")  # "voiced ... with <content>"
+            out.append((c.i + 1, f"prep:{c.lower_}", False))  # "voiced ... with <content>"
         if c.dep_ == "dobj":
             for cc in c.rights:
                 if cc.dep_ == "prep" and free(end, cc.i + 1):
-                    ends.setdefault(cc.i + 1, f"dobj_prep:{cc.lower_}")
+                    out.append((cc.i + 1, f"dobj_prep:{cc.lower_}", False))
         hi = c.right_edge.i + 1
-        if not free(end, hi) or hi - f.cue.end > 12:
+        if not free(end, hi) or hi - cue.end > 12:
             break
-        ends[hi] = f"adj:{c.dep_}"
+        out.append((hi, f"adj:{c.dep_}", True))
         end = hi
-    out = []
-    for a, why_a in starts.items():
-        for b, why_b in ends.items():
-            if (a, b) == (f.cue.start, f.cue.end):
-                continue
-            cue = cues.Cue(head, a, b, f.cue.kind)
-            after = doc[b] if b < len(doc) else None
-            nxt = "<end>" if after is None else after.text if after.is_punct else after.pos_
-            extra = ["variant", f"var_l={why_a}", f"var_r={why_b}", f"var_r|l={why_b}|{lemma}",
-                     f"var_l|l={why_a}|{lemma}", f"var_next={nxt}", f"var_r|next={why_b.split(':')[0]}|{nxt}",
-                     f"var_len={min(b - a - (f.cue.end - f.cue.start), 6)}"]
-            out.append((_Found(cue, _token_chars(doc, a, b), f.source, list(f.content), f.rule, f.raw_piece), [*feats, *extra]))
     return out
+
+
+def _span_extras(doc: Doc, cue: cues.Cue, a: int, b: int, why_a: str, why_b: str) -> list[str]:
+    """The scorer's features of ``cue`` spanning tokens ``a`` to ``b`` instead."""
+    lemma = cue.head.lemma_.lower()
+    after = doc[b] if b < len(doc) else None
+    nxt = "<end>" if after is None else after.text if after.is_punct else after.pos_
+    return ["variant", f"var_l={why_a}", f"var_r={why_b}", f"var_r|l={why_b}|{lemma}",
+            f"var_l|l={why_a}|{lemma}", f"var_next={nxt}", f"var_r|next={why_b.split(':')[0]}|{nxt}",
+            f"var_len={min(b - a - (cue.end - cue.start), 6)}"]
 
 
 def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> list[tuple[_Found, list[str]]]:
@@ -313,31 +405,33 @@ def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> l
     light-verb and stance phrases: "expressed doubts about <content>", "distanced himself from <content>",
     "released a statement saying <content>", "is likely to stress <content>". Each is a
     candidate of its own with features of what the cue took in; the scorer keeps at most one span per cue head."""
-    head = f.cue.head
-    lemma = head.lemma_.lower()
     text = doc_text(doc)
     out: list[tuple[_Found, list[str]]] = []
-
-    def add(end: int, a: int, b: int, why: str, took: Token) -> None:
-        """A variant whose cue runs to token ``end`` (exclusive) and whose content is tokens ``a`` to ``b``."""
-        if not (f.cue.end < end <= a < b) or end - f.cue.end > 8 or "\n" in doc[f.cue.start:end].text:
-            return
+    for end, a, b, why, took in _object_spans(doc, f.cue, f.rule):
         cue_chars = _token_chars(doc, f.cue.start, end)
         piece = finish_piece(text, _token_chars(doc, a, b), quotes)
         if piece[1] <= piece[0] or overlaps(piece, cue_chars) or (f.source and overlaps(piece, f.source)):
-            return
-        kind = why.split(":")[0]
-        extra = ["objvar", *dict.fromkeys([f"objvar={why}", f"objvar={kind}"]), f"objvar|l={kind}|{lemma}",
-                 f"objvar_took={took.lemma_.lower()}", f"objvar_len={min(end - f.cue.end, 6)}",
-                 f"objvar_lex={took.lemma_.lower() in cues.SPEECH or took.lemma_.lower() in cues.NOUN_CUES}"]
-        out.append((_Found(cues.Cue(head, f.cue.start, end, f.cue.kind), cue_chars, f.source, [piece], f.rule),
-                    [*feats, *extra]))
+            continue
+        out.append((_Found(cues.Cue(f.cue.head, f.cue.start, end, f.cue.kind), cue_chars, f.source, [piece], f.rule),
+                    [*feats, *_object_extras(f.cue, end, why, took)]))
+    return out
+
+
+def _object_spans(doc: Doc, cue: cues.Cue, rule: str) -> list[tuple[int, int, int, str, Token]]:
+    """The object variants of :func:`_object_variants` as (cue's end token, content's first token, content's end
+    token, why, the token the cue took in), before their contents are cut to characters."""
+    head = cue.head
+    out: list[tuple[int, int, int, str, Token]] = []
+
+    def add(end: int, a: int, b: int, why: str, took: Token) -> None:
+        if cue.end < end <= a < b and end - cue.end <= 8 and "\n" not in doc[cue.start:end].text:
+            out.append((end, a, b, why, took))
 
     def pobj_of(prep: Token) -> Token | None:
         return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
 
-    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= f.cue.end), None)
-    if f.rule == "dobj" and obj is not None and obj.left_edge.i == f.cue.end:
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i >= cue.end), None)
+    if rule == "dobj" and obj is not None and obj.left_edge.i == cue.end:
         rights = sorted(obj.rights, key=lambda t: t.i)
         first = rights[0] if rights else None
         if first is not None and first.dep_ == "prep" and first.left_edge.i == first.i == obj.i + 1:
@@ -354,14 +448,24 @@ def _object_variants(doc: Doc, f: _Found, feats: list[str], quotes: Quotes) -> l
             add(obj.i + 1, clause.left_edge.i, clause.right_edge.i + 1, f"obj_clause:{clause.dep_}", obj)
             if clause.dep_ == "acl" and clause.left_edge.i == clause.i and clause.tag_ in ("VBG", "VBN"):
                 add(clause.i + 1, clause.i + 1, clause.right_edge.i + 1, "obj_acl_verb", clause)
-    xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= f.cue.end), None)
-    if xc is not None and xc.pos_ in ("VERB", "AUX") and xc.left_edge.i == f.cue.end \
-            and all(t.dep_ in ("aux", "advmod", "neg") and t.head.i == xc.i for t in doc[f.cue.end:xc.i]):
+    xc = next((c for c in head.children if c.dep_ == "xcomp" and c.i >= cue.end), None)
+    if xc is not None and xc.pos_ in ("VERB", "AUX") and xc.left_edge.i == cue.end \
+            and all(t.dep_ in ("aux", "advmod", "neg") and t.head.i == xc.i for t in doc[cue.end:xc.i]):
         end = xc.i + 1
         while end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == xc.i:
             end += 1
         add(end, end, xc.right_edge.i + 1, "xcomp_verb", xc)  # "is likely to stress <content>"
     return out
+
+
+def _object_extras(cue: cues.Cue, end: int, why: str, took: Token) -> list[str]:
+    """The scorer's features of ``cue`` running to token ``end`` to take in ``took``."""
+    lemma = cue.head.lemma_.lower()
+    kind = why.split(":")[0]
+    took_lemma = took.lemma_.lower()
+    return ["objvar", *dict.fromkeys([f"objvar={why}", f"objvar={kind}"]), f"objvar|l={kind}|{lemma}",
+            f"objvar_took={took_lemma}", f"objvar_len={min(end - cue.end, 6)}",
+            f"objvar_lex={took_lemma in cues.SPEECH or took_lemma in cues.NOUN_CUES}"]
 
 
 def _token_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:

@@ -161,11 +161,19 @@ class CueModel:
     weights: dict[str, float]
     threshold: float
 
-    def score(self, feats: list[str]) -> float:
-        """The probability that the candidate with features ``feats`` is a cue; a feature listed twice (two
+    def logit(self, feats: list[str]) -> float:
+        """The log-odds that the candidate with features ``feats`` is a cue; a feature listed twice (two
         children with one relation) counts once, as in training."""
-        z = sum(self.weights.get(x, 0.0) for x in dict.fromkeys(feats))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sum(self.weights.get(x, 0.0) for x in dict.fromkeys(feats))
+
+    def score(self, feats: list[str]) -> float:
+        """The probability that the candidate with features ``feats`` is a cue."""
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(feats)))))
+
+
+def logit(p: float) -> float:
+    """The log-odds of probability ``p`` (0 < p < 1)."""
+    return math.log(p / (1.0 - p))
 
 
 @lru_cache(maxsize=1)
