@@ -556,3 +556,17 @@ def test_the_bound_covers_every_variant_of_a_cue(nlp) -> None:  # type: ignore[n
         assert max(mine) <= bound + 1e-9, cue.head.text
         checked += len(mine)
     assert checked > 15
+
+
+def test_every_kind_of_candidate_cue_is_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The candidates are picked from the document's arrays before the tokens are read: each kind still comes."""
+    from claimwatch.extract.attribution import cues
+
+    text = ("According to the brigade, two tanks were destroyed. The mayor leads by 8 points in a new poll. "
+            "Statements by the ministry were vague. The governor was critical of the plan. Officers said it failed.")
+    doc = nlp(text)
+    got = {(c.kind, doc[c.start:c.end].text) for c in cues.candidates(doc)}
+    for want in [("according", "According to"), ("survey", "in"), ("noun", "Statements"),
+                 ("adj", "was critical"), ("verb", "said")]:
+        assert want in got, got
+    assert cues.candidates(nlp("")) == []

@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -65,7 +67,8 @@ class Cue:
 
 def candidates(doc: Doc) -> list[Cue]:
     out: list[Cue] = []
-    for tok in doc:
+    for i in _maybe_cues(doc):
+        tok = doc[i]
         if tok.pos_ == "VERB":
             if tok.lemma_.lower() == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 out.append(Cue(tok, tok.i, tok.i + 2, "according"))
@@ -82,6 +85,24 @@ def candidates(doc: Doc) -> list[Cue]:
             # "was critical of", "are confident that", "is eager to": stance adjectives
             out.append(Cue(tok, verb_group(tok.head)[0], tok.i + 1, "adj"))
     return out
+
+
+def _maybe_cues(doc: Doc) -> list[int]:
+    """The tokens :func:`candidates` needs to look at, in order: verbs, "in", nouns of saying and adjectives
+    complementing a verb (read from the document's arrays, not token by token)."""
+    from spacy.attrs import DEP, LEMMA, LOWER, POS
+    from spacy.symbols import ADJ, NOUN, VERB
+
+    if len(doc) == 0:
+        return []
+    strings = doc.vocab.strings
+    arr = doc.to_array([POS, DEP, LOWER, LEMMA])
+    pos, dep, lower, lemma = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+    nouns = pos == NOUN
+    saying = [h for h in np.unique(lemma[nouns]).tolist() if strings[h].lower() in NOUN_CUES]
+    mask = (pos == VERB) | (lower == strings["in"]) | (nouns & np.isin(lemma, saying)) \
+        | ((pos == ADJ) & (dep == strings["acomp"]))
+    return np.flatnonzero(mask).tolist()
 
 
 def verb_group(head: Token) -> tuple[int, int]:
