@@ -10,6 +10,7 @@ the quotation marks, and the rules' own proposal. Without the weights file the r
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,38 +91,45 @@ def _cue_keys(doc: Doc, prop: Proposal, win: Window, quotes: Quotes, with_rules:
     h = cue.head.i
     lemma = cue.head.lemma_.lower()
     table = _table(doc)
-    sents = sentence_index(doc)
-    cue_sent = sents.position(h)
+    cue_sent = sentence_index(doc).of(h)
     idx, ends, words, deps = table.idx, table.ends, table.words, table.deps
     content, source = prop.content, prop.source
     text = doc_text(doc) if with_rules else ""
     n = len(idx)
+    lo, hi = max(0, win.start - 1), min(n, win.end + 1)  # the window and a token either side
 
-    def piece(pieces: tuple[tuple[int, int], ...], i: int) -> tuple[int, int] | None:
-        lo, hi = idx[i], ends[i]
-        return next((p for p in pieces if p[0] <= lo and hi <= p[1]), None)
+    def pieces_of(pieces: tuple[tuple[int, int], ...]) -> list[tuple[int, int] | None]:
+        """For each token from ``lo`` to ``hi``, the first of ``pieces`` that holds its characters, if any."""
+        got: list[tuple[int, int] | None] = [None] * (hi - lo)
+        for p in pieces:
+            for i in range(bisect.bisect_left(idx, p[0], lo, hi), bisect.bisect_right(ends, p[1], lo, hi)):
+                if got[i - lo] is None:
+                    got[i - lo] = p
+        return got
 
+    in_content = pieces_of(content) if with_rules else []
+    in_source = pieces_of((source,)) if with_rules and source is not None else [None] * (hi - lo)
     out: list[_CueKey] = []
     for i in range(win.start, win.end):
         rel = "C" if cue.start <= i < cue.end else ("L" if i < cue.start else "R")
         dist = _bucket(cue.start - i if rel == "L" else i - cue.end + 1 if rel == "R" else 0)
         branch = _branch(table, i, h)
-        sent_rel = max(-1, min(1, sents.position(i) - cue_sent))
+        sent_rel = -1 if i < cue_sent.start else 1 if i >= cue_sent.end else 0
         qin = int(quotes.inside(idx[i]))
         rules: tuple[object, ...] | None = None
         if with_rules:
-            got = piece(content, i)
-            src = source is not None and piece((source,), i) is not None
+            k = i - lo
+            got = in_content[k]
+            src = in_source[k] is not None
             if got is not None:
                 first = idx[i] == got[0] or not text[got[0]:idx[i]].strip()
                 rules = (True, prop.rule, src, first, ends[i] == got[1])
             else:
-                after = i > 0 and piece(content, i - 1) is not None
-                before = i + 1 < n and piece(content, i + 1) is not None
+                after = i > 0 and in_content[k - 1] is not None
+                before = i + 1 < n and in_content[k + 1] is not None
                 rules = (False, prop.rule, src, after, before)
             if source is not None:
-                rules += (src and idx[i] == source[0],
-                          not src and i > 0 and piece((source,), i - 1) is not None)
+                rules += (src and idx[i] == source[0], not src and i > 0 and in_source[k - 1] is not None)
         out.append((rel, dist, branch, sent_rel, qin, cue.kind, lemma, deps[i], words[i], rules))
     return out
 
