@@ -67,8 +67,8 @@ def main() -> None:
     drop = set(filter(None, args.drop.split(",")))
     original = claims.propose
 
-    def propose(doc, quotes=None, variants=True):  # type: ignore[no-untyped-def]
-        return [(f, feats) for f, feats in original(doc, quotes, variants) if kind(feats) not in drop]
+    def propose(doc, quotes=None, variants=True, floor=None):  # type: ignore[no-untyped-def]
+        return [(f, feats) for f, feats in original(doc, quotes, variants, floor) if kind(feats) not in drop]
 
     claims.propose = propose  # type: ignore[assignment]
     if args.accurate:
