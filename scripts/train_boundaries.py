@@ -104,7 +104,7 @@ def main() -> None:
         acc, base = accuracy(vec, w, test)
         hits += acc * len(test)
         bases += base * len(test)
-    print(f"out-of-fold exact content: ranker {hits / len(data):.3f}, parse's own end {bases / len(data):.3f}")
+    print(f"out-of-fold exact content: ranker {hits / len(data):.4f}, parse's own end {bases / len(data):.4f}")
     vec, w = fit(data, args.c)
     weights = {str(n): round(float(v), 4) for n, v in zip(vec.get_feature_names_out(), w) if abs(v) >= 0.005}
     OUT.write_text(json.dumps({"trained": str(date.today()), "data": Path(args.path).name, "c": args.c,
