@@ -195,7 +195,7 @@ def _headroom(doc: Doc, cue: cues.Cue, rule: str, model: cues.CueModel, variants
                 if (a, b) != (cue.start, cue.end):
                     best = max(best, sum(weights.get(x, 0.0) for x in _span_extras(doc, cue, a, b, why_a, why_b)))
         for end, _, _, why, took in _object_spans(doc, cue, rule):
-            best = max(best, sum(weights.get(x, 0.0) for x in dict.fromkeys(_object_extras(cue, end, why, took))))
+            best = max(best, sum(weights.get(x, 0.0) for x in _object_extras(cue, end, why, took)))
     nested = weights.get("nested_in_speech", 0.0) + weights.get(f"nested|l={lemma}", 0.0)
     return best + max(0.0, nested)
 
