@@ -254,6 +254,21 @@ def test_a_run_in_heading_before_a_speakers_name_is_not_the_source(pipeline) -> 
     assert found.source is not None and found.source.span.text == "Maria Lopez"
 
 
+def test_a_roundups_item_after_a_long_heading_is_its_speakers_claim_without_the_credit(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("SHELLING OF THE SOUTH IS NOT OVER, JUST SLOWER - Maria Lopez and Ivan Petrenko: “The ferries at Dubrava "
+            "run only at night now, and the bridge is gone.” [Kyiv Monitor.]\n\n"
+            "Crossings go on -More from Lopez: “Two boats crossed on Tuesday night under fire.”\n\n"
+            "Update 14:00 - the ferries ran again.\n")
+    found = _claims_of(pipeline, text)
+    first, second = [c for c in found if c.cue is not None and c.cue.text == ":"]
+    assert first.source is not None and first.source.span.text == "Maria Lopez and Ivan Petrenko"
+    assert first.content.text == "“The ferries at Dubrava run only at night now, and the bridge is gone.”"
+    assert second.source is not None and second.source.span.text == "Lopez"
+    assert second.content.text == "“Two boats crossed on Tuesday night under fire.”"
+    assert not any("Kyiv Monitor" in c.content.text for c in found)  # the credit is nobody's claim
+    assert not any(c.cue is not None and "14" in c.cue.text for c in found)  # a time's colon names no speaker
+
+
 def test_a_gerund_after_a_preposition_takes_the_subject_of_the_clause_it_hangs_on(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "The regional governor ended the briefing by warning that the dam at Dubrava could fail within days.\n"
     warning = by_cue(_claims_of(pipeline, text), "warning")

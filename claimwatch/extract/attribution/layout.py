@@ -67,6 +67,11 @@ def _is_label(source: str) -> bool:
 
 _SPEAKER = re.compile(r"(?m)^(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,5}?)(?P<cue>:)"
                       r"[ \t]+(?P<content>\S[^\n]*)$")
+#: the same after a run-in heading and a dash, as roundups and digests set their items out: "Pollsters were not
+#: wrong, just early - Carl Bialik: “...”", "Strikes on the south -More from Maria Lopez: “...”"
+_RUN_IN = re.compile(r"(?m)^[^\n:]{3,200}?[ \t][-—–][ \t]*(?:(?:More[ \t]+)?[Ff]rom[ \t]+)?"
+                     r"(?P<source>[A-ZА-ЯІЇЄҐ][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,5}?)(?P<cue>:)"
+                     r"[ \t]+(?P<content>\S[^\n]*)$")
 
 
 def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim]:
@@ -76,18 +81,21 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
     capitalised word is a speaker, not a label like "BREAKING", and the speaker's line is their claim even where
     a cue inside it has a claim of its own (what they said holds that claim); so is a headline's ("Rubio: I Still
     Believe Trump Can't Be Trusted", the text's first line)."""
-    found = [m for m in _SPEAKER.finditer(text) if m.group("source").split()[-1][0].isupper()]
+    found = list(_SPEAKER.finditer(text))
+    at = {m.start("cue") for m in found}
+    found += [m for m in _RUN_IN.finditer(text) if m.start("cue") not in at]
+    found = [m for m in found if m.group("source").split()[-1][0].isupper()]
     turns = [m for m in found if _caps_name(m.group("source"))]
     transcript = len(turns) >= 2
     for m in found:
         turn = transcript and _caps_name(m.group("source"))
         if (_is_label(m.group("source")) and not turn) or m.group("source").lower().split()[-1] in _LABELS:
             continue
-        start, end = trim(text, m.start("content"), m.end("content"))
+        start, end = trim(text, m.start("content"), _off_credit(text, m.start("content"), m.end("content")))
         if end - start < 8 or not _has_words(text[start:end]) or _names_only(text[start:end]):
             continue
         headline = not text[:m.start()].strip() and len(text[start:end].split()) <= _HEADLINE_WORDS
-        if not (turn or headline) and any(c.cue and m.start() <= c.cue.start < m.end() for c in claims):
+        if not (turn or headline) and any(c.cue and m.start("source") <= c.cue.start < m.end() for c in claims):
             continue
         parts = (Span.of(text, start, end),)
         claims.append(Claim(content=parts[0], kind=claim_kind(parts, quotes), status=Status.CLAIMED,
@@ -95,6 +103,16 @@ def colon_speakers(text: str, claims: list[Claim], quotes: Quotes) -> list[Claim
                                                                          m.end("source")), m.end("source"))),
                             cue=Span.of(text, m.start("cue"), m.end("cue"))))
     return claims
+
+
+#: a bracketed credit closing a roundup's item: '“...” [Gallup.]', '“...” [Full story]'
+_CREDIT = re.compile(r"[ \t]*\[[^\[\]\n]{1,40}\][ \t.]*$")
+
+
+def _off_credit(text: str, start: int, end: int) -> int:
+    """Where a speaker's line ends without the bracketed credit after its last sentence or quotation."""
+    m = _CREDIT.search(text, start, end)
+    return m.start() if m is not None and text[start:m.start()].rstrip()[-1:] in ".!?…”\"»'’" else end
 
 
 _ITEM = re.compile(r"\s*(?:,|;|\band\b)\s*")
@@ -110,13 +128,18 @@ def _names_only(content: str) -> bool:
                                    for i in items)
 
 
-_DASH = re.compile(r"\s[-—–]\s+")
+_DASH = re.compile(r"\s[-—–]\s*")
+_MORE_FROM = re.compile(r"(?:More\s+)?[Ff]rom\s+(?=[A-ZА-ЯІЇЄҐ])")
 
 
 def _after_dash(text: str, start: int, end: int) -> int:
-    """Where a speaker's name begins after a run-in heading ("Pollsters agree - Carl Bialik: ...")."""
+    """Where a speaker's name begins after a run-in heading ("Pollsters agree - Carl Bialik: ...", "Crossings go
+    on -More from Lopez: ...")."""
     found = list(_DASH.finditer(text, start, end))
-    return found[-1].end() if found else start
+    if not found:
+        return start
+    more = _MORE_FROM.match(text, found[-1].end(), end)
+    return more.end() if more is not None else found[-1].end()
 
 
 #: a first line "Name: ..." this short is a headline: the named speaker's claim, whatever cues it holds
@@ -266,8 +289,8 @@ def outlet_claims(doc: Doc, claims: list[Claim]) -> list[Claim]:
     for sent in sentence_index(doc).sents:
         for start, end in paragraph_pieces(text, sent.start_char, sent.end_char):
             s, e = trim(text, start, end)
-            if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]):
-                continue
+            if e - s < 3 or not any(ch.isalpha() for ch in text[s:e]) or _CREDIT.fullmatch(text, s, e):
+                continue  # nothing asserted: no words, or a bracketed credit ("[Gallup.]")
             if covered.overlaps(s, e):
                 continue
             out.append(Claim(content=Span.of(text, s, e), kind=ClaimKind.OUTLET, status=Status.ASSERTED))
