@@ -19,6 +19,11 @@ def test_guillemets() -> None:
     assert _texts("Він сказав «ми тримаємо оборону».") == ["«ми тримаємо оборону»"]
 
 
+def test_an_opening_curly_mark_typed_for_the_closing_one_closes_the_quote() -> None:
+    text = '"The bridge will be rebuilt in the spring.“ Prices rose. “We hold the line.“\n\nHe said “no” to it.'
+    assert _texts(text) == ['"The bridge will be rebuilt in the spring.“', "“We hold the line.“", "“no”"]
+
+
 def test_quote_reopened_at_new_paragraph_continues() -> None:
     text = "“The first paragraph.\n\n“The second paragraph,” she said."
     assert _texts(text) == ["“The first paragraph.\n\n“The second paragraph,”"]

@@ -269,6 +269,13 @@ def test_a_roundups_item_after_a_long_heading_is_its_speakers_claim_without_the_
     assert not any(c.cue is not None and "14" in c.cue.text for c in found)  # a time's colon names no speaker
 
 
+def test_a_quotation_closed_with_an_opening_mark_goes_on_the_statement_before_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ('“The ferries run only at night," the ministry wrote. "The bridge will be rebuilt in the spring.“\n\n'
+            "Prices rose.\n")
+    wrote = by_cue(_claims_of(pipeline, text), "wrote")
+    assert _pieces(wrote) == ['“The ferries run only at night,"', '"The bridge will be rebuilt in the spring.“']
+
+
 def test_a_gerund_after_a_preposition_takes_the_subject_of_the_clause_it_hangs_on(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "The regional governor ended the briefing by warning that the dam at Dubrava could fail within days.\n"
     warning = by_cue(_claims_of(pipeline, text), "warning")

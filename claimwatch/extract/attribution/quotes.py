@@ -103,9 +103,11 @@ def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -
 
 
 def _mixed_closer(text: str, pos: int, mark: str, closer: str) -> bool:
-    """A straight mark closing a typographic quote, or the reverse (“…" and "…”, common in copy-edited wires),
-    when it stands where a closing mark stands: after a non-space, before a non-letter."""
-    if not ((mark == '"' and closer in ("”", "“")) or (mark == "”" and closer == '"')):
+    """A straight mark closing a typographic quote, or the reverse (“…" and "…”, common in copy-edited wires), or
+    an opening curly mark typed for the closing one (“…“, "…“), when it stands where a closing mark stands: after
+    a non-space, before a non-letter."""
+    if not ((mark == '"' and closer in ("”", "“")) or (mark == "”" and closer == '"')
+            or (mark == "“" and closer in ("”", '"'))):  # “…“ and "…“: the opening mark typed for the closing one
         return False
     before = text[pos - 1] if pos > 0 else " "
     after = text[pos + 1] if pos + 1 < len(text) else " "
