@@ -15,6 +15,13 @@ def test_doubled_apostrophes() -> None:
     assert _texts("''We will hold,'' he said.") == ["''We will hold,''"]
 
 
+def test_doubled_apostrophes_pair_by_where_they_stand_so_one_typo_does_not_turn_the_rest_inside_out() -> None:
+    text = ("''The line holds in the east.'.' The ministry spoke later. ''We shelled the depot,'' it said, "
+            "''and the ferry.''\n\n''Para one of a long quote.\n\n''Para two,'' the commander said.")
+    assert _texts(text) == ["''We shelled the depot,''", "''and the ferry.''",
+                            "''Para one of a long quote.\n\n''Para two,''"]
+
+
 def test_guillemets() -> None:
     assert _texts("Він сказав «ми тримаємо оборону».") == ["«ми тримаємо оборону»"]
 

@@ -67,7 +67,7 @@ def find_quotes(text: str) -> Quotes:
     while i < len(marks):
         pos, mark = marks[i]
         closer = _OPENERS.get(mark)
-        if closer is None or (mark == '"' and not _opens(text, pos)):
+        if closer is None or (mark == '"' and not _opens(text, pos)) or (mark == "''" and not _opens_doubled(text, pos)):
             i += 1
             continue
         j = _find_closer(text, marks, i, closer)
@@ -85,6 +85,21 @@ def _opens(text: str, pos: int) -> bool:
     return pos == 0 or not text[pos - 1].isalnum()
 
 
+def _opens_doubled(text: str, pos: int) -> bool:
+    """Doubled apostrophes open a quotation after a blank, a bracket or a dash, before a non-blank. The marks are
+    the same at both ends, so without this one typo would turn every later quotation of the text inside out."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 2] if pos + 2 < len(text) else " "
+    return (before.isspace() or before in "([{—–-") and not after.isspace()
+
+
+def _closes_doubled(text: str, pos: int) -> bool:
+    """Doubled apostrophes close a quotation after a non-blank, before anything but a letter or digit."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 2] if pos + 2 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
 def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -> int | None:
     start, opener = marks[i]
     for j in range(i + 1, len(marks)):
@@ -94,6 +109,10 @@ def _find_closer(text: str, marks: list[tuple[int, str]], i: int, closer: str) -
         if mark == closer or (closer == "“" and mark == "”") or _mixed_closer(text, pos, mark, closer):
             if mark == '"' and pos + 1 < len(text) and text[pos + 1].isalnum():
                 return None  # looks like the next opening quote: this one was never closed
+            if mark == "''" and _opens_doubled(text, pos) and not _closes_doubled(text, pos):
+                if _paragraph_reopen(text, pos):
+                    continue  # a quote re-opened at a new paragraph continues the same quotation
+                return None  # the same for doubled apostrophes, which look alike at both ends
             return j
         if mark == opener:
             if _paragraph_reopen(text, pos):
